@@ -1,0 +1,41 @@
+# SPDX-License-Identifier: GPL-2.0
+# Entry points. `make` builds mrc.ko against KDIR (default: the cached test
+# kernel, built on first use); `make run` is the demo, `make test` all tests.
+# Everything installs what it needs through scripts/setup.sh first.
+
+SHELL := /bin/bash
+KVARIANT ?= release
+RUSTC ?= /usr/bin/rustc
+RUSTDOC ?= /usr/bin/rustdoc
+BINDGEN ?= $(shell command -v bindgen 2>/dev/null || echo $(HOME)/.cargo/bin/bindgen)
+KMAKE = $(MAKE) -C $(KDIR) M=$(CURDIR) LLVM=1 RUSTC=$(RUSTC) RUSTDOC=$(RUSTDOC) BINDGEN=$(BINDGEN)
+
+ifeq ($(KDIR),)
+modules: kernel
+	@$(MAKE) --no-print-directory modules KDIR=$$(scripts/kernel.sh $(KVARIANT) | tail -1)
+else
+modules:
+	$(KMAKE) modules
+endif
+
+setup:
+	@scripts/setup.sh
+
+kernel: setup
+	@scripts/kernel.sh $(KVARIANT) >/dev/null
+
+clean:
+	@[ -z "$(KDIR)" ] || $(KMAKE) clean
+	rm -f rust/ffi/bindings_generated.rs
+	cargo clean
+
+run: setup
+	@scripts/run.sh
+
+test: setup
+	@scripts/test.sh release
+
+test-debug: setup
+	@scripts/test.sh debug
+
+.PHONY: modules setup kernel clean run test test-debug

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What bindgen sees: the kernel headers the FFI layer binds to, and the C
+ * helpers of rust/helpers.c (static inlines and macros that bindgen cannot
+ * turn into callable functions). The allowlist is in rust/ffi/Kbuild.bindgen.
+ */
+#ifndef MRC_BINDINGS_HELPER_H
+#define MRC_BINDINGS_HELPER_H
+
+#include <linux/errno.h>
+#include <linux/module.h>
+#include <linux/net.h>
+#include <linux/socket.h>
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
+#include <net/sock.h>
+
+/* Module parameter `family` (rust/helpers.c). */
+extern int mrc_param_family;
+
+void mrc_sock_put(struct sock *sk);
+void mrc_sock_orphan(struct sock *sk);
+struct net *mrc_sock_net(const struct sock *sk);
+void *mrc_net_generic(const struct net *net, unsigned int id);
+
+#endif
