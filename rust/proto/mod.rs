@@ -27,3 +27,5 @@
         clippy::arithmetic_side_effects,
     )
 )]
+
+pub mod psn;
