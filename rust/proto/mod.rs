@@ -29,3 +29,5 @@
 )]
 
 pub mod psn;
+pub mod nscc;
+pub mod path;

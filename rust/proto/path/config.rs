@@ -1,0 +1,61 @@
+//! Per-connection path policy: the knobs an EV profile hands to [`PathSet`],
+//! the event mask bits, and the errors of the controller operations.
+//!
+//! [`PathSet`]: super::PathSet
+
+/// Largest number of EVs one connection sprays over.
+pub const MAX_EVS: u16 = 256;
+
+/// Event mask bit: report GOOD → ASSUMED_BAD transitions.
+pub const EVENT_ASSUMED_BAD: u32 = 1 << 0;
+
+/// Event mask bit: report ASSUMED_BAD → GOOD transitions.
+pub const EVENT_GOOD: u32 = 1 << 1;
+
+/// Path policy of one connection (part of the EV profile).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PathConfig {
+    /// Floor on the number of active EVs (GOOD or SKIP): the path set never
+    /// moves an EV to ASSUMED_BAD when that would leave fewer active EVs.
+    pub ev_min_active: u16,
+    /// Which transitions are queued as events ([`EVENT_ASSUMED_BAD`],
+    /// [`EVENT_GOOD`]); other bits are ignored.
+    pub event_mask: u32,
+    /// RACK losses (and non-last-hop trims) within `loss_window_ns` that move
+    /// an EV to ASSUMED_BAD; 0 leaves that to ACK timeouts alone.
+    pub loss_threshold: u16,
+    /// Length of the window in which `loss_threshold` losses are counted.
+    pub loss_window_ns: u64,
+    /// Delay from an EV becoming ASSUMED_BAD to its first probe, and the
+    /// base of the probe backoff.
+    pub probe_interval_ns: u64,
+    /// How long a probe may stay unanswered before it counts as timed out.
+    pub probe_timeout_ns: u64,
+    /// Largest backoff exponent: after `k` probe timeouts in a row the next
+    /// probe waits `probe_interval_ns << min(k, probe_backoff_max)`.
+    pub probe_backoff_max: u8,
+}
+
+impl Default for PathConfig {
+    /// Defaults for a data-centre fabric: a floor of one EV, every transition
+    /// reported, 3 losses within 1 ms demote an EV, probes every 1 ms backing
+    /// off to about 1 s, a probe answered within 1 ms.
+    fn default() -> Self {
+        Self {
+            ev_min_active: 1,
+            event_mask: EVENT_ASSUMED_BAD | EVENT_GOOD,
+            loss_threshold: 3,
+            loss_window_ns: 1_000_000,
+            probe_interval_ns: 1_000_000,
+            probe_timeout_ns: 1_000_000,
+            probe_backoff_max: 10,
+        }
+    }
+}
+
+/// Why a controller operation on a [`PathSet`](super::PathSet) was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PathError {
+    /// The EV index is not below the connection's EV count.
+    EvOutOfRange,
+}

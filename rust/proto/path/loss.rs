@@ -1,0 +1,100 @@
+//! Per-EV feedback: sends, ACKs (RTT, ECN), trims and losses, and the
+//! demotion to ASSUMED_BAD they may cause (policy in the module doc).
+
+use core::ops::DerefMut;
+
+use super::{EvState, PathSet, PathState};
+
+/// How the caller found that a packet sent on an EV was lost.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LossCause {
+    /// RACK: a packet sent later on the same EV was acknowledged.
+    Rack,
+    /// The ACK timeout fired and no trim explained the loss.
+    Timeout,
+}
+
+impl<S: DerefMut<Target = [PathState]>> PathSet<S> {
+    /// A packet of `bytes` left on `ev`.
+    pub fn on_send(&mut self, ev: u16, now: u64, bytes: u32) {
+        if let Some(path) = self.path_mut(ev) {
+            path.sent = path.sent.saturating_add(1);
+            path.bytes_sent = path.bytes_sent.saturating_add(u64::from(bytes));
+            path.last_send_ns = now;
+        }
+    }
+
+    /// A packet sent on `ev` was acknowledged after `rtt_ns`; `ecn` if the
+    /// ACK echoed a congestion mark (the EV then skips its next turn).
+    pub fn on_ack(&mut self, ev: u16, now: u64, rtt_ns: u64, ecn: bool) {
+        let Some(path) = self.path_mut(ev) else {
+            return;
+        };
+        path.acked = path.acked.saturating_add(1);
+        path.last_ack_ns = now;
+        path.sample_rtt(rtt_ns);
+        if ecn {
+            path.ecn = path.ecn.saturating_add(1);
+            path.hurt(3);
+            if path.state == EvState::Good {
+                path.state = EvState::Skip;
+            }
+        } else {
+            path.heal();
+        }
+    }
+
+    /// A packet sent on `ev` was trimmed. A trim before the last hop is the
+    /// path's congestion: the EV skips its next turn and the trim counts as a
+    /// loss in the window. A last-hop trim is only counted.
+    pub fn on_trim(&mut self, ev: u16, now: u64, last_hop: bool) {
+        let Some(path) = self.path_mut(ev) else {
+            return;
+        };
+        path.trimmed = path.trimmed.saturating_add(1);
+        if last_hop {
+            return;
+        }
+        path.hurt(2);
+        if path.state == EvState::Good {
+            path.state = EvState::Skip;
+        }
+        self.count_loss(ev, now);
+    }
+
+    /// A packet sent on `ev` was lost, found by `cause`.
+    pub fn on_loss(&mut self, ev: u16, now: u64, cause: LossCause) {
+        let Some(path) = self.path_mut(ev) else {
+            return;
+        };
+        path.lost = path.lost.saturating_add(1);
+        match cause {
+            LossCause::Rack => {
+                path.hurt(2);
+                self.count_loss(ev, now);
+            }
+            LossCause::Timeout => {
+                path.timeouts = path.timeouts.saturating_add(1);
+                path.hurt(1);
+                self.demote(ev, now);
+            }
+        }
+    }
+
+    /// Counts one loss in `ev`'s window; demotes it at `loss_threshold`.
+    fn count_loss(&mut self, ev: u16, now: u64) {
+        let window = self.cfg.loss_window_ns;
+        let threshold = self.cfg.loss_threshold;
+        let Some(path) = self.path_mut(ev) else {
+            return;
+        };
+        if now.saturating_sub(path.loss_window_start_ns) >= window || path.loss_window_count == 0 {
+            path.loss_window_start_ns = now;
+            path.loss_window_count = 0;
+        }
+        path.loss_window_count = path.loss_window_count.saturating_add(1);
+        if threshold != 0 && path.loss_window_count >= threshold {
+            self.demote(ev, now);
+        }
+    }
+}
