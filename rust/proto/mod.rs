@@ -31,3 +31,4 @@
 pub mod psn;
 pub mod nscc;
 pub mod path;
+pub mod wire;

@@ -1,0 +1,134 @@
+//! The connect reject extension header: a listener refuses a connect
+//! request. Sent to the initiator's connection number.
+//!
+//! | byte | field |
+//! |------|-------|
+//! | 0 | reason (see [`RejectReason`]) |
+//! | 1–3 | reserved, 0 |
+//!
+//! 4 bytes.
+
+use super::cursor::{Reader, Writer};
+use super::WireError;
+
+/// Why a connect request was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RejectReason {
+    /// Nothing listens on the destination MRC port.
+    NoListener,
+    /// The listener's backlog of half-open connections is full.
+    BacklogFull,
+    /// The EV or CC profile id is unknown or not ONLINE here.
+    UnknownProfile,
+    /// A parameter (MPR, WIMM, ...) is unacceptable to the responder.
+    BadParameters,
+    /// The responder has no memory or connection number to spare.
+    NoResource,
+}
+
+impl RejectReason {
+    /// The reason for wire value `value`.
+    pub const fn from_u8(value: u8) -> Result<RejectReason, WireError> {
+        match value {
+            1 => Ok(RejectReason::NoListener),
+            2 => Ok(RejectReason::BacklogFull),
+            3 => Ok(RejectReason::UnknownProfile),
+            4 => Ok(RejectReason::BadParameters),
+            5 => Ok(RejectReason::NoResource),
+            _ => Err(WireError::BadRejectReason),
+        }
+    }
+
+    /// The wire value.
+    pub const fn to_u8(self) -> u8 {
+        match self {
+            RejectReason::NoListener => 1,
+            RejectReason::BacklogFull => 2,
+            RejectReason::UnknownProfile => 3,
+            RejectReason::BadParameters => 4,
+            RejectReason::NoResource => 5,
+        }
+    }
+}
+
+/// The connect reject extension header, validated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ConnectRejectRepr {
+    /// Why.
+    pub reason: RejectReason,
+}
+
+impl ConnectRejectRepr {
+    /// Length of the connect reject extension in bytes.
+    pub const LEN: usize = 4;
+
+    /// Length of the connect reject extension in bytes.
+    pub const fn header_len(&self) -> usize {
+        Self::LEN
+    }
+
+    /// Parses the connect reject extension at the start of `buf`; returns
+    /// it and the bytes after it.
+    pub fn parse(buf: &[u8]) -> Result<(ConnectRejectRepr, &[u8]), WireError> {
+        let mut r = Reader::new(buf);
+        let reason = r.u8()?;
+        r.reserved::<3>()?;
+        let reason = RejectReason::from_u8(reason)?;
+        Ok((ConnectRejectRepr { reason }, r.rest()))
+    }
+
+    /// Writes the connect reject extension to the start of `buf`; returns
+    /// its length.
+    pub fn emit(&self, buf: &mut [u8]) -> Result<usize, WireError> {
+        let mut w = Writer::new(buf);
+        w.u8(self.reason.to_u8())?;
+        w.reserved::<3>()?;
+        Ok(Self::LEN)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_and_emits_the_documented_layout() {
+        let want = ConnectRejectRepr {
+            reason: RejectReason::BacklogFull,
+        };
+        assert_eq!(ConnectRejectRepr::parse(&[2, 0, 0, 0]), Ok((want, &[][..])));
+        let mut out = [0xFFu8; 4];
+        assert_eq!(want.emit(&mut out), Ok(4));
+        assert_eq!(out, [2, 0, 0, 0]);
+    }
+
+    #[test]
+    fn reasons_round_trip_and_unknown_reasons_are_refused() {
+        for value in 0..=u8::MAX {
+            match RejectReason::from_u8(value) {
+                Ok(reason) => assert_eq!(reason.to_u8(), value),
+                Err(e) => assert_eq!(e, WireError::BadRejectReason),
+            }
+        }
+        assert_eq!(
+            ConnectRejectRepr::parse(&[0, 0, 0, 0]),
+            Err(WireError::BadRejectReason)
+        );
+        assert_eq!(
+            ConnectRejectRepr::parse(&[6, 0, 0, 0]),
+            Err(WireError::BadRejectReason)
+        );
+    }
+
+    #[test]
+    fn truncation_and_reserved_bytes_are_refused() {
+        assert_eq!(
+            ConnectRejectRepr::parse(&[1, 0, 0]),
+            Err(WireError::Truncated)
+        );
+        assert_eq!(
+            ConnectRejectRepr::parse(&[1, 0, 1, 0]),
+            Err(WireError::ReservedBitsSet)
+        );
+    }
+}

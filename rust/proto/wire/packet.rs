@@ -1,0 +1,268 @@
+//! A whole MRC packet (base header, extension header, payload) as one
+//! validated value: the entry point for receiving (`Packet::parse`) and
+//! sending (`Packet::emit`).
+//!
+//! Rules that tie the base header to the opcode live here:
+//! - the PSN, the ack-request bit and the trim code belong to data packets;
+//!   every other packet carries zeros there;
+//! - probes and connect requests carry destination connection number 0;
+//!   every other packet names a connection (non-zero);
+//! - a control packet ends with its extension header; a data packet's
+//!   payload runs to the end of the datagram and must fit its offset and
+//!   message length, or be absent if a switch trimmed it.
+
+use super::{
+    BaseRepr, ConnNumber, ConnectAcceptRepr, ConnectRejectRepr, ConnectRequestRepr, DataRepr,
+    NackRepr, Opcode, ProbeRequestRepr, ProbeResponseRepr, ResetRepr, SackRepr, Trim, WireError,
+};
+use crate::proto::psn::Psn;
+
+/// A validated MRC packet, borrowing its payload from the received bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Packet<'a> {
+    /// Partition key.
+    pub pkey: u16,
+    /// The receiver's connection number ([`ConnNumber::NONE`] for probes
+    /// and connect requests).
+    pub dest_conn: ConnNumber,
+    /// What the packet carries.
+    pub body: Body<'a>,
+}
+
+/// What a packet carries; the opcode follows from it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Body<'a> {
+    /// A data packet.
+    Data {
+        /// The packet's PSN.
+        psn: Psn,
+        /// The sender asks for an acknowledgement now.
+        ack_req: bool,
+        /// Whether a switch cut the payload off.
+        trim: Trim,
+        /// The data extension header.
+        data: DataRepr,
+        /// The payload: empty if trimmed. [`Packet::emit`] does not copy
+        /// it; the caller appends it after the headers.
+        payload: &'a [u8],
+    },
+    /// A selective acknowledgement.
+    Sack(SackRepr),
+    /// A negative acknowledgement.
+    Nack(NackRepr),
+    /// A probe request.
+    ProbeRequest(ProbeRequestRepr),
+    /// A probe response.
+    ProbeResponse(ProbeResponseRepr),
+    /// A connect request.
+    ConnectRequest(ConnectRequestRepr),
+    /// A connect accept.
+    ConnectAccept(ConnectAcceptRepr),
+    /// A connect reject.
+    ConnectReject(ConnectRejectRepr),
+    /// A reset.
+    Reset(ResetRepr),
+}
+
+impl Body<'_> {
+    /// The opcode of a packet with this body.
+    pub const fn opcode(&self) -> Opcode {
+        match self {
+            Body::Data { data, .. } => Opcode::Data {
+                kind: data.kind,
+                immediate: data.immediate.is_some(),
+            },
+            Body::Sack(_) => Opcode::Sack,
+            Body::Nack(_) => Opcode::Nack,
+            Body::ProbeRequest(_) => Opcode::ProbeRequest,
+            Body::ProbeResponse(_) => Opcode::ProbeResponse,
+            Body::ConnectRequest(_) => Opcode::ConnectRequest,
+            Body::ConnectAccept(_) => Opcode::ConnectAccept,
+            Body::ConnectReject(_) => Opcode::ConnectReject,
+            Body::Reset(_) => Opcode::Reset,
+        }
+    }
+
+    const fn extension_len(&self) -> usize {
+        match self {
+            Body::Data { data, .. } => data.header_len(),
+            Body::Sack(ext) => ext.header_len(),
+            Body::Nack(ext) => ext.header_len(),
+            Body::ProbeRequest(ext) => ext.header_len(),
+            Body::ProbeResponse(ext) => ext.header_len(),
+            Body::ConnectRequest(ext) => ext.header_len(),
+            Body::ConnectAccept(ext) => ext.header_len(),
+            Body::ConnectReject(ext) => ext.header_len(),
+            Body::Reset(ext) => ext.header_len(),
+        }
+    }
+}
+
+impl<'a> Packet<'a> {
+    /// Parses and validates a whole packet (the UDP payload).
+    pub fn parse(buf: &'a [u8]) -> Result<Packet<'a>, WireError> {
+        let (base, rest) = BaseRepr::parse(buf)?;
+        check_conn(base.opcode, base.dest_conn)?;
+        if !matches!(base.opcode, Opcode::Data { .. }) {
+            check_control(&base)?;
+        }
+        let (body, rest) = match base.opcode {
+            Opcode::Data { kind, immediate } => {
+                let (data, payload) = DataRepr::parse(rest, kind, immediate)?;
+                check_payload(&data, base.trim, payload)?;
+                let body = Body::Data {
+                    psn: base.psn,
+                    ack_req: base.ack_req,
+                    trim: base.trim,
+                    data,
+                    payload,
+                };
+                (body, &[][..])
+            }
+            Opcode::Sack => control(SackRepr::parse(rest), Body::Sack)?,
+            Opcode::Nack => control(NackRepr::parse(rest), Body::Nack)?,
+            Opcode::ProbeRequest => control(ProbeRequestRepr::parse(rest), Body::ProbeRequest)?,
+            Opcode::ProbeResponse => control(ProbeResponseRepr::parse(rest), Body::ProbeResponse)?,
+            Opcode::ConnectRequest => {
+                control(ConnectRequestRepr::parse(rest), Body::ConnectRequest)?
+            }
+            Opcode::ConnectAccept => control(ConnectAcceptRepr::parse(rest), Body::ConnectAccept)?,
+            Opcode::ConnectReject => control(ConnectRejectRepr::parse(rest), Body::ConnectReject)?,
+            Opcode::Reset => control(ResetRepr::parse(rest), Body::Reset)?,
+        };
+        if !rest.is_empty() {
+            return Err(WireError::LengthMismatch);
+        }
+        Ok(Packet {
+            pkey: base.pkey,
+            dest_conn: base.dest_conn,
+            body,
+        })
+    }
+
+    /// Length of the headers (base + extension).
+    pub const fn header_len(&self) -> usize {
+        BaseRepr::LEN.saturating_add(self.body.extension_len())
+    }
+
+    /// Length of the whole packet: headers plus payload.
+    pub const fn buffer_len(&self) -> usize {
+        let payload = match self.body {
+            Body::Data { payload, .. } => payload.len(),
+            _ => 0,
+        };
+        self.header_len().saturating_add(payload)
+    }
+
+    /// Validates the packet and writes its headers to the start of `buf`;
+    /// returns their length. A data packet's payload is checked but not
+    /// copied: the caller appends it right after the headers. On error the
+    /// contents of `buf` are unspecified.
+    pub fn emit(&self, buf: &mut [u8]) -> Result<usize, WireError> {
+        let opcode = self.body.opcode();
+        check_conn(opcode, self.dest_conn)?;
+        let (psn, ack_req, trim) = match self.body {
+            Body::Data {
+                psn,
+                ack_req,
+                trim,
+                data,
+                payload,
+            } => {
+                check_payload(&data, trim, payload)?;
+                (psn, ack_req, trim)
+            }
+            _ => (Psn::ZERO, false, Trim::None),
+        };
+        let base = BaseRepr {
+            opcode,
+            trim,
+            pkey: self.pkey,
+            dest_conn: self.dest_conn,
+            ack_req,
+            psn,
+        };
+        let base_len = base.emit(buf)?;
+        let ext = buf.get_mut(base_len..).ok_or(WireError::BufferTooSmall)?;
+        let ext_len = match &self.body {
+            Body::Data { data, .. } => data.emit(ext)?,
+            Body::Sack(repr) => repr.emit(ext)?,
+            Body::Nack(repr) => repr.emit(ext)?,
+            Body::ProbeRequest(repr) => repr.emit(ext)?,
+            Body::ProbeResponse(repr) => repr.emit(ext)?,
+            Body::ConnectRequest(repr) => repr.emit(ext)?,
+            Body::ConnectAccept(repr) => repr.emit(ext)?,
+            Body::ConnectReject(repr) => repr.emit(ext)?,
+            Body::Reset(repr) => repr.emit(ext)?,
+        };
+        Ok(base_len.saturating_add(ext_len))
+    }
+}
+
+/// Trims the data packet in `buf` in place, as a congested switch does:
+/// marks it trimmed (at the last hop if `last_hop`) and returns the length
+/// of its headers, to which the caller cuts the datagram. Refuses anything
+/// that is not a valid data packet.
+pub fn trim_in_place(buf: &mut [u8], last_hop: bool) -> Result<usize, WireError> {
+    let trimmed = match Packet::parse(buf)? {
+        Packet {
+            pkey,
+            dest_conn,
+            body: Body::Data {
+                psn, ack_req, data, ..
+            },
+        } => Packet {
+            pkey,
+            dest_conn,
+            body: Body::Data {
+                psn,
+                ack_req,
+                trim: if last_hop {
+                    Trim::TrimmedLastHop
+                } else {
+                    Trim::Trimmed
+                },
+                data,
+                payload: &[],
+            },
+        },
+        _ => return Err(WireError::TrimmedControl),
+    };
+    trimmed.emit(buf)
+}
+
+fn check_conn(opcode: Opcode, dest_conn: ConnNumber) -> Result<(), WireError> {
+    match (opcode.is_connectionless(), dest_conn.is_none()) {
+        (true, false) => Err(WireError::ConnNumberOnConnectionless),
+        (false, true) => Err(WireError::ZeroConnNumber),
+        _ => Ok(()),
+    }
+}
+
+fn check_payload(data: &DataRepr, trim: Trim, payload: &[u8]) -> Result<(), WireError> {
+    match trim {
+        Trim::None => data.check_payload(payload.len()),
+        Trim::Trimmed | Trim::TrimmedLastHop if payload.is_empty() => Ok(()),
+        Trim::Trimmed | Trim::TrimmedLastHop => Err(WireError::TrimmedWithPayload),
+    }
+}
+
+fn check_control(base: &BaseRepr) -> Result<(), WireError> {
+    if base.trim != Trim::None {
+        Err(WireError::TrimmedControl)
+    } else if base.ack_req {
+        Err(WireError::AckReqOnControl)
+    } else if base.psn != Psn::ZERO {
+        Err(WireError::PsnOnControl)
+    } else {
+        Ok(())
+    }
+}
+
+/// Wraps a parsed control extension into its body.
+fn control<R>(
+    parsed: Result<(R, &[u8]), WireError>,
+    wrap: fn(R) -> Body<'static>,
+) -> Result<(Body<'static>, &[u8]), WireError> {
+    parsed.map(|(repr, rest)| (wrap(repr), rest))
+}

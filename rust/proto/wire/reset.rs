@@ -1,0 +1,122 @@
+//! The reset extension header: one end tears the connection down at once.
+//! Sent to the peer's connection number.
+//!
+//! | byte | field |
+//! |------|-------|
+//! | 0 | reason (see [`ResetReason`]) |
+//! | 1–3 | reserved, 0 |
+//!
+//! 4 bytes.
+
+use super::cursor::{Reader, Writer};
+use super::WireError;
+
+/// Why a connection was reset.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ResetReason {
+    /// The application closed the connection without a graceful end.
+    Aborted,
+    /// The retry budget (`linear_cnt`, `exp_cnt`) ran out.
+    RetryExceeded,
+    /// The peer broke the protocol.
+    ProtocolError,
+    /// A packet arrived for a connection number that does not exist here.
+    UnknownConnection,
+}
+
+impl ResetReason {
+    /// The reason for wire value `value`.
+    pub const fn from_u8(value: u8) -> Result<ResetReason, WireError> {
+        match value {
+            1 => Ok(ResetReason::Aborted),
+            2 => Ok(ResetReason::RetryExceeded),
+            3 => Ok(ResetReason::ProtocolError),
+            4 => Ok(ResetReason::UnknownConnection),
+            _ => Err(WireError::BadResetReason),
+        }
+    }
+
+    /// The wire value.
+    pub const fn to_u8(self) -> u8 {
+        match self {
+            ResetReason::Aborted => 1,
+            ResetReason::RetryExceeded => 2,
+            ResetReason::ProtocolError => 3,
+            ResetReason::UnknownConnection => 4,
+        }
+    }
+}
+
+/// The reset extension header, validated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ResetRepr {
+    /// Why.
+    pub reason: ResetReason,
+}
+
+impl ResetRepr {
+    /// Length of the reset extension in bytes.
+    pub const LEN: usize = 4;
+
+    /// Length of the reset extension in bytes.
+    pub const fn header_len(&self) -> usize {
+        Self::LEN
+    }
+
+    /// Parses the reset extension at the start of `buf`; returns it and
+    /// the bytes after it.
+    pub fn parse(buf: &[u8]) -> Result<(ResetRepr, &[u8]), WireError> {
+        let mut r = Reader::new(buf);
+        let reason = r.u8()?;
+        r.reserved::<3>()?;
+        let reason = ResetReason::from_u8(reason)?;
+        Ok((ResetRepr { reason }, r.rest()))
+    }
+
+    /// Writes the reset extension to the start of `buf`; returns its length.
+    pub fn emit(&self, buf: &mut [u8]) -> Result<usize, WireError> {
+        let mut w = Writer::new(buf);
+        w.u8(self.reason.to_u8())?;
+        w.reserved::<3>()?;
+        Ok(Self::LEN)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_and_emits_the_documented_layout() {
+        let want = ResetRepr {
+            reason: ResetReason::UnknownConnection,
+        };
+        assert_eq!(ResetRepr::parse(&[4, 0, 0, 0]), Ok((want, &[][..])));
+        let mut out = [0xFFu8; 4];
+        assert_eq!(want.emit(&mut out), Ok(4));
+        assert_eq!(out, [4, 0, 0, 0]);
+    }
+
+    #[test]
+    fn reasons_round_trip_and_unknown_reasons_are_refused() {
+        for value in 0..=u8::MAX {
+            match ResetReason::from_u8(value) {
+                Ok(reason) => assert_eq!(reason.to_u8(), value),
+                Err(e) => assert_eq!(e, WireError::BadResetReason),
+            }
+        }
+        assert_eq!(
+            ResetRepr::parse(&[5, 0, 0, 0]),
+            Err(WireError::BadResetReason)
+        );
+    }
+
+    #[test]
+    fn truncation_and_reserved_bytes_are_refused() {
+        assert_eq!(ResetRepr::parse(&[1]), Err(WireError::Truncated));
+        assert_eq!(
+            ResetRepr::parse(&[1, 0x80, 0, 0]),
+            Err(WireError::ReservedBitsSet)
+        );
+    }
+}
