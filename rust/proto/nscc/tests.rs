@@ -106,7 +106,11 @@ fn fair_increase_at_or_above_target() {
     // period: fi bytes, give or take rounding.
     acks(&mut cc, &mut now, 23, 4096, BASE * 3, false);
     let grown = cc.cwnd() - start;
-    assert!(grown <= c.fi + 8 && grown + 8 >= c.fi, "grew {grown}, fi {}", c.fi);
+    assert!(
+        grown <= c.fi + 8 && grown + 8 >= c.fi,
+        "grew {grown}, fi {}",
+        c.fi
+    );
 }
 
 #[test]
@@ -122,7 +126,11 @@ fn eta_is_added_once_per_adjust_period() {
         cc.on_ack(now, 1, BASE * 3, false);
     }
     let grown = cc.cwnd() - start;
-    assert!(grown >= 4 * c.eta && grown <= 5 * c.eta + 8, "grew {grown}, eta {}", c.eta);
+    assert!(
+        grown >= 4 * c.eta && grown <= 5 * c.eta + 8,
+        "grew {grown}, eta {}",
+        c.eta
+    );
 }
 
 #[test]
@@ -272,24 +280,99 @@ fn quick_adapt_not_armed_does_nothing() {
 fn validate_rejects_each_bad_field() {
     let ok = cfg();
     let cases: [(NsccConfig, NsccError); 17] = [
-        (NsccConfig { base_rtt_ns: 0, ..ok }, NsccError::BaseRtt),
-        (NsccConfig { base_rtt_ns: MAX_RTT_NS + 1, ..ok }, NsccError::BaseRtt),
-        (NsccConfig { target_delay_ns: 0, ..ok }, NsccError::TargetDelay),
-        (NsccConfig { target_delay_ns: MAX_RTT_NS + 1, ..ok }, NsccError::TargetDelay),
+        (
+            NsccConfig {
+                base_rtt_ns: 0,
+                ..ok
+            },
+            NsccError::BaseRtt,
+        ),
+        (
+            NsccConfig {
+                base_rtt_ns: MAX_RTT_NS + 1,
+                ..ok
+            },
+            NsccError::BaseRtt,
+        ),
+        (
+            NsccConfig {
+                target_delay_ns: 0,
+                ..ok
+            },
+            NsccError::TargetDelay,
+        ),
+        (
+            NsccConfig {
+                target_delay_ns: MAX_RTT_NS + 1,
+                ..ok
+            },
+            NsccError::TargetDelay,
+        ),
         (NsccConfig { mtu: 0, ..ok }, NsccError::Mtu),
-        (NsccConfig { max_cwnd: ok.mtu - 1, ..ok }, NsccError::MaxCwnd),
-        (NsccConfig { eta: ok.max_cwnd + 1, ..ok }, NsccError::Increase),
-        (NsccConfig { fi: ok.max_cwnd + 1, ..ok }, NsccError::Increase),
-        (NsccConfig { fi_scale: 1025, ..ok }, NsccError::FiScale),
+        (
+            NsccConfig {
+                max_cwnd: ok.mtu - 1,
+                ..ok
+            },
+            NsccError::MaxCwnd,
+        ),
+        (
+            NsccConfig {
+                eta: ok.max_cwnd + 1,
+                ..ok
+            },
+            NsccError::Increase,
+        ),
+        (
+            NsccConfig {
+                fi: ok.max_cwnd + 1,
+                ..ok
+            },
+            NsccError::Increase,
+        ),
+        (
+            NsccConfig {
+                fi_scale: 1025,
+                ..ok
+            },
+            NsccError::FiScale,
+        ),
         (NsccConfig { gamma: 0, ..ok }, NsccError::Gamma),
         (NsccConfig { gamma: 1025, ..ok }, NsccError::Gamma),
-        (NsccConfig { max_md_jump: 0, ..ok }, NsccError::MaxMdJump),
-        (NsccConfig { max_md_jump: 1024, ..ok }, NsccError::MaxMdJump),
-        (NsccConfig { qa_gate: 32, ..ok }, NsccError::QaGate),
-        (NsccConfig { qa_threshold_ns: ok.target_delay_ns - 1, ..ok }, NsccError::QaThreshold),
-        (NsccConfig { adjust_period_threshold_ns: 0, ..ok }, NsccError::AdjustPeriod),
         (
-            NsccConfig { adjust_period_threshold_ns: MAX_RTT_NS + 1, ..ok },
+            NsccConfig {
+                max_md_jump: 0,
+                ..ok
+            },
+            NsccError::MaxMdJump,
+        ),
+        (
+            NsccConfig {
+                max_md_jump: 1024,
+                ..ok
+            },
+            NsccError::MaxMdJump,
+        ),
+        (NsccConfig { qa_gate: 32, ..ok }, NsccError::QaGate),
+        (
+            NsccConfig {
+                qa_threshold_ns: ok.target_delay_ns - 1,
+                ..ok
+            },
+            NsccError::QaThreshold,
+        ),
+        (
+            NsccConfig {
+                adjust_period_threshold_ns: 0,
+                ..ok
+            },
+            NsccError::AdjustPeriod,
+        ),
+        (
+            NsccConfig {
+                adjust_period_threshold_ns: MAX_RTT_NS + 1,
+                ..ok
+            },
             NsccError::AdjustPeriod,
         ),
     ];
@@ -310,9 +393,18 @@ fn base_rtt_follows_smaller_samples() {
 
 #[derive(Clone, Debug)]
 enum Op {
-    Ack { dt: u64, bytes: u32, rtt: u64, ecn: bool },
-    Trim { dt: u64 },
-    Loss { dt: u64 },
+    Ack {
+        dt: u64,
+        bytes: u32,
+        rtt: u64,
+        ecn: bool,
+    },
+    Trim {
+        dt: u64,
+    },
+    Loss {
+        dt: u64,
+    },
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -328,8 +420,20 @@ fn op() -> impl Strategy<Value = Op> {
 
 fn any_config() -> impl Strategy<Value = NsccConfig> {
     (
-        (any::<u64>(), any::<u64>(), any::<u32>(), any::<u32>(), any::<u32>()),
-        (any::<u32>(), any::<u32>(), any::<u32>(), any::<u8>(), any::<u64>()),
+        (
+            any::<u64>(),
+            any::<u64>(),
+            any::<u32>(),
+            any::<u32>(),
+            any::<u32>(),
+        ),
+        (
+            any::<u32>(),
+            any::<u32>(),
+            any::<u32>(),
+            any::<u8>(),
+            any::<u64>(),
+        ),
         (any::<u32>(), any::<u64>(), any::<bool>(), any::<u32>()),
     )
         .prop_map(|(a, b, c)| NsccConfig {

@@ -25,7 +25,9 @@ impl<S: DerefMut<Target = [PathState]>> PathSet<S> {
     }
 
     /// A packet sent on `ev` was acknowledged after `rtt_ns`; `ecn` if the
-    /// ACK echoed a congestion mark (the EV then skips its next turn).
+    /// ACK echoed a congestion mark. A mark makes the EV skip its next turn
+    /// and costs no health (the skip is the whole answer to a mark, so the
+    /// EV is back at full weight one rotation later); a clean ACK heals.
     pub fn on_ack(&mut self, ev: u16, now: u64, rtt_ns: u64, ecn: bool) {
         let Some(path) = self.path_mut(ev) else {
             return;
@@ -35,7 +37,6 @@ impl<S: DerefMut<Target = [PathState]>> PathSet<S> {
         path.sample_rtt(rtt_ns);
         if ecn {
             path.ecn = path.ecn.saturating_add(1);
-            path.hurt(3);
             if path.state == EvState::Good {
                 path.state = EvState::Skip;
             }

@@ -25,9 +25,9 @@
 //!   GOOD again. A retransmission names the EV it was lost on (`avoid`); that
 //!   EV is passed over without losing its credit unless it is the only one.
 //! - Health ([`HEALTH_MIN`]..=[`HEALTH_FULL`]): a clean ACK recovers 1/16 of
-//!   the gap to full; an ECN echo costs 1/8, a non-last-hop trim or a RACK
-//!   loss 1/4, an ACK timeout 1/2. An EV back from ASSUMED_BAD or DENIED
-//!   starts at half health.
+//!   the gap to full; a non-last-hop trim or a RACK loss costs 1/4 of it, an
+//!   ACK timeout 1/2. An ECN echo costs nothing: its answer is the skip. An
+//!   EV back from ASSUMED_BAD or DENIED starts at half health.
 //! - Loss attribution ([`PathSet::on_loss`]): the caller infers losses per EV
 //!   (RACK: a later packet on the same EV was acked; or the ACK timeout
 //!   fired without a trim). An ACK timeout moves the EV to ASSUMED_BAD; so do
@@ -94,7 +94,9 @@ impl<S: DerefMut<Target = [PathState]>> PathSet<S> {
     /// count is clamped to `storage.len()` and to [`MAX_EVS`]; the first
     /// that many entries of `storage` are reset.
     pub fn new(cfg: PathConfig, mut storage: S, active_evs: u16) -> Self {
-        let ev_count = active_evs.min(MAX_EVS).min(u16::try_from(storage.len()).unwrap_or(u16::MAX));
+        let ev_count = active_evs
+            .min(MAX_EVS)
+            .min(u16::try_from(storage.len()).unwrap_or(u16::MAX));
         for path in storage.iter_mut().take(usize::from(ev_count)) {
             *path = PathState::new();
         }
@@ -158,7 +160,8 @@ impl<S: DerefMut<Target = [PathState]>> PathSet<S> {
     pub fn set_denied(&mut self, ev: u16, denied: bool) -> Result<(), PathError> {
         let old = self.state(ev).ok_or(PathError::EvOutOfRange)?;
         match (old, denied) {
-            (EvState::Denied, true) | (EvState::Good | EvState::Skip | EvState::AssumedBad, false) => {}
+            (EvState::Denied, true)
+            | (EvState::Good | EvState::Skip | EvState::AssumedBad, false) => {}
             (_, true) => self.set_state(ev, EvState::Denied),
             (EvState::Denied, false) => {
                 self.set_state(ev, EvState::Good);

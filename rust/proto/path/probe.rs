@@ -16,11 +16,14 @@ impl<S: DerefMut<Target = [PathState]>> PathSet<S> {
         let timeout = self.cfg.probe_timeout_ns;
         let start = self.probe_cursor;
         for step in 0..self.ev_count {
-            let ev = start.wrapping_add(step).checked_rem(self.ev_count).unwrap_or(0);
+            let ev = start
+                .wrapping_add(step)
+                .checked_rem(self.ev_count)
+                .unwrap_or(0);
             let expired = match self.path(ev) {
-                Some(path) if path.state == EvState::AssumedBad => {
-                    path.probe_deadline_ns.is_some_and(|deadline| now >= deadline)
-                }
+                Some(path) if path.state == EvState::AssumedBad => path
+                    .probe_deadline_ns
+                    .is_some_and(|deadline| now >= deadline),
                 _ => continue,
             };
             if expired {

@@ -46,7 +46,9 @@ impl<S: DerefMut<Target = [PathState]>> PathSet<S> {
                         .saturating_mul(u32::from(HEALTH_FULL))
                         .checked_div(u32::from(best))
                         .unwrap_or(u32::from(HEALTH_FULL));
-                    let earned = u16::try_from(earned).unwrap_or(HEALTH_FULL).min(HEALTH_FULL);
+                    let earned = u16::try_from(earned)
+                        .unwrap_or(HEALTH_FULL)
+                        .min(HEALTH_FULL);
                     path.credit = path.credit.saturating_add(earned);
                     if path.credit >= HEALTH_FULL {
                         path.credit = path.credit.saturating_sub(HEALTH_FULL).min(HEALTH_FULL);

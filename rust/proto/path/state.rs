@@ -188,7 +188,10 @@ impl PathState {
     /// A clean ACK: health climbs 1/16 of the way back to full.
     pub(super) fn heal(&mut self) {
         let gap = HEALTH_FULL.saturating_sub(self.health);
-        self.health = self.health.saturating_add(gap.div_ceil(16)).min(HEALTH_FULL);
+        self.health = self
+            .health
+            .saturating_add(gap.div_ceil(16))
+            .min(HEALTH_FULL);
     }
 
     /// A congestion or loss signal: health loses `1 / 2^shift` of itself.
