@@ -30,6 +30,8 @@
 //! fractions in 1/[`FRACTION_ONE`]; every product is bounded to fit `u64`,
 //! the rest is saturating.
 
+#[cfg(test)]
+mod bottleneck_tests;
 mod config;
 #[cfg(test)]
 mod tests;
