@@ -22,11 +22,6 @@ void mrc_sock_orphan(struct sock *sk)
 	sock_orphan(sk);
 }
 
-struct net *mrc_sock_net(const struct sock *sk)
-{
-	return sock_net(sk);
-}
-
 void *mrc_net_generic(const struct net *net, unsigned int id)
 {
 	return net_generic(net, id);

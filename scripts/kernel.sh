@@ -24,17 +24,29 @@ tarball=$(ls /usr/src/linux-source-6.12*.tar.xz 2>/dev/null | head -1) || true
 [[ -n $tarball ]] || die "no /usr/src/linux-source-6.12*.tar.xz: run scripts/setup.sh"
 srcver=$(dpkg-query -W -f='${Version}' linux-source-6.12)
 BINDGEN=${BINDGEN:-$(command -v bindgen || echo "$HOME/.cargo/bin/bindgen")}
-key=$( { cat "${fragments[@]}" "$0"; echo "$srcver"; /usr/bin/rustc --version; clang --version | head -1;
+# Bump RECIPE when a change here changes what is built (not how it is shown).
+RECIPE=1
+key=$( { cat "${fragments[@]}"; echo "recipe $RECIPE $srcver"; /usr/bin/rustc --version; clang --version | head -1;
 	"$BINDGEN" --version; } | sha256sum | cut -c1-12)
 out=$cache/kernel-$variant-$key
 
+src=$cache/src/linux-source-6.12-$srcver
+mk=(make -C "$src" O="$out" LLVM=1 RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc BINDGEN="$BINDGEN")
+
+# Module.symvers (what out-of-tree modules link against) comes from a
+# `modules` pass over the built tree; it takes seconds.
+symvers() {
+	[[ -f $out/Module.symvers ]] || "${mk[@]}" -s -j"$(nproc)" modules >>"$out/build.log" 2>&1 \
+		|| die "make modules failed (log: $out/build.log)"
+}
+
 if [[ -f $out/.mrc-built ]]; then
+	symvers
 	log "cached $variant kernel: $out"
 	echo "$out"
 	exit 0
 fi
 
-src=$cache/src/linux-source-6.12-$srcver
 if [[ ! -f $src/.mrc-unpacked ]]; then
 	log "unpacking $tarball"
 	rm -rf "$src" && mkdir -p "$src"
@@ -42,7 +54,6 @@ if [[ ! -f $src/.mrc-unpacked ]]; then
 	touch "$src/.mrc-unpacked"
 fi
 
-mk=(make -C "$src" O="$out" LLVM=1 RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc BINDGEN="$BINDGEN")
 rm -rf "$out" && mkdir -p "$out"
 "${mk[@]}" -s rustavailable >/dev/null || die "Rust is not available for this kernel (see make rustavailable)"
 "${mk[@]}" -s tinyconfig >/dev/null
@@ -71,6 +82,7 @@ while kill -0 "$pid" 2>/dev/null; do
 	kill -0 "$pid" 2>/dev/null && log "  ... $((SECONDS - start)) s, $(grep -c '^  [A-Z]' "$out/build.log" || true) steps"
 done
 wait "$pid" || { tail -30 "$out/build.log" >&2; die "kernel build failed (full log: $out/build.log)"; }
+symvers
 touch "$out/.mrc-built"
 log "built in $((SECONDS - start)) s: $out/arch/x86/boot/bzImage"
 echo "$out"

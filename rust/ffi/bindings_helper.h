@@ -15,12 +15,16 @@
 #include <net/netns/generic.h>
 #include <net/sock.h>
 
+#ifdef __BINDGEN__
+/* Macros bindgen cannot evaluate, as constants it can. */
+const gfp_t MRC_GFP_KERNEL = GFP_KERNEL;
+#endif
+
 /* Module parameter `family` (rust/helpers.c). */
 extern int mrc_param_family;
 
 void mrc_sock_put(struct sock *sk);
 void mrc_sock_orphan(struct sock *sk);
-struct net *mrc_sock_net(const struct sock *sk);
 void *mrc_net_generic(const struct net *net, unsigned int id);
 
 #endif

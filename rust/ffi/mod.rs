@@ -1,0 +1,15 @@
+//! The FFI layer: the only place in mrc.ko with `unsafe`.
+//!
+//! It holds the bindgen output for the module's own header
+//! (`bindings_helper.h`, generated at build time) and small safe wrappers
+//! over the C objects the rest of the module touches: socket family
+//! registration, sockets, per-network-namespace state. Every `unsafe` block
+//! here carries a `// SAFETY:` comment; code outside `ffi` has none.
+
+pub(crate) mod bindings;
+pub(crate) mod errno;
+pub(crate) mod family;
+pub(crate) mod param;
+pub(crate) mod pernet;
+pub(crate) mod socket;
+pub(crate) mod sysctl;

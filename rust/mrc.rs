@@ -1,0 +1,50 @@
+//! mrc: the Multipath Reliable Connection transport for Linux.
+//!
+//! Registers the AF_MRC socket family and per-network-namespace state. The
+//! module is one crate: `proto` is the protocol core (also built on the
+//! host by cargo), `sock` and `netns` are the safe glue, and `ffi` is the
+//! only place with `unsafe`.
+
+use kernel::prelude::*;
+
+pub mod proto;
+
+mod ffi;
+mod netns;
+mod sock;
+
+module! {
+    type: MrcModule,
+    name: "mrc",
+    author: "The mrc developers",
+    description: "MRC (Multipath Reliable Connection) transport, AF_MRC sockets",
+    license: "GPL",
+}
+
+/// The module: its registrations, in teardown order (fields drop first to
+/// last): no new socket can be created before the namespaces' state goes.
+struct MrcModule {
+    _family: ffi::family::Registration,
+    _pernet: ffi::pernet::Registration<netns::MrcNet>,
+}
+
+impl kernel::Module for MrcModule {
+    fn init(module: &'static ThisModule) -> Result<Self> {
+        let family = ffi::param::family();
+        let pernet = ffi::pernet::Registration::register()?;
+        let registration = ffi::family::Registration::register::<sock::Mrc>(family, module)
+            .inspect_err(|e| {
+                pr_err!(
+                    "cannot register address family {} (error {}): the slot is taken or invalid; \
+                     load with family=<a free number below AF_MAX>\n",
+                    family,
+                    e.to_errno()
+                )
+            })?;
+        pr_info!("AF_MRC registered as address family {}\n", family);
+        Ok(Self {
+            _family: registration,
+            _pernet: pernet,
+        })
+    }
+}
