@@ -486,4 +486,48 @@ proptest! {
             prop_assert!(cc.cwnd() >= limits.mtu && cc.cwnd() <= limits.max_cwnd);
         }
     }
+
+    #[test]
+    fn decreases_once_per_base_rtt_within_max_md_jump(
+        steps in proptest::collection::vec((0..4 * BASE, BASE..BASE * 1_000), 1..300),
+    ) {
+        let mut cc = Nscc::new(decreases_only());
+        let mut now = 0;
+        let mut last_cut: Option<u64> = None;
+        for (dt, rtt) in steps {
+            now += dt;
+            let before = cc.cwnd();
+            cc.on_ack(now, 4096, rtt, true);
+            let after = cc.cwnd();
+            if after < before {
+                prop_assert!(last_cut.is_none_or(|last| now - last > BASE));
+                prop_assert!(u64::from(after) * ONE >= u64::from(before) * 512 - ONE);
+                last_cut = Some(now);
+            }
+        }
+    }
+
+    #[test]
+    fn quick_adapt_once_per_window(
+        ops in proptest::collection::vec((0..3u8, 0..3 * BASE, 0..65_536u32, BASE..3 * BASE / 2), 1..300),
+    ) {
+        // No ECN and delays below target: every cut is a quick adapt.
+        let c = cfg();
+        let mut cc = Nscc::new(c);
+        let mut now = 0;
+        let mut last_cut: Option<u64> = None;
+        for (kind, dt, bytes, rtt) in ops {
+            now += dt;
+            let before = cc.cwnd();
+            match kind {
+                0 => cc.on_trim(now),
+                1 => cc.on_loss(now),
+                _ => cc.on_ack(now, bytes, rtt, false),
+            }
+            if cc.cwnd() < before {
+                prop_assert!(last_cut.is_none_or(|last| now - last > BASE + c.target_delay_ns));
+                last_cut = Some(now);
+            }
+        }
+    }
 }

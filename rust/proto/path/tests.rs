@@ -49,6 +49,12 @@ fn two_hundred_fifty_six_evs_share_evenly() {
 }
 
 #[test]
+fn path_set_is_small() {
+    // The kernel builds it on a 16 KiB stack; the EVs live in the storage.
+    assert!(core::mem::size_of::<PathSet<Vec<PathState>>>() <= 1024);
+}
+
+#[test]
 fn storage_bounds_the_ev_count() {
     let paths = PathSet::new(PathConfig::default(), vec![PathState::new(); 3], 300);
     assert_eq!(paths.ev_count(), 3);
