@@ -32,3 +32,4 @@ pub mod psn;
 pub mod nscc;
 pub mod path;
 pub mod wire;
+pub mod conn;

@@ -1,0 +1,490 @@
+//! One MRC connection as a sans-IO state machine.
+//!
+//! The caller feeds it packets ([`Connection::handle_packet`]), timer
+//! expiries ([`Connection::handle_timeout`]) and application commands
+//! ([`Connection::send_message`], [`Connection::close`],
+//! [`Connection::reset`]), and drains its outputs: packets to send
+//! ([`Connection::poll_transmit`]), the next deadline
+//! ([`Connection::poll_timeout`]) and events ([`Connection::poll_event`]).
+//! Time (`now`, ns) and randomness are passed in; nothing here allocates.
+//!
+//! Message bytes never enter the core. On send, a [`Transmit`] names the
+//! payload range (message, offset, length) the caller appends after the
+//! headers written into its buffer; on receive, a [`Placement`] says where
+//! the payload of the packet just handled belongs. The caller keeps a sent
+//! message until [`ConnEvent::MessageSent`], and hands a received one to the
+//! application at [`ConnEvent::MessageReceived`], which come in message
+//! order.
+//!
+//! Large state lives in caller storage ([`ConnStorage`]): one
+//! [`SentPacket`] per PSN of the send window, one [`MessageSlot`] per
+//! message in flight (both directions), a bitmap of `mpr × 128` bits for
+//! received PSNs, and one [`PathState`] per EV. The [`Connection`] itself is
+//! small enough for a kernel stack.
+//!
+//! Loss is inferred per EV, never from PSN gaps: RACK (a SACK echoes a
+//! packet sent later on the same EV) or the ACK timeout; a TRIM NACK
+//! retransmits at once. Retransmissions reuse their PSN and prefer another
+//! EV.
+
+mod ack;
+mod config;
+mod event;
+mod handshake;
+mod listener;
+mod messages;
+mod probe;
+mod recv;
+mod retry;
+mod rx_psn;
+mod sent;
+mod stats;
+mod timer;
+mod transmit;
+#[cfg(test)]
+mod tests;
+
+use core::ops::DerefMut;
+
+pub use config::{ConfigError, ConnConfig, MAX_MPR, MAX_PAYLOAD, MPR_UNIT};
+pub use event::{CloseReason, ConnEvent, MsgId};
+pub use listener::{ListenAction, Listener};
+pub use messages::MessageSlot;
+pub use probe::answer_probe;
+pub use recv::{PacketError, Placement};
+pub use retry::{RetryPolicy, EXP_CNT_INFINITE, MAX_LINEAR_CNT, MAX_TIMEOUT_EXP};
+pub use sent::{SentPacket, SentState};
+pub use stats::ConnStats;
+pub use transmit::{PayloadRange, Transmit};
+
+use crate::proto::nscc::Nscc;
+use crate::proto::path::{PathSet, PathState};
+use crate::proto::psn::Psn;
+use crate::proto::wire::ConnNumber;
+use recv::AckState;
+use rx_psn::RxPsnWindow;
+
+/// Where a connection is in its life.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConnState {
+    /// Initiator: connect request sent, waiting for the accept.
+    Connecting,
+    /// Responder: accept sent, waiting for the initiator's first packet
+    /// (half-open).
+    Accepting,
+    /// Data flows both ways.
+    Established,
+    /// [`Connection::close`] was called: no new messages; closes once
+    /// everything sent is acked.
+    Closing,
+    /// Closed for the given reason; no input is accepted.
+    Closed(CloseReason),
+}
+
+/// Why [`Connection::send_message`] refused a message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SendError {
+    /// The connection is closing or closed.
+    Closed,
+    /// Longer than `max_message_len`.
+    TooLong,
+    /// Every message slot is in use: wait for [`ConnEvent::MessageSent`].
+    QueueFull,
+    /// As many Write-with-Immediate messages as WIMM allows are in flight.
+    WimmLimit,
+}
+
+/// The caller-provided storage of one connection.
+pub struct ConnStorage<S, M, B, P> {
+    /// One record per PSN of the send window (a power of two is used).
+    pub sent: S,
+    /// One record per message in flight, shared by both directions.
+    pub messages: M,
+    /// Received-PSN bitmap: at least `mpr × 128 / 64` words.
+    pub rx_psns: B,
+    /// One state per EV: at least `ev_count`.
+    pub paths: P,
+}
+
+/// A pending NACK: the responder's answer to one packet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct PendingNack {
+    code: crate::proto::wire::NackCode,
+    psn: Psn,
+    ev: u16,
+}
+
+/// NACKs that may wait for transmission at once; more are dropped (the
+/// sender's timeout covers them).
+const NACK_QUEUE_LEN: usize = 8;
+
+/// Sender side: PSN space, segmentation cursor and in-flight accounting.
+#[derive(Clone, Copy, Debug)]
+struct SendState {
+    /// Oldest PSN not yet acked.
+    una: Psn,
+    /// Next new PSN.
+    nxt: Psn,
+    /// Usable sent-record slots (a power of two).
+    slots: u32,
+    /// MPR the peer tracks (units of 128), as negotiated.
+    peer_mpr_max: u16,
+    /// MPR the peer currently allows (dynamic MPR may lower it).
+    peer_mpr: u16,
+    /// Payload bytes of records in flight (not acked, not lost).
+    bytes_in_flight: u32,
+    /// Records declared lost and not yet retransmitted.
+    lost: u32,
+    /// No lost record lies before this PSN.
+    retx_cursor: Psn,
+    /// Oldest message not yet reported sent.
+    msg_una: u32,
+    /// Next message sequence number to assign.
+    msg_nxt: u32,
+    /// Message being segmented, and the offset of its next new packet.
+    seg_msg: u32,
+    seg_offset: u32,
+    /// Write-with-Immediate messages not yet reported sent.
+    wimm_open: u16,
+    /// WIMM the peer accepts.
+    peer_max_wimm: u16,
+    /// ACK timeout deadline (lazy: checked against the records when due).
+    rto_deadline: Option<u64>,
+    /// ACK timeouts in a row without progress.
+    timeouts: u32,
+    /// Smoothed RTT over every SACK (ns).
+    srtt_ns: u64,
+}
+
+/// Receiver side: message cursor and WIMM accounting (the PSN window and
+/// SACK state are separate).
+#[derive(Clone, Copy, Debug)]
+struct RecvState {
+    /// Oldest message not yet reported received.
+    msg_base: u32,
+    /// Write-with-Immediate messages started and not yet reported.
+    wimm_open: u16,
+}
+
+/// Control packets waiting for transmission.
+#[derive(Clone, Copy, Debug, Default)]
+struct Control {
+    connect_request: bool,
+    connect_accept: bool,
+    reset: Option<crate::proto::wire::ResetReason>,
+    nacks: [Option<PendingNack>; NACK_QUEUE_LEN],
+}
+
+/// One MRC connection over caller storage `S` (sent records), `M`
+/// (messages), `B` (received-PSN bitmap) and `P` (EV states).
+pub struct Connection<S, M, B, P> {
+    cfg: ConnConfig,
+    state: ConnState,
+    local: ConnNumber,
+    peer: ConnNumber,
+    dest_port: u16,
+    /// This end's first PSN (the connect request or accept carries it).
+    initial_psn: Psn,
+    /// The peer's first PSN (duplicate connect requests must match it).
+    peer_initial_psn: Psn,
+    dynamic_mpr: bool,
+    sent: S,
+    messages: M,
+    rx_psns: B,
+    paths: PathSet<P>,
+    nscc: Nscc,
+    tx: SendState,
+    rx: RecvState,
+    rx_window: RxPsnWindow,
+    ack: AckState,
+    control: Control,
+    connected_pending: bool,
+    closed_reported: bool,
+    stats: ConnStats,
+}
+
+impl<S, M, B, P> Connection<S, M, B, P>
+where
+    S: DerefMut<Target = [SentPacket]>,
+    M: DerefMut<Target = [MessageSlot]>,
+    B: DerefMut<Target = [u64]>,
+    P: DerefMut<Target = [PathState]>,
+{
+    fn new(
+        cfg: ConnConfig,
+        storage: ConnStorage<S, M, B, P>,
+        local: ConnNumber,
+        initial_psn: Psn,
+        state: ConnState,
+    ) -> Result<Self, ConfigError> {
+        cfg.validate()?;
+        if local.is_none() {
+            return Err(ConfigError::ConnNumber);
+        }
+        let ConnStorage { mut sent, mut messages, mut rx_psns, paths } = storage;
+        let slots = sent::usable_slots(sent.len());
+        if slots == 0 {
+            return Err(ConfigError::SentStorage);
+        }
+        if messages::usable_slots(messages.len()) == 0 {
+            return Err(ConfigError::MessageStorage);
+        }
+        if rx_psn::usable_bits(rx_psns.len()) < cfg.rx_window() {
+            return Err(ConfigError::PsnStorage);
+        }
+        if paths.len() < usize::from(cfg.ev_count) {
+            return Err(ConfigError::PathStorage);
+        }
+        sent.iter_mut().for_each(|r| *r = SentPacket::default());
+        messages.iter_mut().for_each(|m| *m = MessageSlot::default());
+        let rx_window = RxPsnWindow::new(Psn::ZERO, cfg.rx_window(), &mut rx_psns);
+        Ok(Connection {
+            cfg,
+            state,
+            local,
+            peer: ConnNumber::NONE,
+            dest_port: 0,
+            initial_psn,
+            peer_initial_psn: Psn::ZERO,
+            dynamic_mpr: false,
+            sent,
+            messages,
+            rx_psns,
+            paths: PathSet::new(cfg.path, paths, cfg.ev_count),
+            nscc: Nscc::new(cfg.nscc),
+            tx: SendState {
+                una: initial_psn,
+                nxt: initial_psn,
+                slots,
+                peer_mpr_max: 1,
+                peer_mpr: 1,
+                bytes_in_flight: 0,
+                lost: 0,
+                retx_cursor: initial_psn,
+                msg_una: 0,
+                msg_nxt: 0,
+                seg_msg: 0,
+                seg_offset: 0,
+                wimm_open: 0,
+                peer_max_wimm: 0,
+                rto_deadline: None,
+                timeouts: 0,
+                srtt_ns: 0,
+            },
+            rx: RecvState { msg_base: 0, wimm_open: 0 },
+            rx_window,
+            ack: AckState::default(),
+            control: Control::default(),
+            connected_pending: false,
+            closed_reported: false,
+            stats: ConnStats::default(),
+        })
+    }
+
+    /// This end's connection number.
+    pub fn local_conn(&self) -> ConnNumber {
+        self.local
+    }
+
+    /// The peer's connection number ([`ConnNumber::NONE`] until known).
+    pub fn peer_conn(&self) -> ConnNumber {
+        self.peer
+    }
+
+    /// The connection's state.
+    pub fn state(&self) -> ConnState {
+        self.state
+    }
+
+    /// The configuration this connection runs with.
+    pub fn config(&self) -> &ConnConfig {
+        &self.cfg
+    }
+
+    /// The EVs of this connection (states, per-EV counters).
+    pub fn paths(&self) -> &PathSet<P> {
+        &self.paths
+    }
+
+    /// Controller: deny `ev` or allow it again.
+    pub fn set_ev_denied(&mut self, ev: u16, denied: bool) -> Result<(), crate::proto::path::PathError> {
+        self.paths.set_denied(ev, denied)
+    }
+
+    /// Counters and estimates for an `MRC_INFO`-like snapshot.
+    pub fn stats(&self) -> ConnStats {
+        let mut s = self.stats;
+        s.srtt_ns = self.tx.srtt_ns;
+        s.cwnd = self.nscc.cwnd();
+        s.bytes_in_flight = self.tx.bytes_in_flight;
+        s.active_evs = self.paths.active_count();
+        s.ev_count = self.paths.ev_count();
+        s
+    }
+
+    /// Whether new data may be handed to the connection.
+    fn accepts_messages(&self) -> bool {
+        matches!(self.state, ConnState::Connecting | ConnState::Accepting | ConnState::Established)
+    }
+
+    /// Queue a message of `len` bytes (with immediate `imm`, making it a
+    /// Write-with-Immediate) for transmission. The bytes stay with the
+    /// caller until [`ConnEvent::MessageSent`] for the returned id.
+    pub fn send_message(&mut self, _now: u64, len: u32, imm: Option<u32>) -> Result<MsgId, SendError> {
+        if !self.accepts_messages() {
+            return Err(SendError::Closed);
+        }
+        if len > self.cfg.max_message_len {
+            return Err(SendError::TooLong);
+        }
+        let slots = messages::usable_slots(self.messages.len());
+        if self.tx.msg_nxt.wrapping_sub(self.tx.msg_una) >= slots {
+            return Err(SendError::QueueFull);
+        }
+        if imm.is_some() && self.tx.wimm_open >= self.wimm_limit() {
+            return Err(SendError::WimmLimit);
+        }
+        let id = self.tx.msg_nxt;
+        let slot = self
+            .messages
+            .get_mut(messages::slot_of(id, slots))
+            .ok_or(SendError::QueueFull)?;
+        slot.tx = messages::TxMessage {
+            len,
+            imm,
+            packets_left: packets_for(len, self.cfg.max_payload),
+        };
+        self.tx.msg_nxt = id.wrapping_add(1);
+        if imm.is_some() {
+            self.tx.wimm_open = self.tx.wimm_open.saturating_add(1);
+        }
+        Ok(MsgId(id))
+    }
+
+    /// WIMM as a sender: our own limit and the peer's, whichever is lower.
+    fn wimm_limit(&self) -> u16 {
+        match self.state {
+            ConnState::Connecting => self.cfg.max_wimm,
+            _ => self.cfg.max_wimm.min(self.tx.peer_max_wimm),
+        }
+    }
+
+    /// Close gracefully: no new messages; once every message sent is acked
+    /// the connection sends a reset that tells the peer it is finished, and
+    /// closes with [`CloseReason::Finished`].
+    pub fn close(&mut self, now: u64) {
+        if matches!(self.state, ConnState::Established) {
+            self.state = ConnState::Closing;
+            self.maybe_finish(now);
+        } else if !matches!(self.state, ConnState::Closed(_) | ConnState::Closing) {
+            self.close_with(CloseReason::LocalReset);
+        }
+    }
+
+    /// Abort: send a reset and close with [`CloseReason::LocalReset`].
+    pub fn reset(&mut self, _now: u64) {
+        if !matches!(self.state, ConnState::Closed(_)) {
+            self.close_with(CloseReason::LocalReset);
+        }
+    }
+
+    /// Closes a closing connection once everything sent is acked.
+    fn maybe_finish(&mut self, _now: u64) {
+        if self.state == ConnState::Closing && self.tx.msg_una == self.tx.msg_nxt {
+            self.close_with(CloseReason::Finished);
+        }
+    }
+
+    /// Enters `Closed(reason)`; tells the peer with a reset unless the peer
+    /// is the one that ended it.
+    fn close_with(&mut self, reason: CloseReason) {
+        use crate::proto::wire::ResetReason;
+        let reset = match reason {
+            _ if self.peer.is_none() => None,
+            CloseReason::PeerReset(_) | CloseReason::Rejected(_) => None,
+            CloseReason::Finished | CloseReason::LocalReset => Some(ResetReason::Aborted),
+            CloseReason::RetriesExhausted => Some(ResetReason::RetryExceeded),
+            CloseReason::ProtocolError => Some(ResetReason::ProtocolError),
+        };
+        self.control = Control {
+            reset,
+            ..Control::default()
+        };
+        self.ack = AckState::default();
+        self.tx.rto_deadline = None;
+        self.state = ConnState::Closed(reason);
+    }
+
+    /// The next event for the caller, if any: connection up, EV transitions,
+    /// messages sent and received (each in message order), then the close.
+    pub fn poll_event(&mut self) -> Option<ConnEvent> {
+        if self.connected_pending {
+            self.connected_pending = false;
+            return Some(ConnEvent::Connected);
+        }
+        if let Some(ev) = self.paths.poll_event() {
+            return Some(ConnEvent::Path(ev));
+        }
+        if let Some(msg) = self.pop_sent_message() {
+            return Some(ConnEvent::MessageSent { msg });
+        }
+        if let Some(event) = self.pop_received_message() {
+            return Some(event);
+        }
+        match self.state {
+            ConnState::Closed(reason) if !self.closed_reported => {
+                self.closed_reported = true;
+                Some(ConnEvent::Closed(reason))
+            }
+            _ => None,
+        }
+    }
+
+    /// The oldest outgoing message, if all its packets are acked.
+    fn pop_sent_message(&mut self) -> Option<MsgId> {
+        if self.tx.msg_una == self.tx.msg_nxt || matches!(self.state, ConnState::Closed(_)) {
+            return None;
+        }
+        let slots = messages::usable_slots(self.messages.len());
+        let id = self.tx.msg_una;
+        let slot = self.messages.get_mut(messages::slot_of(id, slots))?;
+        if slot.tx.packets_left != 0 {
+            return None;
+        }
+        if slot.tx.imm.is_some() {
+            self.tx.wimm_open = self.tx.wimm_open.saturating_sub(1);
+        }
+        slot.tx = messages::TxMessage::default();
+        self.tx.msg_una = id.wrapping_add(1);
+        self.stats.messages_sent = self.stats.messages_sent.saturating_add(1);
+        Some(MsgId(id))
+    }
+
+    /// The oldest incoming message, if every byte of it was placed.
+    fn pop_received_message(&mut self) -> Option<ConnEvent> {
+        let slots = messages::usable_slots(self.messages.len());
+        let id = self.rx.msg_base;
+        let slot = self.messages.get_mut(messages::slot_of(id, slots))?;
+        if !slot.rx.started || slot.rx.placed != slot.rx.len {
+            return None;
+        }
+        let event = ConnEvent::MessageReceived {
+            msg: MsgId(id),
+            len: slot.rx.len,
+            imm: slot.rx.imm,
+        };
+        if slot.rx.imm.is_some() {
+            self.rx.wimm_open = self.rx.wimm_open.saturating_sub(1);
+        }
+        slot.rx = messages::RxMessage::default();
+        self.rx.msg_base = id.wrapping_add(1);
+        self.stats.messages_received = self.stats.messages_received.saturating_add(1);
+        Some(event)
+    }
+}
+
+/// Packets a message of `len` bytes takes at `max_payload` per packet (an
+/// empty message still takes one).
+fn packets_for(len: u32, max_payload: u16) -> u32 {
+    len.div_ceil(u32::from(max_payload.max(1))).max(1)
+}

@@ -1,0 +1,1 @@
+//! Connection tests: handshake, transfer, loss recovery and every refusal.

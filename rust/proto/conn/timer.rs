@@ -1,0 +1,140 @@
+//! Time: the next deadline for the caller's one timer, and what happens
+//! when it fires (handshake retries, the coalesced SACK, ACK timeouts with
+//! their retry budget, probe deadlines).
+
+use core::ops::DerefMut;
+
+use super::{sent, CloseReason, ConnState, Connection, MessageSlot, SentPacket, SentState};
+use crate::proto::path::{LossCause, PathState, MAX_EVS};
+
+/// Words of a bitset with one bit per possible EV.
+const EV_WORDS: usize = MAX_EVS.div_ceil(64) as usize;
+
+impl<S, M, B, P> Connection<S, M, B, P>
+where
+    S: DerefMut<Target = [SentPacket]>,
+    M: DerefMut<Target = [MessageSlot]>,
+    B: DerefMut<Target = [u64]>,
+    P: DerefMut<Target = [PathState]>,
+{
+    /// When [`handle_timeout`](Self::handle_timeout) must be called next
+    /// (absolute ns), if ever. Re-read it after every input and output.
+    pub fn poll_timeout(&self) -> Option<u64> {
+        let probes = match self.state {
+            ConnState::Established | ConnState::Closing => self.paths.next_timeout(),
+            _ => None,
+        };
+        [self.tx.rto_deadline, self.ack.deadline(), probes]
+            .into_iter()
+            .flatten()
+            .min()
+    }
+
+    /// The timer fired at `now`. Follow with [`poll_transmit`](Self::poll_transmit).
+    pub fn handle_timeout(&mut self, now: u64) {
+        let due = self.tx.rto_deadline.is_some_and(|d| now >= d);
+        match self.state {
+            ConnState::Closed(_) => {}
+            ConnState::Connecting | ConnState::Accepting if due => self.on_handshake_timeout(now),
+            ConnState::Connecting | ConnState::Accepting => {}
+            ConnState::Established | ConnState::Closing if due => self.on_ack_timeout(now),
+            ConnState::Established | ConnState::Closing => {}
+        }
+    }
+
+    /// The current ACK timeout, after the timeouts in a row so far; `None`
+    /// when the retries are used up.
+    pub(super) fn rto_interval(&self) -> Option<u64> {
+        self.cfg.retry.interval_ns(self.tx.timeouts)
+    }
+
+    /// Arms the timer for the handshake packet just sent.
+    pub(super) fn arm_handshake_timer(&mut self, now: u64) {
+        self.tx.rto_deadline = self.rto_interval().map(|rto| now.saturating_add(rto));
+    }
+
+    fn on_handshake_timeout(&mut self, _now: u64) {
+        self.tx.rto_deadline = None;
+        self.tx.timeouts = self.tx.timeouts.saturating_add(1);
+        if self.rto_interval().is_none() {
+            self.close_with(CloseReason::RetriesExhausted);
+        } else if self.state == ConnState::Connecting {
+            self.control.connect_request = true;
+        } else {
+            self.control.connect_accept = true;
+        }
+    }
+
+    /// The ACK timeout: every packet in flight longer than the timeout is
+    /// lost and its EV is assumed bad; so is everything else in flight on
+    /// those EVs (they took a path that just failed). Timeouts in a row
+    /// without an ACK in between consume the retry budget.
+    fn on_ack_timeout(&mut self, now: u64) {
+        let Some(rto) = self.rto_interval() else {
+            self.close_with(CloseReason::RetriesExhausted);
+            return;
+        };
+        let span = self.tx.una.forward_to(self.tx.nxt);
+        let mut bad_evs = [0u64; EV_WORDS];
+        let mut expired = 0u32;
+        let mut oldest: Option<u64> = None;
+        for step in 0..span {
+            let psn = self.tx.una.wrapping_add(step);
+            let Some(record) = self.sent.get(sent::slot_of(psn, self.tx.slots)).copied() else {
+                continue;
+            };
+            if record.state != SentState::InFlight {
+                continue;
+            }
+            if record.sent_at.saturating_add(rto) > now {
+                oldest = Some(oldest.map_or(record.sent_at, |o| o.min(record.sent_at)));
+                continue;
+            }
+            if self.mark_lost(psn).is_some() {
+                expired = expired.saturating_add(1);
+                if !record.no_resource {
+                    set_bit(&mut bad_evs, record.ev);
+                }
+            }
+        }
+        if expired == 0 && self.tx.lost == 0 {
+            // Nothing expired: sleep until the oldest packet would.
+            self.tx.rto_deadline = oldest.map(|t| t.saturating_add(rto));
+            return;
+        }
+        self.tx.timeouts = self.tx.timeouts.saturating_add(1);
+        self.stats.ack_timeouts = self.stats.ack_timeouts.saturating_add(1);
+        self.stats.timeout_losses = self.stats.timeout_losses.saturating_add(u64::from(expired));
+        let Some(next_rto) = self.rto_interval() else {
+            self.close_with(CloseReason::RetriesExhausted);
+            return;
+        };
+        for ev in 0..self.paths.ev_count() {
+            if has_bit(&bad_evs, ev) {
+                self.paths.on_loss(ev, now, LossCause::Timeout);
+            }
+        }
+        for step in 0..span {
+            let psn = self.tx.una.wrapping_add(step);
+            let on_bad_ev = self
+                .sent
+                .get(sent::slot_of(psn, self.tx.slots))
+                .is_some_and(|r| r.state == SentState::InFlight && has_bit(&bad_evs, r.ev));
+            if on_bad_ev {
+                self.mark_lost(psn);
+            }
+        }
+        self.nscc.on_loss(now);
+        self.tx.rto_deadline = Some(now.saturating_add(next_rto));
+    }
+}
+
+fn set_bit(bits: &mut [u64; EV_WORDS], ev: u16) {
+    if let Some(word) = bits.get_mut(usize::from(ev / 64)) {
+        *word |= 1u64 << (ev % 64);
+    }
+}
+
+fn has_bit(bits: &[u64; EV_WORDS], ev: u16) -> bool {
+    bits.get(usize::from(ev / 64)).is_some_and(|w| w & (1u64 << (ev % 64)) != 0)
+}

@@ -1,0 +1,352 @@
+//! Output: the next packet to send. Control first (handshake, NACKs, the
+//! SACK due, probes), then retransmissions, then new data, within the PSN
+//! window (peer MPR × 128, bounded by the sent-record storage) and the NSCC
+//! congestion window.
+
+use core::ops::DerefMut;
+
+use super::{
+    messages, sent, ConnState, Connection, MessageSlot, MsgId, SentPacket, SentState,
+};
+use crate::proto::path::PathState;
+use crate::proto::psn::Psn;
+use crate::proto::wire::{
+    BaseRepr, Body, ConnNumber, ConnectAcceptRepr, ConnectRequestRepr, DataKind, DataRepr, NackRepr, Packet,
+    ProbeRequestRepr, ResetRepr, Trim,
+};
+
+/// The payload bytes a data packet carries: the caller copies them from its
+/// copy of the message right after the headers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PayloadRange {
+    /// The message.
+    pub msg: MsgId,
+    /// First byte within the message.
+    pub offset: u32,
+    /// Number of bytes.
+    pub len: u32,
+}
+
+/// A packet to send, from [`Connection::poll_transmit`]: its headers are in
+/// `buf[..header_len]`; a data packet's payload goes right after them, so
+/// the packet is `header_len + payload.len` bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Transmit {
+    /// EV index (path) to send it on.
+    pub ev: u16,
+    /// Bytes of headers written at the start of the buffer.
+    pub header_len: usize,
+    /// Payload the caller appends, for data packets.
+    pub payload: Option<PayloadRange>,
+}
+
+/// One data packet about to be emitted.
+struct DataOut {
+    psn: Psn,
+    msg: u32,
+    offset: u32,
+    len: u32,
+    ev: u16,
+    ack_req: bool,
+}
+
+impl<S, M, B, P> Connection<S, M, B, P>
+where
+    S: DerefMut<Target = [SentPacket]>,
+    M: DerefMut<Target = [MessageSlot]>,
+    B: DerefMut<Target = [u64]>,
+    P: DerefMut<Target = [PathState]>,
+{
+    /// The next packet to send, written into `buf` (see [`Transmit`]), or
+    /// `None` when nothing may go now. `rand` is fresh randomness for the
+    /// spraying. Call it until it returns `None` after every input.
+    pub fn poll_transmit(&mut self, now: u64, rand: u32, buf: &mut [u8]) -> Option<Transmit> {
+        match self.state {
+            ConnState::Closed(_) => return self.transmit_reset(now, rand, buf),
+            ConnState::Connecting => return self.transmit_connect_request(now, rand, buf),
+            ConnState::Accepting => return self.transmit_accept(now, rand, buf),
+            ConnState::Established | ConnState::Closing => {}
+        }
+        if let Some(t) = self.transmit_accept(now, rand, buf) {
+            return Some(t);
+        }
+        if let Some(t) = self.transmit_nack(now, rand, buf) {
+            return Some(t);
+        }
+        if let Some(t) = self.transmit_sack(now, rand, buf) {
+            return Some(t);
+        }
+        if let Some(t) = self.transmit_probe(now, buf) {
+            return Some(t);
+        }
+        if let Some(t) = self.transmit_retransmission(now, rand, buf) {
+            return Some(t);
+        }
+        self.transmit_new_data(now, rand, buf)
+    }
+
+    /// An EV for a control packet: `preferred` if it is one of ours, else
+    /// the spraying's pick, else EV 0.
+    pub(super) fn control_ev(&mut self, now: u64, rand: u32, preferred: Option<u16>) -> u16 {
+        match preferred {
+            Some(ev) if ev < self.paths.ev_count() => ev,
+            _ => self.paths.choose(now, rand, None).unwrap_or(0),
+        }
+    }
+
+    /// Emits a header-only packet; `None` (and nothing sent) if `buf` is
+    /// too small.
+    fn emit_control(&mut self, buf: &mut [u8], dest_conn: ConnNumber, body: Body<'_>, ev: u16) -> Option<Transmit> {
+        let packet = Packet { pkey: self.cfg.pkey, dest_conn, body };
+        let header_len = packet.emit(buf).ok()?;
+        Some(Transmit { ev, header_len, payload: None })
+    }
+
+    fn transmit_reset(&mut self, now: u64, rand: u32, buf: &mut [u8]) -> Option<Transmit> {
+        let reason = self.control.reset?;
+        let ev = self.control_ev(now, rand, None);
+        let t = self.emit_control(buf, self.peer, Body::Reset(ResetRepr { reason }), ev)?;
+        self.control.reset = None;
+        Some(t)
+    }
+
+    fn transmit_connect_request(&mut self, now: u64, rand: u32, buf: &mut [u8]) -> Option<Transmit> {
+        if !self.control.connect_request {
+            return None;
+        }
+        let request = ConnectRequestRepr {
+            initiator_conn: self.local,
+            initial_psn: self.initial_psn,
+            mpr: u16::from(self.cfg.mpr),
+            max_wimm: self.cfg.max_wimm,
+            dest_port: self.dest_port,
+            dynamic_mpr: self.cfg.dynamic_mpr,
+            ev_profile: self.cfg.ev_profile,
+            cc_profile: self.cfg.cc_profile,
+        };
+        let ev = self.control_ev(now, rand, None);
+        let t = self.emit_control(buf, ConnNumber::NONE, Body::ConnectRequest(request), ev)?;
+        self.control.connect_request = false;
+        self.arm_handshake_timer(now);
+        Some(t)
+    }
+
+    fn transmit_accept(&mut self, now: u64, rand: u32, buf: &mut [u8]) -> Option<Transmit> {
+        if !self.control.connect_accept {
+            return None;
+        }
+        let accept = ConnectAcceptRepr {
+            responder_conn: self.local,
+            initial_psn: self.initial_psn,
+            mpr: u16::from(self.cfg.mpr),
+            max_wimm: self.cfg.max_wimm,
+            dynamic_mpr: self.dynamic_mpr,
+        };
+        let ev = self.control_ev(now, rand, None);
+        let t = self.emit_control(buf, self.peer, Body::ConnectAccept(accept), ev)?;
+        self.control.connect_accept = false;
+        if self.state == ConnState::Accepting {
+            self.arm_handshake_timer(now);
+        }
+        Some(t)
+    }
+
+    fn transmit_nack(&mut self, now: u64, rand: u32, buf: &mut [u8]) -> Option<Transmit> {
+        let slot = self.control.nacks.iter().position(Option::is_some)?;
+        let nack = self.control.nacks.get(slot).copied().flatten()?;
+        let ev = self.control_ev(now, rand, Some(nack.ev));
+        let repr = NackRepr { code: nack.code, psn: nack.psn, ev_index: nack.ev };
+        let t = self.emit_control(buf, self.peer, Body::Nack(repr), ev)?;
+        if let Some(entry) = self.control.nacks.get_mut(slot) {
+            *entry = None;
+        }
+        self.stats.nacks_sent = self.stats.nacks_sent.saturating_add(1);
+        Some(t)
+    }
+
+    fn transmit_sack(&mut self, now: u64, rand: u32, buf: &mut [u8]) -> Option<Transmit> {
+        if !self.ack.is_due(now) {
+            return None;
+        }
+        let sack = self.ack.sack(now, &self.rx_window, &self.rx_psns, self.cfg.mpr);
+        let ev = self.control_ev(now, rand, self.ack.echo_ev());
+        let t = self.emit_control(buf, self.peer, Body::Sack(sack), ev)?;
+        self.ack.sent();
+        self.stats.sacks_sent = self.stats.sacks_sent.saturating_add(1);
+        Some(t)
+    }
+
+    fn transmit_probe(&mut self, now: u64, buf: &mut [u8]) -> Option<Transmit> {
+        let ev = self.paths.poll_probe(now)?;
+        let probe = ProbeRequestRepr { probe_id: self.local.get(), ev_index: ev, timestamp: now };
+        let t = self.emit_control(buf, ConnNumber::NONE, Body::ProbeRequest(probe), ev)?;
+        self.stats.probes_sent = self.stats.probes_sent.saturating_add(1);
+        Some(t)
+    }
+
+    /// Whether `len` more payload bytes fit the congestion window (one
+    /// packet may always go when nothing is in flight).
+    fn cwnd_allows(&self, len: u32) -> bool {
+        self.tx.bytes_in_flight == 0
+            || self.tx.bytes_in_flight.saturating_add(len) <= self.nscc.cwnd()
+    }
+
+    /// PSNs the sender may have outstanding: the peer's MPR × 128, bounded
+    /// by the sent-record storage.
+    pub(super) fn send_window(&self) -> u32 {
+        u32::from(self.tx.peer_mpr)
+            .saturating_mul(super::MPR_UNIT)
+            .min(self.tx.slots)
+    }
+
+    fn transmit_retransmission(&mut self, now: u64, rand: u32, buf: &mut [u8]) -> Option<Transmit> {
+        if self.tx.lost == 0 {
+            return None;
+        }
+        let span = self.tx.retx_cursor.forward_to(self.tx.nxt);
+        let mut found = None;
+        for step in 0..span {
+            let psn = self.tx.retx_cursor.wrapping_add(step);
+            let record = self.sent.get(sent::slot_of(psn, self.tx.slots))?;
+            if record.state == SentState::Lost {
+                found = Some((psn, *record));
+                break;
+            }
+        }
+        let Some((psn, record)) = found else {
+            // The count and the records disagree only if a lost record was
+            // acked meanwhile; resynchronise.
+            self.tx.lost = 0;
+            return None;
+        };
+        self.tx.retx_cursor = psn;
+        if !self.cwnd_allows(record.len) {
+            return None;
+        }
+        let ev = self.paths.choose(now, rand, Some(record.ev))?;
+        let out = DataOut { psn, msg: record.msg, offset: record.offset, len: record.len, ev, ack_req: true };
+        let t = self.emit_data(now, buf, &out)?;
+        if let Some(r) = self.sent.get_mut(sent::slot_of(psn, self.tx.slots)) {
+            r.state = SentState::InFlight;
+            r.ev = ev;
+            r.sent_at = now;
+            r.transmissions = r.transmissions.saturating_add(1);
+        }
+        self.tx.lost = self.tx.lost.saturating_sub(1);
+        self.tx.retx_cursor = psn.next();
+        self.after_data_sent(now, &out);
+        self.stats.packets_retransmitted = self.stats.packets_retransmitted.saturating_add(1);
+        self.stats.bytes_retransmitted = self.stats.bytes_retransmitted.saturating_add(u64::from(record.len));
+        Some(t)
+    }
+
+    fn transmit_new_data(&mut self, now: u64, rand: u32, buf: &mut [u8]) -> Option<Transmit> {
+        if self.tx.seg_msg == self.tx.msg_nxt {
+            return None;
+        }
+        let window = self.send_window();
+        let outstanding = self.tx.una.forward_to(self.tx.nxt);
+        if outstanding >= window {
+            return None;
+        }
+        let slots = messages::usable_slots(self.messages.len());
+        let msg = self.messages.get(messages::slot_of(self.tx.seg_msg, slots))?.tx;
+        let len = msg
+            .len
+            .saturating_sub(self.tx.seg_offset)
+            .min(u32::from(self.cfg.max_payload));
+        if !self.cwnd_allows(len) {
+            return None;
+        }
+        let ev = self.paths.choose(now, rand, None)?;
+        let end = self.tx.seg_offset.saturating_add(len);
+        let window_full = outstanding.saturating_add(1) >= window
+            || self.tx.bytes_in_flight.saturating_add(len).saturating_add(u32::from(self.cfg.max_payload))
+                > self.nscc.cwnd();
+        let out = DataOut {
+            psn: self.tx.nxt,
+            msg: self.tx.seg_msg,
+            offset: self.tx.seg_offset,
+            len,
+            ev,
+            ack_req: end == msg.len || window_full,
+        };
+        let t = self.emit_data(now, buf, &out)?;
+        if let Some(r) = self.sent.get_mut(sent::slot_of(out.psn, self.tx.slots)) {
+            *r = SentPacket {
+                state: SentState::InFlight,
+                msg: out.msg,
+                offset: out.offset,
+                len,
+                ev,
+                sent_at: now,
+                transmissions: 1,
+                no_resource: false,
+            };
+        }
+        self.tx.nxt = self.tx.nxt.next();
+        if end >= msg.len {
+            self.tx.seg_msg = self.tx.seg_msg.wrapping_add(1);
+            self.tx.seg_offset = 0;
+        } else {
+            self.tx.seg_offset = end;
+        }
+        self.after_data_sent(now, &out);
+        Some(t)
+    }
+
+    /// Accounting shared by new data and retransmissions.
+    fn after_data_sent(&mut self, now: u64, out: &DataOut) {
+        self.tx.bytes_in_flight = self.tx.bytes_in_flight.saturating_add(out.len);
+        self.paths.on_send(out.ev, now, out.len);
+        self.stats.packets_sent = self.stats.packets_sent.saturating_add(1);
+        self.stats.bytes_sent = self.stats.bytes_sent.saturating_add(u64::from(out.len));
+        if self.tx.rto_deadline.is_none() {
+            self.tx.rto_deadline = self.rto_interval().map(|rto| now.saturating_add(rto));
+        }
+    }
+
+    /// Writes a data packet's headers; `None` if `buf` cannot hold them and
+    /// the payload.
+    fn emit_data(&mut self, now: u64, buf: &mut [u8], out: &DataOut) -> Option<Transmit> {
+        let slots = messages::usable_slots(self.messages.len());
+        let msg = self.messages.get(messages::slot_of(out.msg, slots))?.tx;
+        let end = out.offset.saturating_add(out.len);
+        let kind = match (out.offset == 0, end >= msg.len) {
+            (true, true) => DataKind::Only,
+            (true, false) => DataKind::First,
+            (false, true) => DataKind::Last,
+            (false, false) => DataKind::Middle,
+        };
+        let data = DataRepr {
+            kind,
+            msn: out.msg,
+            offset: out.offset,
+            msg_len: msg.len,
+            ev_index: out.ev,
+            timestamp: now,
+            immediate: msg.imm,
+        };
+        let header_len = BaseRepr::LEN.saturating_add(data.header_len());
+        let payload_len = usize::try_from(out.len).ok()?;
+        if buf.len() < header_len.saturating_add(payload_len) {
+            return None;
+        }
+        // The wire checks the payload length against the offset and message
+        // length but writes only headers: the bytes after them are the
+        // caller's to fill.
+        let (head, tail) = buf.split_at_mut_checked(header_len)?;
+        let payload: &[u8] = tail.get(..payload_len)?;
+        let packet = Packet {
+            pkey: self.cfg.pkey,
+            dest_conn: self.peer,
+            body: Body::Data { psn: out.psn, ack_req: out.ack_req, trim: Trim::None, data, payload },
+        };
+        let written = packet.emit(head).ok()?;
+        Some(Transmit {
+            ev: out.ev,
+            header_len: written,
+            payload: Some(PayloadRange { msg: MsgId(out.msg), offset: out.offset, len: out.len }),
+        })
+    }
+}
