@@ -124,7 +124,9 @@ where
                 self.mark_lost(psn);
             }
         }
-        self.nscc.on_loss(now);
+        // A timeout blames a path, not the network's queues: the EV leaves
+        // the spraying and NSCC keeps its window (congestion shows as delay,
+        // ECN, trims and RACK losses).
         self.tx.rto_deadline = Some(now.saturating_add(next_rto));
     }
 }
