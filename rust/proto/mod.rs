@@ -33,3 +33,4 @@ pub mod nscc;
 pub mod path;
 pub mod wire;
 pub mod conn;
+pub mod ev;

@@ -1,1 +1,0 @@
-//! Connection tests: handshake, transfer, loss recovery and every refusal.
