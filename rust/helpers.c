@@ -22,6 +22,12 @@ void mrc_sock_orphan(struct sock *sk)
 	sock_orphan(sk);
 }
 
+/* Counts the sock in its namespace's /proc/net/protocols "sockets" column. */
+void mrc_sock_inuse_add(struct sock *sk, int val)
+{
+	sock_prot_inuse_add(sock_net(sk), sk->sk_prot, val);
+}
+
 void *mrc_net_generic(const struct net *net, unsigned int id)
 {
 	return net_generic(net, id);

@@ -25,6 +25,7 @@ extern int mrc_param_family;
 
 void mrc_sock_put(struct sock *sk);
 void mrc_sock_orphan(struct sock *sk);
+void mrc_sock_inuse_add(struct sock *sk, int val);
 void *mrc_net_generic(const struct net *net, unsigned int id);
 
 #endif

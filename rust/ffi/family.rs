@@ -170,6 +170,7 @@ unsafe extern "C" fn create<T: Protocol>(
             (*sock).ops = &(*tables).ops;
             bindings::sock_init_data(sock, sk);
             (*sk).sk_protocol = protocol;
+            bindings::mrc_sock_inuse_add(sk, 1);
         }
         Ok(0)
     })
@@ -185,6 +186,7 @@ unsafe extern "C" fn release(sock: *mut bindings::socket) -> c_int {
     // SAFETY: detach the sock from the socket being freed, then drop the
     // reference `create` took; the sock is freed with its last reference.
     unsafe {
+        bindings::mrc_sock_inuse_add(sk, -1);
         bindings::mrc_sock_orphan(sk);
         (*sock).sk = ptr::null_mut();
         bindings::mrc_sock_put(sk);

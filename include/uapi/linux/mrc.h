@@ -10,6 +10,7 @@
 
 #include <linux/types.h>
 #include <linux/in6.h>
+#include <linux/socket.h>
 
 /*
  * The family number is a module parameter (`modprobe mrc family=N`), since

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# `make test` (release) and `make test-debug` (debug): host tests, then the
+# module built against the test kernel and the selftests in QEMU. Ends with
+# one line: "N passed, N failed".
+set -uo pipefail
+variant=${1:-release}
+here=$(cd "$(dirname "$0")/.." && pwd)
+cd "$here"
+mkdir -p logs
+passed=0 failed=0 skipped=0
+step() { printf '\n=== %s\n' "$*"; }
+count() { passed=$((passed + $1)) failed=$((failed + $2)) skipped=$((skipped + ${3:-0})); }
+
+if [[ $variant == release ]]; then
+	step "host: cargo test (protocol core, simulator, mrcctl)"
+	cargo test --workspace --release 2>&1 | tee logs/cargo-test.log
+	rc=${PIPESTATUS[0]}
+	read -r p f < <(awk '/^test result:/ { p += $4; f += $6 } END { print p + 0, f + 0 }' logs/cargo-test.log)
+	((rc == 0 || f > 0)) || f=1
+	count "$p" "$f"
+
+	step "host: clippy on the protocol core (panic-free, no float, no overflow lints)"
+	if cargo clippy -p mrc-proto --all-targets -- -D warnings 2>&1 | tail -3; then count 1 0; else count 0 1; fi
+
+	if [[ -x scripts/fuzz.sh ]]; then
+		step "host: fuzzing every parser for a bounded time"
+		if scripts/fuzz.sh; then count 1 0; else count 0 1; fi
+	fi
+fi
+
+step "module: build mrc.ko against the $variant test kernel"
+if ! make --no-print-directory KVARIANT="$variant" modules; then
+	echo "0 passed, $((failed + 1)) failed"
+	exit 1
+fi
+mkdir -p build/selftests
+gcc -O2 -Wall -Werror -Iinclude/uapi -Iselftests -o build/selftests/mrc_socket selftests/mrc_socket.c || count 0 1
+
+step "selftests in QEMU ($variant kernel; serial log: logs/vm-$variant.log)"
+args=()
+[[ $variant == debug ]] && args+=(--debug)
+scripts/vm.sh "${args[@]}" --timeout 1800 -- selftests/run.sh | tee "logs/selftests-$variant.log"
+vm_rc=${PIPESTATUS[0]}
+read -r p f s < <(sed -n 's/^# selftests: \([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped$/\1 \2 \3/p' \
+	"logs/selftests-$variant.log" | tail -1)
+if [[ -z ${p:-} ]]; then p=0 f=1 s=0; fi
+# A kernel report or a crash fails the run even if every check passed.
+((vm_rc != 0 && f == 0)) && f=1
+count "$p" "$f" "$s"
+
+echo
+if ((skipped)); then echo "$passed passed, $failed failed, $skipped skipped"; else echo "$passed passed, $failed failed"; fi
+((failed == 0))

@@ -1,0 +1,43 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The kselftest-style runner, run inside the test VM: each test prints TAP,
+# nested here behind "# ", and gets a top-level ok / not ok from its exit
+# code (0 pass, 4 skip, anything else fail). Ends with the totals of the
+# individual checks.
+here=$(cd "$(dirname "$0")" && pwd)
+export MRC_REPO=$(cd "$here/.." && pwd)
+bin=${MRC_BIN:-$MRC_REPO/build/selftests}
+timeout=$(sed -n 's/^timeout=//p' "$here/settings")
+
+TESTS=(
+	"$here/mrc_module.sh"
+	"$bin/mrc_socket"
+	"$here/mrc_socket.py"
+	"$here/mrc_netns.sh"
+)
+
+# Tests that load the module themselves unload it; the others need it.
+echo "TAP version 13"
+echo "1..${#TESTS[@]}"
+n=0 passed=0 failed=0 skipped=0
+for t in "${TESTS[@]}"; do
+	n=$((n + 1))
+	name=$(basename "$t")
+	echo "# selftests: mrc: $name"
+	lsmod | grep -q '^mrc ' || insmod "$MRC_REPO/mrc.ko"
+	out=$(timeout "$timeout" "$t" 2>&1)
+	rc=$?
+	printf '%s\n' "$out" | sed 's/^/# /'
+	p=$(grep -cE '^ok [0-9]+ ' <<<"$out" | tr -d ' ')
+	s=$(grep -cE '^ok [0-9]+ .*# SKIP' <<<"$out" | tr -d ' ')
+	f=$(grep -cE '^not ok [0-9]+ ' <<<"$out" | tr -d ' ')
+	passed=$((passed + p - s)) skipped=$((skipped + s)) failed=$((failed + f))
+	case $rc in
+	0) echo "ok $n selftests: mrc: $name" ;;
+	4) echo "ok $n selftests: mrc: $name # SKIP"; ((p + f)) || skipped=$((skipped + 1)) ;;
+	*) echo "not ok $n selftests: mrc: $name # exit=$rc"; ((f)) || failed=$((failed + 1)) ;;
+	esac
+done
+lsmod | grep -q '^mrc ' && rmmod mrc
+echo "# selftests: $passed passed, $failed failed, $skipped skipped"
+((failed == 0))
