@@ -88,7 +88,7 @@ where
         if sack.ev_index >= self.paths.ev_count() {
             return Err(PacketError::BadEv);
         }
-        if sack.timestamp_echo > now {
+        if sack.timestamp_echo > self.tx.last_stamp {
             return Err(PacketError::BadTimestamp);
         }
         let rtt = now
@@ -151,27 +151,70 @@ where
         }
     }
 
-    /// RACK per EV: the echoed transmission left EV `ev` at `sent_at` and
-    /// arrived, so every packet still in flight on `ev` that left earlier
-    /// (by more than the reordering window) is lost.
-    fn rack(&mut self, now: u64, ev: u16, sent_at: u64) {
-        let reorder = (self.tx.srtt_ns / 4).max(MIN_REORDER_NS);
-        let Some(horizon) = sent_at.checked_sub(reorder) else {
-            return;
-        };
+    /// RACK per EV: the echoed transmission left EV `ev` at `stamp` and
+    /// arrived, so a packet still in flight on `ev` that left before it is
+    /// lost once the reordering window has passed: at once if it left that
+    /// much earlier, else when the RACK timer fires.
+    fn rack(&mut self, now: u64, ev: u16, stamp: u64) {
+        let reorder = self.reorder_window();
         let mut losses = 0u32;
         let span = self.tx.una.forward_to(self.tx.nxt);
         for step in 0..span {
             let psn = self.tx.una.wrapping_add(step);
-            let lost = self
-                .sent
-                .get(sent::slot_of(psn, self.tx.slots))
-                .is_some_and(|r| r.state == SentState::InFlight && r.ev == ev && r.sent_at < horizon);
-            if lost && self.mark_lost(psn).is_some() {
+            let Some(record) = self.sent.get_mut(sent::slot_of(psn, self.tx.slots)) else {
+                continue;
+            };
+            if record.state != SentState::InFlight || record.ev != ev || record.sent_at >= stamp {
+                continue;
+            }
+            if stamp.saturating_sub(record.sent_at) < reorder {
+                if record.overtaken_at.is_none() {
+                    record.overtaken_at = Some(now);
+                    let due = now.saturating_add(reorder);
+                    self.tx.rack_deadline = Some(self.tx.rack_deadline.map_or(due, |d| d.min(due)));
+                }
+                continue;
+            }
+            if self.mark_lost(psn).is_some() {
                 losses = losses.saturating_add(1);
                 self.paths.on_loss(ev, now, LossCause::Rack);
             }
         }
+        self.count_rack_losses(now, losses);
+    }
+
+    /// RACK's reordering window: a quarter of the smoothed RTT, at least
+    /// [`MIN_REORDER_NS`].
+    pub(super) fn reorder_window(&self) -> u64 {
+        (self.tx.srtt_ns / 4).max(MIN_REORDER_NS)
+    }
+
+    /// The RACK timer: overtaken packets that waited out the window are lost.
+    pub(super) fn on_rack_timeout(&mut self, now: u64) {
+        let reorder = self.reorder_window();
+        self.tx.rack_deadline = None;
+        let mut losses = 0u32;
+        let span = self.tx.una.forward_to(self.tx.nxt);
+        for step in 0..span {
+            let psn = self.tx.una.wrapping_add(step);
+            let Some(record) = self.sent.get(sent::slot_of(psn, self.tx.slots)).copied() else {
+                continue;
+            };
+            let Some(at) = record.overtaken_at.filter(|_| record.state == SentState::InFlight) else {
+                continue;
+            };
+            let due = at.saturating_add(reorder);
+            if due > now {
+                self.tx.rack_deadline = Some(self.tx.rack_deadline.map_or(due, |d| d.min(due)));
+            } else if self.mark_lost(psn).is_some() {
+                losses = losses.saturating_add(1);
+                self.paths.on_loss(record.ev, now, LossCause::Rack);
+            }
+        }
+        self.count_rack_losses(now, losses);
+    }
+
+    fn count_rack_losses(&mut self, now: u64, losses: u32) {
         if losses != 0 {
             self.stats.rack_losses = self.stats.rack_losses.saturating_add(u64::from(losses));
             self.nscc.on_loss(now);

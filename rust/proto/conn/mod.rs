@@ -154,6 +154,12 @@ struct SendState {
     timeouts: u32,
     /// Smoothed RTT over every SACK (ns).
     srtt_ns: u64,
+    /// Last transmission stamp: data packets carry strictly increasing
+    /// stamps (the clock, nudged by 1 ns within a burst), so that RACK can
+    /// order the packets of one EV.
+    last_stamp: u64,
+    /// When overtaken packets have waited out the reordering window.
+    rack_deadline: Option<u64>,
 }
 
 /// Receiver side: message cursor and WIMM accounting (the PSN window and
@@ -270,6 +276,8 @@ where
                 rto_deadline: None,
                 timeouts: 0,
                 srtt_ns: 0,
+                last_stamp: 0,
+                rack_deadline: None,
             },
             rx: RecvState { msg_base: 0, wimm_open: 0 },
             rx_window,
@@ -390,7 +398,8 @@ where
 
     /// Closes a closing connection once everything sent is acked.
     fn maybe_finish(&mut self, _now: u64) {
-        if self.state == ConnState::Closing && self.tx.msg_una == self.tx.msg_nxt {
+        let all_acked = self.tx.una == self.tx.nxt && self.tx.seg_msg == self.tx.msg_nxt;
+        if self.state == ConnState::Closing && all_acked {
             self.close_with(CloseReason::Finished);
         }
     }
@@ -412,6 +421,7 @@ where
         };
         self.ack = AckState::default();
         self.tx.rto_deadline = None;
+        self.tx.rack_deadline = None;
         self.state = ConnState::Closed(reason);
     }
 

@@ -38,6 +38,9 @@ pub struct SentPacket {
     /// The receiver said NO_RESOURCE: a timeout of this PSN is not the
     /// path's fault.
     pub(super) no_resource: bool,
+    /// When a packet sent after this one on the same EV was acked, within
+    /// the reordering window (RACK waits for the window to pass).
+    pub(super) overtaken_at: Option<u64>,
 }
 
 impl SentPacket {

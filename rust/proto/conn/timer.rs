@@ -24,21 +24,29 @@ where
             ConnState::Established | ConnState::Closing => self.paths.next_timeout(),
             _ => None,
         };
-        [self.tx.rto_deadline, self.ack.deadline(), probes]
+        [self.tx.rto_deadline, self.tx.rack_deadline, self.ack.deadline(), probes]
             .into_iter()
             .flatten()
             .min()
     }
 
-    /// The timer fired at `now`. Follow with [`poll_transmit`](Self::poll_transmit).
+    /// The timer fired at `now` (handshake retries, RACK, ACK timeout; the
+    /// SACK and probe deadlines are served by the next transmit). Follow
+    /// with [`poll_transmit`](Self::poll_transmit).
     pub fn handle_timeout(&mut self, now: u64) {
         let due = self.tx.rto_deadline.is_some_and(|d| now >= d);
         match self.state {
             ConnState::Closed(_) => {}
             ConnState::Connecting | ConnState::Accepting if due => self.on_handshake_timeout(now),
             ConnState::Connecting | ConnState::Accepting => {}
-            ConnState::Established | ConnState::Closing if due => self.on_ack_timeout(now),
-            ConnState::Established | ConnState::Closing => {}
+            ConnState::Established | ConnState::Closing => {
+                if self.tx.rack_deadline.is_some_and(|d| now >= d) {
+                    self.on_rack_timeout(now);
+                }
+                if due {
+                    self.on_ack_timeout(now);
+                }
+            }
         }
     }
 

@@ -48,6 +48,8 @@ struct DataOut {
     len: u32,
     ev: u16,
     ack_req: bool,
+    /// Transmission stamp (see `SendState::last_stamp`).
+    stamp: u64,
 }
 
 impl<S, M, B, P> Connection<S, M, B, P>
@@ -224,13 +226,15 @@ where
             return None;
         }
         let ev = self.paths.choose(now, rand, Some(record.ev))?;
-        let out = DataOut { psn, msg: record.msg, offset: record.offset, len: record.len, ev, ack_req: true };
-        let t = self.emit_data(now, buf, &out)?;
+        let stamp = self.next_stamp(now);
+        let out = DataOut { psn, msg: record.msg, offset: record.offset, len: record.len, ev, ack_req: true, stamp };
+        let t = self.emit_data(buf, &out)?;
         if let Some(r) = self.sent.get_mut(sent::slot_of(psn, self.tx.slots)) {
             r.state = SentState::InFlight;
             r.ev = ev;
-            r.sent_at = now;
+            r.sent_at = stamp;
             r.transmissions = r.transmissions.saturating_add(1);
+            r.overtaken_at = None;
         }
         self.tx.lost = self.tx.lost.saturating_sub(1);
         self.tx.retx_cursor = psn.next();
@@ -270,8 +274,9 @@ where
             len,
             ev,
             ack_req: end == msg.len || window_full,
+            stamp: self.next_stamp(now),
         };
-        let t = self.emit_data(now, buf, &out)?;
+        let t = self.emit_data(buf, &out)?;
         if let Some(r) = self.sent.get_mut(sent::slot_of(out.psn, self.tx.slots)) {
             *r = SentPacket {
                 state: SentState::InFlight,
@@ -279,9 +284,10 @@ where
                 offset: out.offset,
                 len,
                 ev,
-                sent_at: now,
+                sent_at: out.stamp,
                 transmissions: 1,
                 no_resource: false,
+                overtaken_at: None,
             };
         }
         self.tx.nxt = self.tx.nxt.next();
@@ -293,6 +299,13 @@ where
         }
         self.after_data_sent(now, &out);
         Some(t)
+    }
+
+    /// A transmission stamp: `now`, or 1 ns past the previous stamp.
+    fn next_stamp(&mut self, now: u64) -> u64 {
+        let stamp = now.max(self.tx.last_stamp.saturating_add(1));
+        self.tx.last_stamp = stamp;
+        stamp
     }
 
     /// Accounting shared by new data and retransmissions.
@@ -308,7 +321,7 @@ where
 
     /// Writes a data packet's headers; `None` if `buf` cannot hold them and
     /// the payload.
-    fn emit_data(&mut self, now: u64, buf: &mut [u8], out: &DataOut) -> Option<Transmit> {
+    fn emit_data(&mut self, buf: &mut [u8], out: &DataOut) -> Option<Transmit> {
         let slots = messages::usable_slots(self.messages.len());
         let msg = self.messages.get(messages::slot_of(out.msg, slots))?.tx;
         let end = out.offset.saturating_add(out.len);
@@ -324,7 +337,7 @@ where
             offset: out.offset,
             msg_len: msg.len,
             ev_index: out.ev,
-            timestamp: now,
+            timestamp: out.stamp,
             immediate: msg.imm,
         };
         let header_len = BaseRepr::LEN.saturating_add(data.header_len());

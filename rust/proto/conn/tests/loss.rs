@@ -1,0 +1,163 @@
+//! Loss: RACK per EV (never plain PSN gaps), TRIM NACKs, ACK timeouts that
+//! demote an EV and retransmit elsewhere, probes that bring it back, and
+//! the retry budget running out.
+
+use super::harness::*;
+use crate::proto::conn::*;
+use crate::proto::path::EvState;
+use crate::proto::wire::{trim_in_place, ResetReason};
+
+#[test]
+fn rack_declares_loss_per_ev_not_from_psn_gaps() {
+    let mut pair = Pair::new();
+    pair.client.send_message(pair.now, 8000, None).unwrap();
+    let sent = drain(&mut pair.client, pair.now);
+    let psns = data_psns(&sent);
+    assert_eq!(psns.len(), 8);
+    // Drop the first packet on EV e; deliver the second on e, and every
+    // packet on other EVs except one earlier PSN that is only late.
+    let e = psns[0].1;
+    let second_on_e = psns.iter().skip(1).position(|p| p.1 == e).unwrap() + 1;
+    // The late one is the last packet of its EV, with higher PSNs acked on
+    // other EVs: a PSN gap, but nothing overtook it on its own EV.
+    let late = (0..psns.len() - 1)
+        .find(|&i| psns[i].1 != e && psns[i + 1..].iter().all(|p| p.1 != psns[i].1))
+        .unwrap();
+    let delivered: Vec<Wire> = sent
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != 0 && *i != late)
+        .map(|(_, w)| w.clone())
+        .collect();
+    pair.now += 2_000;
+    for w in &delivered {
+        pair.deliver_to_server(std::slice::from_ref(w));
+        let acks = drain(&mut pair.server, pair.now);
+        pair.deliver_to_client(&acks);
+    }
+    assert!(second_on_e > 0);
+    assert_eq!(pair.client.stats().rack_losses, 0, "sent 1 ns apart: wait for the reordering window");
+    let rack_at = pair.client.poll_timeout().unwrap();
+    assert_eq!(rack_at, pair.now + pair.client.reorder_window());
+    pair.fire_timers();
+    let stats = pair.client.stats();
+    assert_eq!(stats.rack_losses, 1, "only the packet overtaken on its own EV is lost");
+    let retx = drain(&mut pair.client, pair.now);
+    let retx_psns = data_psns(&retx);
+    assert_eq!(retx_psns.len(), 1);
+    assert_eq!(retx_psns[0].0, psns[0].0, "same PSN");
+    assert_ne!(retx_psns[0].1, e, "another EV");
+    pair.deliver_to_server(&retx);
+    pair.deliver_to_server(&sent[late..=late]);
+    pair.run();
+    assert_eq!(pair.placed, 8000);
+    assert_eq!(pair.server.stats().duplicates, 0);
+}
+
+#[test]
+fn trimmed_packet_is_nacked_and_resent_at_once() {
+    let mut pair = Pair::new();
+    pair.client.send_message(pair.now, 3000, None).unwrap();
+    let mut sent = drain(&mut pair.client, pair.now);
+    let len = trim_in_place(&mut sent[1].bytes, false).unwrap();
+    sent[1].bytes.truncate(len);
+    pair.deliver_to_server(&sent);
+    let answers = drain(&mut pair.server, pair.now);
+    pair.deliver_to_client(&answers);
+    assert_eq!(pair.client.stats().trims, 1);
+    assert_eq!(pair.server.stats().nacks_sent, 1);
+    let retx = data_psns(&drain(&mut pair.client, pair.now));
+    assert_eq!(retx.len(), 1, "retransmitted without waiting for a timeout");
+    assert_eq!(retx[0].0, data_psns(&sent)[1].0);
+    assert_ne!(retx[0].1, sent[1].ev);
+}
+
+#[test]
+fn dead_ev_times_out_is_avoided_then_probed_back() {
+    let mut pair = Pair::new();
+    events(&mut pair.client);
+    pair.client.send_message(pair.now, 20_000, None).unwrap();
+    let dead = 1u16;
+    let mut lost = 0;
+    for _ in 0..200 {
+        let c: Vec<Wire> = drain(&mut pair.client, pair.now);
+        let s = drain(&mut pair.server, pair.now);
+        if c.is_empty() && s.is_empty() {
+            if pair.client.poll_timeout().is_none() || pair.placed == 20_000 {
+                break;
+            }
+            pair.fire_timers();
+            continue;
+        }
+        pair.now += 1_000;
+        let (dropped, kept): (Vec<Wire>, Vec<Wire>) = c.into_iter().partition(|w| w.ev == dead);
+        lost += dropped.len();
+        pair.deliver_to_server(&kept);
+        pair.deliver_to_client(&s);
+    }
+    assert!(lost > 0);
+    assert_eq!(pair.placed, 20_000, "every byte arrives over the other EVs");
+    assert_eq!(pair.client.paths().state(dead), Some(EvState::AssumedBad));
+    let evs = events(&mut pair.client);
+    assert!(evs.iter().any(|e| matches!(e, ConnEvent::Path(p) if p.ev == dead && p.new == EvState::AssumedBad)));
+    assert!(pair.client.stats().ack_timeouts >= 1);
+    assert_eq!(pair.client.state(), ConnState::Established);
+    // The path heals: the next probe is answered and the EV is GOOD again.
+    let mut probes = Vec::new();
+    for _ in 0..10 {
+        pair.fire_timers();
+        probes = drain(&mut pair.client, pair.now);
+        if !probes.is_empty() {
+            break;
+        }
+    }
+    assert_eq!(probes.len(), 1);
+    assert_eq!(probes[0].ev, dead);
+    let mut buf = [0u8; 64];
+    let n = answer_probe(&probes[0].bytes, 100, &mut buf).unwrap();
+    pair.now += 2_000;
+    pair.client.handle_packet(pair.now, false, &buf[..n]).unwrap();
+    assert_eq!(pair.client.paths().state(dead), Some(EvState::Good));
+}
+
+#[test]
+fn retries_exhausted_is_a_clean_connection_error() {
+    let mut pair = Pair::new();
+    events(&mut pair.client);
+    pair.client.send_message(pair.now, 500, None).unwrap();
+    let mut sent = drain(&mut pair.client, pair.now).len();
+    let mut rounds = 0;
+    while let Some(t) = pair.client.poll_timeout() {
+        pair.now = t;
+        pair.client.handle_timeout(t);
+        let out = drain(&mut pair.client, t);
+        sent += data_psns(&out).len();
+        rounds += 1;
+        assert!(rounds < 1000);
+        if matches!(pair.client.state(), ConnState::Closed(_)) {
+            let resets: Vec<_> = out.iter().filter(|w| data_psns(std::slice::from_ref(w)).is_empty()).collect();
+            assert!(!resets.is_empty(), "the peer is told");
+            pair.deliver_to_server(&out);
+            break;
+        }
+    }
+    assert_eq!(pair.client.state(), ConnState::Closed(CloseReason::RetriesExhausted));
+    assert_eq!(sent, 1 + 2 + 3, "original, linear_cnt retries, exp_cnt retries");
+    let closes: Vec<ConnEvent> = events(&mut pair.client).into_iter().filter(|e| !matches!(e, ConnEvent::Path(_))).collect();
+    assert_eq!(closes, vec![ConnEvent::Closed(CloseReason::RetriesExhausted)]);
+    assert_eq!(pair.server.state(), ConnState::Closed(CloseReason::PeerReset(ResetReason::RetryExceeded)));
+    assert_eq!(pair.client.poll_timeout(), None);
+}
+
+#[test]
+fn duplicate_data_is_acked_not_placed_twice() {
+    let mut pair = Pair::new();
+    pair.client.send_message(pair.now, 1000, None).unwrap();
+    let sent = drain(&mut pair.client, pair.now);
+    pair.deliver_to_server(&sent);
+    pair.deliver_to_server(&sent);
+    assert_eq!(pair.placed, 1000);
+    assert_eq!(pair.server.stats().duplicates, 1);
+    let acks = drain(&mut pair.server, pair.now);
+    assert!(!acks.is_empty());
+}

@@ -1,0 +1,138 @@
+//! Data transfer without loss: placement, in-order delivery, the PSN and
+//! congestion windows, WIMM, dynamic MPR and graceful close.
+
+use super::harness::*;
+use crate::proto::conn::*;
+use crate::proto::nscc::NsccConfig;
+use crate::proto::wire::{Body, SackRepr};
+
+#[test]
+fn messages_of_mixed_sizes_arrive_whole_and_in_order() {
+    let mut pair = Pair::new();
+    events(&mut pair.client);
+    events(&mut pair.server);
+    let sizes = [0u32, 1, 999, 1000, 1001, 5000, 12345];
+    let mut total = 0u64;
+    for (i, &len) in sizes.iter().enumerate() {
+        let imm = (i % 3 == 1).then_some(i as u32 * 11);
+        assert_eq!(pair.client.send_message(pair.now, len, imm), Ok(MsgId(i as u32)));
+        total += u64::from(len);
+    }
+    pair.run();
+    assert_eq!(pair.placed, total);
+    let received: Vec<ConnEvent> = events(&mut pair.server);
+    let want: Vec<ConnEvent> = sizes
+        .iter()
+        .enumerate()
+        .map(|(i, &len)| ConnEvent::MessageReceived {
+            msg: MsgId(i as u32),
+            len,
+            imm: (i % 3 == 1).then_some(i as u32 * 11),
+        })
+        .collect();
+    assert_eq!(received, want);
+    let sent: Vec<ConnEvent> = events(&mut pair.client);
+    let want: Vec<ConnEvent> = (0..sizes.len()).map(|i| ConnEvent::MessageSent { msg: MsgId(i as u32) }).collect();
+    assert_eq!(sent, want);
+    let stats = pair.client.stats();
+    assert_eq!(stats.bytes_acked, total);
+    assert_eq!(stats.packets_retransmitted, 0);
+    assert_eq!(stats.bytes_in_flight, 0);
+    assert!(stats.srtt_ns > 0);
+    assert_eq!(pair.server.stats().bytes_received, total);
+}
+
+#[test]
+fn in_flight_is_bounded_by_the_congestion_window() {
+    let mut pair = Pair::new();
+    pair.client.send_message(pair.now, 100_000, None).unwrap();
+    let burst = data_psns(&drain(&mut pair.client, pair.now));
+    let cwnd = pair.client.stats().cwnd;
+    assert_eq!(burst.len() as u32, cwnd / 1000, "cwnd {cwnd}");
+    assert!(pair.client.stats().bytes_in_flight <= cwnd);
+}
+
+#[test]
+fn in_flight_is_bounded_by_the_peer_mpr() {
+    let mut fat = cfg();
+    fat.nscc = NsccConfig::for_path(100_000_000_000, 100_000);
+    let mut server = cfg();
+    server.mpr = 1;
+    let mut pair = Pair::with(fat, server);
+    for _ in 0..8 {
+        pair.client.send_message(pair.now, 100_000, None).unwrap();
+    }
+    let burst = drain(&mut pair.client, pair.now);
+    assert_eq!(data_psns(&burst).len(), 128, "MPR 1 = 128 PSNs past the cumulative ack");
+    pair.deliver_to_server(&burst);
+    pair.run();
+    assert_eq!(pair.placed, 800_000);
+}
+
+#[test]
+fn dynamic_mpr_lowers_the_window_only_when_both_enable_it() {
+    for dynamic in [true, false] {
+        let mut fat = cfg();
+        fat.nscc = NsccConfig::for_path(100_000_000_000, 100_000);
+        let mut server = cfg();
+        server.dynamic_mpr = dynamic;
+        let mut pair = Pair::with(fat, server);
+        pair.client.send_message(pair.now, 1000, None).unwrap();
+        let first = drain(&mut pair.client, pair.now);
+        let una = pair.client.tx.una;
+        let sack = SackRepr {
+            cum_ack: una,
+            sack_base: una,
+            bitmap: 0,
+            timestamp_echo: 0,
+            service_time: 0,
+            ev_index: first[0].ev,
+            mpr: 1,
+            ecn_echo: false,
+        };
+        pair.client.handle_packet(pair.now, false, &control(CLIENT, Body::Sack(sack))).unwrap();
+        assert_eq!(pair.client.send_window(), if dynamic { 128 } else { 256 });
+    }
+}
+
+#[test]
+fn wimm_limits_immediate_messages_in_flight() {
+    let mut pair = Pair::new();
+    assert!(pair.client.send_message(pair.now, 10, Some(1)).is_ok());
+    assert!(pair.client.send_message(pair.now, 10, Some(2)).is_ok());
+    assert_eq!(pair.client.send_message(pair.now, 10, Some(3)), Err(SendError::WimmLimit));
+    assert!(pair.client.send_message(pair.now, 10, None).is_ok(), "plain writes are not limited");
+    pair.run();
+    events(&mut pair.client);
+    assert!(pair.client.send_message(pair.now, 10, Some(3)).is_ok());
+}
+
+#[test]
+fn message_slots_and_length_limit() {
+    let mut pair = Pair::new();
+    assert_eq!(pair.client.send_message(pair.now, (1 << 20) + 1, None), Err(SendError::TooLong));
+    for _ in 0..16 {
+        pair.client.send_message(pair.now, 1, None).unwrap();
+    }
+    assert_eq!(pair.client.send_message(pair.now, 1, None), Err(SendError::QueueFull));
+    pair.run();
+    assert_eq!(events(&mut pair.client).len(), 1 + 16);
+    assert!(pair.client.send_message(pair.now, 1, None).is_ok());
+}
+
+#[test]
+fn graceful_close_waits_for_acks() {
+    let mut pair = Pair::new();
+    pair.client.send_message(pair.now, 3000, None).unwrap();
+    let data = drain(&mut pair.client, pair.now);
+    pair.client.close(pair.now);
+    assert_eq!(pair.client.state(), ConnState::Closing);
+    assert_eq!(pair.client.send_message(pair.now, 1, None), Err(SendError::Closed));
+    pair.deliver_to_server(&data);
+    pair.run();
+    assert_eq!(pair.placed, 3000);
+    assert_eq!(pair.client.state(), ConnState::Closed(CloseReason::Finished));
+    assert!(matches!(pair.server.state(), ConnState::Closed(CloseReason::PeerReset(_))));
+    let client_events = events(&mut pair.client);
+    assert_eq!(client_events.last(), Some(&ConnEvent::Closed(CloseReason::Finished)));
+}
