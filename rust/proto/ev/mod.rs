@@ -3,8 +3,10 @@
 //! and generation, and the mapping of an expanded EV onto header fields.
 //!
 //! No heap: profiles are fixed-size (at most [`MAX_FIELDS`] fields of at
-//! most [`MAX_FIELD_WIDTH`] bits, about 700 bytes per EV profile), and an EV
-//! profile's array of up to [`MAX_EVS`] EVs lives in caller storage.
+//! most [`MAX_FIELD_WIDTH`] bits; an [`EvLayout`] is under 680 bytes, an
+//! [`EvProfile`] under 1.4 KiB, meant for kernel heap memory, not the
+//! stack), and an EV profile's array of up to [`MAX_EVS`] EVs lives in
+//! caller storage.
 
 mod bits;
 mod error;

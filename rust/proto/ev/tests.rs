@@ -345,10 +345,17 @@ fn errors_name_their_rule() {
         EvError::MaxTooWide.to_string(),
         "max_val must fit in popcount(mask) bits"
     );
-    assert!(
-        EvError::StrayEvBits.rule().contains("stray")
-            || EvError::StrayEvBits.rule().contains("past")
+    assert_eq!(
+        EvError::StrayEvBits.rule(),
+        "EV bits set past the bits the fields read"
     );
+}
+
+#[test]
+fn profile_sizes_stay_within_the_documented_bounds() {
+    assert!(core::mem::size_of::<EvField>() <= 40);
+    assert!(core::mem::size_of::<EvLayout>() <= 680);
+    assert!(core::mem::size_of::<EvProfile<&mut [Ev]>>() <= 1400);
 }
 
 /// A random valid layout over an SRv6+SRH format of up to 16 fields.

@@ -19,7 +19,12 @@ const EXIT_INVALID: u8 = 1;
 
 /// Configure and inspect MRC (Multipath Reliable Connection).
 #[derive(Parser, Debug)]
-#[command(name = "mrcctl", version, about)]
+#[command(
+    name = "mrcctl",
+    version,
+    about,
+    after_help = "Exit codes: 0 success, 1 the request is invalid, 2 usage error."
+)]
 struct Cli {
     /// Print JSON instead of text.
     #[arg(short = 'j', long = "json", global = true)]
