@@ -144,6 +144,7 @@ impl Scenario {
         let rtt = (0..self.paths.len()).map(|i| self.base_rtt_ns(i)).max().unwrap_or(1);
         let rate_bytes = self.capacity_bps() / 8;
         self.conn.nscc = NsccConfig::for_path(rate_bytes, rtt);
+        self.conn.nscc.mtu = u32::from(self.conn.max_payload);
         self.conn.ev_count = self.paths.len() as u16;
         let want = 8 * rtt;
         let mut t = 0u8;

@@ -25,7 +25,29 @@
 //! Loss is inferred per EV, never from PSN gaps: RACK (a SACK echoes a
 //! packet sent later on the same EV) or the ACK timeout; a TRIM NACK
 //! retransmits at once. Retransmissions reuse their PSN and prefer another
-//! EV.
+//! EV. An ACK timeout moves the EV to ASSUMED_BAD and counts against the
+//! retry budget (reset by any ACK progress); it is not a congestion signal
+//! for NSCC (delay, ECN, trims and RACK losses are).
+//!
+//! # Driving a connection
+//!
+//! 1. Create it: [`Connection::connect`] (initiator), or, for a connect
+//!    request that [`Listener::handle_packet`] admitted,
+//!    [`Connection::accept`] (responder). Probe requests are answered
+//!    without a connection by [`answer_probe`]; probe responses carry the
+//!    requester's connection number as probe id.
+//! 2. After every input — [`Connection::handle_packet`] for each packet
+//!    addressed to it (copy the payload as the returned [`Placement`] says
+//!    before the buffer is reused), [`Connection::handle_timeout`] when the
+//!    timer fires, or a command — drain [`Connection::poll_transmit`] until
+//!    it returns `None` (each [`Transmit`] names the EV and, for data, the
+//!    payload range to append after the headers), drain
+//!    [`Connection::poll_event`], and re-arm the one timer at
+//!    [`Connection::poll_timeout`].
+//! 3. [`ConnEvent::MessageSent`] frees a sent message's bytes;
+//!    [`ConnEvent::MessageReceived`] hands a complete message to the
+//!    application; [`ConnEvent::Closed`] ends the connection (drain
+//!    `poll_transmit` once more: it may hold the reset for the peer).
 
 mod ack;
 mod config;
@@ -170,6 +192,9 @@ struct RecvState {
     msg_base: u32,
     /// Write-with-Immediate messages started and not yet reported.
     wimm_open: u16,
+    /// MPR advertised in SACKs (the configured one unless lowered by
+    /// dynamic MPR).
+    advertised_mpr: u8,
 }
 
 /// Control packets waiting for transmission.
@@ -279,7 +304,7 @@ where
                 last_stamp: 0,
                 rack_deadline: None,
             },
-            rx: RecvState { msg_base: 0, wimm_open: 0 },
+            rx: RecvState { msg_base: 0, wimm_open: 0, advertised_mpr: cfg.mpr },
             rx_window,
             ack: AckState::default(),
             control: Control::default(),
@@ -312,6 +337,18 @@ where
     /// The EVs of this connection (states, per-EV counters).
     pub fn paths(&self) -> &PathSet<P> {
         &self.paths
+    }
+
+    /// Dynamic MPR, as the responder: advertise `mpr` (units of 128 PSNs,
+    /// at most the configured MPR) in the SACKs from now on, so that the
+    /// peer's sender narrows (or widens back) its window. Only when both
+    /// ends enabled dynamic MPR; returns whether it was applied.
+    pub fn set_dynamic_mpr(&mut self, mpr: u8) -> bool {
+        if !self.dynamic_mpr || mpr == 0 || mpr > self.cfg.mpr {
+            return false;
+        }
+        self.rx.advertised_mpr = mpr;
+        true
     }
 
     /// Controller: deny `ev` or allow it again.
@@ -452,7 +489,7 @@ where
 
     /// The oldest outgoing message, if all its packets are acked.
     fn pop_sent_message(&mut self) -> Option<MsgId> {
-        if self.tx.msg_una == self.tx.msg_nxt || matches!(self.state, ConnState::Closed(_)) {
+        if self.tx.msg_una == self.tx.msg_nxt {
             return None;
         }
         let slots = messages::usable_slots(self.messages.len());

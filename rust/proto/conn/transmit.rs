@@ -170,7 +170,7 @@ where
         if !self.ack.is_due(now) {
             return None;
         }
-        let sack = self.ack.sack(now, &self.rx_window, &self.rx_psns, self.cfg.mpr);
+        let sack = self.ack.sack(now, &self.rx_window, &self.rx_psns, self.rx.advertised_mpr);
         let ev = self.control_ev(now, rand, self.ack.echo_ev());
         let t = self.emit_control(buf, self.peer, Body::Sack(sack), ev)?;
         self.ack.sent();

@@ -96,6 +96,32 @@ fn dynamic_mpr_lowers_the_window_only_when_both_enable_it() {
 }
 
 #[test]
+fn responder_lowers_and_restores_the_mpr_at_run_time() {
+    let mut fat = cfg();
+    fat.nscc = NsccConfig::for_path(100_000_000_000, 100_000);
+    let mut pair = Pair::with(fat, cfg());
+    assert!(!pair.server.set_dynamic_mpr(3), "above the configured MPR");
+    assert!(pair.server.set_dynamic_mpr(1));
+    for _ in 0..4 {
+        pair.client.send_message(pair.now, 100_000, None).unwrap();
+    }
+    let first = drain(&mut pair.client, pair.now);
+    pair.deliver_to_server(&first[..1]);
+    let acks = drain(&mut pair.server, pair.now);
+    pair.deliver_to_client(&acks);
+    assert_eq!(pair.client.send_window(), 128);
+    assert!(pair.server.set_dynamic_mpr(2));
+    pair.deliver_to_server(&first[1..2]);
+    let acks = drain(&mut pair.server, pair.now);
+    pair.deliver_to_client(&acks);
+    assert_eq!(pair.client.send_window(), 256);
+    let mut plain = cfg();
+    plain.dynamic_mpr = false;
+    let mut pair = Pair::with(cfg(), plain);
+    assert!(!pair.server.set_dynamic_mpr(1), "the initiator did not enable it");
+}
+
+#[test]
 fn wimm_limits_immediate_messages_in_flight() {
     let mut pair = Pair::new();
     assert!(pair.client.send_message(pair.now, 10, Some(1)).is_ok());
@@ -134,5 +160,9 @@ fn graceful_close_waits_for_acks() {
     assert_eq!(pair.client.state(), ConnState::Closed(CloseReason::Finished));
     assert!(matches!(pair.server.state(), ConnState::Closed(CloseReason::PeerReset(_))));
     let client_events = events(&mut pair.client);
-    assert_eq!(client_events.last(), Some(&ConnEvent::Closed(CloseReason::Finished)));
+    assert_eq!(
+        &client_events[client_events.len() - 2..],
+        &[ConnEvent::MessageSent { msg: MsgId(0) }, ConnEvent::Closed(CloseReason::Finished)],
+        "acked messages are still reported after the close"
+    );
 }
