@@ -164,6 +164,12 @@ where
             let Some(record) = self.sent.get_mut(sent::slot_of(psn, self.tx.slots)) else {
                 continue;
             };
+            if record.transmissions == 1 && record.sent_at >= stamp {
+                // First transmissions leave in PSN order and a later PSN
+                // (retransmitted or not) left after its first transmission:
+                // nothing past here left before the echoed packet.
+                break;
+            }
             if record.state != SentState::InFlight || record.ev != ev || record.sent_at >= stamp {
                 continue;
             }

@@ -220,5 +220,14 @@ fn probe_response_for_another_connection_or_ev() {
         let m = answer_probe(&req[..n], 0, &mut buf).unwrap();
         assert_eq!(pair.client.handle_packet(pair.now, false, &buf[..m]), Err(want));
     }
+    let future = crate::proto::wire::Packet {
+        pkey: PKEY,
+        dest_conn: ConnNumber::NONE,
+        body: Body::ProbeRequest(ProbeRequestRepr { probe_id: CLIENT, ev_index: 0, timestamp: pair.now + 1 }),
+    };
+    let mut req = [0u8; 64];
+    let n = future.emit(&mut req).unwrap();
+    let m = answer_probe(&req[..n], 0, &mut buf).unwrap();
+    assert_eq!(pair.client.handle_packet(pair.now, false, &buf[..m]), Err(PacketError::BadTimestamp));
     assert_eq!(answer_probe(&[0u8; 3], 0, &mut buf), None);
 }
