@@ -67,7 +67,8 @@ impl Sender {
                 chunk.copy_from_slice(&r[..chunk.len()]);
             }
             let imm = (self.spec.imm_every != 0
-                && self.messages % u64::from(self.spec.imm_every) == u64::from(self.spec.imm_every) - 1)
+                && self.messages % u64::from(self.spec.imm_every)
+                    == u64::from(self.spec.imm_every) - 1)
                 .then(|| self.rng.next_u64() as u32);
             self.pending = Some((bytes, imm));
         }
@@ -76,7 +77,10 @@ impl Sender {
 
     /// The core accepted the pending message as `id`.
     pub fn accepted(&mut self, id: MsgId) {
-        let (bytes, imm) = self.pending.take().expect("accepted without a pending message");
+        let (bytes, imm) = self
+            .pending
+            .take()
+            .expect("accepted without a pending message");
         let hash: [u8; 32] = Sha256::digest(&bytes).into();
         self.expected.insert(id.0, (hash, bytes.len() as u32, imm));
         self.submitted += bytes.len() as u64;
@@ -98,7 +102,10 @@ impl Sender {
 
     /// The core reported `id` acked: its bytes can go (in message order).
     pub fn sent(&mut self, id: MsgId) {
-        let front = self.outgoing.pop_front().expect("MessageSent with nothing outstanding");
+        let front = self
+            .outgoing
+            .pop_front()
+            .expect("MessageSent with nothing outstanding");
         assert_eq!(front.id, id, "MessageSent out of order");
     }
 
@@ -137,7 +144,8 @@ impl Receiver {
     /// Copies a placed payload from `packet` into its message.
     pub fn place(&mut self, p: &Placement, packet: &[u8]) -> u32 {
         let Some(payload) = packet.get(p.payload_start..p.payload_start + p.len as usize) else {
-            self.errors.push(format!("placement outside the packet: {p:?}"));
+            self.errors
+                .push(format!("placement outside the packet: {p:?}"));
             return 0;
         };
         let msg = self.incoming.entry(p.msg.0).or_insert_with(|| Incoming {
@@ -146,7 +154,8 @@ impl Receiver {
         });
         let end = p.offset as u64 + u64::from(p.len);
         if msg.bytes.len() as u64 != u64::from(p.msg_len) || end > msg.bytes.len() as u64 {
-            self.errors.push(format!("placement beyond its message: {p:?}"));
+            self.errors
+                .push(format!("placement beyond its message: {p:?}"));
             return 0;
         }
         let overlaps_before = msg
@@ -173,7 +182,10 @@ impl Receiver {
     /// sender sent.
     pub fn complete(&mut self, id: MsgId, len: u32, imm: Option<u32>, sender: &Sender) {
         if id.0 != self.next_msg {
-            self.errors.push(format!("message {} completed, expected {}", id.0, self.next_msg));
+            self.errors.push(format!(
+                "message {} completed, expected {}",
+                id.0, self.next_msg
+            ));
         }
         self.next_msg = id.0.wrapping_add(1);
         let msg = self.incoming.remove(&id.0).unwrap_or(Incoming {
@@ -194,7 +206,10 @@ impl Receiver {
             return;
         }
         if imm != *want_imm {
-            self.errors.push(format!("message {}: immediate {imm:?}, sent {want_imm:?}", id.0));
+            self.errors.push(format!(
+                "message {}: immediate {imm:?}, sent {want_imm:?}",
+                id.0
+            ));
         }
         let got: [u8; 32] = Sha256::digest(&msg.bytes).into();
         if got != *hash {

@@ -199,14 +199,31 @@ mod tests {
         // 952 + 48 = 1000 bytes = 1000 ns at 8 Gb/s.
         let a = link.offer(0, 952, 40, &mut rng);
         let b = link.offer(0, 952, 40, &mut rng);
-        assert_eq!(a, Offer::Deliver { at: 2000, ce: false, trimmed: false });
-        assert_eq!(b, Offer::Deliver { at: 3000, ce: false, trimmed: false });
+        assert_eq!(
+            a,
+            Offer::Deliver {
+                at: 2000,
+                ce: false,
+                trimmed: false
+            }
+        );
+        assert_eq!(
+            b,
+            Offer::Deliver {
+                at: 3000,
+                ce: false,
+                trimmed: false
+            }
+        );
         assert_eq!(link.backlog_bytes(0), 2000);
         for _ in 0..3 {
             link.offer(0, 952, 40, &mut rng);
         }
         // Backlog 5000 >= 4000: marked.
-        assert!(matches!(link.offer(0, 952, 40, &mut rng), Offer::Deliver { ce: true, .. }));
+        assert!(matches!(
+            link.offer(0, 952, 40, &mut rng),
+            Offer::Deliver { ce: true, .. }
+        ));
         for _ in 0..4 {
             link.offer(0, 952, 40, &mut rng);
         }
@@ -216,7 +233,10 @@ mod tests {
 
     #[test]
     fn trims_on_overflow_and_blackhole_drops_all() {
-        let mut link = Link::new(LinkConfig { trimming: true, ..cfg() });
+        let mut link = Link::new(LinkConfig {
+            trimming: true,
+            ..cfg()
+        });
         let mut rng = Rng::new(1);
         for _ in 0..10 {
             link.offer(0, 952, 40, &mut rng);

@@ -12,7 +12,10 @@ use mrc_sim::{run, FaultSpec, Scenario};
 
 /// Command-line scenario.
 #[derive(Parser, Debug)]
-#[command(name = "mrcsim", about = "Deterministic MRC simulator: goodput, spraying, recovery, integrity")]
+#[command(
+    name = "mrcsim",
+    about = "Deterministic MRC simulator: goodput, spraying, recovery, integrity"
+)]
 struct Args {
     /// Number of paths.
     #[arg(long, default_value_t = 8)]
@@ -70,7 +73,9 @@ struct Args {
 fn main() -> ExitCode {
     let a = Args::parse();
     if a.paths == 0 || a.rate_gbps <= 0.0 || a.min_msg > a.max_msg || a.flows == 0 {
-        eprintln!("mrcsim: need at least one path and flow, a positive rate and min-msg <= max-msg");
+        eprintln!(
+            "mrcsim: need at least one path and flow, a positive rate and min-msg <= max-msg"
+        );
         return ExitCode::from(2);
     }
     let mut s = Scenario::uniform(

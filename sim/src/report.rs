@@ -104,8 +104,15 @@ pub struct Report {
 pub fn build(world: &World) -> Report {
     let s = &world.scenario;
     let capacity = s.capacity_bps();
-    let rtt = (0..s.paths.len()).map(|i| s.base_rtt_ns(i)).max().unwrap_or(1);
-    let flows = world.flows.iter().map(|f| flow_report(world, f, capacity)).collect();
+    let rtt = (0..s.paths.len())
+        .map(|i| s.base_rtt_ns(i))
+        .max()
+        .unwrap_or(1);
+    let flows = world
+        .flows
+        .iter()
+        .map(|f| flow_report(world, f, capacity))
+        .collect();
     let recoveries = s
         .faults
         .iter()
@@ -134,7 +141,13 @@ fn flow_report(world: &World, f: &crate::world::Flow, capacity: u64) -> FlowRepo
         .trace
         .path_packets
         .iter()
-        .map(|&p| if total == 0 { 0.0 } else { p as f64 / total as f64 })
+        .map(|&p| {
+            if total == 0 {
+                0.0
+            } else {
+                p as f64 / total as f64
+            }
+        })
         .collect();
     let lost = f.sender.submitted.saturating_sub(f.receiver.delivered);
     FlowReport {
@@ -213,7 +226,11 @@ fn recovery(world: &World, fault: &crate::scenario::FaultSpec, rtt: u64) -> Reco
         },
         restore_ns: fault.restore_ns,
         good_again_ns: good_again,
-        packets_after_good: if good_again.is_some() { trace.path_packets_after_good[fault.path] } else { 0 },
+        packets_after_good: if good_again.is_some() {
+            trace.path_packets_after_good[fault.path]
+        } else {
+            0
+        },
     }
 }
 
@@ -302,7 +319,11 @@ impl Report {
                 f.goodput_bps / 1e9,
                 f.goodput_ratio * 100.0
             );
-            let shares: Vec<String> = f.path_share.iter().map(|s| format!("{:.1}%", s * 100.0)).collect();
+            let shares: Vec<String> = f
+                .path_share
+                .iter()
+                .map(|s| format!("{:.1}%", s * 100.0))
+                .collect();
             out += &format!("  path share: {}\n", shares.join(" "));
             out += &format!(
                 "  retransmitted {} (RACK {}, timeout {}, trims {}), ACK timeouts {}, duplicate packets {}\n",
@@ -312,17 +333,28 @@ impl Report {
                 "  bytes lost {}, duplicate placements {}, integrity {}\n",
                 f.bytes_lost,
                 f.duplicate_placements,
-                if f.integrity_ok { "OK (every byte once, in order, SHA-256 checked)" } else { "FAILED" }
+                if f.integrity_ok {
+                    "OK (every byte once, in order, SHA-256 checked)"
+                } else {
+                    "FAILED"
+                }
             );
             for e in f.errors.iter().take(5) {
                 out += &format!("  error: {e}\n");
             }
             if f.client_closed.is_some() || f.server_closed.is_some() {
-                out += &format!("  closed: client {:?}, server {:?}\n", f.client_closed, f.server_closed);
+                out += &format!(
+                    "  closed: client {:?}, server {:?}\n",
+                    f.client_closed, f.server_closed
+                );
             }
         }
         for r in &self.recoveries {
-            out += &format!("blackhole path {} at {:.3} ms: ", r.path, r.fault_ns as f64 / 1e6);
+            out += &format!(
+                "blackhole path {} at {:.3} ms: ",
+                r.path,
+                r.fault_ns as f64 / 1e6
+            );
             match (r.first_timeout_ns, r.recovered_ns, r.recovery_base_rtts) {
                 (Some(t0), Some(_), Some(rtts)) => {
                     out += &format!(

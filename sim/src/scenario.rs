@@ -141,7 +141,10 @@ impl Scenario {
     /// for the sum of the rates over the largest base RTT, and an ACK timeout
     /// of at least eight base RTTs (NSCC keeps queueing near one base RTT).
     pub fn tune_conn(&mut self) {
-        let rtt = (0..self.paths.len()).map(|i| self.base_rtt_ns(i)).max().unwrap_or(1);
+        let rtt = (0..self.paths.len())
+            .map(|i| self.base_rtt_ns(i))
+            .max()
+            .unwrap_or(1);
         let rate_bytes = self.capacity_bps() / 8;
         self.conn.nscc = NsccConfig::for_path(rate_bytes, rtt);
         self.conn.nscc.mtu = u32::from(self.conn.max_payload);

@@ -42,9 +42,20 @@ pub enum Dir {
 }
 
 enum Event {
-    Arrive { flow: usize, dir: Dir, path: usize, bytes: Vec<u8>, ce: bool },
-    Blackhole { path: usize, on: bool },
-    Start { flow: usize },
+    Arrive {
+        flow: usize,
+        dir: Dir,
+        path: usize,
+        bytes: Vec<u8>,
+        ce: bool,
+    },
+    Blackhole {
+        path: usize,
+        on: bool,
+    },
+    Start {
+        flow: usize,
+    },
 }
 
 struct Scheduled {
@@ -126,7 +137,9 @@ pub struct World {
 }
 
 /// Fresh host storage for one connection of `scenario`.
-pub fn storage(scenario: &Scenario) -> ConnStorage<Vec<SentPacket>, Vec<MessageSlot>, Vec<u64>, Vec<PathState>> {
+pub fn storage(
+    scenario: &Scenario,
+) -> ConnStorage<Vec<SentPacket>, Vec<MessageSlot>, Vec<u64>, Vec<PathState>> {
     let words = (scenario.conn.rx_window() as usize).div_ceil(64);
     ConnStorage {
         sent: vec![SentPacket::default(); scenario.sent_slots],
@@ -177,9 +190,21 @@ impl World {
             world.schedule(spec.start_ns, Event::Start { flow });
         }
         for fault in world.scenario.faults.clone() {
-            world.schedule(fault.at_ns, Event::Blackhole { path: fault.path, on: true });
+            world.schedule(
+                fault.at_ns,
+                Event::Blackhole {
+                    path: fault.path,
+                    on: true,
+                },
+            );
             if let Some(at) = fault.restore_ns {
-                world.schedule(at, Event::Blackhole { path: fault.path, on: false });
+                world.schedule(
+                    at,
+                    Event::Blackhole {
+                        path: fault.path,
+                        on: false,
+                    },
+                );
             }
         }
         world
@@ -187,12 +212,18 @@ impl World {
 
     fn schedule(&mut self, at: u64, event: Event) {
         self.seq += 1;
-        self.heap.push(Reverse(Scheduled { at, seq: self.seq, event }));
+        self.heap.push(Reverse(Scheduled {
+            at,
+            seq: self.seq,
+            event,
+        }));
     }
 
     fn all_done(&self) -> bool {
         self.flows.iter().all(|f| {
-            f.trace.done_at.is_some() || f.trace.client_closed.is_some() || f.trace.server_closed.is_some()
+            f.trace.done_at.is_some()
+                || f.trace.client_closed.is_some()
+                || f.trace.server_closed.is_some()
         })
     }
 
@@ -211,7 +242,9 @@ impl World {
     pub fn run(&mut self) {
         let mut spins = 0u64;
         while !self.all_done() {
-            let Some(next) = self.next_deadline() else { break };
+            let Some(next) = self.next_deadline() else {
+                break;
+            };
             if next > self.scenario.deadline_ns {
                 break;
             }
@@ -228,7 +261,10 @@ impl World {
             }
             for flow in 0..self.flows.len() {
                 for dir in [Dir::ToServer, Dir::ToClient] {
-                    let due = self.conn(flow, dir).and_then(|c| c.poll_timeout()).is_some_and(|t| t <= self.now);
+                    let due = self
+                        .conn(flow, dir)
+                        .and_then(|c| c.poll_timeout())
+                        .is_some_and(|t| t <= self.now);
                     if due {
                         let now = self.now;
                         if let Some(c) = self.conn_mut(flow, dir) {
@@ -261,8 +297,14 @@ impl World {
             Event::Start { flow } => {
                 let local = ConnNumber::new(2 * flow as u32 + 1).expect("small connection number");
                 let psn = Psn::new_truncating(self.rng.next_u64() as u32);
-                let conn = Connection::connect(self.scenario.conn, storage(&self.scenario), local, PORT, psn)
-                    .expect("valid client configuration");
+                let conn = Connection::connect(
+                    self.scenario.conn,
+                    storage(&self.scenario),
+                    local,
+                    PORT,
+                    psn,
+                )
+                .expect("valid client configuration");
                 self.flows[flow].client = Some(conn);
                 self.pump(flow, Dir::ToClient);
             }
@@ -271,7 +313,13 @@ impl World {
                     link.set_blackholed(on);
                 }
             }
-            Event::Arrive { flow, dir, path, bytes, ce } => {
+            Event::Arrive {
+                flow,
+                dir,
+                path,
+                bytes,
+                ce,
+            } => {
                 if self.links[path][dir as usize].is_blackholed() {
                     self.lost_in_flight += 1;
                     return;
@@ -292,7 +340,13 @@ impl World {
 
     fn server_receive(&mut self, flow: usize, path: usize, bytes: &[u8], ce: bool) {
         let now = self.now;
-        let is_probe = matches!(Packet::parse(bytes), Ok(Packet { body: Body::ProbeRequest(_), .. }));
+        let is_probe = matches!(
+            Packet::parse(bytes),
+            Ok(Packet {
+                body: Body::ProbeRequest(_),
+                ..
+            })
+        );
         if is_probe {
             let mut out = vec![0u8; 64];
             if let Some(len) = answer_probe(bytes, 0, &mut out) {
@@ -315,8 +369,14 @@ impl World {
             ListenAction::Accept { request, .. } => {
                 let local = ConnNumber::new(2 * flow as u32 + 2).expect("small connection number");
                 let psn = Psn::new_truncating(self.rng.next_u64() as u32);
-                let conn = Connection::accept(self.scenario.conn, storage(&self.scenario), local, &request, psn)
-                    .expect("valid server configuration");
+                let conn = Connection::accept(
+                    self.scenario.conn,
+                    storage(&self.scenario),
+                    local,
+                    &request,
+                    psn,
+                )
+                .expect("valid server configuration");
                 self.flows[flow].server = Some(conn);
                 self.pump(flow, Dir::ToServer);
             }
@@ -390,7 +450,9 @@ impl World {
     fn submit_messages(&mut self, flow: usize) -> bool {
         let now = self.now;
         let f = &mut self.flows[flow];
-        let Some(conn) = f.client.as_mut() else { return false };
+        let Some(conn) = f.client.as_mut() else {
+            return false;
+        };
         if conn.state() != ConnState::Established {
             return false;
         }
@@ -414,7 +476,9 @@ impl World {
             let now = self.now;
             let rand = self.rng.next_u64() as u32;
             let mut buf = std::mem::take(&mut self.buf);
-            let t = self.conn_mut(flow, side).and_then(|c| c.poll_transmit(now, rand, &mut buf));
+            let t = self
+                .conn_mut(flow, side)
+                .and_then(|c| c.poll_transmit(now, rand, &mut buf));
             let Some(t) = t else {
                 self.buf = buf;
                 return any;
@@ -447,8 +511,16 @@ impl World {
         packet
     }
 
-    fn send_raw(&mut self, flow: usize, dir: Dir, path: usize, mut bytes: Vec<u8>, header_len: usize) {
-        let offer = self.links[path][dir as usize].offer(self.now, bytes.len(), header_len, &mut self.rng);
+    fn send_raw(
+        &mut self,
+        flow: usize,
+        dir: Dir,
+        path: usize,
+        mut bytes: Vec<u8>,
+        header_len: usize,
+    ) {
+        let offer =
+            self.links[path][dir as usize].offer(self.now, bytes.len(), header_len, &mut self.rng);
         if let Offer::Deliver { at, ce, trimmed } = offer {
             if trimmed {
                 // A switch trims data packets; anything else that overflows
@@ -458,7 +530,16 @@ impl World {
                     Err(_) => return,
                 }
             }
-            self.schedule(at, Event::Arrive { flow, dir, path, bytes, ce });
+            self.schedule(
+                at,
+                Event::Arrive {
+                    flow,
+                    dir,
+                    path,
+                    bytes,
+                    ce,
+                },
+            );
         }
     }
 }

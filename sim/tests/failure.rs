@@ -10,16 +10,26 @@ use mrc_sim::{run, FaultSpec, Scenario};
 #[test]
 fn blackholed_path_recovers_fast_and_comes_back() {
     let mut s = Scenario::uniform(8, 10_000_000_000, 5_000, 64 << 20, 31);
-    s.faults.push(FaultSpec { path: 3, at_ns: 2_000_000, restore_ns: Some(4_000_000) });
+    s.faults.push(FaultSpec {
+        path: 3,
+        at_ns: 2_000_000,
+        restore_ns: Some(4_000_000),
+    });
     let r = run(s);
     let f = &r.flows[0];
     let rec = &r.recoveries[0];
     assert!(f.integrity_ok, "{}", r.text());
     assert_eq!(f.bytes_lost, 0);
-    let t0 = rec.first_timeout_ns.expect("an ACK timeout on the dead path");
+    let t0 = rec
+        .first_timeout_ns
+        .expect("an ACK timeout on the dead path");
     assert!(t0 > rec.fault_ns);
     let rtts = rec.recovery_base_rtts.expect("recovered");
-    assert!(rtts <= 5.0, "recovered after {rtts:.1} base RTTs\n{}", r.text());
+    assert!(
+        rtts <= 5.0,
+        "recovered after {rtts:.1} base RTTs\n{}",
+        r.text()
+    );
     let good = rec.good_again_ns.expect("probed back to GOOD");
     assert!(good > 4_000_000);
     assert!(rec.packets_after_good > 100, "{}", r.text());
@@ -29,11 +39,24 @@ fn blackholed_path_recovers_fast_and_comes_back() {
 fn every_path_dead_is_a_clean_connection_error() {
     let mut s = Scenario::uniform(4, 10_000_000_000, 5_000, 16 << 20, 32);
     for path in 0..4 {
-        s.faults.push(FaultSpec { path, at_ns: 500_000, restore_ns: None });
+        s.faults.push(FaultSpec {
+            path,
+            at_ns: 500_000,
+            restore_ns: None,
+        });
     }
     let r = run(s);
     let f = &r.flows[0];
-    assert_eq!(f.client_closed, Some(CloseReason::RetriesExhausted), "{}", r.text());
-    assert!(f.errors.is_empty(), "what was delivered is intact: {:?}", f.errors);
+    assert_eq!(
+        f.client_closed,
+        Some(CloseReason::RetriesExhausted),
+        "{}",
+        r.text()
+    );
+    assert!(
+        f.errors.is_empty(),
+        "what was delivered is intact: {:?}",
+        f.errors
+    );
     assert!(f.bytes_delivered > 0 && f.bytes_lost > 0);
 }

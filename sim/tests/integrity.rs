@@ -24,15 +24,27 @@ fn lossy_reordering_paths_deliver_every_byte_once_in_order() {
     assert_eq!(f.bytes_delivered, 64 * MIB);
     assert_eq!(f.bytes_lost, 0);
     assert_eq!(f.duplicate_placements, 0);
-    assert!(f.messages_delivered > 400, "mixed sizes up to 256 KiB: {}", f.messages_delivered);
-    assert!(f.retransmissions > 100, "1% loss must have cost retransmissions: {}", r.text());
+    assert!(
+        f.messages_delivered > 400,
+        "mixed sizes up to 256 KiB: {}",
+        f.messages_delivered
+    );
+    assert!(
+        f.retransmissions > 100,
+        "1% loss must have cost retransmissions: {}",
+        r.text()
+    );
     assert!(f.client_closed.is_none() && f.server_closed.is_none());
 }
 
 #[test]
 fn blackhole_mid_transfer_loses_nothing() {
     let mut s = eight_paths(12);
-    s.faults.push(FaultSpec { path: 5, at_ns: 3_000_000, restore_ns: None });
+    s.faults.push(FaultSpec {
+        path: 5,
+        at_ns: 3_000_000,
+        restore_ns: None,
+    });
     s.tune_conn();
     let r = run(s);
     let f = &r.flows[0];

@@ -10,9 +10,19 @@ fn eight_equal_paths_are_filled_evenly() {
     let r = run(s);
     let f = &r.flows[0];
     assert!(f.integrity_ok, "{}", r.text());
-    assert!(f.goodput_ratio >= 0.95, "goodput {:.3} of capacity\n{}", f.goodput_ratio, r.text());
+    assert!(
+        f.goodput_ratio >= 0.95,
+        "goodput {:.3} of capacity\n{}",
+        f.goodput_ratio,
+        r.text()
+    );
     for (path, share) in f.path_share.iter().enumerate() {
-        assert!((share - 0.125).abs() <= 0.02, "path {path} carried {:.2}%\n{}", share * 100.0, r.text());
+        assert!(
+            (share - 0.125).abs() <= 0.02,
+            "path {path} carried {:.2}%\n{}",
+            share * 100.0,
+            r.text()
+        );
     }
     assert_eq!(f.retransmissions, 0);
 }

@@ -72,7 +72,10 @@ where
                 self.nscc.on_ack(now, acked_bytes, rtt, sack.ecn_echo);
                 self.rack(now, ev, sent_at);
             }
-            None if acked_bytes != 0 => self.nscc.on_ack(now, acked_bytes, self.tx.srtt_ns, sack.ecn_echo),
+            None if acked_bytes != 0 => {
+                self.nscc
+                    .on_ack(now, acked_bytes, self.tx.srtt_ns, sack.ecn_echo)
+            }
             None => {}
         }
         self.maybe_finish(now);
@@ -122,8 +125,12 @@ where
         }
         record.state = SentState::Acked;
         let record = *record;
-        self.paths
-            .on_ack(record.ev, now, now.saturating_sub(record.sent_at), ecn_ev == Some(record.ev));
+        self.paths.on_ack(
+            record.ev,
+            now,
+            now.saturating_sub(record.sent_at),
+            ecn_ev == Some(record.ev),
+        );
         let slots = messages::usable_slots(self.messages.len());
         if let Some(msg) = self.messages.get_mut(messages::slot_of(record.msg, slots)) {
             msg.tx.packets_left = msg.tx.packets_left.saturating_sub(1);
@@ -206,7 +213,10 @@ where
             let Some(record) = self.sent.get(sent::slot_of(psn, self.tx.slots)).copied() else {
                 continue;
             };
-            let Some(at) = record.overtaken_at.filter(|_| record.state == SentState::InFlight) else {
+            let Some(at) = record
+                .overtaken_at
+                .filter(|_| record.state == SentState::InFlight)
+            else {
                 continue;
             };
             let due = at.saturating_add(reorder);

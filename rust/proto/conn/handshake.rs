@@ -78,7 +78,11 @@ where
         self.tx.timeouts = 0;
     }
 
-    pub(super) fn on_accept(&mut self, _now: u64, accept: &ConnectAcceptRepr) -> Result<(), PacketError> {
+    pub(super) fn on_accept(
+        &mut self,
+        _now: u64,
+        accept: &ConnectAcceptRepr,
+    ) -> Result<(), PacketError> {
         match self.state {
             ConnState::Connecting => {
                 self.peer = accept.responder_conn;
@@ -92,7 +96,8 @@ where
                 Ok(())
             }
             ConnState::Established | ConnState::Closing
-                if accept.responder_conn == self.peer && accept.initial_psn == self.peer_initial_psn =>
+                if accept.responder_conn == self.peer
+                    && accept.initial_psn == self.peer_initial_psn =>
             {
                 // Our confirmation was lost: confirm again.
                 self.ack.force();
@@ -104,8 +109,12 @@ where
 
     /// A connect request reached an existing responder: the initiator did
     /// not get our accept. Only the very request we accepted is answered.
-    pub(super) fn on_duplicate_request(&mut self, request: &ConnectRequestRepr) -> Result<(), PacketError> {
-        let ours = request.initiator_conn == self.peer && request.initial_psn == self.peer_initial_psn;
+    pub(super) fn on_duplicate_request(
+        &mut self,
+        request: &ConnectRequestRepr,
+    ) -> Result<(), PacketError> {
+        let ours =
+            request.initiator_conn == self.peer && request.initial_psn == self.peer_initial_psn;
         match self.state {
             ConnState::Accepting | ConnState::Established if ours => {
                 self.control.connect_accept = true;

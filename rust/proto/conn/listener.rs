@@ -8,9 +8,7 @@
 //! [`Connection::accept`]: super::Connection::accept
 
 use super::PacketError;
-use crate::proto::wire::{
-    Body, ConnectRejectRepr, ConnectRequestRepr, Packet, RejectReason,
-};
+use crate::proto::wire::{Body, ConnectRejectRepr, ConnectRequestRepr, Packet, RejectReason};
 
 /// What the caller does with a packet the listener looked at.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -46,7 +44,12 @@ impl Listener {
     /// A listener on `port` admitting at most `backlog` half-open
     /// connections at a time.
     pub fn new(port: u16, backlog: u16) -> Self {
-        Listener { port, backlog, half_open: 0, rejected: 0 }
+        Listener {
+            port,
+            backlog,
+            half_open: 0,
+            rejected: 0,
+        }
     }
 
     /// Half-open connections admitted and not yet done.
@@ -85,7 +88,10 @@ impl Listener {
             Some(reason) => self.reject(&request, packet.pkey, reason, buf),
             None => {
                 self.half_open = self.half_open.saturating_add(1);
-                ListenAction::Accept { request, pkey: packet.pkey }
+                ListenAction::Accept {
+                    request,
+                    pkey: packet.pkey,
+                }
             }
         }
     }
@@ -94,7 +100,13 @@ impl Listener {
     /// e.g. when [`Connection::accept`](super::Connection::accept) refuses
     /// its parameters; then also call [`half_open_done`](Self::half_open_done)
     /// for the admission); the reject is written into `buf`.
-    pub fn reject(&mut self, request: &ConnectRequestRepr, pkey: u16, reason: RejectReason, buf: &mut [u8]) -> ListenAction {
+    pub fn reject(
+        &mut self,
+        request: &ConnectRequestRepr,
+        pkey: u16,
+        reason: RejectReason,
+        buf: &mut [u8],
+    ) -> ListenAction {
         self.rejected = self.rejected.saturating_add(1);
         let reject = Packet {
             pkey,

@@ -50,8 +50,10 @@
 //!    `poll_transmit` once more: it may hold the reset for the peer).
 
 mod ack;
+mod commands;
 mod config;
 mod event;
+mod events;
 mod handshake;
 mod listener;
 mod messages;
@@ -61,10 +63,10 @@ mod retry;
 mod rx_psn;
 mod sent;
 mod stats;
-mod timer;
-mod transmit;
 #[cfg(test)]
 mod tests;
+mod timer;
+mod transmit;
 
 use core::ops::DerefMut;
 
@@ -252,7 +254,12 @@ where
         if local.is_none() {
             return Err(ConfigError::ConnNumber);
         }
-        let ConnStorage { mut sent, mut messages, mut rx_psns, paths } = storage;
+        let ConnStorage {
+            mut sent,
+            mut messages,
+            mut rx_psns,
+            paths,
+        } = storage;
         let slots = sent::usable_slots(sent.len());
         if slots == 0 {
             return Err(ConfigError::SentStorage);
@@ -267,7 +274,9 @@ where
             return Err(ConfigError::PathStorage);
         }
         sent.iter_mut().for_each(|r| *r = SentPacket::default());
-        messages.iter_mut().for_each(|m| *m = MessageSlot::default());
+        messages
+            .iter_mut()
+            .for_each(|m| *m = MessageSlot::default());
         let rx_window = RxPsnWindow::new(Psn::ZERO, cfg.rx_window(), &mut rx_psns);
         Ok(Connection {
             cfg,
@@ -304,7 +313,11 @@ where
                 last_stamp: 0,
                 rack_deadline: None,
             },
-            rx: RecvState { msg_base: 0, wimm_open: 0, advertised_mpr: cfg.mpr },
+            rx: RecvState {
+                msg_base: 0,
+                wimm_open: 0,
+                advertised_mpr: cfg.mpr,
+            },
             rx_window,
             ack: AckState::default(),
             control: Control::default(),
@@ -352,7 +365,11 @@ where
     }
 
     /// Controller: deny `ev` or allow it again.
-    pub fn set_ev_denied(&mut self, ev: u16, denied: bool) -> Result<(), crate::proto::path::PathError> {
+    pub fn set_ev_denied(
+        &mut self,
+        ev: u16,
+        denied: bool,
+    ) -> Result<(), crate::proto::path::PathError> {
         self.paths.set_denied(ev, denied)
     }
 
@@ -366,172 +383,4 @@ where
         s.ev_count = self.paths.ev_count();
         s
     }
-
-    /// Whether new data may be handed to the connection.
-    fn accepts_messages(&self) -> bool {
-        matches!(self.state, ConnState::Connecting | ConnState::Accepting | ConnState::Established)
-    }
-
-    /// Queue a message of `len` bytes (with immediate `imm`, making it a
-    /// Write-with-Immediate) for transmission. The bytes stay with the
-    /// caller until [`ConnEvent::MessageSent`] for the returned id.
-    pub fn send_message(&mut self, _now: u64, len: u32, imm: Option<u32>) -> Result<MsgId, SendError> {
-        if !self.accepts_messages() {
-            return Err(SendError::Closed);
-        }
-        if len > self.cfg.max_message_len {
-            return Err(SendError::TooLong);
-        }
-        let slots = messages::usable_slots(self.messages.len());
-        if self.tx.msg_nxt.wrapping_sub(self.tx.msg_una) >= slots {
-            return Err(SendError::QueueFull);
-        }
-        if imm.is_some() && self.tx.wimm_open >= self.wimm_limit() {
-            return Err(SendError::WimmLimit);
-        }
-        let id = self.tx.msg_nxt;
-        let slot = self
-            .messages
-            .get_mut(messages::slot_of(id, slots))
-            .ok_or(SendError::QueueFull)?;
-        slot.tx = messages::TxMessage {
-            len,
-            imm,
-            packets_left: packets_for(len, self.cfg.max_payload),
-        };
-        self.tx.msg_nxt = id.wrapping_add(1);
-        if imm.is_some() {
-            self.tx.wimm_open = self.tx.wimm_open.saturating_add(1);
-        }
-        Ok(MsgId(id))
-    }
-
-    /// WIMM as a sender: our own limit and the peer's, whichever is lower.
-    fn wimm_limit(&self) -> u16 {
-        match self.state {
-            ConnState::Connecting => self.cfg.max_wimm,
-            _ => self.cfg.max_wimm.min(self.tx.peer_max_wimm),
-        }
-    }
-
-    /// Close gracefully: no new messages; once every message sent is acked
-    /// the connection sends a reset that tells the peer it is finished, and
-    /// closes with [`CloseReason::Finished`].
-    pub fn close(&mut self, now: u64) {
-        if matches!(self.state, ConnState::Established) {
-            self.state = ConnState::Closing;
-            self.maybe_finish(now);
-        } else if !matches!(self.state, ConnState::Closed(_) | ConnState::Closing) {
-            self.close_with(CloseReason::LocalReset);
-        }
-    }
-
-    /// Abort: send a reset and close with [`CloseReason::LocalReset`].
-    pub fn reset(&mut self, _now: u64) {
-        if !matches!(self.state, ConnState::Closed(_)) {
-            self.close_with(CloseReason::LocalReset);
-        }
-    }
-
-    /// Closes a closing connection once everything sent is acked.
-    fn maybe_finish(&mut self, _now: u64) {
-        let all_acked = self.tx.una == self.tx.nxt && self.tx.seg_msg == self.tx.msg_nxt;
-        if self.state == ConnState::Closing && all_acked {
-            self.close_with(CloseReason::Finished);
-        }
-    }
-
-    /// Enters `Closed(reason)`; tells the peer with a reset unless the peer
-    /// is the one that ended it.
-    fn close_with(&mut self, reason: CloseReason) {
-        use crate::proto::wire::ResetReason;
-        let reset = match reason {
-            _ if self.peer.is_none() => None,
-            CloseReason::PeerReset(_) | CloseReason::Rejected(_) => None,
-            CloseReason::Finished | CloseReason::LocalReset => Some(ResetReason::Aborted),
-            CloseReason::RetriesExhausted => Some(ResetReason::RetryExceeded),
-            CloseReason::ProtocolError => Some(ResetReason::ProtocolError),
-        };
-        self.control = Control {
-            reset,
-            ..Control::default()
-        };
-        self.ack = AckState::default();
-        self.tx.rto_deadline = None;
-        self.tx.rack_deadline = None;
-        self.state = ConnState::Closed(reason);
-    }
-
-    /// The next event for the caller, if any: connection up, EV transitions,
-    /// messages sent and received (each in message order), then the close.
-    pub fn poll_event(&mut self) -> Option<ConnEvent> {
-        if self.connected_pending {
-            self.connected_pending = false;
-            return Some(ConnEvent::Connected);
-        }
-        if let Some(ev) = self.paths.poll_event() {
-            return Some(ConnEvent::Path(ev));
-        }
-        if let Some(msg) = self.pop_sent_message() {
-            return Some(ConnEvent::MessageSent { msg });
-        }
-        if let Some(event) = self.pop_received_message() {
-            return Some(event);
-        }
-        match self.state {
-            ConnState::Closed(reason) if !self.closed_reported => {
-                self.closed_reported = true;
-                Some(ConnEvent::Closed(reason))
-            }
-            _ => None,
-        }
-    }
-
-    /// The oldest outgoing message, if all its packets are acked.
-    fn pop_sent_message(&mut self) -> Option<MsgId> {
-        if self.tx.msg_una == self.tx.msg_nxt {
-            return None;
-        }
-        let slots = messages::usable_slots(self.messages.len());
-        let id = self.tx.msg_una;
-        let slot = self.messages.get_mut(messages::slot_of(id, slots))?;
-        if slot.tx.packets_left != 0 {
-            return None;
-        }
-        if slot.tx.imm.is_some() {
-            self.tx.wimm_open = self.tx.wimm_open.saturating_sub(1);
-        }
-        slot.tx = messages::TxMessage::default();
-        self.tx.msg_una = id.wrapping_add(1);
-        self.stats.messages_sent = self.stats.messages_sent.saturating_add(1);
-        Some(MsgId(id))
-    }
-
-    /// The oldest incoming message, if every byte of it was placed.
-    fn pop_received_message(&mut self) -> Option<ConnEvent> {
-        let slots = messages::usable_slots(self.messages.len());
-        let id = self.rx.msg_base;
-        let slot = self.messages.get_mut(messages::slot_of(id, slots))?;
-        if !slot.rx.started || slot.rx.placed != slot.rx.len {
-            return None;
-        }
-        let event = ConnEvent::MessageReceived {
-            msg: MsgId(id),
-            len: slot.rx.len,
-            imm: slot.rx.imm,
-        };
-        if slot.rx.imm.is_some() {
-            self.rx.wimm_open = self.rx.wimm_open.saturating_sub(1);
-        }
-        slot.rx = messages::RxMessage::default();
-        self.rx.msg_base = id.wrapping_add(1);
-        self.stats.messages_received = self.stats.messages_received.saturating_add(1);
-        Some(event)
-    }
-}
-
-/// Packets a message of `len` bytes takes at `max_payload` per packet (an
-/// empty message still takes one).
-fn packets_for(len: u32, max_payload: u16) -> u32 {
-    len.div_ceil(u32::from(max_payload.max(1))).max(1)
 }

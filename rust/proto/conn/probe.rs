@@ -33,7 +33,11 @@ where
     B: DerefMut<Target = [u64]>,
     P: DerefMut<Target = [PathState]>,
 {
-    pub(super) fn on_probe_response(&mut self, now: u64, response: &ProbeResponseRepr) -> Result<(), PacketError> {
+    pub(super) fn on_probe_response(
+        &mut self,
+        now: u64,
+        response: &ProbeResponseRepr,
+    ) -> Result<(), PacketError> {
         if response.probe_id != self.local.get() {
             return Err(PacketError::WrongConnection);
         }

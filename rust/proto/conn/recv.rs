@@ -110,7 +110,14 @@ impl AckState {
     }
 
     /// A data packet arrived (new or duplicate).
-    fn on_data(&mut self, now: u64, trigger: AckTrigger, ce: bool, immediate: bool, cfg: &super::ConnConfig) {
+    fn on_data(
+        &mut self,
+        now: u64,
+        trigger: AckTrigger,
+        ce: bool,
+        immediate: bool,
+        cfg: &super::ConnConfig,
+    ) {
         self.trigger = Some(trigger);
         self.ce |= ce;
         self.pending = self.pending.saturating_add(1);
@@ -122,12 +129,22 @@ impl AckState {
     }
 
     /// The SACK to send now.
-    pub(super) fn sack(&self, now: u64, window: &super::RxPsnWindow, storage: &[u64], mpr: u8) -> SackRepr {
+    pub(super) fn sack(
+        &self,
+        now: u64,
+        window: &super::RxPsnWindow,
+        storage: &[u64],
+        mpr: u8,
+    ) -> SackRepr {
         let cum_ack = window.next();
         let (base, echo) = match self.trigger {
             Some(t) => {
                 // The 64 PSNs up to the triggering one: what arrived lately.
-                let base = if cum_ack.distance_to(t.psn) > 63 { t.psn.wrapping_sub(63) } else { cum_ack };
+                let base = if cum_ack.distance_to(t.psn) > 63 {
+                    t.psn.wrapping_sub(63)
+                } else {
+                    cum_ack
+                };
                 (base, Some(t))
             }
             None => (cum_ack, None),
@@ -139,7 +156,9 @@ impl AckState {
             sack_base,
             bitmap,
             timestamp_echo: echo.map_or(0, |t| t.timestamp),
-            service_time: echo.map_or(0, |t| u32::try_from(now.saturating_sub(t.arrived)).unwrap_or(u32::MAX)),
+            service_time: echo.map_or(0, |t| {
+                u32::try_from(now.saturating_sub(t.arrived)).unwrap_or(u32::MAX)
+            }),
             ev_index: echo.map_or(NO_EV, |t| t.ev),
             mpr: u16::from(mpr.max(1)),
             ecn_echo: self.ce,
@@ -163,7 +182,12 @@ where
     /// below UDP). `ecn_ce` is the IP header's congestion-experienced mark.
     /// For a data packet that is new, returns where its payload goes; the
     /// caller copies it before handing in the next packet or polling.
-    pub fn handle_packet(&mut self, now: u64, ecn_ce: bool, bytes: &[u8]) -> Result<Option<Placement>, PacketError> {
+    pub fn handle_packet(
+        &mut self,
+        now: u64,
+        ecn_ce: bool,
+        bytes: &[u8],
+    ) -> Result<Option<Placement>, PacketError> {
         let result = self.dispatch(now, ecn_ce, bytes);
         if result.is_err() {
             self.stats.rejected = self.stats.rejected.saturating_add(1);
@@ -171,7 +195,12 @@ where
         result
     }
 
-    fn dispatch(&mut self, now: u64, ecn_ce: bool, bytes: &[u8]) -> Result<Option<Placement>, PacketError> {
+    fn dispatch(
+        &mut self,
+        now: u64,
+        ecn_ce: bool,
+        bytes: &[u8],
+    ) -> Result<Option<Placement>, PacketError> {
         let packet = Packet::parse(bytes).map_err(PacketError::Malformed)?;
         if matches!(self.state, ConnState::Closed(_)) {
             return Err(PacketError::Closed);
@@ -189,9 +218,22 @@ where
             return Err(PacketError::WrongConnection);
         }
         match packet.body {
-            Body::Data { psn, ack_req, trim, data, payload } => {
+            Body::Data {
+                psn,
+                ack_req,
+                trim,
+                data,
+                payload,
+            } => {
                 let payload_start = bytes.len().saturating_sub(payload.len());
-                let arrival = Arrival { now, ce: ecn_ce, psn, ack_req, trim, payload_start };
+                let arrival = Arrival {
+                    now,
+                    ce: ecn_ce,
+                    psn,
+                    ack_req,
+                    trim,
+                    payload_start,
+                };
                 self.on_data(&arrival, &data, payload.len())
             }
             Body::Sack(sack) => self.on_sack(now, &sack).map(|()| None),
@@ -235,7 +277,12 @@ where
         }
     }
 
-    fn on_data(&mut self, arrival: &Arrival, data: &DataRepr, payload_len: usize) -> Result<Option<Placement>, PacketError> {
+    fn on_data(
+        &mut self,
+        arrival: &Arrival,
+        data: &DataRepr,
+        payload_len: usize,
+    ) -> Result<Option<Placement>, PacketError> {
         self.require_established()?;
         let len = u32::try_from(payload_len).map_err(|_| PacketError::BadLength)?;
         if data.msg_len > self.cfg.max_message_len || len > u32::from(self.cfg.max_payload) {
@@ -258,7 +305,11 @@ where
         match arrival.trim {
             Trim::None => {}
             Trim::Trimmed | Trim::TrimmedLastHop => {
-                let code = if arrival.trim == Trim::Trimmed { NackCode::Trimmed } else { NackCode::TrimmedLastHop };
+                let code = if arrival.trim == Trim::Trimmed {
+                    NackCode::Trimmed
+                } else {
+                    NackCode::TrimmedLastHop
+                };
                 self.queue_nack(code, arrival.psn, data.ev_index);
                 return Ok(None);
             }
@@ -279,7 +330,12 @@ where
                 self.queue_nack(NackCode::NoResource, arrival.psn, data.ev_index);
                 return Err(PacketError::WimmExceeded);
             }
-            rx = messages::RxMessage { started: true, len: data.msg_len, imm: data.immediate, placed: 0 };
+            rx = messages::RxMessage {
+                started: true,
+                len: data.msg_len,
+                imm: data.immediate,
+                placed: 0,
+            };
         } else if rx.len != data.msg_len || rx.imm != data.immediate {
             return Err(PacketError::BadLength);
         }
@@ -315,7 +371,13 @@ where
             timestamp: data.timestamp,
             arrived: arrival.now,
         };
-        self.ack.on_data(arrival.now, trigger, arrival.ce, arrival.ack_req || duplicate, &self.cfg);
+        self.ack.on_data(
+            arrival.now,
+            trigger,
+            arrival.ce,
+            arrival.ack_req || duplicate,
+            &self.cfg,
+        );
     }
 }
 

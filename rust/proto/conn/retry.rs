@@ -55,11 +55,7 @@ impl RetryPolicy {
             return None;
         }
         let shift = doublings.min(MAX_BACKOFF_SHIFT);
-        Some(
-            self.base_ns()
-                .checked_shl(shift)
-                .unwrap_or(u64::MAX),
-        )
+        Some(self.base_ns().checked_shl(shift).unwrap_or(u64::MAX))
     }
 }
 
@@ -69,7 +65,11 @@ mod tests {
 
     #[test]
     fn linear_then_exponential_then_exhausted() {
-        let p = RetryPolicy { timeout: 3, linear_cnt: 2, exp_cnt: 3 };
+        let p = RetryPolicy {
+            timeout: 3,
+            linear_cnt: 2,
+            exp_cnt: 3,
+        };
         let base = 8 * 1024;
         assert_eq!(p.base_ns(), base);
         let got: Vec<Option<u64>> = (0..7).map(|n| p.interval_ns(n)).collect();
@@ -89,21 +89,44 @@ mod tests {
 
     #[test]
     fn infinite_never_runs_out_and_saturates() {
-        let p = RetryPolicy { timeout: 24, linear_cnt: 7, exp_cnt: EXP_CNT_INFINITE };
+        let p = RetryPolicy {
+            timeout: 24,
+            linear_cnt: 7,
+            exp_cnt: EXP_CNT_INFINITE,
+        };
         assert!(p.is_valid());
         assert_eq!(p.base_ns(), 17_179_869_184);
         for n in [0, 7, 8, 100, u32::MAX] {
             assert!(p.interval_ns(n).is_some());
         }
         assert!(p.interval_ns(u32::MAX).unwrap() >= p.interval_ns(8).unwrap());
-        assert!(!RetryPolicy { timeout: 25, linear_cnt: 0, exp_cnt: 0 }.is_valid());
-        assert!(!RetryPolicy { timeout: 0, linear_cnt: 8, exp_cnt: 0 }.is_valid());
-        assert!(!RetryPolicy { timeout: 0, linear_cnt: 0, exp_cnt: 26 }.is_valid());
+        assert!(!RetryPolicy {
+            timeout: 25,
+            linear_cnt: 0,
+            exp_cnt: 0
+        }
+        .is_valid());
+        assert!(!RetryPolicy {
+            timeout: 0,
+            linear_cnt: 8,
+            exp_cnt: 0
+        }
+        .is_valid());
+        assert!(!RetryPolicy {
+            timeout: 0,
+            linear_cnt: 0,
+            exp_cnt: 26
+        }
+        .is_valid());
     }
 
     #[test]
     fn zero_retries_fail_at_first_timeout() {
-        let p = RetryPolicy { timeout: 0, linear_cnt: 0, exp_cnt: 0 };
+        let p = RetryPolicy {
+            timeout: 0,
+            linear_cnt: 0,
+            exp_cnt: 0,
+        };
         assert_eq!(p.interval_ns(0), Some(1024));
         assert_eq!(p.interval_ns(1), None);
     }

@@ -31,7 +31,10 @@ pub(super) struct RxPsnWindow {
 /// Storage bits usable for a `words`-long bitmap: the largest power of two
 /// that fits, at most 2^24.
 pub(super) fn usable_bits(words: usize) -> u32 {
-    let bits = u32::try_from(words).unwrap_or(u32::MAX).saturating_mul(64).min(1 << Psn::BITS);
+    let bits = u32::try_from(words)
+        .unwrap_or(u32::MAX)
+        .saturating_mul(64)
+        .min(1 << Psn::BITS);
     match bits.checked_ilog2() {
         Some(log) => 1u32.checked_shl(log).unwrap_or(0),
         None => 0,

@@ -24,10 +24,15 @@ where
             ConnState::Established | ConnState::Closing => self.paths.next_timeout(),
             _ => None,
         };
-        [self.tx.rto_deadline, self.tx.rack_deadline, self.ack.deadline(), probes]
-            .into_iter()
-            .flatten()
-            .min()
+        [
+            self.tx.rto_deadline,
+            self.tx.rack_deadline,
+            self.ack.deadline(),
+            probes,
+        ]
+        .into_iter()
+        .flatten()
+        .min()
     }
 
     /// The timer fired at `now` (handshake retries, RACK, ACK timeout; the
@@ -146,5 +151,6 @@ fn set_bit(bits: &mut [u64; EV_WORDS], ev: u16) {
 }
 
 fn has_bit(bits: &[u64; EV_WORDS], ev: u16) -> bool {
-    bits.get(usize::from(ev / 64)).is_some_and(|w| w & (1u64 << (ev % 64)) != 0)
+    bits.get(usize::from(ev / 64))
+        .is_some_and(|w| w & (1u64 << (ev % 64)) != 0)
 }

@@ -5,14 +5,12 @@
 
 use core::ops::DerefMut;
 
-use super::{
-    messages, sent, ConnState, Connection, MessageSlot, MsgId, SentPacket, SentState,
-};
+use super::{messages, sent, ConnState, Connection, MessageSlot, MsgId, SentPacket, SentState};
 use crate::proto::path::PathState;
 use crate::proto::psn::Psn;
 use crate::proto::wire::{
-    BaseRepr, Body, ConnNumber, ConnectAcceptRepr, ConnectRequestRepr, DataKind, DataRepr, NackRepr, Packet,
-    ProbeRequestRepr, ResetRepr, Trim,
+    BaseRepr, Body, ConnNumber, ConnectAcceptRepr, ConnectRequestRepr, DataKind, DataRepr,
+    NackRepr, Packet, ProbeRequestRepr, ResetRepr, Trim,
 };
 
 /// The payload bytes a data packet carries: the caller copies them from its
@@ -98,10 +96,24 @@ where
 
     /// Emits a header-only packet; `None` (and nothing sent) if `buf` is
     /// too small.
-    fn emit_control(&mut self, buf: &mut [u8], dest_conn: ConnNumber, body: Body<'_>, ev: u16) -> Option<Transmit> {
-        let packet = Packet { pkey: self.cfg.pkey, dest_conn, body };
+    fn emit_control(
+        &mut self,
+        buf: &mut [u8],
+        dest_conn: ConnNumber,
+        body: Body<'_>,
+        ev: u16,
+    ) -> Option<Transmit> {
+        let packet = Packet {
+            pkey: self.cfg.pkey,
+            dest_conn,
+            body,
+        };
         let header_len = packet.emit(buf).ok()?;
-        Some(Transmit { ev, header_len, payload: None })
+        Some(Transmit {
+            ev,
+            header_len,
+            payload: None,
+        })
     }
 
     fn transmit_reset(&mut self, now: u64, rand: u32, buf: &mut [u8]) -> Option<Transmit> {
@@ -112,7 +124,12 @@ where
         Some(t)
     }
 
-    fn transmit_connect_request(&mut self, now: u64, rand: u32, buf: &mut [u8]) -> Option<Transmit> {
+    fn transmit_connect_request(
+        &mut self,
+        now: u64,
+        rand: u32,
+        buf: &mut [u8],
+    ) -> Option<Transmit> {
         if !self.control.connect_request {
             return None;
         }
@@ -157,7 +174,11 @@ where
         let slot = self.control.nacks.iter().position(Option::is_some)?;
         let nack = self.control.nacks.get(slot).copied().flatten()?;
         let ev = self.control_ev(now, rand, Some(nack.ev));
-        let repr = NackRepr { code: nack.code, psn: nack.psn, ev_index: nack.ev };
+        let repr = NackRepr {
+            code: nack.code,
+            psn: nack.psn,
+            ev_index: nack.ev,
+        };
         let t = self.emit_control(buf, self.peer, Body::Nack(repr), ev)?;
         if let Some(entry) = self.control.nacks.get_mut(slot) {
             *entry = None;
@@ -170,7 +191,9 @@ where
         if !self.ack.is_due(now) {
             return None;
         }
-        let sack = self.ack.sack(now, &self.rx_window, &self.rx_psns, self.rx.advertised_mpr);
+        let sack = self
+            .ack
+            .sack(now, &self.rx_window, &self.rx_psns, self.rx.advertised_mpr);
         let ev = self.control_ev(now, rand, self.ack.echo_ev());
         let t = self.emit_control(buf, self.peer, Body::Sack(sack), ev)?;
         self.ack.sent();
@@ -180,7 +203,11 @@ where
 
     fn transmit_probe(&mut self, now: u64, buf: &mut [u8]) -> Option<Transmit> {
         let ev = self.paths.poll_probe(now)?;
-        let probe = ProbeRequestRepr { probe_id: self.local.get(), ev_index: ev, timestamp: now };
+        let probe = ProbeRequestRepr {
+            probe_id: self.local.get(),
+            ev_index: ev,
+            timestamp: now,
+        };
         let t = self.emit_control(buf, ConnNumber::NONE, Body::ProbeRequest(probe), ev)?;
         self.stats.probes_sent = self.stats.probes_sent.saturating_add(1);
         Some(t)
@@ -227,7 +254,15 @@ where
         }
         let ev = self.paths.choose(now, rand, Some(record.ev))?;
         let stamp = self.next_stamp(now);
-        let out = DataOut { psn, msg: record.msg, offset: record.offset, len: record.len, ev, ack_req: true, stamp };
+        let out = DataOut {
+            psn,
+            msg: record.msg,
+            offset: record.offset,
+            len: record.len,
+            ev,
+            ack_req: true,
+            stamp,
+        };
         let t = self.emit_data(buf, &out)?;
         if let Some(r) = self.sent.get_mut(sent::slot_of(psn, self.tx.slots)) {
             r.state = SentState::InFlight;
@@ -240,7 +275,10 @@ where
         self.tx.retx_cursor = psn.next();
         self.after_data_sent(now, &out);
         self.stats.packets_retransmitted = self.stats.packets_retransmitted.saturating_add(1);
-        self.stats.bytes_retransmitted = self.stats.bytes_retransmitted.saturating_add(u64::from(record.len));
+        self.stats.bytes_retransmitted = self
+            .stats
+            .bytes_retransmitted
+            .saturating_add(u64::from(record.len));
         Some(t)
     }
 
@@ -254,7 +292,10 @@ where
             return None;
         }
         let slots = messages::usable_slots(self.messages.len());
-        let msg = self.messages.get(messages::slot_of(self.tx.seg_msg, slots))?.tx;
+        let msg = self
+            .messages
+            .get(messages::slot_of(self.tx.seg_msg, slots))?
+            .tx;
         let len = msg
             .len
             .saturating_sub(self.tx.seg_offset)
@@ -265,7 +306,11 @@ where
         let ev = self.paths.choose(now, rand, None)?;
         let end = self.tx.seg_offset.saturating_add(len);
         let window_full = outstanding.saturating_add(1) >= window
-            || self.tx.bytes_in_flight.saturating_add(len).saturating_add(u32::from(self.cfg.max_payload))
+            || self
+                .tx
+                .bytes_in_flight
+                .saturating_add(len)
+                .saturating_add(u32::from(self.cfg.max_payload))
                 > self.nscc.cwnd();
         let out = DataOut {
             psn: self.tx.nxt,
@@ -353,13 +398,23 @@ where
         let packet = Packet {
             pkey: self.cfg.pkey,
             dest_conn: self.peer,
-            body: Body::Data { psn: out.psn, ack_req: out.ack_req, trim: Trim::None, data, payload },
+            body: Body::Data {
+                psn: out.psn,
+                ack_req: out.ack_req,
+                trim: Trim::None,
+                data,
+                payload,
+            },
         };
         let written = packet.emit(head).ok()?;
         Some(Transmit {
             ev: out.ev,
             header_len: written,
-            payload: Some(PayloadRange { msg: MsgId(out.msg), offset: out.offset, len: out.len }),
+            payload: Some(PayloadRange {
+                msg: MsgId(out.msg),
+                offset: out.offset,
+                len: out.len,
+            }),
         })
     }
 }

@@ -8,7 +8,11 @@ use crate::proto::wire::{ConnNumber, RejectReason, ResetReason};
 
 #[test]
 fn connection_fits_a_kernel_stack() {
-    assert!(core::mem::size_of::<TestConn>() < 4096, "{}", core::mem::size_of::<TestConn>());
+    assert!(
+        core::mem::size_of::<TestConn>() < 4096,
+        "{}",
+        core::mem::size_of::<TestConn>()
+    );
 }
 
 #[test]
@@ -33,8 +37,14 @@ fn handshake_negotiates_mpr_wimm_and_dynamic_mpr() {
 }
 
 fn request_bytes(dest_port: u16) -> (TestConn, Vec<u8>) {
-    let mut client = TestConn::connect(cfg(), storage(&cfg()), ConnNumber::new(CLIENT).unwrap(), dest_port, Psn::ZERO)
-        .unwrap();
+    let mut client = TestConn::connect(
+        cfg(),
+        storage(&cfg()),
+        ConnNumber::new(CLIENT).unwrap(),
+        dest_port,
+        Psn::ZERO,
+    )
+    .unwrap();
     let request = drain(&mut client, 0).remove(0).bytes;
     (client, request)
 }
@@ -48,9 +58,20 @@ fn reject_for_a_port_without_listener_closes_the_initiator() {
         panic!("no reject");
     };
     assert_eq!(client.handle_packet(10, false, &buf[..len]), Ok(None));
-    assert_eq!(client.state(), ConnState::Closed(CloseReason::Rejected(RejectReason::NoListener)));
-    assert_eq!(events(&mut client), vec![ConnEvent::Closed(CloseReason::Rejected(RejectReason::NoListener))]);
-    assert!(drain(&mut client, 20).is_empty(), "a rejected initiator sends no reset");
+    assert_eq!(
+        client.state(),
+        ConnState::Closed(CloseReason::Rejected(RejectReason::NoListener))
+    );
+    assert_eq!(
+        events(&mut client),
+        vec![ConnEvent::Closed(CloseReason::Rejected(
+            RejectReason::NoListener
+        ))]
+    );
+    assert!(
+        drain(&mut client, 20).is_empty(),
+        "a rejected initiator sends no reset"
+    );
     assert_eq!(listener.rejected(), 1);
 }
 
@@ -59,18 +80,33 @@ fn backlog_bounds_half_open_connections() {
     let (_, request) = request_bytes(PORT);
     let mut listener = Listener::new(PORT, 2);
     let mut buf = [0u8; 64];
-    assert!(matches!(listener.handle_packet(&request, &mut buf), ListenAction::Accept { .. }));
-    assert!(matches!(listener.handle_packet(&request, &mut buf), ListenAction::Accept { .. }));
+    assert!(matches!(
+        listener.handle_packet(&request, &mut buf),
+        ListenAction::Accept { .. }
+    ));
+    assert!(matches!(
+        listener.handle_packet(&request, &mut buf),
+        ListenAction::Accept { .. }
+    ));
     let ListenAction::Reply { len } = listener.handle_packet(&request, &mut buf) else {
         panic!("backlog not enforced");
     };
     let (mut client, _) = request_bytes(PORT);
     client.handle_packet(10, false, &buf[..len]).unwrap();
-    assert_eq!(client.state(), ConnState::Closed(CloseReason::Rejected(RejectReason::BacklogFull)));
+    assert_eq!(
+        client.state(),
+        ConnState::Closed(CloseReason::Rejected(RejectReason::BacklogFull))
+    );
     listener.half_open_done();
     assert_eq!(listener.half_open(), 1);
-    assert!(matches!(listener.handle_packet(&request, &mut buf), ListenAction::Accept { .. }));
-    assert!(matches!(listener.handle_packet(&[1, 2, 3], &mut buf), ListenAction::Drop(PacketError::Malformed(_))));
+    assert!(matches!(
+        listener.handle_packet(&request, &mut buf),
+        ListenAction::Accept { .. }
+    ));
+    assert!(matches!(
+        listener.handle_packet(&[1, 2, 3], &mut buf),
+        ListenAction::Drop(PacketError::Malformed(_))
+    ));
 }
 
 #[test]
@@ -85,9 +121,18 @@ fn unanswered_connect_request_retries_then_fails_cleanly() {
         requests += drain(&mut client, now).len();
         assert!(requests < 100);
     }
-    assert_eq!(requests, 1 + usize::from(policy.linear_cnt) + usize::from(policy.exp_cnt));
-    assert_eq!(client.state(), ConnState::Closed(CloseReason::RetriesExhausted));
-    assert_eq!(events(&mut client), vec![ConnEvent::Closed(CloseReason::RetriesExhausted)]);
+    assert_eq!(
+        requests,
+        1 + usize::from(policy.linear_cnt) + usize::from(policy.exp_cnt)
+    );
+    assert_eq!(
+        client.state(),
+        ConnState::Closed(CloseReason::RetriesExhausted)
+    );
+    assert_eq!(
+        events(&mut client),
+        vec![ConnEvent::Closed(CloseReason::RetriesExhausted)]
+    );
     // base, then 2 linear retries at base, then 3 doublings: 2, 4, 8.
     assert_eq!(now, policy.base_ns() * (1 + 1 + 1 + 2 + 4 + 8));
 }
@@ -97,11 +142,18 @@ fn lost_accept_is_sent_again_on_the_repeated_request() {
     let (mut client, request) = request_bytes(PORT);
     let mut listener = Listener::new(PORT, 4);
     let mut buf = [0u8; 64];
-    let ListenAction::Accept { request: req, .. } = listener.handle_packet(&request, &mut buf) else {
+    let ListenAction::Accept { request: req, .. } = listener.handle_packet(&request, &mut buf)
+    else {
         panic!()
     };
-    let mut server =
-        TestConn::accept(cfg(), storage(&cfg()), ConnNumber::new(SERVER).unwrap(), &req, Psn::new(5).unwrap()).unwrap();
+    let mut server = TestConn::accept(
+        cfg(),
+        storage(&cfg()),
+        ConnNumber::new(SERVER).unwrap(),
+        &req,
+        Psn::new(5).unwrap(),
+    )
+    .unwrap();
     assert_eq!(drain(&mut server, 1).len(), 1, "accept sent (and lost)");
     let t = client.poll_timeout().unwrap();
     client.handle_timeout(t);
@@ -110,18 +162,25 @@ fn lost_accept_is_sent_again_on_the_repeated_request() {
     assert_eq!(server.handle_packet(t, false, &again[0].bytes), Ok(None));
     let accept = drain(&mut server, t);
     assert_eq!(accept.len(), 1);
-    client.handle_packet(t + 1, false, &accept[0].bytes).unwrap();
+    client
+        .handle_packet(t + 1, false, &accept[0].bytes)
+        .unwrap();
     assert_eq!(client.state(), ConnState::Established);
     let confirm = drain(&mut client, t + 1);
     assert_eq!(confirm.len(), 1, "the initiator confirms at once");
     assert_eq!(server.state(), ConnState::Accepting);
-    server.handle_packet(t + 2, false, &confirm[0].bytes).unwrap();
+    server
+        .handle_packet(t + 2, false, &confirm[0].bytes)
+        .unwrap();
     assert_eq!(server.state(), ConnState::Established);
     // A request from another initiator is not ours to answer.
     let (_, foreign) = request_bytes(PORT);
     let mut other = foreign.clone();
     other[12 + 3] ^= 1;
-    assert_eq!(server.handle_packet(t + 3, false, &other), Err(PacketError::WrongConnection));
+    assert_eq!(
+        server.handle_packet(t + 3, false, &other),
+        Err(PacketError::WrongConnection)
+    );
 }
 
 #[test]
@@ -129,19 +188,33 @@ fn half_open_connection_expires() {
     let (_, request) = request_bytes(PORT);
     let mut listener = Listener::new(PORT, 4);
     let mut buf = [0u8; 64];
-    let ListenAction::Accept { request: req, .. } = listener.handle_packet(&request, &mut buf) else {
+    let ListenAction::Accept { request: req, .. } = listener.handle_packet(&request, &mut buf)
+    else {
         panic!()
     };
-    let mut server =
-        TestConn::accept(cfg(), storage(&cfg()), ConnNumber::new(SERVER).unwrap(), &req, Psn::ZERO).unwrap();
+    let mut server = TestConn::accept(
+        cfg(),
+        storage(&cfg()),
+        ConnNumber::new(SERVER).unwrap(),
+        &req,
+        Psn::ZERO,
+    )
+    .unwrap();
     let mut accepts = drain(&mut server, 0).len();
     while let Some(t) = server.poll_timeout() {
         server.handle_timeout(t);
         accepts += drain(&mut server, t).len();
         assert!(accepts < 100);
     }
-    assert_eq!(server.state(), ConnState::Closed(CloseReason::RetriesExhausted));
-    assert_eq!(accepts, 1 + 2 + 3 + 1, "accepts, then a reset to the silent initiator");
+    assert_eq!(
+        server.state(),
+        ConnState::Closed(CloseReason::RetriesExhausted)
+    );
+    assert_eq!(
+        accepts,
+        1 + 2 + 3 + 1,
+        "accepts, then a reset to the silent initiator"
+    );
 }
 
 #[test]
@@ -150,16 +223,39 @@ fn reset_closes_both_ends() {
     events(&mut pair.client);
     events(&mut pair.server);
     pair.client.reset(pair.now);
-    assert_eq!(pair.client.state(), ConnState::Closed(CloseReason::LocalReset));
+    assert_eq!(
+        pair.client.state(),
+        ConnState::Closed(CloseReason::LocalReset)
+    );
     let reset = drain(&mut pair.client, pair.now);
     assert_eq!(reset.len(), 1);
-    assert!(drain(&mut pair.client, pair.now).is_empty(), "one reset only");
+    assert!(
+        drain(&mut pair.client, pair.now).is_empty(),
+        "one reset only"
+    );
     pair.deliver_to_server(&reset);
-    assert_eq!(pair.server.state(), ConnState::Closed(CloseReason::PeerReset(ResetReason::Aborted)));
-    assert_eq!(events(&mut pair.server), vec![ConnEvent::Closed(CloseReason::PeerReset(ResetReason::Aborted))]);
-    assert!(drain(&mut pair.server, pair.now).is_empty(), "no reset back");
-    assert_eq!(pair.server.handle_packet(pair.now, false, &reset[0].bytes), Err(PacketError::Closed));
-    assert_eq!(pair.client.send_message(pair.now, 10, None), Err(SendError::Closed));
+    assert_eq!(
+        pair.server.state(),
+        ConnState::Closed(CloseReason::PeerReset(ResetReason::Aborted))
+    );
+    assert_eq!(
+        events(&mut pair.server),
+        vec![ConnEvent::Closed(CloseReason::PeerReset(
+            ResetReason::Aborted
+        ))]
+    );
+    assert!(
+        drain(&mut pair.server, pair.now).is_empty(),
+        "no reset back"
+    );
+    assert_eq!(
+        pair.server.handle_packet(pair.now, false, &reset[0].bytes),
+        Err(PacketError::Closed)
+    );
+    assert_eq!(
+        pair.client.send_message(pair.now, 10, None),
+        Err(SendError::Closed)
+    );
     assert_eq!(pair.client.poll_timeout(), None);
 }
 
@@ -178,17 +274,29 @@ fn bad_configurations_are_refused() {
     for (mutate, want) in checks {
         let mut c = cfg();
         mutate(&mut c);
-        assert_eq!(TestConn::connect(c, storage(&cfg()), local, PORT, Psn::ZERO).err(), Some(want));
+        assert_eq!(
+            TestConn::connect(c, storage(&cfg()), local, PORT, Psn::ZERO).err(),
+            Some(want)
+        );
     }
     let mut s = storage(&cfg());
     s.rx_psns.truncate(1);
-    assert_eq!(TestConn::connect(cfg(), s, local, PORT, Psn::ZERO).err(), Some(ConfigError::PsnStorage));
+    assert_eq!(
+        TestConn::connect(cfg(), s, local, PORT, Psn::ZERO).err(),
+        Some(ConfigError::PsnStorage)
+    );
     let mut s = storage(&cfg());
     s.sent.clear();
-    assert_eq!(TestConn::connect(cfg(), s, local, PORT, Psn::ZERO).err(), Some(ConfigError::SentStorage));
+    assert_eq!(
+        TestConn::connect(cfg(), s, local, PORT, Psn::ZERO).err(),
+        Some(ConfigError::SentStorage)
+    );
     let mut s = storage(&cfg());
     s.paths.truncate(1);
-    assert_eq!(TestConn::connect(cfg(), s, local, PORT, Psn::ZERO).err(), Some(ConfigError::PathStorage));
+    assert_eq!(
+        TestConn::connect(cfg(), s, local, PORT, Psn::ZERO).err(),
+        Some(ConfigError::PathStorage)
+    );
     assert_eq!(
         TestConn::connect(cfg(), storage(&cfg()), ConnNumber::NONE, PORT, Psn::ZERO).err(),
         Some(ConfigError::ConnNumber)

@@ -24,12 +24,20 @@ pub fn cfg() -> ConnConfig {
         mpr: 2,
         dynamic_mpr: true,
         max_wimm: 2,
-        retry: RetryPolicy { timeout: 4, linear_cnt: 2, exp_cnt: 3 },
+        retry: RetryPolicy {
+            timeout: 4,
+            linear_cnt: 2,
+            exp_cnt: 3,
+        },
         ack_every: 1,
         ack_delay_ns: 1000,
         max_message_len: 1 << 20,
         ev_count: 4,
-        path: PathConfig { probe_interval_ns: 50_000, probe_timeout_ns: 50_000, ..PathConfig::default() },
+        path: PathConfig {
+            probe_interval_ns: 50_000,
+            probe_timeout_ns: 50_000,
+            ..PathConfig::default()
+        },
         nscc: NsccConfig::for_path(1_000_000_000, 10_000),
         pkey: PKEY,
         ev_profile: 1,
@@ -37,7 +45,9 @@ pub fn cfg() -> ConnConfig {
     }
 }
 
-pub fn storage(cfg: &ConnConfig) -> ConnStorage<Vec<SentPacket>, Vec<MessageSlot>, Vec<u64>, Vec<PathState>> {
+pub fn storage(
+    cfg: &ConnConfig,
+) -> ConnStorage<Vec<SentPacket>, Vec<MessageSlot>, Vec<u64>, Vec<PathState>> {
     ConnStorage {
         sent: vec![SentPacket::default(); 512],
         messages: vec![MessageSlot::default(); 16],
@@ -106,7 +116,9 @@ impl Pair {
         assert_eq!(request.len(), 1);
         let mut listener = Listener::new(PORT, 4);
         let mut buf = [0u8; 64];
-        let ListenAction::Accept { request, .. } = listener.handle_packet(&request[0].bytes, &mut buf) else {
+        let ListenAction::Accept { request, .. } =
+            listener.handle_packet(&request[0].bytes, &mut buf)
+        else {
             panic!("listener refused");
         };
         let server = TestConn::accept(
@@ -117,7 +129,13 @@ impl Pair {
             Psn::new(SERVER_PSN).unwrap(),
         )
         .unwrap();
-        let mut pair = Pair { now: 1_000, client, server, placed: 0, verify: true };
+        let mut pair = Pair {
+            now: 1_000,
+            client,
+            server,
+            placed: 0,
+            verify: true,
+        };
         pair.run();
         assert_eq!(pair.client.state(), ConnState::Established);
         assert_eq!(pair.server.state(), ConnState::Established);
@@ -134,7 +152,11 @@ impl Pair {
             if let Ok(Some(pl)) = self.server.handle_packet(self.now, false, &p.bytes) {
                 let payload = &p.bytes[pl.payload_start..pl.payload_start + pl.len as usize];
                 for (i, b) in payload.iter().enumerate().filter(|_| self.verify) {
-                    assert_eq!(*b, pattern(pl.msg.0, pl.offset + i as u32), "byte placed at the wrong offset");
+                    assert_eq!(
+                        *b,
+                        pattern(pl.msg.0, pl.offset + i as u32),
+                        "byte placed at the wrong offset"
+                    );
                 }
                 self.placed += u64::from(pl.len);
             }
@@ -165,7 +187,10 @@ impl Pair {
 
     /// Advances the clock to the earliest deadline and fires it.
     pub fn fire_timers(&mut self) {
-        let next = [self.client.poll_timeout(), self.server.poll_timeout()].into_iter().flatten().min();
+        let next = [self.client.poll_timeout(), self.server.poll_timeout()]
+            .into_iter()
+            .flatten()
+            .min();
         if let Some(t) = next {
             self.now = self.now.max(t);
             self.client.handle_timeout(self.now);
@@ -226,11 +251,19 @@ impl Forge {
             timestamp: self.timestamp,
             immediate: self.imm,
         };
-        let payload: Vec<u8> = (0..self.len).map(|i| pattern(self.msn, self.offset + i)).collect();
+        let payload: Vec<u8> = (0..self.len)
+            .map(|i| pattern(self.msn, self.offset + i))
+            .collect();
         let packet = Packet {
             pkey: self.pkey,
             dest_conn: ConnNumber::new(self.dest).unwrap(),
-            body: Body::Data { psn: self.psn, ack_req: false, trim: Trim::None, data, payload: &payload },
+            body: Body::Data {
+                psn: self.psn,
+                ack_req: false,
+                trim: Trim::None,
+                data,
+                payload: &payload,
+            },
         };
         let mut buf = vec![0u8; 64 + payload.len()];
         let n = packet.emit(&mut buf).unwrap();
@@ -242,7 +275,11 @@ impl Forge {
 
 /// A control packet to `dest` with `body`.
 pub fn control(dest: u32, body: crate::proto::wire::Body<'_>) -> Vec<u8> {
-    let packet = crate::proto::wire::Packet { pkey: PKEY, dest_conn: ConnNumber::new(dest).unwrap(), body };
+    let packet = crate::proto::wire::Packet {
+        pkey: PKEY,
+        dest_conn: ConnNumber::new(dest).unwrap(),
+        body,
+    };
     let mut buf = vec![0u8; 128];
     let n = packet.emit(&mut buf).unwrap();
     buf.truncate(n);
@@ -255,7 +292,10 @@ pub fn data_psns(packets: &[Wire]) -> Vec<(Psn, u16)> {
     packets
         .iter()
         .filter_map(|w| match Packet::parse(&w.bytes) {
-            Ok(Packet { body: Body::Data { psn, .. }, .. }) => Some((psn, w.ev)),
+            Ok(Packet {
+                body: Body::Data { psn, .. },
+                ..
+            }) => Some((psn, w.ev)),
             _ => None,
         })
         .collect()

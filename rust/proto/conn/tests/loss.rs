@@ -36,12 +36,19 @@ fn rack_declares_loss_per_ev_not_from_psn_gaps() {
         pair.deliver_to_client(&acks);
     }
     assert!(second_on_e > 0);
-    assert_eq!(pair.client.stats().rack_losses, 0, "sent 1 ns apart: wait for the reordering window");
+    assert_eq!(
+        pair.client.stats().rack_losses,
+        0,
+        "sent 1 ns apart: wait for the reordering window"
+    );
     let rack_at = pair.client.poll_timeout().unwrap();
     assert_eq!(rack_at, pair.now + pair.client.reorder_window());
     pair.fire_timers();
     let stats = pair.client.stats();
-    assert_eq!(stats.rack_losses, 1, "only the packet overtaken on its own EV is lost");
+    assert_eq!(
+        stats.rack_losses, 1,
+        "only the packet overtaken on its own EV is lost"
+    );
     let retx = drain(&mut pair.client, pair.now);
     let retx_psns = data_psns(&retx);
     assert_eq!(retx_psns.len(), 1);
@@ -99,7 +106,9 @@ fn dead_ev_times_out_is_avoided_then_probed_back() {
     assert_eq!(pair.placed, 20_000, "every byte arrives over the other EVs");
     assert_eq!(pair.client.paths().state(dead), Some(EvState::AssumedBad));
     let evs = events(&mut pair.client);
-    assert!(evs.iter().any(|e| matches!(e, ConnEvent::Path(p) if p.ev == dead && p.new == EvState::AssumedBad)));
+    assert!(evs
+        .iter()
+        .any(|e| matches!(e, ConnEvent::Path(p) if p.ev == dead && p.new == EvState::AssumedBad)));
     assert!(pair.client.stats().ack_timeouts >= 1);
     assert_eq!(pair.client.state(), ConnState::Established);
     // The path heals: the next probe is answered and the EV is GOOD again.
@@ -116,7 +125,9 @@ fn dead_ev_times_out_is_avoided_then_probed_back() {
     let mut buf = [0u8; 64];
     let n = answer_probe(&probes[0].bytes, 100, &mut buf).unwrap();
     pair.now += 2_000;
-    pair.client.handle_packet(pair.now, false, &buf[..n]).unwrap();
+    pair.client
+        .handle_packet(pair.now, false, &buf[..n])
+        .unwrap();
     assert_eq!(pair.client.paths().state(dead), Some(EvState::Good));
 }
 
@@ -135,17 +146,36 @@ fn retries_exhausted_is_a_clean_connection_error() {
         rounds += 1;
         assert!(rounds < 1000);
         if matches!(pair.client.state(), ConnState::Closed(_)) {
-            let resets: Vec<_> = out.iter().filter(|w| data_psns(std::slice::from_ref(w)).is_empty()).collect();
+            let resets: Vec<_> = out
+                .iter()
+                .filter(|w| data_psns(std::slice::from_ref(w)).is_empty())
+                .collect();
             assert!(!resets.is_empty(), "the peer is told");
             pair.deliver_to_server(&out);
             break;
         }
     }
-    assert_eq!(pair.client.state(), ConnState::Closed(CloseReason::RetriesExhausted));
-    assert_eq!(sent, 1 + 2 + 3, "original, linear_cnt retries, exp_cnt retries");
-    let closes: Vec<ConnEvent> = events(&mut pair.client).into_iter().filter(|e| !matches!(e, ConnEvent::Path(_))).collect();
-    assert_eq!(closes, vec![ConnEvent::Closed(CloseReason::RetriesExhausted)]);
-    assert_eq!(pair.server.state(), ConnState::Closed(CloseReason::PeerReset(ResetReason::RetryExceeded)));
+    assert_eq!(
+        pair.client.state(),
+        ConnState::Closed(CloseReason::RetriesExhausted)
+    );
+    assert_eq!(
+        sent,
+        1 + 2 + 3,
+        "original, linear_cnt retries, exp_cnt retries"
+    );
+    let closes: Vec<ConnEvent> = events(&mut pair.client)
+        .into_iter()
+        .filter(|e| !matches!(e, ConnEvent::Path(_)))
+        .collect();
+    assert_eq!(
+        closes,
+        vec![ConnEvent::Closed(CloseReason::RetriesExhausted)]
+    );
+    assert_eq!(
+        pair.server.state(),
+        ConnState::Closed(CloseReason::PeerReset(ResetReason::RetryExceeded))
+    );
     assert_eq!(pair.client.poll_timeout(), None);
 }
 

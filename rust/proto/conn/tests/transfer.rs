@@ -15,7 +15,10 @@ fn messages_of_mixed_sizes_arrive_whole_and_in_order() {
     let mut total = 0u64;
     for (i, &len) in sizes.iter().enumerate() {
         let imm = (i % 3 == 1).then_some(i as u32 * 11);
-        assert_eq!(pair.client.send_message(pair.now, len, imm), Ok(MsgId(i as u32)));
+        assert_eq!(
+            pair.client.send_message(pair.now, len, imm),
+            Ok(MsgId(i as u32))
+        );
         total += u64::from(len);
     }
     pair.run();
@@ -32,7 +35,11 @@ fn messages_of_mixed_sizes_arrive_whole_and_in_order() {
         .collect();
     assert_eq!(received, want);
     let sent: Vec<ConnEvent> = events(&mut pair.client);
-    let want: Vec<ConnEvent> = (0..sizes.len()).map(|i| ConnEvent::MessageSent { msg: MsgId(i as u32) }).collect();
+    let want: Vec<ConnEvent> = (0..sizes.len())
+        .map(|i| ConnEvent::MessageSent {
+            msg: MsgId(i as u32),
+        })
+        .collect();
     assert_eq!(sent, want);
     let stats = pair.client.stats();
     assert_eq!(stats.bytes_acked, total);
@@ -63,7 +70,11 @@ fn in_flight_is_bounded_by_the_peer_mpr() {
         pair.client.send_message(pair.now, 100_000, None).unwrap();
     }
     let burst = drain(&mut pair.client, pair.now);
-    assert_eq!(data_psns(&burst).len(), 128, "MPR 1 = 128 PSNs past the cumulative ack");
+    assert_eq!(
+        data_psns(&burst).len(),
+        128,
+        "MPR 1 = 128 PSNs past the cumulative ack"
+    );
     pair.deliver_to_server(&burst);
     pair.run();
     assert_eq!(pair.placed, 800_000);
@@ -90,7 +101,9 @@ fn dynamic_mpr_lowers_the_window_only_when_both_enable_it() {
             mpr: 1,
             ecn_echo: false,
         };
-        pair.client.handle_packet(pair.now, false, &control(CLIENT, Body::Sack(sack))).unwrap();
+        pair.client
+            .handle_packet(pair.now, false, &control(CLIENT, Body::Sack(sack)))
+            .unwrap();
         assert_eq!(pair.client.send_window(), if dynamic { 128 } else { 256 });
     }
 }
@@ -118,7 +131,10 @@ fn responder_lowers_and_restores_the_mpr_at_run_time() {
     let mut plain = cfg();
     plain.dynamic_mpr = false;
     let mut pair = Pair::with(cfg(), plain);
-    assert!(!pair.server.set_dynamic_mpr(1), "the initiator did not enable it");
+    assert!(
+        !pair.server.set_dynamic_mpr(1),
+        "the initiator did not enable it"
+    );
 }
 
 #[test]
@@ -126,8 +142,14 @@ fn wimm_limits_immediate_messages_in_flight() {
     let mut pair = Pair::new();
     assert!(pair.client.send_message(pair.now, 10, Some(1)).is_ok());
     assert!(pair.client.send_message(pair.now, 10, Some(2)).is_ok());
-    assert_eq!(pair.client.send_message(pair.now, 10, Some(3)), Err(SendError::WimmLimit));
-    assert!(pair.client.send_message(pair.now, 10, None).is_ok(), "plain writes are not limited");
+    assert_eq!(
+        pair.client.send_message(pair.now, 10, Some(3)),
+        Err(SendError::WimmLimit)
+    );
+    assert!(
+        pair.client.send_message(pair.now, 10, None).is_ok(),
+        "plain writes are not limited"
+    );
     pair.run();
     events(&mut pair.client);
     assert!(pair.client.send_message(pair.now, 10, Some(3)).is_ok());
@@ -136,11 +158,17 @@ fn wimm_limits_immediate_messages_in_flight() {
 #[test]
 fn message_slots_and_length_limit() {
     let mut pair = Pair::new();
-    assert_eq!(pair.client.send_message(pair.now, (1 << 20) + 1, None), Err(SendError::TooLong));
+    assert_eq!(
+        pair.client.send_message(pair.now, (1 << 20) + 1, None),
+        Err(SendError::TooLong)
+    );
     for _ in 0..16 {
         pair.client.send_message(pair.now, 1, None).unwrap();
     }
-    assert_eq!(pair.client.send_message(pair.now, 1, None), Err(SendError::QueueFull));
+    assert_eq!(
+        pair.client.send_message(pair.now, 1, None),
+        Err(SendError::QueueFull)
+    );
     pair.run();
     assert_eq!(events(&mut pair.client).len(), 1 + 16);
     assert!(pair.client.send_message(pair.now, 1, None).is_ok());
@@ -153,16 +181,28 @@ fn graceful_close_waits_for_acks() {
     let data = drain(&mut pair.client, pair.now);
     pair.client.close(pair.now);
     assert_eq!(pair.client.state(), ConnState::Closing);
-    assert_eq!(pair.client.send_message(pair.now, 1, None), Err(SendError::Closed));
+    assert_eq!(
+        pair.client.send_message(pair.now, 1, None),
+        Err(SendError::Closed)
+    );
     pair.deliver_to_server(&data);
     pair.run();
     assert_eq!(pair.placed, 3000);
-    assert_eq!(pair.client.state(), ConnState::Closed(CloseReason::Finished));
-    assert!(matches!(pair.server.state(), ConnState::Closed(CloseReason::PeerReset(_))));
+    assert_eq!(
+        pair.client.state(),
+        ConnState::Closed(CloseReason::Finished)
+    );
+    assert!(matches!(
+        pair.server.state(),
+        ConnState::Closed(CloseReason::PeerReset(_))
+    ));
     let client_events = events(&mut pair.client);
     assert_eq!(
         &client_events[client_events.len() - 2..],
-        &[ConnEvent::MessageSent { msg: MsgId(0) }, ConnEvent::Closed(CloseReason::Finished)],
+        &[
+            ConnEvent::MessageSent { msg: MsgId(0) },
+            ConnEvent::Closed(CloseReason::Finished)
+        ],
         "acked messages are still reported after the close"
     );
 }
