@@ -15,6 +15,6 @@ pub mod rng;
 pub mod scenario;
 pub mod world;
 
-pub use report::{FlowReport, Recovery, Report};
+pub use report::{FlowReport, Recovery, Report, Timeline};
 pub use scenario::{FaultSpec, FlowSpec, PathSpec, Scenario};
 pub use world::{run, World};

@@ -28,6 +28,9 @@ pub struct Recovery {
     pub recovered_ns: Option<u64>,
     /// `recovered_ns − first_timeout_ns`, in base RTTs.
     pub recovery_base_rtts: Option<f64>,
+    /// Goodput in the window that ends at the first timeout, as a fraction
+    /// of the surviving capacity (how far the dead path dragged it down).
+    pub before_timeout_fraction: Option<f64>,
     /// When the path came back, ns.
     pub restore_ns: Option<u64>,
     /// When a probe brought its EV back to GOOD, ns.
@@ -81,6 +84,18 @@ pub struct FlowReport {
     pub server_closed: Option<CloseReason>,
 }
 
+/// Flow 0 over time, in bins of one base RTT: for plotting goodput and
+/// the per-path spraying across a failure.
+#[derive(Clone, Debug, Default)]
+pub struct Timeline {
+    /// Bin width, ns.
+    pub bin_ns: u64,
+    /// Payload placed at the receiver per bin, Gb/s.
+    pub goodput_gbps: Vec<f64>,
+    /// Data packets sent per bin, per path.
+    pub path_packets: Vec<Vec<u32>>,
+}
+
 /// The report of one run.
 #[derive(Clone, Debug)]
 pub struct Report {
@@ -98,6 +113,8 @@ pub struct Report {
     pub flows: Vec<FlowReport>,
     /// Per scripted blackhole.
     pub recoveries: Vec<Recovery>,
+    /// Flow 0 over time.
+    pub timeline: Timeline,
 }
 
 /// Builds the report of a finished world.
@@ -126,6 +143,30 @@ pub fn build(world: &World) -> Report {
         end_ns: world.now,
         flows,
         recoveries,
+        timeline: timeline(world, rtt),
+    }
+}
+
+fn timeline(world: &World, bin_ns: u64) -> Timeline {
+    let Some(flow) = world.flows.first() else {
+        return Timeline::default();
+    };
+    let bins = (world.now / bin_ns + 1) as usize;
+    let mut placed = vec![0u64; bins];
+    for (at, bytes) in &flow.trace.placements {
+        placed[(*at / bin_ns) as usize] += u64::from(*bytes);
+    }
+    let mut path_packets = vec![vec![0u32; bins]; world.scenario.paths.len()];
+    for (at, path) in &flow.trace.sends {
+        path_packets[*path][(*at / bin_ns) as usize] += 1;
+    }
+    Timeline {
+        bin_ns,
+        goodput_gbps: placed
+            .iter()
+            .map(|b| *b as f64 * 8.0 / bin_ns as f64)
+            .collect(),
+        path_packets,
     }
 }
 
@@ -190,24 +231,27 @@ fn recovery(world: &World, fault: &crate::scenario::FaultSpec, rtt: u64) -> Reco
     let surviving_bps = (s.capacity_bps() - s.paths[fault.path].rate_bps) as f64;
     let window = WINDOW_RTTS * rtt;
     let end = trace.done_at.unwrap_or(world.now);
+    let bps_in = |from: u64| {
+        let bytes: u64 = trace
+            .placements
+            .iter()
+            .filter(|(at, _)| *at > from && *at <= from + window)
+            .map(|(_, b)| u64::from(*b))
+            .sum();
+        bytes as f64 * 8.0 * 1e9 / window as f64
+    };
     let recovered = first_timeout.and_then(|t0| {
         let step = (window / 16).max(1);
         let mut t = t0;
         while t + window <= end {
-            let bytes: u64 = trace
-                .placements
-                .iter()
-                .filter(|(at, _)| *at > t && *at <= t + window)
-                .map(|(_, b)| u64::from(*b))
-                .sum();
-            let bps = bytes as f64 * 8.0 * 1e9 / window as f64;
-            if bps >= RECOVERED_FRACTION * surviving_bps {
+            if bps_in(t) >= RECOVERED_FRACTION * surviving_bps {
                 return Some(t + window);
             }
             t += step;
         }
         None
     });
+    let before = first_timeout.map(|t0| bps_in(t0.saturating_sub(window)) / surviving_bps);
     let good_again = fault.restore_ns.and_then(|r| {
         trace
             .ev_events
@@ -224,6 +268,7 @@ fn recovery(world: &World, fault: &crate::scenario::FaultSpec, rtt: u64) -> Reco
             (Some(t0), Some(t1)) => Some((t1 - t0) as f64 / rtt as f64),
             _ => None,
         },
+        before_timeout_fraction: before,
         restore_ns: fault.restore_ns,
         good_again_ns: good_again,
         packets_after_good: if good_again.is_some() {
@@ -279,6 +324,7 @@ impl Report {
                     "first_timeout_ns": r.first_timeout_ns,
                     "recovered_ns": r.recovered_ns,
                     "recovery_base_rtts": r.recovery_base_rtts,
+                    "before_timeout_fraction": r.before_timeout_fraction,
                     "restore_ns": r.restore_ns,
                     "good_again_ns": r.good_again_ns,
                     "packets_after_good": r.packets_after_good,
@@ -293,6 +339,11 @@ impl Report {
             "end_ns": self.end_ns,
             "flows": flows,
             "recoveries": recoveries,
+            "timeline": {
+                "bin_ns": self.timeline.bin_ns,
+                "goodput_gbps": self.timeline.goodput_gbps,
+                "path_packets": self.timeline.path_packets,
+            },
         })
     }
 
@@ -358,8 +409,10 @@ impl Report {
             match (r.first_timeout_ns, r.recovered_ns, r.recovery_base_rtts) {
                 (Some(t0), Some(_), Some(rtts)) => {
                     out += &format!(
-                        "first ACK timeout at {:.3} ms, >= {:.0}% of surviving capacity {:.1} base RTTs later\n",
+                        "first ACK timeout at {:.3} ms (goodput just before: {:.0}% of surviving capacity), \
+                         >= {:.0}% of surviving capacity {:.1} base RTTs later\n",
                         t0 as f64 / 1e6,
+                        r.before_timeout_fraction.unwrap_or(0.0) * 100.0,
                         RECOVERED_FRACTION * 100.0,
                         rtts
                     )

@@ -101,6 +101,8 @@ pub struct FlowTrace {
     /// Data packets the client sent on each path after each one's last
     /// return to GOOD.
     pub path_packets_after_good: Vec<u64>,
+    /// (time, path) of every data packet the client sent.
+    pub sends: Vec<(u64, usize)>,
 }
 
 /// One connection: both endpoints and their applications.
@@ -494,6 +496,7 @@ impl World {
             if dir == Dir::ToServer && t.payload.is_some() {
                 let trace = &mut self.flows[flow].trace;
                 trace.path_packets[path] += 1;
+                trace.sends.push((self.now, path));
                 trace.path_packets_after_good[path] += 1;
             }
             self.send_raw(flow, dir, path, packet, t.header_len);
