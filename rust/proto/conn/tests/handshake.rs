@@ -302,3 +302,43 @@ fn bad_configurations_are_refused() {
         Some(ConfigError::ConnNumber)
     );
 }
+
+#[test]
+fn lost_confirmation_is_repeated_when_the_accept_comes_again() {
+    let (mut client, request) = request_bytes(PORT);
+    let mut listener = Listener::new(PORT, 4);
+    let mut buf = [0u8; 64];
+    let ListenAction::Accept { request: req, .. } = listener.handle_packet(&request, &mut buf)
+    else {
+        panic!()
+    };
+    let mut server = TestConn::accept(
+        cfg(),
+        storage(&cfg()),
+        ConnNumber::new(SERVER).unwrap(),
+        &req,
+        Psn::ZERO,
+    )
+    .unwrap();
+    let accept = drain(&mut server, 0);
+    client.handle_packet(1, false, &accept[0].bytes).unwrap();
+    assert_eq!(drain(&mut client, 1).len(), 1, "confirmation (lost)");
+    let t = server.poll_timeout().unwrap();
+    server.handle_timeout(t);
+    let again = drain(&mut server, t);
+    assert_eq!(again.len(), 1);
+    assert_eq!(client.handle_packet(t, false, &again[0].bytes), Ok(None));
+    assert_eq!(client.state(), ConnState::Established);
+    let confirm = drain(&mut client, t);
+    assert_eq!(confirm.len(), 1);
+    server
+        .handle_packet(t + 1, false, &confirm[0].bytes)
+        .unwrap();
+    assert_eq!(server.state(), ConnState::Established);
+    assert_eq!(events(&mut server), vec![ConnEvent::Connected]);
+    assert_eq!(
+        events(&mut client),
+        vec![ConnEvent::Connected],
+        "connected once"
+    );
+}
