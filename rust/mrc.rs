@@ -9,6 +9,8 @@ use kernel::prelude::*;
 
 pub mod proto;
 
+mod clock;
+mod endpoint;
 mod ffi;
 mod netns;
 mod sock;
@@ -25,7 +27,7 @@ module! {
 /// last): no new socket can be created before the namespaces' state goes.
 struct MrcModule {
     _family: ffi::family::Registration,
-    _pernet: ffi::pernet::Registration<netns::MrcNet>,
+    _pernet: ffi::pernet::Registration<netns::NetMrc>,
 }
 
 impl kernel::Module for MrcModule {

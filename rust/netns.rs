@@ -1,38 +1,87 @@
-//! What each network namespace holds for MRC: its `net.mrc.*` sysctls.
+//! What each network namespace holds for MRC: its `net.mrc.*` sysctls, its
+//! endpoint (counters in /proc/net/mrc_snmp) and the UDP tunnel socket that
+//! feeds the endpoint, reopened when `net.mrc.udp_port` changes.
 
+use crate::endpoint::{Endpoint, Mib};
 use crate::ffi::pernet::{Net, NetState};
+use crate::ffi::proc::ProcFile;
 use crate::ffi::sysctl::{IntKnob, Knobs, Sysctls};
+use crate::ffi::udp::Tunnel;
+use core::sync::atomic::Ordering;
 use kernel::prelude::*;
+use kernel::sync::{new_mutex, Arc, Mutex};
 
 /// RoCEv2's UDP port, MRC's default (`MRC_UDP_PORT_DEFAULT` in the uapi).
 const UDP_PORT_DEFAULT: i32 = 4791;
 
-/// The `net.mrc.*` knobs of one namespace.
-pub(crate) struct MrcKnobs {
-    /// `net.mrc.udp_port`: the UDP destination port of MRC packets.
+/// The namespace's settings and the tunnel they shape.
+#[pin_data]
+pub(crate) struct MrcNet {
+    net: Net,
+    /// `net.mrc.udp_port`: the UDP port MRC packets are sent to and
+    /// received on.
     udp_port: IntKnob,
+    endpoint: Arc<Endpoint>,
+    /// The open tunnel socket; `None` when opening it failed (the port is
+    /// taken), until a write of `udp_port` retries.
+    #[pin]
+    tunnel: Mutex<Option<Tunnel<Endpoint>>>,
 }
 
-impl Knobs for MrcKnobs {
-    fn each(&self, f: &mut dyn FnMut(&IntKnob) -> Result) -> Result {
-        f(&self.udp_port)
+impl MrcNet {
+    /// (Re)opens the tunnel on the current `udp_port`. The old socket is
+    /// closed first, so a write of the same port cannot collide with itself.
+    fn open_tunnel(&self) {
+        let port = self.udp_port.value.load(Ordering::Relaxed) as u16;
+        let mut tunnel = self.tunnel.lock();
+        *tunnel = None;
+        match Tunnel::open(&self.net, port, self.endpoint.clone()) {
+            Ok(t) => *tunnel = Some(t),
+            Err(e) => {
+                self.endpoint.count(Mib::TunnelOpenErrors);
+                pr_err!("cannot open the MRC tunnel socket on UDP port {} (error {})\n", port, e.to_errno());
+            }
+        }
     }
 }
 
-/// Per-namespace MRC state.
-pub(crate) struct MrcNet {
-    /// Registered for as long as the namespace lives.
-    _sysctls: Sysctls<MrcKnobs>,
+impl Knobs for MrcNet {
+    fn each(&self, f: &mut dyn FnMut(&IntKnob) -> Result) -> Result {
+        f(&self.udp_port)
+    }
+
+    fn changed(&self, knob: &IntKnob) {
+        if core::ptr::eq(knob, &self.udp_port) {
+            self.open_tunnel();
+        }
+    }
 }
 
-impl NetState for MrcNet {
+/// Per-namespace MRC state. Field order is drop order: the proc file and
+/// the sysctls go before the tunnel and endpoint they show and shape.
+pub(crate) struct NetMrc {
+    _snmp: ProcFile<Endpoint>,
+    _sysctls: Sysctls<MrcNet>,
+}
+
+impl NetState for NetMrc {
     fn new(net: &Net) -> Result<KBox<Self>> {
-        let knobs = MrcKnobs {
-            udp_port: IntKnob::new(c"udp_port", UDP_PORT_DEFAULT, 1, 65535),
-        };
+        let endpoint = Arc::new(Endpoint::new(), GFP_KERNEL)?;
+        let shown = endpoint.clone();
+        let sysctls = Sysctls::register(
+            net,
+            try_pin_init!(MrcNet {
+                net: net.clone(),
+                udp_port: IntKnob::new(c"udp_port", UDP_PORT_DEFAULT, 1, 65535),
+                endpoint,
+                tunnel <- new_mutex!(None),
+            }? Error),
+        )?;
+        sysctls.open_tunnel();
         Ok(KBox::new(
             Self {
-                _sysctls: Sysctls::register(net, knobs)?,
+                _snmp: ProcFile::create(net, c"mrc_snmp", shown)?,
+                _sysctls: sysctls,
             },
             GFP_KERNEL,
         )?)

@@ -11,5 +11,7 @@ pub(crate) mod errno;
 pub(crate) mod family;
 pub(crate) mod param;
 pub(crate) mod pernet;
+pub(crate) mod proc;
 pub(crate) mod socket;
 pub(crate) mod sysctl;
+pub(crate) mod udp;

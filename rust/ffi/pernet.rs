@@ -9,8 +9,19 @@ use core::marker::PhantomData;
 use kernel::error::{from_result, to_result};
 use kernel::prelude::*;
 
-/// A network namespace, borrowed while its state is created.
+/// A network namespace, as its own state refers to it.
+///
+/// # Invariants
+/// Only the namespace's state (created by [`NetState::new`]) holds one, so
+/// the namespace outlives it.
+#[derive(Clone)]
 pub(crate) struct Net(*mut bindings::net);
+
+// SAFETY: a namespace may be used from any thread while it lives, which it
+// does as long as the handle (type invariant).
+unsafe impl Send for Net {}
+// SAFETY: as above; the handle is only a pointer.
+unsafe impl Sync for Net {}
 
 impl Net {
     /// The raw pointer, for calls into C.

@@ -1,17 +1,17 @@
 //! Per-namespace integer sysctls under /proc/sys/net/mrc, each bounded by
-//! its own min and max (`proc_dointvec_minmax`).
+//! its own min and max (`proc_dointvec_minmax`), with a hook that runs
+//! after a write changed a value.
 
 use super::bindings;
 use super::pernet::Net;
-use core::ffi::{c_int, CStr};
+use core::ffi::{c_int, c_void, CStr};
 use core::ops::Deref;
-use core::sync::atomic::AtomicI32;
+use core::pin::Pin;
+use core::sync::atomic::{AtomicI32, Ordering};
 use kernel::error::code;
 use kernel::prelude::*;
 
-/// One bounded integer knob. The sysctl handler reads and writes `value`
-/// (plain int stores, as for every kernel sysctl); code reads it with
-/// `Ordering::Relaxed`.
+/// One bounded integer knob; code reads `value` with `Ordering::Relaxed`.
 pub(crate) struct IntKnob {
     /// The current value.
     pub(crate) value: AtomicI32,
@@ -31,15 +31,16 @@ impl IntKnob {
         }
     }
 
-    fn entry(&self) -> bindings::ctl_table {
+    /// The table entry: `extra1` is the knob, `extra2` the set it is in.
+    fn entry<K: Knobs>(&self, knobs: &K) -> bindings::ctl_table {
         bindings::ctl_table {
             procname: self.name.as_ptr(),
             data: self.value.as_ptr().cast(),
             maxlen: core::mem::size_of::<c_int>() as c_int,
             mode: 0o644,
-            proc_handler: Some(bindings::proc_dointvec_minmax),
-            extra1: (&self.min as *const c_int).cast_mut().cast(),
-            extra2: (&self.max as *const c_int).cast_mut().cast(),
+            proc_handler: Some(handler::<K>),
+            extra1: (self as *const Self).cast_mut().cast(),
+            extra2: (knobs as *const K).cast_mut().cast(),
             ..Default::default()
         }
     }
@@ -49,6 +50,9 @@ impl IntKnob {
 pub(crate) trait Knobs: Send + Sync {
     /// Calls `f` on every knob, in the order they appear in /proc.
     fn each(&self, f: &mut dyn FnMut(&IntKnob) -> Result) -> Result;
+
+    /// A write changed `knob`'s value (process context, may sleep).
+    fn changed(&self, knob: &IntKnob);
 }
 
 /// Knobs `K` registered under `net/mrc` of one namespace; unregistered on
@@ -61,7 +65,7 @@ pub(crate) struct Sysctls<K: Knobs> {
     header: *mut bindings::ctl_table_header,
     /// The entries the sysctl core reads; held until unregistration.
     _table: KVec<bindings::ctl_table>,
-    knobs: KBox<K>,
+    knobs: Pin<KBox<K>>,
 }
 
 // SAFETY: the table is only used by the sysctl core, `K` is Send + Sync, and
@@ -71,11 +75,11 @@ unsafe impl<K: Knobs> Send for Sysctls<K> {}
 unsafe impl<K: Knobs> Sync for Sysctls<K> {}
 
 impl<K: Knobs> Sysctls<K> {
-    /// Registers `knobs` under `net/mrc` in `net`.
-    pub(crate) fn register(net: &Net, knobs: K) -> Result<Self> {
-        let knobs = KBox::new(knobs, GFP_KERNEL)?;
+    /// Registers the knobs `init` makes under `net/mrc` in `net`.
+    pub(crate) fn register(net: &Net, init: impl PinInit<K, Error>) -> Result<Self> {
+        let knobs = KBox::pin_init(init, GFP_KERNEL)?;
         let mut table = KVec::new();
-        knobs.each(&mut |knob| Ok(table.push(knob.entry(), GFP_KERNEL)?))?;
+        knobs.each(&mut |knob| Ok(table.push(knob.entry(&*knobs), GFP_KERNEL)?))?;
         // SAFETY: `table` and the boxed knobs it points to live in `Self`
         // until after unregistration (see Drop); the sysctl core copies the
         // path.
@@ -114,4 +118,37 @@ impl<K: Knobs> Drop for Sysctls<K> {
         // freed after this (field drops follow `drop`).
         unsafe { bindings::unregister_net_sysctl_table(self.header) };
     }
+}
+
+/// The proc handler of every knob: `proc_dointvec_minmax` on a copy, so
+/// that the bounds apply and a changed value reaches [`Knobs::changed`].
+unsafe extern "C" fn handler<K: Knobs>(
+    table: *const bindings::ctl_table,
+    write: c_int,
+    buffer: *mut c_void,
+    lenp: *mut usize,
+    ppos: *mut bindings::loff_t,
+) -> c_int {
+    // SAFETY: the sysctl core passes an entry of a registered table, whose
+    // `extra1` and `extra2` point at a knob and its set (see `entry`), both
+    // alive until the table is unregistered, which waits for handlers.
+    let (knob, knobs) = unsafe { (&*((*table).extra1 as *const IntKnob), &*((*table).extra2 as *const K)) };
+    let mut value: c_int = knob.value.load(Ordering::Relaxed);
+    let copy = bindings::ctl_table {
+        // SAFETY: as above, `table` is valid to read.
+        procname: unsafe { (*table).procname },
+        data: (&mut value as *mut c_int).cast(),
+        maxlen: core::mem::size_of::<c_int>() as c_int,
+        mode: 0o644,
+        extra1: (&knob.min as *const c_int).cast_mut().cast(),
+        extra2: (&knob.max as *const c_int).cast_mut().cast(),
+        ..Default::default()
+    };
+    // SAFETY: `copy` points at `value` and the bounds, all alive for the
+    // call; the other arguments are the caller's, passed through.
+    let ret = unsafe { bindings::proc_dointvec_minmax(&copy, write, buffer, lenp, ppos) };
+    if write != 0 && ret == 0 && knob.value.swap(value, Ordering::Relaxed) != value {
+        knobs.changed(knob);
+    }
+    ret
 }

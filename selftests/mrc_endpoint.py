@@ -1,0 +1,153 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""The per-namespace MRC endpoint, from the wire: two namespaces joined by a
+veth pair; ns B runs mrc.ko's tunnel socket on net.mrc.udp_port, ns A moves
+its own out of the way so that this script can speak MRC from UDP port 4791.
+Checks probe responses, connect rejects, the counters of /proc/net/mrc_snmp,
+malformed and random datagrams, and reopening the tunnel on a port change."""
+import ctypes
+import os
+import random
+import socket
+import struct
+import subprocess
+import sys
+import time
+
+A, B = f"mrc-epa-{os.getpid()}", f"mrc-epb-{os.getpid()}"
+ADDR_A, ADDR_B = "fd00:6d72:63::1", "fd00:6d72:63::2"
+PORT = 4791
+CLONE_NEWNET = 0x40000000
+n = failed = 0
+
+
+def result(ok, name):
+    global n, failed
+    n += 1
+    failed += not ok
+    print(f"{'' if ok else 'not '}ok {n} - {name}", flush=True)
+
+
+def sh(*cmd):
+    subprocess.run(cmd, check=True, capture_output=True)
+
+
+def in_ns(ns):
+    # os.setns needs Python 3.12; libc's setns(2) works everywhere.
+    fd = os.open(f"/run/netns/{ns}", os.O_RDONLY)
+    if ctypes.CDLL(None, use_errno=True).setns(fd, CLONE_NEWNET) != 0:
+        raise OSError(ctypes.get_errno(), "setns")
+    os.close(fd)
+
+
+def snmp(ns):
+    out = subprocess.run(["ip", "netns", "exec", ns, "cat", "/proc/net/mrc_snmp"],
+                         check=True, capture_output=True, text=True).stdout
+    return {k: int(v) for k, v in (line.split() for line in out.splitlines())}
+
+
+def base(opcode, dest_conn=0, pkey=0xFFFF):
+    # opcode | trim/version | pkey | reserved, dest conn (24) | ack-req | PSN (24)
+    return struct.pack(">BBHI I", opcode, 0, pkey, dest_conn & 0xFFFFFF, 0)
+
+
+def probe_request(probe_id, ev, ts):
+    return base(0xE0) + struct.pack(">IHHQI", probe_id, ev, 0, ts, 0)
+
+
+def connect_request(conn, port):
+    # initiator conn | initial PSN | MPR | WIMM | port | flags | rsvd | EV profile | CC profile
+    return base(0xF0) + struct.pack(">IIHHHBBQQ", conn, 1234, 4, 8, port, 0, 0, 0, 0)
+
+
+def setup():
+    sh("ip", "netns", "add", A)
+    sh("ip", "netns", "add", B)
+    sh("ip", "link", "add", "mrc-epa", "netns", A, "type", "veth", "peer", "mrc-epb", "netns", B)
+    for ns, dev, addr in ((A, "mrc-epa", ADDR_A), (B, "mrc-epb", ADDR_B)):
+        sh("ip", "-n", ns, "link", "set", "lo", "up")
+        sh("ip", "-n", ns, "addr", "add", f"{addr}/64", "dev", dev, "nodad")
+        sh("ip", "-n", ns, "link", "set", dev, "up")
+    sh("ip", "netns", "exec", A, "sh", "-c", "echo 5000 > /proc/sys/net/mrc/udp_port")
+
+
+def cleanup():
+    for ns in (A, B):
+        subprocess.run(["ip", "netns", "del", ns], capture_output=True)
+
+
+def main():
+    print("TAP version 13")
+    if not os.path.exists("/sys/module/mrc"):
+        print("# mrc.ko is not loaded\n1..0 # SKIP")
+        return 4
+    try:
+        setup()
+        in_ns(A)
+        s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+        s.bind((ADDR_A, PORT))
+        s.settimeout(5)
+        before = snmp(B)
+
+        ts = time.monotonic_ns()
+        s.sendto(probe_request(0xC0FFEE, 7, ts), (ADDR_B, PORT))
+        reply, peer = s.recvfrom(2048)
+        op = reply[0]
+        pid, ev, _, echo, service = struct.unpack(">IHHQI", reply[12:32])
+        result(op == 0xE1 and len(reply) == 32, f"probe request answered with a probe response (opcode {op:#x})")
+        result((pid, ev, echo) == (0xC0FFEE, 7, ts), "probe id, EV index and timestamp echoed")
+        result(service < 50_000_000, f"service time reported ({service} ns)")
+
+        s.sendto(connect_request(0x123456, 80), (ADDR_B, PORT))
+        reply, _ = s.recvfrom(2048)
+        dest = struct.unpack(">I", reply[4:8])[0] & 0xFFFFFF
+        result(reply[0] == 0xF2 and reply[12] == 1 and dest == 0x123456,
+               "connect request to a port nobody listens on: ConnectReject(NoListener) to the initiator")
+
+        valid = probe_request(1, 1, 1)
+        for cut in range(len(valid)):
+            s.sendto(valid[:cut], (ADDR_B, PORT))
+        s.sendto(b"\x00" * 64, (ADDR_B, PORT))
+        s.sendto(bytes([0xE0, 0x0F]) + valid[2:], (ADDR_B, PORT))
+        rng = random.Random(4791)
+        for _ in range(2000):
+            s.sendto(bytes(rng.getrandbits(8) for _ in range(rng.randrange(0, 120))), (ADDR_B, PORT))
+        time.sleep(1)
+        after = snmp(B)
+        d = {k: after[k] - before.get(k, 0) for k in after}
+        sent = 2 + len(valid) + 2 + 2000
+        result(d["MrcInDatagrams"] == sent, f"every datagram counted ({d['MrcInDatagrams']} of {sent})")
+        result(d["MrcInProbeRequests"] == 1 and d["MrcInNoListener"] == 1, "probe and connect counted")
+        result(d["MrcInMalformed"] >= len(valid) + 2,
+               f"truncated and corrupted packets counted as malformed ({d['MrcInMalformed']})")
+        result(d["MrcInMalformed"] + d["MrcInNoConnection"] + d["MrcInProbeRequests"] + d["MrcInNoListener"]
+               + d["MrcInUnexpectedProbeResponses"] == sent, "each datagram counted under exactly one outcome")
+        result(d["MrcOutPackets"] >= 2 and d["MrcOutErrors"] == 0, "replies sent without error")
+
+        sh("ip", "netns", "exec", B, "sh", "-c", "echo 6000 > /proc/sys/net/mrc/udp_port")
+        s6 = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+        s6.bind((ADDR_A, 6000))
+        s6.settimeout(5)
+        s6.sendto(probe_request(3, 3, 3), (ADDR_B, 6000))
+        reply, _ = s6.recvfrom(2048)
+        result(reply[0] == 0xE1 and struct.unpack(">I", reply[12:16])[0] == 3,
+               "after net.mrc.udp_port=6000 the tunnel answers on 6000")
+
+        blocker = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+        blocker.bind(("::", 7000))
+        errors = snmp(A)["MrcTunnelOpenErrors"]
+        subprocess.run(["sh", "-c", "echo 7000 > /proc/sys/net/mrc/udp_port"], check=True)
+        result(snmp(A)["MrcTunnelOpenErrors"] == errors + 1, "a taken port is counted as a tunnel open error")
+        blocker.close()
+        subprocess.run(["sh", "-c", "echo 7001 > /proc/sys/net/mrc/udp_port"], check=True)
+        result(snmp(A)["MrcTunnelOpenErrors"] == errors + 1, "a free port opens again")
+    except (OSError, subprocess.CalledProcessError, KeyError, struct.error) as e:
+        result(False, f"unexpected error: {e!r}")
+    finally:
+        cleanup()
+    print(f"1..{n}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
