@@ -51,7 +51,7 @@ fi
 
 cpus=$(nproc)
 ((cpus > 2)) && cpus=2
-cmdline="console=ttyS0 loglevel=4 root=/dev/root rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=262144 ro"
+cmdline="console=ttyS0 loglevel=4 tsc=reliable root=/dev/root rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=262144 ro"
 cmdline+=" init=$here/scripts/guest-init.sh panic=-1 oops=panic mrc.out=$out mrc.repo=$here"
 set +e
 timeout --foreground -k 10 "$timeout" qemu-system-x86_64 -accel "$accel" -m 2048 -smp "$cpus" \
