@@ -62,6 +62,9 @@ struct Args {
     /// Concurrent flows sharing the paths.
     #[arg(long, default_value_t = 1)]
     flows: usize,
+    /// EVs per connection (default: one per path); EV i takes path i % paths.
+    #[arg(long)]
+    evs: Option<u16>,
     /// Seed.
     #[arg(long, default_value_t = 1)]
     seed: u64,
@@ -108,6 +111,13 @@ fn main() -> ExitCode {
             at_ns: (a.at_us * 1e3) as u64,
             restore_ns: a.restore_us.map(|r| (r * 1e3) as u64),
         });
+    }
+    if let Some(evs) = a.evs {
+        if evs == 0 || evs > mrc_proto::path::MAX_EVS {
+            eprintln!("mrcsim: --evs must be 1..={}", mrc_proto::path::MAX_EVS);
+            return ExitCode::from(2);
+        }
+        s.evs = evs;
     }
     s.tune_conn();
     let report = run(s);

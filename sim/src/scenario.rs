@@ -88,6 +88,9 @@ pub struct Scenario {
     pub message_slots: usize,
     /// Stop here even if flows are unfinished, ns.
     pub deadline_ns: u64,
+    /// EVs per connection (a multiple of the path count spreads them
+    /// evenly: EV `i` takes path `i % paths`).
+    pub evs: u16,
 }
 
 impl Scenario {
@@ -132,6 +135,7 @@ impl Scenario {
             sent_slots: 4096,
             message_slots: 1024,
             deadline_ns: 10_000_000_000,
+            evs: n as u16,
         };
         s.tune_conn();
         s
@@ -148,7 +152,7 @@ impl Scenario {
         let rate_bytes = self.capacity_bps() / 8;
         self.conn.nscc = NsccConfig::for_path(rate_bytes, rtt);
         self.conn.nscc.mtu = u32::from(self.conn.max_payload);
-        self.conn.ev_count = self.paths.len() as u16;
+        self.conn.ev_count = self.evs.max(1);
         let want = 8 * rtt;
         let mut t = 0u8;
         while t < 24 && (1024u64 << t) < want {

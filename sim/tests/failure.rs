@@ -36,6 +36,33 @@ fn blackholed_path_recovers_fast_and_comes_back() {
 }
 
 #[test]
+fn several_evs_on_the_dead_path_are_all_found_fast() {
+    let mut s = Scenario::uniform(8, 10_000_000_000, 5_000, 32 << 20, 33);
+    s.evs = 32;
+    s.faults.push(FaultSpec {
+        path: 6,
+        at_ns: 1_000_000,
+        restore_ns: Some(2_000_000),
+    });
+    s.tune_conn();
+    let r = run(s);
+    let f = &r.flows[0];
+    let rec = &r.recoveries[0];
+    assert!(f.integrity_ok, "{}", r.text());
+    let rtts = rec.recovery_base_rtts.expect("recovered");
+    assert!(
+        rtts <= 5.0,
+        "4 EVs on the dead path: recovered after {rtts:.1} base RTTs\n{}",
+        r.text()
+    );
+    assert!(
+        rec.good_again_ns.is_some() && rec.packets_after_good > 0,
+        "{}",
+        r.text()
+    );
+}
+
+#[test]
 fn every_path_dead_is_a_clean_connection_error() {
     let mut s = Scenario::uniform(4, 10_000_000_000, 5_000, 16 << 20, 32);
     for path in 0..4 {

@@ -62,6 +62,7 @@ where
         self.advance_una();
         if acked_packets != 0 {
             self.tx.timeouts = 0;
+            self.tx.last_retry_at = None;
         }
         if self.dynamic_mpr {
             self.tx.peer_mpr = sack.mpr.clamp(1, self.tx.peer_mpr_max);

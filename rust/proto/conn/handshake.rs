@@ -76,6 +76,7 @@ where
         self.control.connect_accept = false;
         self.tx.rto_deadline = None;
         self.tx.timeouts = 0;
+        self.tx.last_retry_at = None;
     }
 
     pub(super) fn on_accept(

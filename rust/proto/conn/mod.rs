@@ -176,6 +176,8 @@ struct SendState {
     rto_deadline: Option<u64>,
     /// ACK timeouts in a row without progress.
     timeouts: u32,
+    /// When the last of those was counted.
+    last_retry_at: Option<u64>,
     /// Smoothed RTT over every SACK (ns).
     srtt_ns: u64,
     /// Last transmission stamp: data packets carry strictly increasing
@@ -309,6 +311,7 @@ where
                 peer_max_wimm: 0,
                 rto_deadline: None,
                 timeouts: 0,
+                last_retry_at: None,
                 srtt_ns: 0,
                 last_stamp: 0,
                 rack_deadline: None,

@@ -80,8 +80,11 @@ where
 
     /// The ACK timeout: every packet in flight longer than the timeout is
     /// lost and its EV is assumed bad; so is everything else in flight on
-    /// those EVs (they took a path that just failed). Timeouts in a row
-    /// without an ACK in between consume the retry budget.
+    /// those EVs (they took a path that just failed). The timer then follows
+    /// the oldest packet still in flight, so that other EVs on a failed path
+    /// are found as soon as their own packets expire. A retry is counted at
+    /// most once per timeout interval, and only without an ACK in between:
+    /// the budget measures time without progress, not packets.
     fn on_ack_timeout(&mut self, now: u64) {
         let Some(rto) = self.rto_interval() else {
             self.close_with(CloseReason::RetriesExhausted);
@@ -90,17 +93,12 @@ where
         let span = self.tx.una.forward_to(self.tx.nxt);
         let mut bad_evs = [0u64; EV_WORDS];
         let mut expired = 0u32;
-        let mut oldest: Option<u64> = None;
         for step in 0..span {
             let psn = self.tx.una.wrapping_add(step);
             let Some(record) = self.sent.get(sent::slot_of(psn, self.tx.slots)).copied() else {
                 continue;
             };
-            if record.state != SentState::InFlight {
-                continue;
-            }
-            if record.sent_at.saturating_add(rto) > now {
-                oldest = Some(oldest.map_or(record.sent_at, |o| o.min(record.sent_at)));
+            if record.state != SentState::InFlight || record.sent_at.saturating_add(rto) > now {
                 continue;
             }
             if self.mark_lost(psn).is_some() {
@@ -110,14 +108,21 @@ where
                 }
             }
         }
-        if expired == 0 && self.tx.lost == 0 {
-            // Nothing expired: sleep until the oldest packet would.
-            self.tx.rto_deadline = oldest.map(|t| t.saturating_add(rto));
-            return;
+        if expired != 0 || self.tx.lost != 0 {
+            let counts = self
+                .tx
+                .last_retry_at
+                .is_none_or(|t| now >= t.saturating_add(rto));
+            if counts {
+                self.tx.timeouts = self.tx.timeouts.saturating_add(1);
+                self.tx.last_retry_at = Some(now);
+            }
+            if expired != 0 {
+                self.stats.ack_timeouts = self.stats.ack_timeouts.saturating_add(1);
+                self.stats.timeout_losses =
+                    self.stats.timeout_losses.saturating_add(u64::from(expired));
+            }
         }
-        self.tx.timeouts = self.tx.timeouts.saturating_add(1);
-        self.stats.ack_timeouts = self.stats.ack_timeouts.saturating_add(1);
-        self.stats.timeout_losses = self.stats.timeout_losses.saturating_add(u64::from(expired));
         let Some(next_rto) = self.rto_interval() else {
             self.close_with(CloseReason::RetriesExhausted);
             return;
@@ -127,20 +132,29 @@ where
                 self.paths.on_loss(ev, now, LossCause::Timeout);
             }
         }
-        for step in 0..span {
-            let psn = self.tx.una.wrapping_add(step);
-            let on_bad_ev = self
-                .sent
-                .get(sent::slot_of(psn, self.tx.slots))
-                .is_some_and(|r| r.state == SentState::InFlight && has_bit(&bad_evs, r.ev));
-            if on_bad_ev {
-                self.mark_lost(psn);
-            }
-        }
         // A timeout blames a path, not the network's queues: the EV leaves
         // the spraying and NSCC keeps its window (congestion shows as delay,
         // ECN, trims and RACK losses).
-        self.tx.rto_deadline = Some(now.saturating_add(next_rto));
+        let mut oldest: Option<u64> = None;
+        for step in 0..span {
+            let psn = self.tx.una.wrapping_add(step);
+            let Some(record) = self.sent.get(sent::slot_of(psn, self.tx.slots)).copied() else {
+                continue;
+            };
+            if record.state != SentState::InFlight {
+                continue;
+            }
+            if has_bit(&bad_evs, record.ev) {
+                self.mark_lost(psn);
+            } else {
+                oldest = Some(oldest.map_or(record.sent_at, |o| o.min(record.sent_at)));
+            }
+        }
+        self.tx.rto_deadline = match oldest {
+            Some(sent_at) => Some(sent_at.saturating_add(next_rto)),
+            None if self.tx.lost != 0 => Some(now.saturating_add(next_rto)),
+            None => None,
+        };
     }
 }
 
