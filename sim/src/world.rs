@@ -8,7 +8,7 @@ use std::collections::BinaryHeap;
 
 use mrc_proto::conn::{
     answer_probe, CloseReason, ConnEvent, ConnState, ConnStorage, Connection, ListenAction,
-    Listener, MessageSlot, SendError, SentPacket, Transmit,
+    Listener, MessageSlot, SendError, SentPacket, Transmit, MAX_HEADER_LEN,
 };
 use mrc_proto::path::{EvState, PathState};
 use mrc_proto::psn::Psn;
@@ -25,9 +25,6 @@ pub type SimConnection = Connection<Vec<SentPacket>, Vec<MessageSlot>, Vec<u64>,
 
 /// The MRC port every server listens on.
 const PORT: u16 = 1;
-
-/// Largest packet the endpoints build.
-const BUF_LEN: usize = 16 * 1024;
 
 /// Iterations at one instant beyond which the loop is declared stuck.
 const SPIN_LIMIT: u64 = 1_000_000;
@@ -186,7 +183,7 @@ impl World {
             seq: 0,
             flows,
             lost_in_flight: 0,
-            buf: vec![0; BUF_LEN],
+            buf: vec![0; MAX_HEADER_LEN],
         };
         for (flow, spec) in world.scenario.flows.clone().iter().enumerate() {
             world.schedule(spec.start_ns, Event::Start { flow });

@@ -79,7 +79,7 @@ pub use recv::{PacketError, Placement};
 pub use retry::{RetryPolicy, EXP_CNT_INFINITE, MAX_LINEAR_CNT, MAX_TIMEOUT_EXP};
 pub use sent::{SentPacket, SentState};
 pub use stats::ConnStats;
-pub use transmit::{PayloadRange, Transmit};
+pub use transmit::{PayloadRange, Transmit, MAX_HEADER_LEN};
 
 use crate::proto::nscc::Nscc;
 use crate::proto::path::{PathSet, PathState};

@@ -5,12 +5,14 @@
 
 use core::ops::DerefMut;
 
-use super::{messages, sent, ConnState, Connection, MessageSlot, MsgId, SentPacket, SentState};
+use super::{
+    messages, sent, ConnState, Connection, MessageSlot, MsgId, SentPacket, SentState, MAX_PAYLOAD,
+};
 use crate::proto::path::PathState;
 use crate::proto::psn::Psn;
 use crate::proto::wire::{
     BaseRepr, Body, ConnNumber, ConnectAcceptRepr, ConnectRequestRepr, DataKind, DataRepr,
-    NackRepr, Packet, ProbeRequestRepr, ResetRepr, Trim,
+    NackRepr, Packet, ProbeRequestRepr, ResetRepr, SackRepr, Trim,
 };
 
 /// The payload bytes a data packet carries: the caller copies them from its
@@ -26,7 +28,8 @@ pub struct PayloadRange {
 }
 
 /// A packet to send, from [`Connection::poll_transmit`]: its headers are in
-/// `buf[..header_len]`; a data packet's payload goes right after them, so
+/// `buf[..header_len]`; a data packet's payload follows them on the wire
+/// (the caller appends it, in the same buffer or as separate fragments), so
 /// the packet is `header_len + payload.len` bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Transmit {
@@ -37,6 +40,14 @@ pub struct Transmit {
     /// Payload the caller appends, for data packets.
     pub payload: Option<PayloadRange>,
 }
+
+/// Room [`Connection::poll_transmit`] needs in its buffer: the largest
+/// headers of any packet it emits (base header and SACK). Payload bytes are
+/// not written by the core, so the buffer may hold the headers only.
+pub const MAX_HEADER_LEN: usize = BaseRepr::LEN + SackRepr::LEN;
+
+/// What the wire module checks a data packet's payload length against.
+static PAYLOAD_STAND_IN: [u8; MAX_PAYLOAD as usize] = [0; MAX_PAYLOAD as usize];
 
 /// One data packet about to be emitted.
 struct DataOut {
@@ -57,8 +68,9 @@ where
     B: DerefMut<Target = [u64]>,
     P: DerefMut<Target = [PathState]>,
 {
-    /// The next packet to send, written into `buf` (see [`Transmit`]), or
-    /// `None` when nothing may go now. `rand` is fresh randomness for the
+    /// The next packet to send, its headers written into `buf` (at least
+    /// [`MAX_HEADER_LEN`] bytes; see [`Transmit`]), or `None` when nothing
+    /// may go now. `rand` is fresh randomness for the
     /// spraying. Call it until it returns `None` after every input.
     pub fn poll_transmit(&mut self, now: u64, rand: u32, buf: &mut [u8]) -> Option<Transmit> {
         match self.state {
@@ -385,16 +397,10 @@ where
             timestamp: out.stamp,
             immediate: msg.imm,
         };
-        let header_len = BaseRepr::LEN.saturating_add(data.header_len());
-        let payload_len = usize::try_from(out.len).ok()?;
-        if buf.len() < header_len.saturating_add(payload_len) {
-            return None;
-        }
         // The wire checks the payload length against the offset and message
-        // length but writes only headers: the bytes after them are the
-        // caller's to fill.
-        let (head, tail) = buf.split_at_mut_checked(header_len)?;
-        let payload: &[u8] = tail.get(..payload_len)?;
+        // length but writes only headers: a stand-in of the right length
+        // lets it check, and the caller supplies the real bytes.
+        let payload = PAYLOAD_STAND_IN.get(..usize::try_from(out.len).ok()?)?;
         let packet = Packet {
             pkey: self.cfg.pkey,
             dest_conn: self.peer,
@@ -406,7 +412,7 @@ where
                 payload,
             },
         };
-        let written = packet.emit(head).ok()?;
+        let written = packet.emit(buf).ok()?;
         Some(Transmit {
             ev: out.ev,
             header_len: written,

@@ -206,3 +206,30 @@ fn graceful_close_waits_for_acks() {
         "acked messages are still reported after the close"
     );
 }
+
+#[test]
+fn a_buffer_for_the_headers_is_enough() {
+    let mut pair = Pair::new();
+    pair.client.send_message(pair.now, 2500, Some(7)).unwrap();
+    let mut tiny = [0u8; 8];
+    assert_eq!(
+        pair.client.poll_transmit(pair.now, 1, &mut tiny),
+        None,
+        "no room: nothing sent"
+    );
+    let mut buf = [0u8; MAX_HEADER_LEN];
+    let mut lens = Vec::new();
+    while let Some(t) = pair.client.poll_transmit(pair.now, 1, &mut buf) {
+        let p = t.payload.unwrap();
+        assert_eq!(t.header_len, 12 + 28);
+        let mut packet = buf[..t.header_len].to_vec();
+        packet.extend((0..p.len).map(|i| pattern(p.msg.0, p.offset + i)));
+        pair.deliver_to_server(&[Wire {
+            ev: t.ev,
+            bytes: packet,
+        }]);
+        lens.push(p.len);
+    }
+    assert_eq!(lens, vec![1000, 1000, 500]);
+    assert_eq!(pair.placed, 2500);
+}
