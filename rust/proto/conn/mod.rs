@@ -29,6 +29,26 @@
 //! retry budget (reset by any ACK progress); it is not a congestion signal
 //! for NSCC (delay, ECN, trims and RACK losses are).
 //!
+//! # Choices this implementation makes
+//!
+//! - SACKs: the receiver acks every `ack_every` new packets, at once for an
+//!   ack-request bit (set by the sender on the last packet of a message, on
+//!   retransmissions and when its window fills) or a duplicate, else after
+//!   `ack_delay_ns`. The bitmap covers the 64 PSNs ending at the packet the
+//!   SACK echoes; the SACK goes back on that packet's EV index.
+//! - RACK: data packets carry strictly increasing transmission stamps (the
+//!   clock, nudged by 1 ns within a burst), echoed in SACKs; a packet still
+//!   in flight on the echoed EV that left before the echoed one is lost once
+//!   a reordering window (srtt / 4, at least 1 µs) has passed.
+//! - The handshake confirmation is an empty SACK whose EV index is
+//!   `u16::MAX` ("no packet echoed"); a responder is half-open until it gets
+//!   any packet from the initiator, and retries its accept on the ACK
+//!   timeout schedule like the initiator retries its request.
+//! - A probe's id is the requester's connection number, so the caller can
+//!   route the (connectionless) response back.
+//! - Graceful close ends with a reset (reason Aborted) once everything sent
+//!   is acked: the wire has no FIN.
+//!
 //! # Driving a connection
 //!
 //! 1. Create it: [`Connection::connect`] (initiator), or, for a connect
