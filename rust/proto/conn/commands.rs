@@ -28,7 +28,8 @@ where
 
     /// Queue a message of `len` bytes (with immediate `imm`, making it a
     /// Write-with-Immediate) for transmission. The bytes stay with the
-    /// caller until [`ConnEvent::MessageSent`] for the returned id.
+    /// caller until [`ConnEvent::MessageSent`](super::ConnEvent::MessageSent)
+    /// for the returned id.
     pub fn send_message(
         &mut self,
         _now: u64,
