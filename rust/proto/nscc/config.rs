@@ -18,7 +18,7 @@ pub const DEFAULT_MTU: u32 = 4096;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct NsccConfig {
     /// Unloaded round-trip time of the path; the delay signal is
-    /// `RTT − base_rtt` (lowered at run time if a smaller RTT is seen).
+    /// `RTT − base_rtt`.
     pub base_rtt_ns: u64,
     /// Queueing delay the controller steers towards.
     pub target_delay_ns: u64,

@@ -26,6 +26,12 @@
 //! flight describe the old window). The arming is cleared at each window
 //! end.
 //!
+//! `base_rtt` is the profile's and is not learned from RTT samples: flows
+//! sharing a queue that had learned different minima (one started on an
+//! idle path, one behind a standing queue) would judge the same queue
+//! differently and settle at unequal shares (the latecomer problem of
+//! delay-based control). An RTT below `base_rtt` counts as zero delay.
+//!
 //! Scales: times in ns (samples clamped to [`MAX_RTT_NS`]), sizes in bytes,
 //! fractions in 1/[`FRACTION_ONE`]; every product is bounded to fit `u64`,
 //! the rest is saturating.
@@ -54,8 +60,6 @@ pub struct Nscc {
     cfg: NsccConfig,
     /// Window in bytes, `mtu..=max_cwnd`.
     cwnd: u64,
-    /// Smallest RTT seen, capped by the configured base RTT.
-    base_rtt_ns: u64,
     /// Pending increase in 1/INC_ONE byte.
     inc: u64,
     /// Bytes acked since the last adjustment.
@@ -85,7 +89,6 @@ impl Nscc {
         Self {
             cfg,
             cwnd: u64::from(cfg.max_cwnd),
-            base_rtt_ns: cfg.base_rtt_ns,
             inc: 0,
             adjust_bytes: 0,
             adjust_start_ns: None,
@@ -108,19 +111,11 @@ impl Nscc {
         u32::try_from(self.cwnd).unwrap_or(u32::MAX)
     }
 
-    /// Base RTT in use (the configured one, or a smaller RTT seen since).
-    pub fn base_rtt_ns(&self) -> u64 {
-        self.base_rtt_ns
-    }
-
     /// `acked_bytes` newly acknowledged by an ACK that measured `rtt_ns`,
     /// with `ecn` if it echoed a congestion mark.
     pub fn on_ack(&mut self, now: u64, acked_bytes: u32, rtt_ns: u64, ecn: bool) {
         let rtt_ns = rtt_ns.min(MAX_RTT_NS);
-        if rtt_ns != 0 {
-            self.base_rtt_ns = self.base_rtt_ns.min(rtt_ns);
-        }
-        let delay = rtt_ns.saturating_sub(self.base_rtt_ns);
+        let delay = rtt_ns.saturating_sub(self.cfg.base_rtt_ns);
         let acked = u64::from(acked_bytes);
         self.delivered = self.delivered.saturating_add(acked);
         if delay > self.cfg.qa_threshold_ns {
@@ -183,7 +178,7 @@ impl Nscc {
         self.stop_fast();
         if self
             .last_md_ns
-            .is_some_and(|last| now.saturating_sub(last) <= self.base_rtt_ns)
+            .is_some_and(|last| now.saturating_sub(last) <= self.cfg.base_rtt_ns)
         {
             return;
         }
@@ -232,7 +227,7 @@ impl Nscc {
         if self.cfg.disable_qa {
             return false;
         }
-        let window = self.base_rtt_ns.saturating_add(self.cfg.target_delay_ns);
+        let window = self.cfg.base_rtt_ns.saturating_add(self.cfg.target_delay_ns);
         let Some(end) = self.qa_end_ns else {
             self.qa_end_ns = Some(now.saturating_add(window));
             self.delivered = 0;

@@ -383,12 +383,21 @@ fn validate_rejects_each_bad_field() {
 }
 
 #[test]
-fn base_rtt_follows_smaller_samples() {
-    let mut cc = Nscc::new(no_qa());
-    cc.on_ack(1, 4096, BASE / 2, false);
-    assert_eq!(cc.base_rtt_ns(), BASE / 2);
-    cc.on_ack(2, 4096, 0, false);
-    assert_eq!(cc.base_rtt_ns(), BASE / 2);
+fn rtt_below_base_is_zero_delay() {
+    // A short RTT neither lowers the base (so a delay of half the target
+    // still grows the window proportionally, not by the fair increase) nor
+    // counts as a decrease.
+    let run = |first_rtt: u64| {
+        let mut cc = Nscc::new(no_qa());
+        let mut now = 0;
+        halve(&mut cc, &mut now);
+        now += 100;
+        cc.on_ack(now, 4096, first_rtt, true);
+        let start = cc.cwnd();
+        acks(&mut cc, &mut now, 23, 4096, BASE + BASE / 2, false);
+        cc.cwnd() - start
+    };
+    assert_eq!(run(BASE / 2), run(BASE));
 }
 
 #[derive(Clone, Debug)]
