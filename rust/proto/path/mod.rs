@@ -24,10 +24,11 @@
 //!   EVs share exactly evenly. A SKIP EV loses exactly its next turn, then is
 //!   GOOD again. A retransmission names the EV it was lost on (`avoid`); that
 //!   EV is passed over without losing its credit unless it is the only one.
-//! - Health ([`HEALTH_MIN`]..=[`HEALTH_FULL`]): a clean ACK recovers 1/16 of
-//!   the gap to full; a non-last-hop trim or a RACK loss costs 1/4 of it, an
-//!   ACK timeout 1/2. An ECN echo costs nothing: its answer is the skip. An
-//!   EV back from ASSUMED_BAD or DENIED starts at half health.
+//! - Health ([`HEALTH_MIN`] = 64 ..= [`HEALTH_FULL`] = 1024): a clean ACK
+//!   recovers 1/16 of the gap to full; a non-last-hop trim or a RACK loss
+//!   takes a quarter of the health, an ACK timeout half. An ECN echo takes
+//!   nothing: its answer is the skip. An EV back from ASSUMED_BAD or DENIED
+//!   starts at half health.
 //! - Loss attribution ([`PathSet::on_loss`]): the caller infers losses per EV
 //!   (RACK: a later packet on the same EV was acked; or the ACK timeout
 //!   fired without a trim). An ACK timeout moves the EV to ASSUMED_BAD; so do
@@ -49,6 +50,10 @@
 //!   whose bit is in `event_mask` is queued (capacity [`EVENT_QUEUE_LEN`]);
 //!   when full, the event is dropped and the count rides on the next event
 //!   queued ([`EvEvent::dropped`]) and in [`PathSet::events_dropped`].
+//!
+//! Limits: at most [`MAX_EVS`] (256) EVs; the tunables and their defaults
+//! (floor 1, 3 losses in 1 ms, probes every 1 ms backing off to ~1 s) are in
+//! [`PathConfig`].
 
 mod config;
 mod event;
