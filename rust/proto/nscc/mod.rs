@@ -227,7 +227,10 @@ impl Nscc {
         if self.cfg.disable_qa {
             return false;
         }
-        let window = self.cfg.base_rtt_ns.saturating_add(self.cfg.target_delay_ns);
+        let window = self
+            .cfg
+            .base_rtt_ns
+            .saturating_add(self.cfg.target_delay_ns);
         let Some(end) = self.qa_end_ns else {
             self.qa_end_ns = Some(now.saturating_add(window));
             self.delivered = 0;
