@@ -447,7 +447,6 @@ impl World {
     }
 
     fn submit_messages(&mut self, flow: usize) -> bool {
-        let now = self.now;
         let f = &mut self.flows[flow];
         let Some(conn) = f.client.as_mut() else {
             return false;
@@ -457,7 +456,7 @@ impl World {
         }
         let mut any = false;
         while let Some((len, imm)) = f.sender.next_message() {
-            match conn.send_message(now, len, imm) {
+            match conn.send_message(len, imm) {
                 Ok(id) => {
                     f.sender.accepted(id);
                     any = true;

@@ -79,7 +79,7 @@ where
             }
             None => {}
         }
-        self.maybe_finish(now);
+        self.maybe_finish();
         Ok(())
     }
 

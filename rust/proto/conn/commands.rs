@@ -30,12 +30,7 @@ where
     /// Write-with-Immediate) for transmission. The bytes stay with the
     /// caller until [`ConnEvent::MessageSent`](super::ConnEvent::MessageSent)
     /// for the returned id.
-    pub fn send_message(
-        &mut self,
-        _now: u64,
-        len: u32,
-        imm: Option<u32>,
-    ) -> Result<MsgId, SendError> {
+    pub fn send_message(&mut self, len: u32, imm: Option<u32>) -> Result<MsgId, SendError> {
         if !self.accepts_messages() {
             return Err(SendError::Closed);
         }
@@ -77,24 +72,24 @@ where
     /// Close gracefully: no new messages; once every message sent is acked
     /// the connection sends a reset that tells the peer it is finished, and
     /// closes with [`CloseReason::Finished`].
-    pub fn close(&mut self, now: u64) {
+    pub fn close(&mut self) {
         if matches!(self.state, ConnState::Established) {
             self.state = ConnState::Closing;
-            self.maybe_finish(now);
+            self.maybe_finish();
         } else if !matches!(self.state, ConnState::Closed(_) | ConnState::Closing) {
             self.close_with(CloseReason::LocalReset);
         }
     }
 
     /// Abort: send a reset and close with [`CloseReason::LocalReset`].
-    pub fn reset(&mut self, _now: u64) {
+    pub fn reset(&mut self) {
         if !matches!(self.state, ConnState::Closed(_)) {
             self.close_with(CloseReason::LocalReset);
         }
     }
 
     /// Closes a closing connection once everything sent is acked.
-    pub(super) fn maybe_finish(&mut self, _now: u64) {
+    pub(super) fn maybe_finish(&mut self) {
         let all_acked = self.tx.una == self.tx.nxt && self.tx.seg_msg == self.tx.msg_nxt;
         if self.state == ConnState::Closing && all_acked {
             self.close_with(CloseReason::Finished);

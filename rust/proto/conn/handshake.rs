@@ -79,11 +79,7 @@ where
         self.tx.last_retry_at = None;
     }
 
-    pub(super) fn on_accept(
-        &mut self,
-        _now: u64,
-        accept: &ConnectAcceptRepr,
-    ) -> Result<(), PacketError> {
+    pub(super) fn on_accept(&mut self, accept: &ConnectAcceptRepr) -> Result<(), PacketError> {
         match self.state {
             ConnState::Connecting => {
                 self.peer = accept.responder_conn;

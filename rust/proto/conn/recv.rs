@@ -238,7 +238,7 @@ where
             }
             Body::Sack(sack) => self.on_sack(now, &sack).map(|()| None),
             Body::Nack(nack) => self.on_nack(now, &nack).map(|()| None),
-            Body::ConnectAccept(accept) => self.on_accept(now, &accept).map(|()| None),
+            Body::ConnectAccept(accept) => self.on_accept(&accept).map(|()| None),
             Body::ConnectReject(reject) => match self.state {
                 ConnState::Connecting => {
                     self.close_with(CloseReason::Rejected(reject.reason));

@@ -42,7 +42,7 @@ where
         let due = self.tx.rto_deadline.is_some_and(|d| now >= d);
         match self.state {
             ConnState::Closed(_) => {}
-            ConnState::Connecting | ConnState::Accepting if due => self.on_handshake_timeout(now),
+            ConnState::Connecting | ConnState::Accepting if due => self.on_handshake_timeout(),
             ConnState::Connecting | ConnState::Accepting => {}
             ConnState::Established | ConnState::Closing => {
                 if self.tx.rack_deadline.is_some_and(|d| now >= d) {
@@ -66,7 +66,7 @@ where
         self.tx.rto_deadline = self.rto_interval().map(|rto| now.saturating_add(rto));
     }
 
-    fn on_handshake_timeout(&mut self, _now: u64) {
+    fn on_handshake_timeout(&mut self) {
         self.tx.rto_deadline = None;
         self.tx.timeouts = self.tx.timeouts.saturating_add(1);
         if self.rto_interval().is_none() {

@@ -222,7 +222,7 @@ fn reset_closes_both_ends() {
     let mut pair = Pair::new();
     events(&mut pair.client);
     events(&mut pair.server);
-    pair.client.reset(pair.now);
+    pair.client.reset();
     assert_eq!(
         pair.client.state(),
         ConnState::Closed(CloseReason::LocalReset)
@@ -252,10 +252,7 @@ fn reset_closes_both_ends() {
         pair.server.handle_packet(pair.now, false, &reset[0].bytes),
         Err(PacketError::Closed)
     );
-    assert_eq!(
-        pair.client.send_message(pair.now, 10, None),
-        Err(SendError::Closed)
-    );
+    assert_eq!(pair.client.send_message(10, None), Err(SendError::Closed));
     assert_eq!(pair.client.poll_timeout(), None);
 }
 

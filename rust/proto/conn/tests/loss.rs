@@ -10,7 +10,7 @@ use crate::proto::wire::{trim_in_place, ResetReason};
 #[test]
 fn rack_declares_loss_per_ev_not_from_psn_gaps() {
     let mut pair = Pair::new();
-    pair.client.send_message(pair.now, 8000, None).unwrap();
+    pair.client.send_message(8000, None).unwrap();
     let sent = drain(&mut pair.client, pair.now);
     let psns = data_psns(&sent);
     assert_eq!(psns.len(), 8);
@@ -64,7 +64,7 @@ fn rack_declares_loss_per_ev_not_from_psn_gaps() {
 #[test]
 fn trimmed_packet_is_nacked_and_resent_at_once() {
     let mut pair = Pair::new();
-    pair.client.send_message(pair.now, 3000, None).unwrap();
+    pair.client.send_message(3000, None).unwrap();
     let mut sent = drain(&mut pair.client, pair.now);
     let len = trim_in_place(&mut sent[1].bytes, false).unwrap();
     sent[1].bytes.truncate(len);
@@ -83,7 +83,7 @@ fn trimmed_packet_is_nacked_and_resent_at_once() {
 fn dead_ev_times_out_is_avoided_then_probed_back() {
     let mut pair = Pair::new();
     events(&mut pair.client);
-    pair.client.send_message(pair.now, 20_000, None).unwrap();
+    pair.client.send_message(20_000, None).unwrap();
     let dead = 1u16;
     let mut lost = 0;
     for _ in 0..200 {
@@ -135,7 +135,7 @@ fn dead_ev_times_out_is_avoided_then_probed_back() {
 fn retries_exhausted_is_a_clean_connection_error() {
     let mut pair = Pair::new();
     events(&mut pair.client);
-    pair.client.send_message(pair.now, 500, None).unwrap();
+    pair.client.send_message(500, None).unwrap();
     let mut sent = drain(&mut pair.client, pair.now).len();
     let mut rounds = 0;
     while let Some(t) = pair.client.poll_timeout() {
@@ -182,7 +182,7 @@ fn retries_exhausted_is_a_clean_connection_error() {
 #[test]
 fn duplicate_data_is_acked_not_placed_twice() {
     let mut pair = Pair::new();
-    pair.client.send_message(pair.now, 1000, None).unwrap();
+    pair.client.send_message(1000, None).unwrap();
     let sent = drain(&mut pair.client, pair.now);
     pair.deliver_to_server(&sent);
     pair.deliver_to_server(&sent);

@@ -21,7 +21,7 @@ proptest! {
     fn mutated_packets_never_panic(flips in proptest::collection::vec((0usize..64, any::<u8>()), 1..6), len in 1u32..4000) {
         let mut pair = Pair::new();
         pair.verify = false;
-        pair.client.send_message(pair.now, len, Some(3)).unwrap();
+        pair.client.send_message(len, Some(3)).unwrap();
         let mut packets = drain(&mut pair.client, pair.now);
         for w in &mut packets {
             for (at, x) in &flips {
@@ -55,7 +55,7 @@ proptest! {
         for op in ops {
             match op {
                 Op::Send(len, imm) => {
-                    if let Ok(id) = pair.client.send_message(pair.now, len, imm) {
+                    if let Ok(id) = pair.client.send_message(len, imm) {
                         prop_assert_eq!(id.0 as usize, sent_lens.len());
                         sent_lens.push(len);
                     }

@@ -100,7 +100,7 @@ fn data_psn_beyond_the_mpr_window_is_nacked() {
 #[test]
 fn sack_naming_unsent_psns() {
     let mut pair = established();
-    pair.client.send_message(pair.now, 2000, None).unwrap();
+    pair.client.send_message(2000, None).unwrap();
     drain(&mut pair.client, pair.now);
     let una = pair.client.tx.una;
     let beyond = sack_to_client(&pair, una.wrapping_add(3), una.wrapping_add(3), 0);
@@ -138,7 +138,7 @@ fn sack_naming_unsent_psns() {
 #[test]
 fn sack_with_foreign_ev_or_future_timestamp() {
     let mut pair = established();
-    pair.client.send_message(pair.now, 1000, None).unwrap();
+    pair.client.send_message(1000, None).unwrap();
     drain(&mut pair.client, pair.now);
     let una = pair.client.tx.una;
     let mut s = sack_to_client(&pair, una.wrapping_add(1), una.wrapping_add(1), 0);

@@ -15,10 +15,7 @@ fn messages_of_mixed_sizes_arrive_whole_and_in_order() {
     let mut total = 0u64;
     for (i, &len) in sizes.iter().enumerate() {
         let imm = (i % 3 == 1).then_some(i as u32 * 11);
-        assert_eq!(
-            pair.client.send_message(pair.now, len, imm),
-            Ok(MsgId(i as u32))
-        );
+        assert_eq!(pair.client.send_message(len, imm), Ok(MsgId(i as u32)));
         total += u64::from(len);
     }
     pair.run();
@@ -52,7 +49,7 @@ fn messages_of_mixed_sizes_arrive_whole_and_in_order() {
 #[test]
 fn in_flight_is_bounded_by_the_congestion_window() {
     let mut pair = Pair::new();
-    pair.client.send_message(pair.now, 100_000, None).unwrap();
+    pair.client.send_message(100_000, None).unwrap();
     let burst = data_psns(&drain(&mut pair.client, pair.now));
     let cwnd = pair.client.stats().cwnd;
     assert_eq!(burst.len() as u32, cwnd / 1000, "cwnd {cwnd}");
@@ -67,7 +64,7 @@ fn in_flight_is_bounded_by_the_peer_mpr() {
     server.mpr = 1;
     let mut pair = Pair::with(fat, server);
     for _ in 0..8 {
-        pair.client.send_message(pair.now, 100_000, None).unwrap();
+        pair.client.send_message(100_000, None).unwrap();
     }
     let burst = drain(&mut pair.client, pair.now);
     assert_eq!(
@@ -88,7 +85,7 @@ fn dynamic_mpr_lowers_the_window_only_when_both_enable_it() {
         let mut server = cfg();
         server.dynamic_mpr = dynamic;
         let mut pair = Pair::with(fat, server);
-        pair.client.send_message(pair.now, 1000, None).unwrap();
+        pair.client.send_message(1000, None).unwrap();
         let first = drain(&mut pair.client, pair.now);
         let una = pair.client.tx.una;
         let sack = SackRepr {
@@ -116,7 +113,7 @@ fn responder_lowers_and_restores_the_mpr_at_run_time() {
     assert!(!pair.server.set_dynamic_mpr(3), "above the configured MPR");
     assert!(pair.server.set_dynamic_mpr(1));
     for _ in 0..4 {
-        pair.client.send_message(pair.now, 100_000, None).unwrap();
+        pair.client.send_message(100_000, None).unwrap();
     }
     let first = drain(&mut pair.client, pair.now);
     pair.deliver_to_server(&first[..1]);
@@ -140,51 +137,45 @@ fn responder_lowers_and_restores_the_mpr_at_run_time() {
 #[test]
 fn wimm_limits_immediate_messages_in_flight() {
     let mut pair = Pair::new();
-    assert!(pair.client.send_message(pair.now, 10, Some(1)).is_ok());
-    assert!(pair.client.send_message(pair.now, 10, Some(2)).is_ok());
+    assert!(pair.client.send_message(10, Some(1)).is_ok());
+    assert!(pair.client.send_message(10, Some(2)).is_ok());
     assert_eq!(
-        pair.client.send_message(pair.now, 10, Some(3)),
+        pair.client.send_message(10, Some(3)),
         Err(SendError::WimmLimit)
     );
     assert!(
-        pair.client.send_message(pair.now, 10, None).is_ok(),
+        pair.client.send_message(10, None).is_ok(),
         "plain writes are not limited"
     );
     pair.run();
     events(&mut pair.client);
-    assert!(pair.client.send_message(pair.now, 10, Some(3)).is_ok());
+    assert!(pair.client.send_message(10, Some(3)).is_ok());
 }
 
 #[test]
 fn message_slots_and_length_limit() {
     let mut pair = Pair::new();
     assert_eq!(
-        pair.client.send_message(pair.now, (1 << 20) + 1, None),
+        pair.client.send_message((1 << 20) + 1, None),
         Err(SendError::TooLong)
     );
     for _ in 0..16 {
-        pair.client.send_message(pair.now, 1, None).unwrap();
+        pair.client.send_message(1, None).unwrap();
     }
-    assert_eq!(
-        pair.client.send_message(pair.now, 1, None),
-        Err(SendError::QueueFull)
-    );
+    assert_eq!(pair.client.send_message(1, None), Err(SendError::QueueFull));
     pair.run();
     assert_eq!(events(&mut pair.client).len(), 1 + 16);
-    assert!(pair.client.send_message(pair.now, 1, None).is_ok());
+    assert!(pair.client.send_message(1, None).is_ok());
 }
 
 #[test]
 fn graceful_close_waits_for_acks() {
     let mut pair = Pair::new();
-    pair.client.send_message(pair.now, 3000, None).unwrap();
+    pair.client.send_message(3000, None).unwrap();
     let data = drain(&mut pair.client, pair.now);
-    pair.client.close(pair.now);
+    pair.client.close();
     assert_eq!(pair.client.state(), ConnState::Closing);
-    assert_eq!(
-        pair.client.send_message(pair.now, 1, None),
-        Err(SendError::Closed)
-    );
+    assert_eq!(pair.client.send_message(1, None), Err(SendError::Closed));
     pair.deliver_to_server(&data);
     pair.run();
     assert_eq!(pair.placed, 3000);
@@ -210,7 +201,7 @@ fn graceful_close_waits_for_acks() {
 #[test]
 fn a_buffer_for_the_headers_is_enough() {
     let mut pair = Pair::new();
-    pair.client.send_message(pair.now, 2500, Some(7)).unwrap();
+    pair.client.send_message(2500, Some(7)).unwrap();
     let mut tiny = [0u8; 8];
     assert_eq!(
         pair.client.poll_transmit(pair.now, 1, &mut tiny),
