@@ -1,0 +1,154 @@
+//! What travels on the connection besides the pattern.
+//!
+//! ```text
+//! client -> server   Header (32 bytes), then the pattern bytes, then EOF
+//!                    (shutdown of the write side)
+//! server -> client   u32 big-endian length, then a JSON ServerReport
+//! ```
+//!
+//! The server answers only after it has read everything up to EOF, so the
+//! client's clock stops when the last byte has provably arrived and been
+//! checked.
+
+use serde::{Deserialize, Serialize};
+use std::io::{self, Read, Write};
+
+/// The first bytes of every test connection.
+pub const MAGIC: [u8; 8] = *b"MRCPERF1";
+
+/// The largest reply the client accepts (a report with many intervals).
+pub const MAX_REPLY: u32 = 16 << 20;
+
+/// The client's opening message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Header {
+    /// Seed of the byte pattern (see `pattern`).
+    pub seed: u64,
+    /// Interval of the receiver's goodput series, in milliseconds.
+    pub interval_ms: u32,
+    /// Bytes the client means to send, 0 if it sends for a time.
+    pub bytes: u64,
+}
+
+impl Header {
+    /// Wire size.
+    pub const LEN: usize = 32;
+
+    /// Encodes the header.
+    pub fn encode(&self) -> [u8; Self::LEN] {
+        let mut b = [0u8; Self::LEN];
+        b[..8].copy_from_slice(&MAGIC);
+        b[8..16].copy_from_slice(&self.seed.to_be_bytes());
+        b[16..20].copy_from_slice(&self.interval_ms.to_be_bytes());
+        // 20..24 reserved (zero)
+        b[24..32].copy_from_slice(&self.bytes.to_be_bytes());
+        b
+    }
+
+    /// Decodes a header; `None` if the magic is wrong or the interval is 0.
+    pub fn decode(b: &[u8; Self::LEN]) -> Option<Self> {
+        if b[..8] != MAGIC {
+            return None;
+        }
+        let seed = u64::from_be_bytes(b[8..16].try_into().ok()?);
+        let interval_ms = u32::from_be_bytes(b[16..20].try_into().ok()?);
+        let bytes = u64::from_be_bytes(b[24..32].try_into().ok()?);
+        (interval_ms != 0).then_some(Self {
+            seed,
+            interval_ms,
+            bytes,
+        })
+    }
+
+    /// Reads and decodes a header.
+    pub fn read_from(r: &mut (impl Read + ?Sized)) -> io::Result<Self> {
+        let mut b = [0u8; Self::LEN];
+        r.read_exact(&mut b)?;
+        Self::decode(&b)
+            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidData, "not an mrcperf header"))
+    }
+}
+
+/// The receiver's account of one connection.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ServerReport {
+    /// Pattern bytes received (the header not counted).
+    pub bytes: u64,
+    /// True if every received byte matched the pattern and the count is
+    /// the one the client announced (when it announced one).
+    pub intact: bool,
+    /// Stream offset of the first wrong byte, if any.
+    pub first_mismatch: Option<u64>,
+    /// Seconds from the header's arrival to EOF.
+    pub seconds: f64,
+    /// Interval length of `intervals`, in milliseconds.
+    pub interval_ms: u32,
+    /// Bytes received in each interval since the header arrived.
+    pub intervals: Vec<u64>,
+}
+
+/// Writes a length-prefixed JSON report.
+pub fn write_report(w: &mut (impl Write + ?Sized), r: &ServerReport) -> io::Result<()> {
+    let body = serde_json::to_vec(r).map_err(io::Error::other)?;
+    let len = u32::try_from(body.len()).map_err(io::Error::other)?;
+    w.write_all(&len.to_be_bytes())?;
+    w.write_all(&body)?;
+    w.flush()
+}
+
+/// Reads a length-prefixed JSON report.
+pub fn read_report(r: &mut (impl Read + ?Sized)) -> io::Result<ServerReport> {
+    let mut l = [0u8; 4];
+    r.read_exact(&mut l)?;
+    let len = u32::from_be_bytes(l);
+    if len > MAX_REPLY {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            "report too long",
+        ));
+    }
+    let mut body = vec![0u8; len as usize];
+    r.read_exact(&mut body)?;
+    serde_json::from_slice(&body).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_round_trip_and_refusals() {
+        let h = Header {
+            seed: 0x0102_0304_0506_0708,
+            interval_ms: 100,
+            bytes: 1 << 40,
+        };
+        assert_eq!(Header::decode(&h.encode()), Some(h));
+        let mut bad = h.encode();
+        bad[0] = b'X';
+        assert_eq!(Header::decode(&bad), None);
+        let zero = Header {
+            interval_ms: 0,
+            ..h
+        };
+        assert_eq!(Header::decode(&zero.encode()), None);
+    }
+
+    #[test]
+    fn report_round_trip() {
+        let r = ServerReport {
+            bytes: 10,
+            intact: true,
+            first_mismatch: None,
+            seconds: 1.5,
+            interval_ms: 100,
+            intervals: vec![1, 2, 7],
+        };
+        let mut buf = Vec::new();
+        write_report(&mut buf, &r).unwrap();
+        assert_eq!(read_report(&mut &buf[..]).unwrap(), r);
+        // A length beyond the limit is refused before allocating.
+        let huge = (MAX_REPLY + 1).to_be_bytes();
+        assert!(read_report(&mut &huge[..]).is_err());
+    }
+}
