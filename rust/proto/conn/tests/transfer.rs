@@ -224,3 +224,35 @@ fn a_buffer_for_the_headers_is_enough() {
     assert_eq!(lens, vec![1000, 1000, 500]);
     assert_eq!(pair.placed, 2500);
 }
+
+#[test]
+fn both_directions_carry_data_at_once() {
+    let mut pair = Pair::new();
+    events(&mut pair.client);
+    events(&mut pair.server);
+    pair.client.send_message(7000, None).unwrap();
+    pair.server.send_message(9000, Some(5)).unwrap();
+    pair.server.send_message(1, None).unwrap();
+    pair.run();
+    assert_eq!(pair.placed, 7000);
+    let at_client = events(&mut pair.client);
+    assert!(at_client.contains(&ConnEvent::MessageReceived {
+        msg: MsgId(0),
+        len: 9000,
+        imm: Some(5)
+    }));
+    assert!(at_client.contains(&ConnEvent::MessageReceived {
+        msg: MsgId(1),
+        len: 1,
+        imm: None
+    }));
+    assert!(at_client.contains(&ConnEvent::MessageSent { msg: MsgId(0) }));
+    let at_server = events(&mut pair.server);
+    assert!(at_server.contains(&ConnEvent::MessageReceived {
+        msg: MsgId(0),
+        len: 7000,
+        imm: None
+    }));
+    assert!(at_server.contains(&ConnEvent::MessageSent { msg: MsgId(1) }));
+    assert_eq!(pair.client.stats().bytes_received, 9001);
+}
