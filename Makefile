@@ -38,4 +38,7 @@ test: setup
 test-debug: setup
 	@scripts/test.sh debug
 
-.PHONY: modules setup kernel clean run test test-debug
+bench: setup
+	@scripts/bench.sh
+
+.PHONY: modules setup kernel clean run test test-debug bench

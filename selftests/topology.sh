@@ -7,7 +7,7 @@
 #                                       rate such as 50mbit; DELAY a netem
 #                                       delay such as 1ms; LOSS a percentage)
 #   topo_down                           delete every namespace it made
-#   topo_spine_counters                 "s<i> <tx toward B> <tx toward A>"
+#   topo_spine_counters                 "s<i> pkts->B pkts->A bytes->B bytes->A"
 #   topo_blackhole SPINE / topo_restore SPINE
 #   topo_impair LOSS [REORDER] [DELAY]  on every leaf-spine link
 #   topo_steer_srv6                     host A: source fd00:a::1<i> -> spine i
@@ -53,6 +53,9 @@ TOPO_K=0 TOPO_RATE= TOPO_DELAY= TOPO_LOSS=
 # to cover one timer tick at the rate (HZ=1000) with room to spare.
 TOPO_TBF_LATENCY=${TOPO_TBF_LATENCY:-50ms}
 TOPO_MTU=1500
+# TOPO_GSO_SEGS=1 makes the hosts send one packet per skb (gso_max_segs on
+# their uplinks), as a datapath without GSO does: per-packet costs count.
+TOPO_GSO_SEGS=${TOPO_GSO_SEGS:-}
 
 TOPO_HA=fd00:a::1
 TOPO_HB=fd00:b::1
@@ -140,7 +143,7 @@ topo_down() {
 
 topo_up() {
 	local k=${1:-4}
-	TOPO_RATE=${2:-${TOPO_RATE_DEFAULT:-50mbit}} TOPO_DELAY=${3:-} TOPO_LOSS=${4:-}
+	TOPO_RATE=${2:-${TOPO_RATE_DEFAULT:-20mbit}} TOPO_DELAY=${3:-} TOPO_LOSS=${4:-}
 	if ((k < 1 || k > 8)); then echo "topo_up: K must be 1..8" >&2; return 1; fi
 	topo_down
 	TOPO_K=$k
@@ -173,6 +176,10 @@ topo_up() {
 	HA=$(topo_ns ha) HLA=$(topo_ns la) LB=$(topo_ns lb) HB=$(topo_ns hb)
 	_topo_link 1 "$HA" la "$HLA" ha || return 1
 	_topo_link 2 "$LB" hb "$HB" lb || return 1
+	if [[ -n $TOPO_GSO_SEGS ]]; then
+		"$IP" -n "$HA" link set dev la gso_max_segs "$TOPO_GSO_SEGS" || return 1
+		"$IP" -n "$HB" link set dev lb gso_max_segs "$TOPO_GSO_SEGS" || return 1
+	fi
 	for ((i = 1; i <= k; i++)); do
 		ns=$(topo_ns "s$i")
 		_topo_link $((0x10 + i)) "$HLA" "s$i" "$ns" la || return 1
@@ -245,13 +252,13 @@ topo_steer_srv6() {
 	done
 }
 
-# One line per spine: "s<i> <tx packets toward leaf B> <tx packets toward leaf A>"
-# (from /sys/class/net/*/statistics inside the spine's namespace).
+# One line per spine: "s<i> <tx packets toward leaf B> <tx packets toward
+# leaf A> <tx bytes toward leaf B> <tx bytes toward leaf A>" (from
+# /sys/class/net/*/statistics inside the spine's namespace).
 topo_spine_counters() {
 	local i
 	for ((i = 1; i <= TOPO_K; i++)); do
-		"$IP" netns exec "$(topo_ns "s$i")" bash -c \
-			'echo "s'"$i"' $(cat /sys/class/net/lb/statistics/tx_packets) $(cat /sys/class/net/la/statistics/tx_packets)"'
+		"$IP" netns exec "$(topo_ns "s$i")" bash -c 'cd /sys/class/net && echo "s'"$i"' $(<lb/statistics/tx_packets) $(<la/statistics/tx_packets) $(<lb/statistics/tx_bytes) $(<la/statistics/tx_bytes)"'
 	done
 }
 
