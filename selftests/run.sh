@@ -14,6 +14,7 @@ TESTS=(
 	"$bin/mrc_socket"
 	"$here/mrc_socket.py"
 	"$here/mrc_netns.sh"
+	"$here/mrc_fabric.sh"
 	"$here/mrc_endpoint.py"
 )
 

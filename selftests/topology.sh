@@ -11,6 +11,7 @@
 #   topo_blackhole SPINE / topo_restore SPINE
 #   topo_impair LOSS [REORDER] [DELAY]  on every leaf-spine link
 #   topo_steer_srv6                     host A: source fd00:a::1<i> -> spine i
+#   topo_hash l4|flowlabel              the leaves' ECMP hash, at run time
 #   topo_ns NODE                        the namespace name of ha la s<i> lb hb
 #
 #      host A --- leaf A ===== spine 1..K ===== leaf B --- host B
@@ -250,6 +251,15 @@ topo_steer_srv6() {
 			route add fd00:b::/64 encap seg6 mode encap segs $(topo_container "$i") dev la table $((100 + i))
 		EOF
 	done
+}
+
+# topo_hash l4|flowlabel: the ECMP hash of both leaves (5-tuple, or
+# addresses + next header + flow label).
+topo_hash() {
+	local v n
+	case $1 in l4) v=1 ;; flowlabel) v=0 ;; *) echo "topo_hash: l4 or flowlabel" >&2; return 1 ;; esac
+	for n in la lb; do _topo_sysctl "$(topo_ns $n)" net/ipv6/fib_multipath_hash_policy $v || return 1; done
+	TOPO_HASH=$1
 }
 
 # One line per spine: "s<i> <tx packets toward leaf B> <tx packets toward
