@@ -27,6 +27,12 @@
 #   tcp_parallel  K TCP connections, connection i pinned to spine i: the
 #                 control that shows the VM can fill all K paths at once
 #   mptcp         one MPTCP connection, K subflows, subflow i on spine i
+#   mptcp_blackhole  the same, with spine 2 blackholed (netem loss 100%)
+#                 a third of the way through: time to recover (from the
+#                 fault to the first 0.5 s window back at >= 90% of the
+#                 surviving capacity, that is (K-1)/K of tcp_parallel's
+#                 goodput, after the first window below it) and
+#                 whether every byte still arrived
 #   mrc           bench_mrc (joins when the AF_MRC datapath exists)
 # A connection is pinned to spine i by its source address fd00:a::1<i>:
 # host A encapsulates that source's traffic toward the SRv6 micro-SID
@@ -98,14 +104,30 @@ run_clients() {
 	local name=$1 proto=$2 port=$3; shift 3
 	local n=0 pids=() src rc=0
 	topo_spine_counters >"$WORK/$name.before"
+	local t0=$EPOCHREALTIME fault_pid=
+	if [[ -n ${BENCH_FAULT_AT:-} ]]; then
+		# Blackhole spine 2 BENCH_FAULT_AT s after the clients' launch;
+		# NAME.fault gets the seconds from the launch to the start of the
+		# fault and to the moment the data direction is surely dead (the
+		# receiver's series starts a few ms after the launch: connection
+		# set-up). $EPOCHREALTIME, not date: a fork is slow under TCG.
+		(
+			sleep "$BENCH_FAULT_AT"
+			t1=$EPOCHREALTIME
+			topo_blackhole 2
+			echo "$t0 $t1 $TOPO_FAULT_FIRST" >"$WORK/$name.fault"
+		) &
+		fault_pid=$!
+	fi
 	for src in "$@"; do
 		n=$((n + 1))
 		/usr/sbin/ip netns exec "$NSA" "$PERF" client --proto "$proto" --connect "$TOPO_HB" \
-			--port "$port" --bind "$src" --seconds "$SECONDS_PER_RUN" --interval-ms 250 -q \
+			--port "$port" --bind "$src" --seconds "$SECONDS_PER_RUN" --interval-ms "${BENCH_INTERVAL_MS:-250}" -q \
 			--json "$WORK/$name-$n.json" &
 		pids+=($!)
 	done
 	for p in "${pids[@]}"; do wait "$p" || rc=1; done
+	[[ -n $fault_pid ]] && wait "$fault_pid"
 	topo_spine_counters >"$WORK/$name.after"
 	return $rc
 }
@@ -126,6 +148,9 @@ echo "bench: K=$K RATE=$RATE DELAY=$DELAY, ${SECONDS_PER_RUN}s per run"
 run_clients tcp_1path tcp 5201 "$(topo_ha_via 1)" || echo "bench: tcp_1path failed"
 run_clients tcp_parallel tcp 5201 "${srcs[@]}" || echo "bench: tcp_parallel failed"
 run_clients mptcp mptcp 5202 "$(topo_ha_via 1)" || echo "bench: mptcp failed"
+BENCH_INTERVAL_MS=100 BENCH_FAULT_AT=$(awk -v s="$SECONDS_PER_RUN" 'BEGIN { print s / 3 }') \
+	run_clients mptcp_blackhole mptcp 5202 "$(topo_ha_via 1)" || echo "bench: mptcp_blackhole failed"
+topo_restore 2
 bench_mrc
 
 /usr/bin/python3 - "$WORK" "$OUT/bench.json" "$K" "$(rate_bps "$RATE")" "$RATE" "$DELAY" "$SECONDS_PER_RUN" "${TOPO_GSO_SEGS:-}" <<'PY'
@@ -143,7 +168,7 @@ def spines(name):
 
 res = {"k": k, "rate_bps": rate, "rate": rate_s, "delay": delay, "seconds": float(secs),
        "capacity_bps": cap, "gso_max_segs": int(gso) if gso else None, "runs": {}}
-for name in ["tcp_1path", "tcp_parallel", "mptcp", "mrc"]:
+for name in ["tcp_1path", "tcp_parallel", "mptcp", "mptcp_blackhole", "mrc"]:
     files = sorted(glob.glob(f"{work}/{name}-*.json"))
     if not files:
         skip = f"{work}/{name}.skip"
@@ -165,6 +190,38 @@ for name in ["tcp_1path", "tcp_parallel", "mptcp", "mrc"]:
         "spine_bps": {s: v["bytes_to_b"] * 8 / span for s, v in sp.items()},
         "clients": clients,
     }
+
+# Recovery after the blackhole: surviving capacity = (K-1)/K of what K
+# parallel TCP connections achieved in this run; recovered at the start of
+# the first 0.5 s window averaging >= 90% of it after the first that did not.
+bh = res["runs"].get("mptcp_blackhole", {})
+if "clients" in bh and os.path.exists(f"{work}/mptcp_blackhole.fault") and "goodput_bps" in res["runs"].get("tcp_parallel", {}):
+    t0, t1, t2 = map(float, open(f"{work}/mptcp_blackhole.fault").read().split())
+    # The fault starts in [t1, t2]; t1 is used (overstates recovery by at
+    # most t2 - t1, reported).
+    fault, fault_end = t1 - t0, t2 - t0
+    surviving = res["runs"]["tcp_parallel"]["goodput_bps"] * (k - 1) / k
+    iv = bh["clients"][0]["intervals"]
+    step = bh["clients"][0]["interval_ms"] / 1000.0
+    w = max(1, round(0.5 / step))
+    # The dip may show a little after the fault (data already in flight):
+    # find the first window below the threshold, then the first one after
+    # it back above; no dip at all counts as 0.
+    avg = lambda j: sum(x["bits_per_second"] for x in iv[j:j + w]) / w
+    js = [j for j in range(len(iv) - w + 1) if iv[j]["t"] >= fault]
+    dip = next((j for j in js if avg(j) < 0.9 * surviving), None)
+    if dip is None:
+        rec = 0.0 if js else None
+    else:
+        up = next((j for j in js if j > dip and avg(j) >= 0.9 * surviving), None)
+        rec = None if up is None else iv[up]["t"] - fault
+    before = [x["bits_per_second"] for x in iv if x["t"] + step <= fault]
+    after_ = [x["bits_per_second"] for x in iv if x["t"] >= fault + (rec or 0)]
+    bh["blackhole"] = {"spine": 2, "fault_at_s": fault, "fault_applied_by_s": fault_end, "surviving_bps": surviving,
+                       "time_to_recover_s": rec,
+                       "goodput_before_bps": sum(before) / len(before) if before else None,
+                       "goodput_after_recovery_bps": sum(after_) / len(after_) if after_ else None,
+                       "bytes_lost": 0 if bh["intact"] else None}
 json.dump(res, open(out, "w"), indent=1)
 
 print(f"\nK={k} paths x R={rate_s} ({rate/1e6:g} Mbit/s) = {cap/1e6:g} Mbit/s capacity; netem delay {delay}/link; {secs}s per run")
@@ -175,6 +232,11 @@ for name, r in res["runs"].items():
         continue
     share = " ".join(f"{v:4.2f}" for v in r["spine_share"].values())
     print(f"{name:<14}{r['connections']:>6}{r['goodput_bps']/1e6:>10.2f}{r['fraction']:>9.3f}{str(r['intact']):>8}  {share}")
+b = res["runs"].get("mptcp_blackhole", {}).get("blackhole")
+if b:
+    rec = "never (within the run)" if b["time_to_recover_s"] is None else f"{b['time_to_recover_s']:.2f} s"
+    print(f"mptcp_blackhole: spine 2 blackholed at {b['fault_at_s']:.2f} s (data direction dead by {b['fault_applied_by_s']:.2f} s); recovery to 90% of the surviving "
+          f"{b['surviving_bps']/1e6:.1f} Mbit/s: {rec}; data {'intact' if b['bytes_lost'] == 0 else 'DAMAGED'}")
 print("(goodput counts verified payload only; headers, incl. the 64-byte SRv6 encapsulation, are ~10% of each 1514-byte frame)")
 PY
 status=$?

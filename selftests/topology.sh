@@ -120,11 +120,13 @@ _topo_burst() {
 	echo "$b"
 }
 
-# "NS:DEV" of the egress qdiscs on spine i's two links, both directions.
-# (No process substitution anywhere: the guest has no /dev/fd.)
+# TOPO_QDISCS: "NS:DEV" of the egress qdiscs on spine $1's two links, both
+# directions, the data direction A->B (leaf A's side) first. No forks and
+# no process substitution (the guest has no /dev/fd): under TCG every fork
+# costs, and topo_blackhole should hit the first link at once.
 _topo_spine_qdiscs() {
-	local i=$1
-	echo "$(topo_ns la):s$i $(topo_ns s"$i"):la $(topo_ns s"$i"):lb $(topo_ns lb):s$i"
+	local i=$1 p=$TOPO_PREFIX
+	TOPO_QDISCS=("$p-la:s$i" "$p-s$i:lb" "$p-s$i:la" "$p-lb:s$i")
 }
 
 # _topo_netem NS DEV OPTS...: replace the root netem's options (tbf stays).
@@ -272,35 +274,39 @@ topo_spine_counters() {
 	done
 }
 
-# The base netem options of every link (what topo_up / topo_impair set).
+# TOPO_NETEM: the base netem options of every link (what topo_up /
+# topo_impair set); with $1 = noloss, without loss and reordering.
 _topo_base_netem() {
-	local o=()
-	[[ -n $TOPO_DELAY && $TOPO_DELAY != 0 ]] && o+=(delay "$TOPO_DELAY")
-	[[ -n $TOPO_LOSS && $TOPO_LOSS != 0 ]] && o+=(loss "$TOPO_LOSS%")
-	[[ -n ${TOPO_REORDER:-} && $TOPO_REORDER != 0 ]] && o+=(reorder "$TOPO_REORDER%")
-	echo "${o[@]}"
+	TOPO_NETEM=()
+	[[ -n $TOPO_DELAY && $TOPO_DELAY != 0 ]] && TOPO_NETEM+=(delay "$TOPO_DELAY")
+	[[ ${1:-} == noloss ]] && return 0
+	[[ -n $TOPO_LOSS && $TOPO_LOSS != 0 ]] && TOPO_NETEM+=(loss "$TOPO_LOSS%")
+	[[ -n ${TOPO_REORDER:-} && $TOPO_REORDER != 0 ]] && TOPO_NETEM+=(reorder "$TOPO_REORDER%")
+	return 0
 }
 
 # topo_blackhole SPINE: netem loss 100% on both links of the spine, both
-# directions: packets vanish silently (no link down, no ICMP).
+# directions: packets vanish silently (no link down, no ICMP). The delay is
+# kept. TOPO_FAULT_FIRST is set to $EPOCHREALTIME right after the first
+# change (leaf A -> spine: the data direction is dead from then on).
 topo_blackhole() {
-	local base
-	base=$(_topo_base_netem)
-	# Loss replaces the base loss; delay is kept so timing stays comparable.
-	base=$(sed -E 's/loss [^ ]+//; s/reorder [^ ]+//' <<<"$base")
-	local q
-	for q in $(_topo_spine_qdiscs "$1"); do
-		# shellcheck disable=SC2086
-		_topo_netem "${q%:*}" "${q#*:}" $base loss 100% || return 1
+	local q first=1
+	_topo_spine_qdiscs "$1"
+	_topo_base_netem noloss
+	for q in "${TOPO_QDISCS[@]}"; do
+		_topo_netem "${q%:*}" "${q#*:}" "${TOPO_NETEM[@]}" loss 100% || return 1
+		((first)) && TOPO_FAULT_FIRST=$EPOCHREALTIME first=0
 	done
+	return 0
 }
 
 # topo_restore SPINE: back to the base impairment of the fabric.
 topo_restore() {
 	local q
-	for q in $(_topo_spine_qdiscs "$1"); do
-		# shellcheck disable=SC2086
-		_topo_netem "${q%:*}" "${q#*:}" $(_topo_base_netem) || return 1
+	_topo_spine_qdiscs "$1"
+	_topo_base_netem
+	for q in "${TOPO_QDISCS[@]}"; do
+		_topo_netem "${q%:*}" "${q#*:}" "${TOPO_NETEM[@]}" || return 1
 	done
 }
 
