@@ -108,14 +108,23 @@ run_clients() {
 	if [[ -n ${BENCH_FAULT_AT:-} ]]; then
 		# Blackhole spine 2 BENCH_FAULT_AT s after the clients' launch;
 		# NAME.fault gets the seconds from the launch to the start of the
-		# fault and to the moment the data direction is surely dead (the
+		# fault and to the moment topo_blackhole's own first change is done (the
 		# receiver's series starts a few ms after the launch: connection
 		# set-up). $EPOCHREALTIME, not date: a fork is slow under TCG.
+		# Starting tc takes most of a second under TCG, so a tc batch is
+		# started beforehand and handed the data direction's change (leaf
+		# A -> spine 2) at the fault time; topo_blackhole then applies all
+		# four (the first again, harmlessly).
 		(
+			_topo_base_netem noloss
+			coproc TCB { exec "$TC" -n "$(topo_ns la)" -batch -; }
 			sleep "$BENCH_FAULT_AT"
 			t1=$EPOCHREALTIME
+			echo "qdisc change dev s2 root handle 1: netem limit 100000 ${TOPO_NETEM[*]} loss 100%" >&"${TCB[1]}"
 			topo_blackhole 2
 			echo "$t0 $t1 $TOPO_FAULT_FIRST" >"$WORK/$name.fault"
+			exec {TCB[1]}>&-
+			wait
 		) &
 		fault_pid=$!
 	fi
