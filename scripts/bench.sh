@@ -53,13 +53,17 @@ if [[ ${1:-} != --guest ]]; then
 	cargo build --release -p mrcperf 2>&1 | tail -1
 	out=$here/build/vm/release
 	rm -f "$out/bench.json"
+	rc=0
 	scripts/vm.sh --timeout "${BENCH_TIMEOUT:-600}" -- env BENCH_K="$K" BENCH_RATE="$RATE" \
 		BENCH_DELAY="$DELAY" BENCH_SECONDS="$SECONDS_PER_RUN" TOPO_GSO_SEGS="${TOPO_GSO_SEGS:-}" \
-		scripts/bench.sh --guest
-	mkdir -p build/bench
-	cp "$out/bench.json" build/bench/bench.json
-	echo "bench: wrote build/bench/bench.json"
-	exit 0
+		scripts/bench.sh --guest || rc=$?
+	if [[ -f $out/bench.json ]]; then
+		mkdir -p build/bench
+		cp "$out/bench.json" build/bench/bench.json
+		echo "bench: wrote build/bench/bench.json"
+	fi
+	((rc == 0)) || echo "bench: FAILED (a run failed or delivered damaged data; exit $rc)" >&2
+	exit "$rc"
 fi
 
 # ------------------------------------------------------------------ guest
@@ -138,6 +142,7 @@ run_clients() {
 	for p in "${pids[@]}"; do wait "$p" || rc=1; done
 	[[ -n $fault_pid ]] && wait "$fault_pid"
 	topo_spine_counters >"$WORK/$name.after"
+	((rc == 0)) || touch "$WORK/$name.failed"
 	return $rc
 }
 
@@ -192,7 +197,8 @@ for name in ["tcp_1path", "tcp_parallel", "mptcp", "mptcp_blackhole", "mrc"]:
         "connections": len(clients),
         "goodput_bps": good,
         "fraction": good / cap,
-        "intact": all(c["intact"] for c in clients),
+        # A client that failed wrote no report: the run is not intact.
+        "intact": all(c["intact"] for c in clients) and not os.path.exists(f"{work}/{name}.failed"),
         "mptcp_extra_subflows": [c.get("mptcp_subflows") for c in clients],
         "spines": sp,
         "spine_share": {s: v["bytes_to_b"] / max(1, sum(x["bytes_to_b"] for x in sp.values())) for s, v in sp.items()},
@@ -246,7 +252,11 @@ if b:
     rec = "never (within the run)" if b["time_to_recover_s"] is None else f"{b['time_to_recover_s']:.2f} s"
     print(f"mptcp_blackhole: spine 2 blackholed at {b['fault_at_s']:.2f} s (data direction dead by {b['fault_applied_by_s']:.2f} s); recovery to 90% of the surviving "
           f"{b['surviving_bps']/1e6:.1f} Mbit/s: {rec}; data {'intact' if b['bytes_lost'] == 0 else 'DAMAGED'}")
+bad = [n for n, r in res["runs"].items() if "skipped" not in r and not r.get("intact")]
+if bad:
+    print("bench: failed or damaged:", " ".join(bad))
 print("(goodput counts verified payload only; headers, incl. the 64-byte SRv6 encapsulation, are ~10% of each 1514-byte frame)")
+sys.exit(1 if bad else 0)
 PY
 status=$?
 sed 's/^/bench: server: /' "$WORK"/srv-*.log | grep -v listening | grep -v '"intact":true' || true
