@@ -15,6 +15,7 @@ for arg in $(cat /proc/cmdline); do
 	case $arg in
 	mrc.out=*) out=${arg#mrc.out=} ;;
 	mrc.repo=*) repo=${arg#mrc.repo=} ;;
+	mrc.variant=*) export MRC_VARIANT=${arg#mrc.variant=} ;;
 	esac
 done
 mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 mrc-out "$out"

@@ -51,8 +51,11 @@ fi
 
 cpus=$(nproc)
 ((cpus > 2)) && cpus=2
-cmdline="console=ttyS0 loglevel=4 tsc=reliable root=/dev/root rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=262144 ro"
-cmdline+=" init=$here/scripts/guest-init.sh panic=-1 oops=panic mrc.out=$out mrc.repo=$here"
+# The guest needs a ns clock: TSC, trusted (TCG's is steady, its jiffies
+# are not) and not calibrated against a PIT that a loaded host delays.
+khz=$(awk -F: '/^cpu MHz/ { printf "%d", $2 * 1000; exit }' /proc/cpuinfo)
+cmdline="console=ttyS0 loglevel=4 tsc=reliable${khz:+ tsc_early_khz=$khz} root=/dev/root rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=262144 ro"
+cmdline+=" init=$here/scripts/guest-init.sh panic=-1 oops=panic mrc.out=$out mrc.repo=$here mrc.variant=$variant"
 set +e
 timeout --foreground -k 10 "$timeout" qemu-system-x86_64 -accel "$accel" -m 2048 -smp "$cpus" \
 	-nographic -no-reboot -kernel "$kdir/arch/x86/boot/bzImage" -append "$cmdline" \

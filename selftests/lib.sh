@@ -20,6 +20,17 @@ check() {
 	if out=$("$@" 2>&1); then ksft_ok "$name"; else ksft_fail "$name"; printf '#   %s\n' "$out" | head -5; fi
 }
 
+# wait_until SECONDS COMMAND...: polls until the command succeeds; fails
+# after SECONDS (debug kernels under TCG are slow: give them time, never
+# weaker checks).
+wait_until() {
+	local deadline=$((SECONDS + $1)); shift
+	until "$@" >/dev/null 2>&1; do
+		((SECONDS < deadline)) || return 1
+		sleep 0.2
+	done
+}
+
 # check_fails NAME COMMAND...: ok if the command fails.
 check_fails() {
 	local name=$1; shift

@@ -28,11 +28,10 @@ check_fails "net.mrc.udp_port refuses 65536" bash -c 'echo 65536 > /proc/sys/net
 check "net.mrc.udp_port takes 5000" bash -c 'echo 5000 > /proc/sys/net/mrc/udp_port && test "$(cat /proc/sys/net/mrc/udp_port)" = 5000'
 
 hold_socket
-sleep 2
-check "an open socket is counted in /proc/net/protocols" test "$(inuse)" = 1
+check "an open socket is counted in /proc/net/protocols" wait_until 120 eval '[ "$(inuse)" = 1 ]'
 check_fails "rmmod refused while a socket is open" rmmod mrc
 kill "$holder"; wait "$holder" 2>/dev/null
-check "the closed socket is no longer counted" test "$(inuse)" = 0
+check "the closed socket is no longer counted" wait_until 60 eval '[ "$(inuse)" = 0 ]'
 check "rmmod once it is closed" rmmod mrc
 check "sysctls gone after unload" test ! -e /proc/sys/net/mrc
 

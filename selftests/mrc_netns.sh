@@ -26,12 +26,11 @@ s = socket.socket($(mrc_family), socket.SOCK_SEQPACKET)
 time.sleep(120)" &
 	holders+=" $!"
 done
-sleep 3
-check "ns1 counts its one socket" test "$(inuse "$ns1")" = 1
-check "ns2 counts its two sockets" test "$(inuse "$ns2")" = 2
+check "ns1 counts its one socket" wait_until 120 eval '[ "$(inuse "$ns1")" = 1 ]'
+check "ns2 counts its two sockets" wait_until 120 eval '[ "$(inuse "$ns2")" = 2 ]'
 check "the initial namespace counts none" test "$(awk '$1 == "MRC" { print $3 }' /proc/net/protocols)" = 0
 kill $holders; wait 2>/dev/null; holders=
-check "closed sockets leave the counts" bash -c "test \"\$(ip netns exec $ns1 awk '\$1 == \"MRC\" { print \$3 }' /proc/net/protocols)\" = 0"
+check "closed sockets leave the counts" wait_until 60 eval '[ "$(inuse "$ns1")" = 0 ] && [ "$(inuse "$ns2")" = 0 ]'
 
 check "delete the namespaces" bash -c "ip netns del $ns1 && ip netns del $ns2"
 ok=1

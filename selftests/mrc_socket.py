@@ -7,19 +7,13 @@ import errno
 import os
 import sys
 
+from ksft import Tap, mrc_family, skip_unloaded
+
 SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET = 1, 2, 5
 SOL_SOCKET, SO_TYPE, SO_PROTOCOL, SO_DOMAIN = 1, 3, 38, 39
 MRCPROTO_MRC = 1
 
 libc = ctypes.CDLL(None, use_errno=True)
-n = failed = 0
-
-
-def result(ok, name):
-    global n, failed
-    n += 1
-    failed += not ok
-    print(f"{'' if ok else 'not '}ok {n} - {name}", flush=True)
 
 
 def sockopt(fd, opt):
@@ -37,12 +31,11 @@ def socket_errno(af, stype, proto):
 
 
 def main():
-    print("TAP version 13")
-    try:
-        af = int(open("/sys/module/mrc/parameters/family").read())
-    except OSError:
-        print("# mrc.ko is not loaded\n1..0 # SKIP")
-        return 4
+    af = mrc_family()
+    if af is None:
+        return skip_unloaded()
+    tap = Tap()
+    result = tap.result
 
     fd = libc.socket(af, SOCK_SEQPACKET, 0)
     result(fd >= 0, "socket(AF_MRC, SOCK_SEQPACKET, 0) via ctypes")
@@ -55,8 +48,7 @@ def main():
     got = socket_errno(af, SOCK_SEQPACKET, 17)
     result(got == errno.EPROTONOSUPPORT, f"protocol 17 refused with EPROTONOSUPPORT ({os.strerror(got)})")
 
-    print(f"1..{n}")
-    return 1 if failed else 0
+    return tap.end()
 
 
 if __name__ == "__main__":
