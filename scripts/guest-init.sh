@@ -7,9 +7,6 @@ export HOME=/tmp LANG=C.UTF-8
 mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev 2>/dev/null
-for d in /tmp /run /var/tmp /var/run; do mount -t tmpfs tmp "$d" 2>/dev/null; done
-mkdir -p /run/netns
-[[ -d /sys/kernel/debug ]] && mount -t debugfs debugfs /sys/kernel/debug
 out= repo=
 for arg in $(cat /proc/cmdline); do
 	case $arg in
@@ -18,6 +15,16 @@ for arg in $(cat /proc/cmdline); do
 	mrc.variant=*) export MRC_VARIANT=${arg#mrc.variant=} ;;
 	esac
 done
+# Writable scratch space. A repository that lives under one of these (a
+# clone in /tmp) is bound back from the host root after they are mounted.
+mount -t tmpfs run /run
+mkdir -p /run/host /run/netns
+mount --bind / /run/host
+for d in /tmp /var/tmp; do mount -t tmpfs tmp "$d" 2>/dev/null; done
+if [[ ! -d $repo/scripts ]]; then
+	mkdir -p "$repo" && mount --bind "/run/host$repo" "$repo"
+fi
+[[ -d /sys/kernel/debug ]] && mount -t debugfs debugfs /sys/kernel/debug
 mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 mrc-out "$out"
 ip link set lo up
 cd "$repo"
