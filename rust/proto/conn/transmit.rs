@@ -382,12 +382,7 @@ where
         let slots = messages::usable_slots(self.messages.len());
         let msg = self.messages.get(messages::slot_of(out.msg, slots))?.tx;
         let end = out.offset.saturating_add(out.len);
-        let kind = match (out.offset == 0, end >= msg.len) {
-            (true, true) => DataKind::Only,
-            (true, false) => DataKind::First,
-            (false, true) => DataKind::Last,
-            (false, false) => DataKind::Middle,
-        };
+        let kind = DataKind::of_segment(out.offset, end, msg.len);
         let data = DataRepr {
             kind,
             msn: out.msg,

@@ -38,6 +38,19 @@ pub enum DataKind {
     Only,
 }
 
+impl DataKind {
+    /// The kind of the packet carrying bytes `offset..end` of a message of
+    /// `msg_len` bytes.
+    pub const fn of_segment(offset: u32, end: u32, msg_len: u32) -> Self {
+        match (offset == 0, end >= msg_len) {
+            (true, true) => DataKind::Only,
+            (true, false) => DataKind::First,
+            (false, true) => DataKind::Last,
+            (false, false) => DataKind::Middle,
+        }
+    }
+}
+
 /// An MRC opcode.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Opcode {
@@ -144,6 +157,14 @@ impl Opcode {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn segment_kinds_follow_the_offset_and_the_message_end() {
+        assert_eq!(DataKind::of_segment(0, 10, 10), DataKind::Only);
+        assert_eq!(DataKind::of_segment(0, 4, 10), DataKind::First);
+        assert_eq!(DataKind::of_segment(4, 8, 10), DataKind::Middle);
+        assert_eq!(DataKind::of_segment(8, 10, 10), DataKind::Last);
+    }
 
     #[test]
     fn every_byte_either_round_trips_or_is_bad_opcode() {

@@ -236,12 +236,7 @@ impl Forge {
     pub fn bytes(&self) -> Vec<u8> {
         use crate::proto::wire::{Body, DataKind, DataRepr, Packet, Trim};
         let end = self.offset + self.len;
-        let kind = match (self.offset == 0, end >= self.msg_len) {
-            (true, true) => DataKind::Only,
-            (true, false) => DataKind::First,
-            (false, true) => DataKind::Last,
-            (false, false) => DataKind::Middle,
-        };
+        let kind = DataKind::of_segment(self.offset, end, self.msg_len);
         let data = DataRepr {
             kind,
             msn: self.msn,
