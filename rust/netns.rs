@@ -39,7 +39,11 @@ impl MrcNet {
             Ok(t) => *tunnel = Some(t),
             Err(e) => {
                 self.endpoint.count(Mib::TunnelOpenErrors);
-                pr_err!("cannot open the MRC tunnel socket on UDP port {} (error {})\n", port, e.to_errno());
+                pr_err!(
+                    "cannot open the MRC tunnel socket on UDP port {} (error {})\n",
+                    port,
+                    e.to_errno()
+                );
             }
         }
     }

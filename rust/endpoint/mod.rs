@@ -8,9 +8,9 @@ mod mib;
 use crate::ffi::proc::{Lines, Show};
 use crate::ffi::udp::{Datagram, Receiver, Route, Sender};
 use crate::proto::wire::{Body, ConnNumber, ConnectRejectRepr, Packet, RejectReason};
-pub(crate) use mib::Mib;
-use mib::Counters;
 use kernel::prelude::*;
+use mib::Counters;
+pub(crate) use mib::Mib;
 
 /// Per-namespace endpoint state, shared by the tunnel socket (softirq) and
 /// the rest of the module.
@@ -41,7 +41,11 @@ impl Endpoint {
         let sent = tx.send(&route, reply.header_len(), |buf| {
             reply.emit(buf).map(|_| ()).map_err(|_| EINVAL)
         });
-        self.count(if sent.is_ok() { Mib::OutPackets } else { Mib::OutErrors });
+        self.count(if sent.is_ok() {
+            Mib::OutPackets
+        } else {
+            Mib::OutErrors
+        });
     }
 }
 

@@ -50,7 +50,12 @@ impl<T: Show> ProcFile<T> {
         // SAFETY: `net` is live; `data` stays valid until the entry is
         // removed (Drop).
         let entry = unsafe {
-            bindings::mrc_proc_create(net.as_ptr(), name.as_ptr(), Some(show::<T>), data.cast_mut().cast())
+            bindings::mrc_proc_create(
+                net.as_ptr(),
+                name.as_ptr(),
+                Some(show::<T>),
+                data.cast_mut().cast(),
+            )
         };
         if entry.is_null() {
             // SAFETY: the reference taken above was not handed to anyone.

@@ -132,7 +132,12 @@ unsafe extern "C" fn handler<K: Knobs>(
     // SAFETY: the sysctl core passes an entry of a registered table, whose
     // `extra1` and `extra2` point at a knob and its set (see `entry`), both
     // alive until the table is unregistered, which waits for handlers.
-    let (knob, knobs) = unsafe { (&*((*table).extra1 as *const IntKnob), &*((*table).extra2 as *const K)) };
+    let (knob, knobs) = unsafe {
+        (
+            &*((*table).extra1 as *const IntKnob),
+            &*((*table).extra2 as *const K),
+        )
+    };
     let mut value: c_int = knob.value.load(Ordering::Relaxed);
     let copy = bindings::ctl_table {
         // SAFETY: as above, `table` is valid to read.

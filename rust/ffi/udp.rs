@@ -75,7 +75,8 @@ impl Sender<'_> {
         }
         // SAFETY: `skb` was just allocated with `len` bytes of tailroom;
         // skb_put returns the start of those bytes, which nothing else uses.
-        let buf = unsafe { core::slice::from_raw_parts_mut(bindings::skb_put(skb, len32).cast(), len) };
+        let buf =
+            unsafe { core::slice::from_raw_parts_mut(bindings::skb_put(skb, len32).cast(), len) };
         if let Err(e) = fill(buf) {
             // SAFETY: the skb is ours and not yet handed to the stack.
             unsafe { bindings::mrc_kfree_skb(skb) };
