@@ -28,9 +28,9 @@
     )
 )]
 
-pub mod psn;
-pub mod nscc;
-pub mod path;
-pub mod wire;
 pub mod conn;
 pub mod ev;
+pub mod nscc;
+pub mod path;
+pub mod psn;
+pub mod wire;
