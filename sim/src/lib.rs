@@ -15,6 +15,7 @@ pub mod rng;
 pub mod scenario;
 pub mod world;
 
+pub use link::LinkConfig;
 pub use report::{FlowReport, Recovery, Report, Timeline};
-pub use scenario::{FaultSpec, FlowSpec, PathSpec, Scenario};
+pub use scenario::{FaultSpec, FlowSpec, Scenario};
 pub use world::{run, World};

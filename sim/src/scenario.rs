@@ -7,40 +7,6 @@ use mrc_proto::path::PathConfig;
 
 use crate::link::LinkConfig;
 
-/// One path between the two sides (both directions alike).
-#[derive(Clone, Debug)]
-pub struct PathSpec {
-    /// Bits per second.
-    pub rate_bps: u64,
-    /// One-way propagation delay, ns.
-    pub delay_ns: u64,
-    /// Queue capacity per direction, bytes.
-    pub queue_bytes: u64,
-    /// Random loss probability per packet.
-    pub loss: f64,
-    /// Extra per-packet delay uniform in `0..=jitter_ns` (reordering).
-    pub jitter_ns: u64,
-    /// ECN CE marking threshold, bytes of backlog.
-    pub ecn_threshold_bytes: Option<u64>,
-    /// Trim instead of dropping on overflow.
-    pub trimming: bool,
-}
-
-impl PathSpec {
-    /// The link configuration of either direction.
-    pub fn link(&self) -> LinkConfig {
-        LinkConfig {
-            rate_bps: self.rate_bps,
-            delay_ns: self.delay_ns,
-            queue_bytes: self.queue_bytes,
-            loss: self.loss,
-            jitter_ns: self.jitter_ns,
-            ecn_threshold_bytes: self.ecn_threshold_bytes,
-            trimming: self.trimming,
-        }
-    }
-}
-
 /// A silent blackhole of one path (both directions) from `at_ns`, lifted
 /// at `restore_ns` if given.
 #[derive(Clone, Debug)]
@@ -75,7 +41,7 @@ pub struct Scenario {
     /// Seed of every random draw.
     pub seed: u64,
     /// The paths; EV `i` of every connection takes path `i % paths.len()`.
-    pub paths: Vec<PathSpec>,
+    pub paths: Vec<LinkConfig>,
     /// Scripted blackholes.
     pub faults: Vec<FaultSpec>,
     /// The connections, all sharing the paths.
@@ -111,7 +77,7 @@ impl Scenario {
     /// The default scenario: `n` equal paths of `rate_bps` and `delay_ns`,
     /// one flow of `total_bytes` in mixed-size messages, no impairment.
     pub fn uniform(n: usize, rate_bps: u64, delay_ns: u64, total_bytes: u64, seed: u64) -> Self {
-        let path = PathSpec {
+        let path = LinkConfig {
             rate_bps,
             delay_ns,
             queue_bytes: 512 * 1024,

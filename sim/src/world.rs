@@ -155,7 +155,7 @@ impl World {
         let links = scenario
             .paths
             .iter()
-            .map(|p| [Link::new(p.link()), Link::new(p.link())])
+            .map(|p| [Link::new(p.clone()), Link::new(p.clone())])
             .collect();
         let n = scenario.paths.len();
         let flows = scenario
