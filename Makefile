@@ -11,7 +11,7 @@ BINDGEN ?= $(shell command -v bindgen 2>/dev/null || echo $(HOME)/.cargo/bin/bin
 KMAKE = $(MAKE) -C $(KDIR) M=$(CURDIR) LLVM=1 RUSTC=$(RUSTC) RUSTDOC=$(RUSTDOC) BINDGEN=$(BINDGEN)
 
 ifeq ($(KDIR),)
-modules: kernel
+modules: setup
 	@$(MAKE) --no-print-directory modules KDIR=$$(scripts/kernel.sh $(KVARIANT) | tail -1)
 else
 modules:
@@ -29,8 +29,9 @@ clean:
 	rm -f rust/ffi/bindings_generated.rs
 	cargo clean
 
-run: setup
-	@scripts/run.sh
+# The demo (scripts/demo.sh) in the VM; serial log: logs/vm-release.log.
+run: modules
+	@scripts/vm.sh --timeout 600 -- scripts/demo.sh
 
 test: setup
 	@scripts/test.sh release

@@ -1,5 +1,5 @@
 #!/bin/bash
-# The demo, run inside the VM by scripts/run.sh: AF_MRC registered, a
+# The demo, run inside the VM by `make run`: AF_MRC registered, a
 # socket from Python, and the MRC endpoints of two namespaces talking over a
 # veth pair (a probe answered with its service time, a connect request to a
 # port nobody listens on rejected, a malformed packet counted).
