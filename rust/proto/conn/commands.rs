@@ -102,7 +102,8 @@ where
         let reset = match reason {
             _ if self.peer.is_none() => None,
             CloseReason::PeerReset(_) | CloseReason::Rejected(_) => None,
-            CloseReason::Finished | CloseReason::LocalReset => Some(ResetReason::Aborted),
+            CloseReason::Finished => Some(ResetReason::Finished),
+            CloseReason::LocalReset => Some(ResetReason::Aborted),
             CloseReason::RetriesExhausted => Some(ResetReason::RetryExceeded),
             CloseReason::ProtocolError => Some(ResetReason::ProtocolError),
         };

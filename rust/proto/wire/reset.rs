@@ -22,6 +22,9 @@ pub enum ResetReason {
     ProtocolError,
     /// A packet arrived for a connection number that does not exist here.
     UnknownConnection,
+    /// A graceful close: every message the sender sent was acked, and it
+    /// sends no more.
+    Finished,
 }
 
 impl ResetReason {
@@ -32,6 +35,7 @@ impl ResetReason {
             2 => Ok(ResetReason::RetryExceeded),
             3 => Ok(ResetReason::ProtocolError),
             4 => Ok(ResetReason::UnknownConnection),
+            5 => Ok(ResetReason::Finished),
             _ => Err(WireError::BadResetReason),
         }
     }
@@ -43,6 +47,7 @@ impl ResetReason {
             ResetReason::RetryExceeded => 2,
             ResetReason::ProtocolError => 3,
             ResetReason::UnknownConnection => 4,
+            ResetReason::Finished => 5,
         }
     }
 }
@@ -106,7 +111,7 @@ mod tests {
             }
         }
         assert_eq!(
-            ResetRepr::parse(&[5, 0, 0, 0]),
+            ResetRepr::parse(&[6, 0, 0, 0]),
             Err(WireError::BadResetReason)
         );
     }
