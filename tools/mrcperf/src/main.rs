@@ -1,10 +1,13 @@
-//! `mrcperf`: a goodput client/server for the transports MRC is compared
-//! with (TCP, MPTCP; AF_MRC joins in `transport`).
+//! `mrcperf`: a goodput client/server for AF_MRC and the transports MRC
+//! is compared with (TCP, MPTCP).
 //!
 //! ```text
-//! mrcperf server --proto tcp|mptcp [--bind ADDR] [--port P] [--once]
-//! mrcperf client --proto tcp|mptcp --connect ADDR [--port P] [--bind SRC]
+//! mrcperf server --proto tcp|mptcp|mrc [--bind ADDR] [--port P] [--once]
+//!                [mrc: --srv6 ADDR,... --evs N]
+//! mrcperf client --proto tcp|mptcp|mrc --connect ADDR [--port P] [--bind SRC]
 //!                (--bytes N | --seconds S) [--interval-ms 100] [--json FILE]
+//!                [mrc: --bidir --srv6 ADDR,... --evs N --max-msg SIZE
+//!                 --path-info-json FILE --path-info-ms MS --linger-good S]
 //! ```
 //!
 //! The client sends a deterministic pattern (`pattern`); the server checks
@@ -14,30 +17,46 @@
 //! Goodput is verified bytes over the client's time from connection set-up
 //! to the report's arrival: buffered, unacknowledged data never counts.
 //!
+//! AF_MRC keeps message boundaries, so `--proto mrc` sends the pattern in
+//! messages of seeded mixed sizes (`sizes`), checked message by message,
+//! optionally both ways at once (`msgwire`, `msgperf`, `mrcmode`).
+//!
 //! Exit status: 0 success; 1 the data arrived damaged or incomplete, or an
 //! I/O error; 2 usage.
 
+mod mrc;
+mod mrcmode;
+mod msgcheck;
+mod msgperf;
+mod msgwire;
+mod pathinfo;
 mod pattern;
+mod report;
+mod seqsock;
+mod series;
+mod sizes;
 mod transport;
 mod wire;
 
-use std::io::{self, Write};
+use std::io;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::thread;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use clap::{Args, Parser, Subcommand};
-use serde::Serialize;
 
+use mrcmode::{MrcClientArgs, MrcServerArgs};
 use pattern::Pattern;
+use report::ClientReport;
+use series::{intervals, Series};
 use transport::{Conn, Proto};
 use wire::{Header, ServerReport};
 
 /// Read and write size.
 const CHUNK: usize = 256 << 10;
 
-/// Goodput benchmark for TCP and MPTCP (and, later, AF_MRC).
+/// Goodput benchmark for AF_MRC, TCP and MPTCP.
 #[derive(Parser, Debug)]
 #[command(
     name = "mrcperf",
@@ -72,6 +91,8 @@ struct ServerArgs {
     /// Exit after the first connection (status 1 if it was not intact).
     #[arg(long)]
     once: bool,
+    #[command(flatten)]
+    mrc: MrcServerArgs,
 }
 
 #[derive(Args, Debug)]
@@ -104,9 +125,11 @@ struct ClientArgs {
     /// Pattern seed (default: from the clock).
     #[arg(long)]
     seed: Option<u64>,
-    /// Print only the summary line.
+    /// Print only the summary line(s).
     #[arg(long, short)]
     quiet: bool,
+    #[command(flatten)]
+    mrc: MrcClientArgs,
 }
 
 /// "123", "64K", "10M", "1G" (binary multiples).
@@ -124,9 +147,30 @@ fn parse_size(s: &str) -> Result<u64, String> {
         .ok_or_else(|| format!("not a positive size: {s}"))
 }
 
+/// The pattern seed: given, or from the clock.
+fn seed_or_clock(seed: Option<u64>) -> u64 {
+    seed.unwrap_or_else(|| {
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_nanos() as u64)
+            .unwrap_or(1)
+            ^ u64::from(std::process::id())
+    })
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let (proto, mrc_options) = match &cli.cmd {
+        Cmd::Server(a) => (a.proto, a.mrc.any()),
+        Cmd::Client(a) => (a.proto, a.mrc.any()),
+    };
+    if mrc_options && proto != Proto::Mrc {
+        eprintln!("mrcperf: the options marked (mrc) need --proto mrc");
+        return ExitCode::from(2);
+    }
     let r = match cli.cmd {
+        Cmd::Server(a) if a.proto == Proto::Mrc => mrcmode::server(&a),
+        Cmd::Client(a) if a.proto == Proto::Mrc => mrcmode::client(&a),
         Cmd::Server(a) => server(&a),
         Cmd::Client(a) => client(&a),
     };
@@ -137,32 +181,6 @@ fn main() -> ExitCode {
             eprintln!("mrcperf: {e}");
             ExitCode::from(1)
         }
-    }
-}
-
-/// Goodput series: bytes per interval since `start`.
-struct Series {
-    start: Instant,
-    interval: Duration,
-    bins: Vec<u64>,
-}
-
-impl Series {
-    fn new(interval_ms: u32) -> Self {
-        Self {
-            start: Instant::now(),
-            interval: Duration::from_millis(interval_ms.into()),
-            bins: Vec::new(),
-        }
-    }
-
-    fn add(&mut self, now: Instant, n: u64) {
-        let idx =
-            (now.duration_since(self.start).as_nanos() / self.interval.as_nanos().max(1)) as usize;
-        if self.bins.len() <= idx {
-            self.bins.resize(idx + 1, 0);
-        }
-        self.bins[idx] += n;
     }
 }
 
@@ -239,66 +257,8 @@ fn receive(conn: &mut dyn Conn) -> io::Result<ServerReport> {
 
 // ---------------------------------------------------------------- client
 
-/// One interval of a goodput series.
-#[derive(Serialize, Debug)]
-struct Interval {
-    /// Start of the interval, seconds.
-    t: f64,
-    bytes: u64,
-    bits_per_second: f64,
-}
-
-/// What the client prints and writes.
-#[derive(Serialize, Debug)]
-struct ClientReport {
-    proto: Proto,
-    connect: String,
-    port: u16,
-    bind: Option<String>,
-    /// Pattern bytes written by the client.
-    bytes_sent: u64,
-    /// Pattern bytes the server received and checked.
-    bytes_received: u64,
-    /// Every received byte matched and none was missing.
-    intact: bool,
-    first_mismatch: Option<u64>,
-    /// Connection set-up time, seconds.
-    connect_seconds: f64,
-    /// From the connection's establishment to the server's report.
-    seconds: f64,
-    /// bytes_received * 8 / seconds.
-    goodput_bps: f64,
-    /// bytes_received * 8 / the server's receive time.
-    receiver_goodput_bps: f64,
-    /// Extra MPTCP subflows seen while sending (max), MPTCP only.
-    mptcp_subflows: Option<u8>,
-    interval_ms: u32,
-    /// The receiver's goodput series.
-    intervals: Vec<Interval>,
-    /// The sender's series (bytes handed to the socket).
-    sender_intervals: Vec<Interval>,
-}
-
-fn intervals(bins: &[u64], interval_ms: u32) -> Vec<Interval> {
-    let secs = f64::from(interval_ms) / 1000.0;
-    bins.iter()
-        .enumerate()
-        .map(|(i, &b)| Interval {
-            t: i as f64 * secs,
-            bytes: b,
-            bits_per_second: b as f64 * 8.0 / secs,
-        })
-        .collect()
-}
-
 fn client(a: &ClientArgs) -> io::Result<bool> {
-    let seed = a.seed.unwrap_or_else(|| {
-        SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_nanos() as u64)
-            .unwrap_or(1)
-            ^ u64::from(std::process::id())
-    });
+    let seed = seed_or_clock(a.seed);
     let t_connect = Instant::now();
     let mut conn = transport::connect(a.proto, a.bind.as_deref(), &a.connect, a.port)?;
     let connect_seconds = t_connect.elapsed().as_secs_f64();
@@ -374,55 +334,13 @@ fn client(a: &ClientArgs) -> io::Result<bool> {
         interval_ms: report.interval_ms,
         intervals: intervals(&report.intervals, report.interval_ms),
         sender_intervals: intervals(&sent_series.bins, a.interval_ms),
+        mrc: None,
     };
-    print_report(&rep, a.quiet)?;
+    report::print(&rep, a.quiet)?;
     if let Some(path) = &a.json {
-        let mut f = std::fs::File::create(path)?;
-        serde_json::to_writer_pretty(&mut f, &rep).map_err(io::Error::other)?;
-        f.write_all(b"\n")?;
+        report::write_json(path, &rep)?;
     }
     Ok(rep.intact)
-}
-
-fn mbit(bps: f64) -> f64 {
-    bps / 1e6
-}
-
-fn print_report(r: &ClientReport, quiet: bool) -> io::Result<()> {
-    let mut out = io::stdout().lock();
-    if !quiet {
-        writeln!(
-            out,
-            "{:>8} {:>8} {:>12} {:>10}",
-            "from_s", "to_s", "bytes", "Mbit/s"
-        )?;
-        let secs = f64::from(r.interval_ms) / 1000.0;
-        for i in &r.intervals {
-            writeln!(
-                out,
-                "{:>8.2} {:>8.2} {:>12} {:>10.2}",
-                i.t,
-                i.t + secs,
-                i.bytes,
-                mbit(i.bits_per_second)
-            )?;
-        }
-    }
-    let sub = r
-        .mptcp_subflows
-        .map(|s| format!(" extra_subflows={s}"))
-        .unwrap_or_default();
-    writeln!(
-        out,
-        "{} {} bytes in {:.3} s: goodput {:.2} Mbit/s (receiver {:.2}), {}{}",
-        r.proto,
-        r.bytes_received,
-        r.seconds,
-        mbit(r.goodput_bps),
-        mbit(r.receiver_goodput_bps),
-        if r.intact { "intact" } else { "DAMAGED" },
-        sub
-    )
 }
 
 #[cfg(test)]
@@ -461,6 +379,7 @@ mod tests {
             json: None,
             seed: Some(9),
             quiet: true,
+            mrc: MrcClientArgs::default(),
         };
         assert!(client(&args).unwrap());
         assert!(srv.join().unwrap());

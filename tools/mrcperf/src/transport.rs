@@ -1,22 +1,13 @@
 //! The sockets under test, behind one small interface.
 //!
-//! The client and server only see [`Listener`] and [`Conn`]: a reliable,
-//! ordered byte (or message) stream with a half-close. Each protocol is one
-//! [`Proto`] variant plus its `listen`/`connect`.
+//! The stream client and server only see [`Listener`] and [`Conn`]: a
+//! reliable, ordered byte stream with a half-close. Each stream protocol
+//! is one [`Proto`] variant plus its `listen`/`connect`.
 //!
-//! # Adding the AF_MRC mode
-//!
-//! When the module's socket datapath exists: add `Proto::Mrc`; in
-//! `listen`/`connect` create `socket(family, SOCK_SEQPACKET, 0)` with the
-//! family read from `/sys/module/mrc/parameters/family`, bind/connect with
-//! `struct sockaddr_mrc { u16 family; u16 port; u32 scope_id; u8 addr[16]; }`
-//! (include/uapi/linux/mrc.h; the port in network byte order as for
-//! sockaddr_in6 unless the header says otherwise), and wrap the fd in a type
-//! implementing [`Conn`]: `read` returns one message (a SEQPACKET read), and
-//! `write` sends at most one message, so the client's write size is the
-//! message size; `shutdown_write` is `shutdown(SHUT_WR)` (or whatever end of
-//! stream the socket API defines). The pattern check, intervals and reports
-//! work unchanged because messages arrive in order.
+//! [`Proto::Mrc`] is the message transport: AF_MRC sockets (`mrc`) keep
+//! message boundaries and have no half-close, so they carry their own
+//! exchange (`msgwire`, `msgperf`) instead of this interface; `main`
+//! hands `--proto mrc` to `mrcmode`.
 
 use std::fmt;
 use std::io::{self, Read, Write};
@@ -40,6 +31,9 @@ pub enum Proto {
     /// Multipath TCP: `socket(AF_INET6, SOCK_STREAM, IPPROTO_MPTCP)`; the
     /// subflows are the kernel path manager's business (`ip mptcp`).
     Mptcp,
+    /// AF_MRC (mrc.ko): `socket(AF_MRC, SOCK_SEQPACKET, 0)`, one
+    /// connection sprayed over many paths; messages, not a stream.
+    Mrc,
 }
 
 impl fmt::Display for Proto {
@@ -47,6 +41,7 @@ impl fmt::Display for Proto {
         f.write_str(match self {
             Proto::Tcp => "tcp",
             Proto::Mptcp => "mptcp",
+            Proto::Mrc => "mrc",
         })
     }
 }
@@ -72,6 +67,7 @@ pub trait Listener: Send {
 pub fn listen(proto: Proto, bind: &str, port: u16) -> io::Result<Box<dyn Listener>> {
     let addr = SocketAddr::new(parse_ip(bind)?, port);
     let listener = match proto {
+        Proto::Mrc => return Err(not_a_stream()),
         Proto::Tcp => TcpListener::bind(addr)?,
         Proto::Mptcp => {
             let fd = socket_for(&addr, IPPROTO_MPTCP)?;
@@ -100,6 +96,7 @@ pub fn connect(
     let ipproto = match proto {
         Proto::Tcp => libc::IPPROTO_TCP,
         Proto::Mptcp => IPPROTO_MPTCP,
+        Proto::Mrc => return Err(not_a_stream()),
     };
     let fd = socket_for(&dst, ipproto)?;
     if let Some(b) = bind {
@@ -115,6 +112,13 @@ pub fn connect(
         inner: stream,
         proto,
     }))
+}
+
+fn not_a_stream() -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidInput,
+        "mrc is a message transport (see mrcmode)",
+    )
 }
 
 fn parse_ip(s: &str) -> io::Result<IpAddr> {

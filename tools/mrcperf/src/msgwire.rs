@@ -1,0 +1,248 @@
+//! The message exchange of `--proto mrc` (any `SOCK_SEQPACKET` transport):
+//! what travels besides the pattern, one message each.
+//!
+//! ```text
+//! client -> server  Hello (40 bytes)
+//!                   data messages: the pattern (`pattern`, seed), cut at
+//!                   the sizes of `sizes` (seed, max_msg)
+//!                   End (24 bytes): bytes and messages sent
+//! server -> client  with BIDIR, at the same time: data messages of the
+//!                   reverse stream (seed !seed, same max_msg), then End
+//!                   Report: "MRCPREP1" then the JSON MsgReport
+//! client -> server  Bye (8 bytes); then both close
+//! ```
+//!
+//! Integers are big-endian. No message relies on a half-close or on what
+//! close() does with unsent data: the End tells the receiver the stream is
+//! complete, the Report the client that it arrived, the Bye the server that
+//! its Report arrived. A receiver tells the End from a data message by
+//! trying data first: a data message has the expected size and pattern;
+//! only a message that is not that and is a well-formed End is the End.
+//! selftests/mrc_client.c and selftests/mrc_client.py speak the same.
+
+use serde::{Deserialize, Serialize};
+use std::io;
+
+pub const HELLO_MAGIC: [u8; 8] = *b"MRCPMSG1";
+pub const END_MAGIC: [u8; 8] = *b"MRCPEND1";
+pub const REPORT_MAGIC: [u8; 8] = *b"MRCPREP1";
+pub const BYE: [u8; 8] = *b"MRCPBYE1";
+
+/// Hello flag: the server sends a stream back while it receives.
+pub const FLAG_BIDIR: u32 = 1;
+
+/// The client's first message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Hello {
+    /// Seed of the pattern and of the message sizes.
+    pub seed: u64,
+    /// Interval of the receiver's goodput series, milliseconds (not 0).
+    pub interval_ms: u32,
+    pub flags: u32,
+    /// Bytes the client sends (and, with BIDIR, the server sends back);
+    /// 0: the client sends for a time and the server until the End.
+    pub bytes: u64,
+    /// The largest data message, 1..=1 MiB.
+    pub max_msg: u32,
+}
+
+impl Hello {
+    pub const LEN: usize = 40;
+
+    pub fn encode(&self) -> [u8; Self::LEN] {
+        let mut b = [0u8; Self::LEN];
+        b[..8].copy_from_slice(&HELLO_MAGIC);
+        b[8..16].copy_from_slice(&self.seed.to_be_bytes());
+        b[16..20].copy_from_slice(&self.interval_ms.to_be_bytes());
+        b[20..24].copy_from_slice(&self.flags.to_be_bytes());
+        b[24..32].copy_from_slice(&self.bytes.to_be_bytes());
+        b[32..36].copy_from_slice(&self.max_msg.to_be_bytes());
+        // 36..40 reserved (zero)
+        b
+    }
+
+    pub fn decode(b: &[u8]) -> Option<Self> {
+        if b.len() != Self::LEN || b[..8] != HELLO_MAGIC {
+            return None;
+        }
+        let h = Self {
+            seed: u64::from_be_bytes(b[8..16].try_into().ok()?),
+            interval_ms: u32::from_be_bytes(b[16..20].try_into().ok()?),
+            flags: u32::from_be_bytes(b[20..24].try_into().ok()?),
+            bytes: u64::from_be_bytes(b[24..32].try_into().ok()?),
+            max_msg: u32::from_be_bytes(b[32..36].try_into().ok()?),
+        };
+        (h.interval_ms != 0 && (1..=crate::mrc::MAX_MESSAGE).contains(&h.max_msg)).then_some(h)
+    }
+
+    pub fn bidir(&self) -> bool {
+        self.flags & FLAG_BIDIR != 0
+    }
+
+    /// The byte limit of each direction (`None`: timed).
+    pub fn limit(&self) -> Option<u64> {
+        (self.bytes != 0).then_some(self.bytes)
+    }
+}
+
+/// The last message of a stream: what was sent.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct End {
+    pub bytes: u64,
+    pub messages: u64,
+}
+
+impl End {
+    pub const LEN: usize = 24;
+
+    pub fn encode(&self) -> [u8; Self::LEN] {
+        let mut b = [0u8; Self::LEN];
+        b[..8].copy_from_slice(&END_MAGIC);
+        b[8..16].copy_from_slice(&self.bytes.to_be_bytes());
+        b[16..24].copy_from_slice(&self.messages.to_be_bytes());
+        b
+    }
+
+    pub fn decode(b: &[u8]) -> Option<Self> {
+        if b.len() != Self::LEN || b[..8] != END_MAGIC {
+            return None;
+        }
+        Some(Self {
+            bytes: u64::from_be_bytes(b[8..16].try_into().ok()?),
+            messages: u64::from_be_bytes(b[16..24].try_into().ok()?),
+        })
+    }
+}
+
+/// What a receiver found in one stream.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct StreamReport {
+    /// Pattern bytes received.
+    pub bytes: u64,
+    /// Data messages received.
+    pub messages: u64,
+    /// Every message had its size and its bytes, none was missing or
+    /// extra, and the End's totals match (and the Hello's byte count).
+    pub intact: bool,
+    /// Stream offset of the first wrong byte (or of the first message
+    /// boundary in the wrong place).
+    pub first_mismatch: Option<u64>,
+    /// Index of the first data message that was not as expected.
+    pub bad_message: Option<u64>,
+    /// Seconds from the first message (the Hello, for the server) to the End.
+    pub seconds: f64,
+    pub interval_ms: u32,
+    /// Bytes received in each interval.
+    pub intervals: Vec<u64>,
+}
+
+/// The server's Report.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct MsgReport {
+    /// The client-to-server stream, as the server received it.
+    #[serde(flatten)]
+    pub received: StreamReport,
+    /// What the server sent back (BIDIR).
+    pub reverse_bytes: u64,
+    pub reverse_messages: u64,
+}
+
+impl MsgReport {
+    /// The Report message. A report too large for one message drops its
+    /// series (it never is at sane intervals: 1 MiB is 100 000 intervals).
+    pub fn encode(&self, max: usize) -> io::Result<Vec<u8>> {
+        let mut m = REPORT_MAGIC.to_vec();
+        serde_json::to_writer(&mut m, self).map_err(io::Error::other)?;
+        if m.len() > max {
+            let mut lean = self.clone();
+            lean.received.intervals.clear();
+            m.truncate(REPORT_MAGIC.len());
+            serde_json::to_writer(&mut m, &lean).map_err(io::Error::other)?;
+        }
+        Ok(m)
+    }
+
+    pub fn decode(b: &[u8]) -> io::Result<Self> {
+        let json = b
+            .strip_prefix(&REPORT_MAGIC[..])
+            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidData, "not an mrcperf report"))?;
+        serde_json::from_slice(json).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hello_round_trip_and_refusals() {
+        let h = Hello {
+            seed: 0x0102_0304_0506_0708,
+            interval_ms: 100,
+            flags: FLAG_BIDIR,
+            bytes: 64 << 20,
+            max_msg: 1 << 20,
+        };
+        let b = h.encode();
+        assert_eq!(&b[..8], b"MRCPMSG1");
+        assert_eq!(&b[32..36], &[0, 0x10, 0, 0]);
+        assert_eq!(Hello::decode(&b), Some(h));
+        assert!(h.bidir());
+        assert_eq!(h.limit(), Some(64 << 20));
+        assert_eq!(Hello { bytes: 0, ..h }.limit(), None);
+        assert_eq!(Hello::decode(&b[..39]), None);
+        for bad in [
+            Hello {
+                interval_ms: 0,
+                ..h
+            },
+            Hello { max_msg: 0, ..h },
+            Hello {
+                max_msg: (1 << 20) + 1,
+                ..h
+            },
+        ] {
+            assert_eq!(Hello::decode(&bad.encode()), None);
+        }
+    }
+
+    #[test]
+    fn end_round_trip() {
+        let e = End {
+            bytes: 5,
+            messages: 2,
+        };
+        let b = e.encode();
+        assert_eq!(End::decode(&b), Some(e));
+        assert_eq!(End::decode(&b[..23]), None);
+        let mut x = b;
+        x[3] ^= 1;
+        assert_eq!(End::decode(&x), None);
+    }
+
+    #[test]
+    fn report_round_trip_and_size_cap() {
+        let r = MsgReport {
+            received: StreamReport {
+                bytes: 10,
+                messages: 3,
+                intact: true,
+                interval_ms: 100,
+                intervals: vec![7; 1000],
+                ..Default::default()
+            },
+            reverse_bytes: 4,
+            reverse_messages: 1,
+        };
+        let m = r.encode(1 << 20).unwrap();
+        assert!(m.starts_with(b"MRCPREP1{"));
+        // The flattened names are what the C and Python clients look for.
+        let text = std::str::from_utf8(&m[8..]).unwrap();
+        assert!(text.contains("\"intact\":true") && text.contains("\"bytes\":10"));
+        assert_eq!(MsgReport::decode(&m).unwrap(), r);
+        let small = r.encode(200).unwrap();
+        let back = MsgReport::decode(&small).unwrap();
+        assert!(back.received.intervals.is_empty() && back.received.intact);
+        assert!(MsgReport::decode(b"MRCPEND1{}").is_err());
+    }
+}

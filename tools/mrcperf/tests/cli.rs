@@ -1,0 +1,94 @@
+//! The command line as scripts use it: exit codes, option checks, and a
+//! loopback run through the real binary. (Also what makes `cargo test
+//! --release` build target/release/mrcperf for the VM selftests.)
+
+use std::process::{Command, Stdio};
+use std::thread;
+use std::time::Duration;
+
+fn mrcperf() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_mrcperf"))
+}
+
+#[test]
+fn mrc_options_need_proto_mrc() {
+    for args in [
+        &["client", "--connect", "::1", "--bytes", "1M", "--bidir"][..],
+        &[
+            "client",
+            "--connect",
+            "::1",
+            "--bytes",
+            "1M",
+            "--srv6",
+            "fcbb::",
+        ],
+        &["server", "--evs", "4"],
+    ] {
+        let out = mrcperf().args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("--proto mrc"));
+    }
+    // Usage errors from clap are 2 as well.
+    let out = mrcperf()
+        .args([
+            "client",
+            "--proto",
+            "mrc",
+            "--connect",
+            "::1",
+            "--bytes",
+            "1M",
+        ])
+        .args(["--max-msg", "2M"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn mrc_needs_ipv6() {
+    let out = mrcperf()
+        .args([
+            "client",
+            "--proto",
+            "mrc",
+            "--connect",
+            "127.0.0.1",
+            "--bytes",
+            "1K",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("IPv6"));
+}
+
+#[test]
+fn tcp_loopback_through_the_binary() {
+    let port = (30000 + std::process::id() % 10000).to_string();
+    let srv = mrcperf()
+        .args(["server", "--bind", "127.0.0.1", "--port", &port, "--once"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut ok = false;
+    for _ in 0..100 {
+        let st = mrcperf()
+            .args(["client", "--connect", "127.0.0.1", "--port", &port])
+            .args(["--bytes", "2M", "--seed", "3", "-q"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .unwrap();
+        if st.success() {
+            ok = true;
+            break;
+        }
+        thread::sleep(Duration::from_millis(50));
+    }
+    let out = srv.wait_with_output().unwrap();
+    assert!(ok && out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("\"intact\":true"));
+}
