@@ -70,7 +70,8 @@ void mrc_kfree_skb(struct sk_buff *skb)
 /* An skb with room for `len` bytes of MRC packet and every header below it. */
 struct sk_buff *mrc_alloc_tx_skb(unsigned int len)
 {
-	unsigned int headroom = LL_MAX_HEADER + sizeof(struct ipv6hdr) + sizeof(struct udphdr);
+	/* Two IPv6 headers: SRv6 H.Encaps adds an outer one. */
+	unsigned int headroom = LL_MAX_HEADER + 2 * sizeof(struct ipv6hdr) + sizeof(struct udphdr);
 	struct sk_buff *skb = alloc_skb(headroom + len, GFP_ATOMIC);
 
 	if (skb)
@@ -79,12 +80,54 @@ struct sk_buff *mrc_alloc_tx_skb(unsigned int len)
 }
 
 /*
- * Routes and sends an skb holding an MRC packet from the tunnel socket `sk`;
- * consumes the skb in every case.
+ * Puts UDP and IPv6 headers in front of the MRC packet in `skb`. The UDP
+ * checksum is left to the device (CHECKSUM_PARTIAL) unless `full`, for a
+ * packet that is encapsulated again (SRv6), whose inner checksum no device
+ * will fill in.
+ */
+static void mrc_push_udp6(struct sk_buff *skb, const struct in6_addr *saddr,
+			  const struct in6_addr *daddr, u16 sport, u16 dport, __be32 flowlabel,
+			  u8 hop_limit, bool full)
+{
+	unsigned int len = skb->len + sizeof(struct udphdr);
+	struct ipv6hdr *ip6;
+	struct udphdr *uh;
+
+	uh = skb_push(skb, sizeof(*uh));
+	skb_reset_transport_header(skb);
+	uh->source = htons(sport);
+	uh->dest = htons(dport);
+	uh->len = htons(len);
+	uh->check = 0;
+	if (full) {
+		uh->check = csum_ipv6_magic(saddr, daddr, len, IPPROTO_UDP,
+					    csum_partial(uh, len, 0));
+		if (!uh->check)
+			uh->check = CSUM_MANGLED_0;
+		skb->ip_summed = CHECKSUM_NONE;
+	} else {
+		udp6_set_csum(false, skb, saddr, daddr, len);
+	}
+	ip6 = skb_push(skb, sizeof(*ip6));
+	skb_reset_network_header(skb);
+	ip6_flow_hdr(ip6, 0, flowlabel);
+	ip6->payload_len = htons(len);
+	ip6->nexthdr = IPPROTO_UDP;
+	ip6->hop_limit = hop_limit;
+	ip6->saddr = *saddr;
+	ip6->daddr = *daddr;
+	skb->protocol = htons(ETH_P_IPV6);
+}
+
+/*
+ * Routes and sends an skb holding an MRC packet from the tunnel socket `sk`
+ * (an unspecified `saddr` takes the route's source); consumes the skb in
+ * every case.
  */
 int mrc_udp6_send(struct sock *sk, struct sk_buff *skb, const struct in6_addr *saddr,
 		  const struct in6_addr *daddr, u16 sport, u16 dport, u32 flow_label)
 {
+	struct net *net = sock_net(sk);
 	struct flowi6 fl6 = {
 		.flowi6_proto = IPPROTO_UDP,
 		.daddr = *daddr,
@@ -95,14 +138,15 @@ int mrc_udp6_send(struct sock *sk, struct sk_buff *skb, const struct in6_addr *s
 	};
 	struct dst_entry *dst;
 
-	dst = ip6_dst_lookup_flow(sock_net(sk), sk, &fl6, NULL);
+	dst = ip6_dst_lookup_flow(net, sk, &fl6, NULL);
 	if (IS_ERR(dst)) {
 		kfree_skb(skb);
 		return PTR_ERR(dst);
 	}
-	udp_tunnel6_xmit_skb(dst, sk, skb, dst->dev, saddr, daddr, 0, ip6_dst_hoplimit(dst),
-			     fl6.flowlabel, htons(sport), htons(dport), false);
-	return 0;
+	mrc_push_udp6(skb, &fl6.saddr, daddr, sport, dport, fl6.flowlabel,
+		      ip6_dst_hoplimit(dst), false);
+	skb_dst_set(skb, dst);
+	return ip6_local_out(net, sk, skb) < 0 ? -ENOBUFS : 0;
 }
 
 u16 mrc_sock_local_port(const struct sock *sk)
@@ -130,4 +174,231 @@ void *mrc_seq_pde_data(struct seq_file *seq)
 void mrc_seq_put_u64(struct seq_file *seq, const char *name, u64 value)
 {
 	seq_printf(seq, "%s %llu\n", name, value);
+}
+
+/* The module's workqueue: every connection's and namespace's work runs here. */
+struct workqueue_struct *mrc_alloc_workqueue(void)
+{
+	return alloc_workqueue("mrc", WQ_UNBOUND | WQ_MEM_RECLAIM, 0);
+}
+
+/* A one-shot soft hrtimer on CLOCK_MONOTONIC calling fire(ctx) in softirq. */
+static enum hrtimer_restart mrc_timer_fn(struct hrtimer *timer)
+{
+	struct mrc_timer *t = container_of(timer, struct mrc_timer, timer);
+
+	t->fire(t->ctx);
+	return HRTIMER_NORESTART;
+}
+
+void mrc_timer_init(struct mrc_timer *t, void (*fire)(const void *ctx), const void *ctx)
+{
+	hrtimer_init(&t->timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS_SOFT);
+	t->timer.function = mrc_timer_fn;
+	t->fire = fire;
+	t->ctx = ctx;
+}
+
+void mrc_timer_arm(struct mrc_timer *t, u64 at_ns)
+{
+	hrtimer_start(&t->timer, ns_to_ktime(at_ns), HRTIMER_MODE_ABS_SOFT);
+}
+
+void mrc_timer_cancel(struct mrc_timer *t)
+{
+	hrtimer_cancel(&t->timer);
+}
+
+void mrc_skb_queue_init(struct sk_buff_head *q)
+{
+	skb_queue_head_init(q);
+}
+
+void mrc_skb_queue_tail(struct sk_buff_head *q, struct sk_buff *skb)
+{
+	skb_queue_tail(q, skb);
+}
+
+struct sk_buff *mrc_skb_dequeue(struct sk_buff_head *q)
+{
+	return skb_dequeue(q);
+}
+
+void mrc_skb_queue_purge(struct sk_buff_head *q)
+{
+	skb_queue_purge(q);
+}
+
+void mrc_sock_hold(struct sock *sk)
+{
+	sock_hold(sk);
+}
+
+/* Wakes every task sleeping on the socket (poll, epoll and blocking calls). */
+void mrc_sk_wake(struct sock *sk)
+{
+	sk->sk_state_change(sk);
+}
+
+/*
+ * Sleeps on the socket's wait queue until woken, for at most `timeo`
+ * jiffies, unless *seq already moved on from `seen` (the wake-up that
+ * changed it came first). Returns the time left.
+ */
+long mrc_sk_wait(struct sock *sk, const u32 *seq, u32 seen, long timeo)
+{
+	DEFINE_WAIT_FUNC(wait, woken_wake_function);
+
+	add_wait_queue(sk_sleep(sk), &wait);
+	if (READ_ONCE(*seq) == seen && !signal_pending(current))
+		timeo = wait_woken(&wait, TASK_INTERRUPTIBLE, timeo);
+	remove_wait_queue(sk_sleep(sk), &wait);
+	return timeo;
+}
+
+bool mrc_signal_pending(void)
+{
+	return signal_pending(current);
+}
+
+int mrc_sock_intr_errno(long timeo)
+{
+	return sock_intr_errno(timeo);
+}
+
+long mrc_sock_sndtimeo(const struct sock *sk, bool nonblock)
+{
+	return sock_sndtimeo(sk, nonblock);
+}
+
+long mrc_sock_rcvtimeo(const struct sock *sk, bool nonblock)
+{
+	return sock_rcvtimeo(sk, nonblock);
+}
+
+int mrc_sock_bufsize(const struct sock *sk, bool send)
+{
+	return send ? READ_ONCE(sk->sk_sndbuf) : READ_ONCE(sk->sk_rcvbuf);
+}
+
+void mrc_sock_set_err(struct sock *sk, int err)
+{
+	WRITE_ONCE(sk->sk_err, err);
+}
+
+void mrc_sock_poll_wait(struct file *file, struct socket *sock, poll_table *p)
+{
+	sock_poll_wait(file, sock, p);
+}
+
+void mrc_send_sigpipe(void)
+{
+	send_sig(SIGPIPE, current, 0);
+}
+
+size_t mrc_msg_len(struct msghdr *msg)
+{
+	return msg_data_left(msg);
+}
+
+int mrc_msg_copy_from(struct msghdr *msg, void *buf, size_t len)
+{
+	return copy_from_iter_full(buf, len, &msg->msg_iter) ? 0 : -EFAULT;
+}
+
+int mrc_msg_copy_to(struct msghdr *msg, const void *buf, size_t len)
+{
+	return copy_to_iter(buf, len, &msg->msg_iter) == len ? 0 : -EFAULT;
+}
+
+/*
+ * The MRC_IMM control message of a sendmsg: 1 and *imm set if there is one,
+ * 0 if not, -EINVAL for a malformed or unknown SOL_MRC control message.
+ */
+int mrc_msg_imm(struct msghdr *msg, u32 *imm)
+{
+	struct cmsghdr *cmsg;
+	int found = 0;
+
+	for_each_cmsghdr(cmsg, msg) {
+		if (!CMSG_OK(msg, cmsg))
+			return -EINVAL;
+		if (cmsg->cmsg_level != SOL_MRC)
+			continue;
+		if (cmsg->cmsg_type != MRC_IMM || cmsg->cmsg_len != CMSG_LEN(sizeof(u32)))
+			return -EINVAL;
+		memcpy(imm, CMSG_DATA(cmsg), sizeof(u32));
+		found = 1;
+	}
+	return found;
+}
+
+int mrc_msg_put_imm(struct msghdr *msg, u32 imm)
+{
+	return put_cmsg(msg, SOL_MRC, MRC_IMM, sizeof(imm), &imm);
+}
+
+void mrc_msg_set_flags(struct msghdr *msg, int flags)
+{
+	msg->msg_flags |= flags;
+}
+
+int mrc_copy_from_sockptr(void *dst, sockptr_t src, size_t len)
+{
+	return copy_from_sockptr(dst, src, len) ? -EFAULT : 0;
+}
+
+/* The source address the stack would pick to reach `daddr`. */
+int mrc_route_saddr(struct net *net, const struct in6_addr *daddr, struct in6_addr *saddr)
+{
+	struct flowi6 fl6 = { .flowi6_proto = IPPROTO_UDP, .daddr = *daddr };
+	struct dst_entry *dst;
+	int err = ip6_dst_lookup(net, NULL, &dst, &fl6);
+
+	if (err)
+		return err;
+	*saddr = fl6.saddr;
+	dst_release(dst);
+	return 0;
+}
+
+/*
+ * SRv6 H.Encaps of an MRC packet: the skb holds the MRC packet; this adds
+ * the inner UDP and IPv6 headers toward the peer and an outer IPv6 header
+ * toward `outer` (a uSID container), and sends it. Consumes the skb.
+ */
+int mrc_srv6_send(struct sock *sk, struct sk_buff *skb, const struct in6_addr *saddr,
+		  const struct in6_addr *daddr, u16 sport, u16 dport, u32 flow_label,
+		  const struct in6_addr *outer)
+{
+	struct net *net = sock_net(sk);
+	struct flowi6 fl6 = {
+		.flowi6_proto = IPPROTO_IPV6,
+		.daddr = *outer,
+		.saddr = *saddr,
+		.flowlabel = htonl(flow_label & IPV6_FLOWLABEL_MASK),
+	};
+	struct dst_entry *dst;
+	struct ipv6hdr *ip6;
+
+	dst = ip6_dst_lookup_flow(net, sk, &fl6, NULL);
+	if (IS_ERR(dst)) {
+		kfree_skb(skb);
+		return PTR_ERR(dst);
+	}
+	mrc_push_udp6(skb, &fl6.saddr, daddr, sport, dport, fl6.flowlabel, 64, true);
+	ip6 = skb_push(skb, sizeof(*ip6));
+	skb_reset_network_header(skb);
+	ip6_flow_hdr(ip6, 0, fl6.flowlabel);
+	ip6->nexthdr = IPPROTO_IPV6;
+	ip6->hop_limit = ip6_dst_hoplimit(dst);
+	ip6->saddr = fl6.saddr;
+	ip6->daddr = *outer;
+	skb_dst_set(skb, dst);
+	return ip6_local_out(net, sk, skb) < 0 ? -ENOBUFS : 0;
+}
+
+struct net *mrc_sock_net(const struct sock *sk)
+{
+	return sock_net(sk);
 }

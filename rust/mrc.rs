@@ -13,7 +13,7 @@ mod clock;
 mod endpoint;
 mod ffi;
 mod netns;
-mod sock;
+pub(crate) mod sock;
 
 module! {
     type: MrcModule,
@@ -24,15 +24,18 @@ module! {
 }
 
 /// The module: its registrations, in teardown order (fields drop first to
-/// last): no new socket can be created before the namespaces' state goes.
+/// last): no new socket can be created before the namespaces' state goes,
+/// and the workqueue, drained, goes last.
 struct MrcModule {
     _family: ffi::family::Registration,
     _pernet: ffi::pernet::Registration<netns::NetMrc>,
+    _work: ffi::work::WorkQueue,
 }
 
 impl kernel::Module for MrcModule {
     fn init(module: &'static ThisModule) -> Result<Self> {
         let family = ffi::param::family();
+        let work = ffi::work::WorkQueue::new()?;
         let pernet = ffi::pernet::Registration::register()?;
         let registration = ffi::family::Registration::register::<sock::Mrc>(family, module)
             .inspect_err(|e| {
@@ -47,6 +50,7 @@ impl kernel::Module for MrcModule {
         Ok(Self {
             _family: registration,
             _pernet: pernet,
+            _work: work,
         })
     }
 }

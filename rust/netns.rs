@@ -9,7 +9,7 @@ use crate::ffi::sysctl::{IntKnob, Knobs, Sysctls};
 use crate::ffi::udp::Tunnel;
 use core::sync::atomic::Ordering;
 use kernel::prelude::*;
-use kernel::sync::{new_mutex, Arc, Mutex};
+use kernel::sync::Arc;
 
 /// RoCEv2's UDP port, MRC's default (`MRC_UDP_PORT_DEFAULT` in the uapi).
 const UDP_PORT_DEFAULT: i32 = 4791;
@@ -22,10 +22,6 @@ pub(crate) struct MrcNet {
     /// received on.
     udp_port: IntKnob,
     endpoint: Arc<Endpoint>,
-    /// The open tunnel socket; `None` when opening it failed (the port is
-    /// taken), until a write of `udp_port` retries.
-    #[pin]
-    tunnel: Mutex<Option<Tunnel<Endpoint>>>,
 }
 
 impl MrcNet {
@@ -33,10 +29,11 @@ impl MrcNet {
     /// closed first, so a write of the same port cannot collide with itself.
     fn open_tunnel(&self) {
         let port = self.udp_port.value.load(Ordering::Relaxed) as u16;
-        let mut tunnel = self.tunnel.lock();
-        *tunnel = None;
-        match Tunnel::open(&self.net, port, self.endpoint.clone()) {
-            Ok(t) => *tunnel = Some(t),
+        let opened = self
+            .endpoint
+            .reopen_tunnel(|| Tunnel::open(&self.net, port, self.endpoint.clone()));
+        match opened {
+            Ok(()) => {}
             Err(e) => {
                 self.endpoint.count(Mib::TunnelOpenErrors);
                 pr_err!(
@@ -62,30 +59,48 @@ impl Knobs for MrcNet {
 }
 
 /// Per-namespace MRC state. Field order is drop order: the proc file and
-/// the sysctls go before the tunnel and endpoint they show and shape.
+/// the sysctls go before the endpoint they show and shape, which is shut
+/// down (its tunnel closed, its connections reset) last.
 pub(crate) struct NetMrc {
     _snmp: ProcFile<Endpoint>,
     _sysctls: Sysctls<MrcNet>,
+    endpoint: Arc<Endpoint>,
+}
+
+impl NetMrc {
+    /// The namespace's endpoint.
+    pub(crate) fn endpoint(&self) -> &Arc<Endpoint> {
+        &self.endpoint
+    }
+}
+
+impl Drop for NetMrc {
+    fn drop(&mut self) {
+        self.endpoint.shut_down();
+    }
 }
 
 impl NetState for NetMrc {
     fn new(net: &Net) -> Result<KBox<Self>> {
-        let endpoint = Arc::new(Endpoint::new(), GFP_KERNEL)?;
+        let endpoint = Endpoint::new()?;
         let shown = endpoint.clone();
+        let kept = endpoint.clone();
         let sysctls = Sysctls::register(
             net,
             try_pin_init!(MrcNet {
                 net: net.clone(),
                 udp_port: IntKnob::new(c"udp_port", UDP_PORT_DEFAULT, 1, 65535),
                 endpoint,
-                tunnel <- new_mutex!(None),
             }? Error),
         )?;
+        let snmp = ProcFile::create(net, c"mrc_snmp", shown)?;
         sysctls.open_tunnel();
+        // On failure the state is dropped, which shuts the endpoint down.
         Ok(KBox::new(
             Self {
-                _snmp: ProcFile::create(net, c"mrc_snmp", shown)?,
+                _snmp: snmp,
                 _sysctls: sysctls,
+                endpoint: kept,
             },
             GFP_KERNEL,
         )?)

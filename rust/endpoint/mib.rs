@@ -24,9 +24,19 @@ pub(crate) enum Mib {
     OutErrors,
     /// Failures to open the tunnel socket (port in use, no memory).
     TunnelOpenErrors,
+    /// Packets a connection refused (wrong state, out of window, bad
+    /// lengths; the connection's own counters say which).
+    InConnRejected,
+    /// Data packets dropped before the connection saw them because the
+    /// receiving socket had no room (SO_RCVBUF, or unread messages).
+    InNoBuffer,
+    /// Connect requests admitted by a listener.
+    PassiveOpens,
+    /// Connections opened by connect(2).
+    ActiveOpens,
 }
 
-const COUNT: usize = 9;
+const COUNT: usize = 13;
 
 /// Names, in `Mib` order.
 const NAMES: [&core::ffi::CStr; COUNT] = [
@@ -39,6 +49,10 @@ const NAMES: [&core::ffi::CStr; COUNT] = [
     c"MrcOutPackets",
     c"MrcOutErrors",
     c"MrcTunnelOpenErrors",
+    c"MrcInConnRejected",
+    c"MrcInNoBuffer",
+    c"MrcPassiveOpens",
+    c"MrcActiveOpens",
 ];
 
 /// The counters of one namespace.

@@ -1,28 +1,87 @@
 //! The MRC endpoint of one network namespace: what happens to every packet
-//! the namespace's tunnel socket receives. It validates the packet with the
-//! protocol core's parser, answers what needs no connection (probes,
-//! connect requests to a port nobody listens on) and counts everything.
+//! the namespace's tunnel socket receives, and the tables that find the
+//! socket a packet is for.
+//!
+//! The tunnel's receive hook runs in softirq. It answers probes at once
+//! (their service time must not include queueing) and queues everything
+//! else for the endpoint's work item, which runs in process context and
+//! hands each packet to its connection or listener: all connection state
+//! is touched in process context only, under the socket's own mutex.
+//!
+//! Lock order: a socket's mutex, then `tables`, then `tunnel`. The work
+//! item takes a socket's mutex only after dropping `tables`.
 
 mod mib;
 
+use crate::ffi::errno;
 use crate::ffi::proc::{Lines, Show};
-use crate::ffi::udp::{Datagram, Receiver, Route, Sender};
+use crate::ffi::skb::{Datagram, DatagramQueue};
+use crate::ffi::udp::{Ipv6Addr, Receiver, Route, Sender, Tunnel};
 use crate::proto::wire::{Body, ConnNumber, ConnectRejectRepr, Packet, RejectReason};
+use crate::sock::MrcSock;
 use kernel::prelude::*;
+use kernel::rbtree::{RBTree, RBTreeNode};
+use kernel::sync::{new_mutex, Arc, ArcBorrow, Mutex};
+use kernel::workqueue::{new_work, Work, WorkItem};
 use mib::Counters;
 pub(crate) use mib::Mib;
 
-/// Per-namespace endpoint state, shared by the tunnel socket (softirq) and
-/// the rest of the module.
+/// Which socket owns what, in one namespace.
+struct Tables {
+    /// Bound MRC ports (listeners and bound sockets).
+    ports: RBTree<u16, Arc<MrcSock>>,
+    /// Live connections by local connection number.
+    conns: RBTree<u32, Arc<MrcSock>>,
+}
+
+/// Per-namespace endpoint state, shared by the tunnel socket (softirq), the
+/// sockets and the work item.
+#[pin_data]
 pub(crate) struct Endpoint {
     counters: Counters,
+    /// The open tunnel socket; `None` when opening it failed (the port is
+    /// taken), until a write of `net.mrc.udp_port` retries, and after the
+    /// namespace's exit began.
+    #[pin]
+    tunnel: Mutex<Option<Tunnel<Endpoint>>>,
+    #[pin]
+    tables: Mutex<Tables>,
+    /// Packets waiting for the work item.
+    #[pin]
+    rx: DatagramQueue,
+    #[pin]
+    work: Work<Endpoint>,
+}
+
+kernel::impl_has_work! {
+    impl HasWork<Self> for Endpoint { self.work }
+}
+
+impl WorkItem for Endpoint {
+    type Pointer = Arc<Endpoint>;
+
+    fn run(this: Arc<Endpoint>) {
+        while let Some(dgram) = this.rx.pop() {
+            this.dispatch(dgram);
+        }
+    }
 }
 
 impl Endpoint {
-    pub(crate) const fn new() -> Self {
-        Self {
-            counters: Counters::new(),
-        }
+    pub(crate) fn new() -> Result<Arc<Self>> {
+        Arc::pin_init(
+            pin_init!(Self {
+                counters: Counters::new(),
+                tunnel <- new_mutex!(None),
+                tables <- new_mutex!(Tables {
+                    ports: RBTree::new(),
+                    conns: RBTree::new(),
+                }),
+                rx <- DatagramQueue::new(),
+                work <- new_work!("Endpoint::work"),
+            }),
+            GFP_KERNEL,
+        )
     }
 
     /// Counts one event.
@@ -30,13 +89,149 @@ impl Endpoint {
         self.counters.inc(mib);
     }
 
+    /// Installs (or, with `None`, closes) the tunnel socket.
+    pub(crate) fn set_tunnel(&self, tunnel: Option<Tunnel<Endpoint>>) {
+        let old = core::mem::replace(&mut *self.tunnel.lock(), tunnel);
+        drop(old);
+    }
+
+    /// Closes the tunnel first, so a write of the same port cannot collide
+    /// with itself, then opens a new one with `open`.
+    pub(crate) fn reopen_tunnel(&self, open: impl FnOnce() -> Result<Tunnel<Endpoint>>) -> Result {
+        let mut tunnel = self.tunnel.lock();
+        *tunnel = None;
+        *tunnel = Some(open()?);
+        Ok(())
+    }
+
+    /// Sends one packet of `len` bytes, written by `fill`.
+    pub(crate) fn send(
+        &self,
+        route: &Route<'_>,
+        len: usize,
+        fill: impl FnOnce(&mut [u8]) -> Result,
+    ) -> Result {
+        let tunnel = self.tunnel.lock();
+        let sent = match &*tunnel {
+            Some(t) => t.sender().send(route, len, fill),
+            None => Err(errno::enetdown()),
+        };
+        self.count(if sent.is_ok() {
+            Mib::OutPackets
+        } else {
+            Mib::OutErrors
+        });
+        sent
+    }
+
+    /// The source address the stack picks toward `dst`.
+    pub(crate) fn source_for(&self, dst: &Ipv6Addr) -> Result<Ipv6Addr> {
+        match &*self.tunnel.lock() {
+            Some(t) => t.source_for(dst),
+            None => Err(errno::enetdown()),
+        }
+    }
+
+    /// Claims MRC port `port` for `sock` (EADDRINUSE if taken).
+    pub(crate) fn bind_port(&self, port: u16, sock: Arc<MrcSock>) -> Result {
+        let node = RBTreeNode::new(port, sock, GFP_KERNEL)?;
+        let mut t = self.tables.lock();
+        if t.ports.get(&port).is_some() {
+            return Err(errno::eaddrinuse());
+        }
+        t.ports.insert(node);
+        Ok(())
+    }
+
+    /// Claims a free port from the dynamic range (49152-65535) for `sock`.
+    pub(crate) fn bind_any_port(&self, sock: Arc<MrcSock>) -> Result<u16> {
+        let start = crate::ffi::random::u32();
+        let mut node = Some(RBTreeNode::new(0, sock, GFP_KERNEL)?);
+        let mut t = self.tables.lock();
+        for i in 0..16384u32 {
+            let port = 49152 + (start.wrapping_add(i) % 16384) as u16;
+            if t.ports.get(&port).is_none() {
+                if let Some(n) = node.take() {
+                    let (_, sock) = n.to_key_value();
+                    t.ports.insert(RBTreeNode::new(port, sock, GFP_ATOMIC)?);
+                }
+                return Ok(port);
+            }
+        }
+        Err(errno::eaddrinuse())
+    }
+
+    /// Releases MRC port `port`.
+    pub(crate) fn unbind_port(&self, port: u16) {
+        let old = self.tables.lock().ports.remove(&port);
+        drop(old);
+    }
+
+    /// Registers `sock` under a fresh random connection number.
+    pub(crate) fn add_conn(&self, sock: Arc<MrcSock>) -> Result<ConnNumber> {
+        let mut node = Some(RBTreeNode::new(0, sock, GFP_KERNEL)?);
+        let mut t = self.tables.lock();
+        for _ in 0..64 {
+            let n = crate::ffi::random::u32() & 0x00FF_FFFF;
+            let Some(number) = ConnNumber::new(n).filter(|c| !c.is_none()) else {
+                continue;
+            };
+            if t.conns.get(&n).is_none() {
+                if let Some(node) = node.take() {
+                    let (_, sock) = node.to_key_value();
+                    t.conns.insert(RBTreeNode::new(n, sock, GFP_ATOMIC)?);
+                }
+                return Ok(number);
+            }
+        }
+        Err(errno::eaddrnotavail())
+    }
+
+    /// Forgets connection number `n`.
+    pub(crate) fn remove_conn(&self, n: ConnNumber) {
+        let old = self.tables.lock().conns.remove(&n.get());
+        drop(old);
+    }
+
+    /// Every live connection (for teardown and listings).
+    fn for_each_conn(&self, mut f: impl FnMut(&Arc<MrcSock>)) {
+        let mut all = KVec::new();
+        {
+            let t = self.tables.lock();
+            for (_, s) in t.conns.iter() {
+                if all.push(s.clone(), GFP_ATOMIC).is_err() {
+                    break;
+                }
+            }
+        }
+        for s in all.iter() {
+            f(s);
+        }
+    }
+
+    /// The namespace is going away: no socket of it is open any more, but
+    /// connections closed by their owners may still be finishing. Resets
+    /// them, closes the tunnel and empties the tables.
+    pub(crate) fn shut_down(&self) {
+        self.set_tunnel(None);
+        self.for_each_conn(|s| s.abort());
+        let mut t = self.tables.lock();
+        let ports = core::mem::replace(&mut t.ports, RBTree::new());
+        let conns = core::mem::replace(&mut t.conns, RBTree::new());
+        drop(t);
+        drop(ports);
+        drop(conns);
+    }
+
     /// Sends `reply` back along the path `dgram` came by.
-    fn reply(&self, tx: &Sender<'_>, dgram: &Datagram<'_>, reply: &Packet<'_>) {
+    fn reply(&self, tx: &Sender<'_>, dgram: &Datagram, reply: &Packet<'_>) {
+        let (src, dst) = (dgram.dst(), dgram.src());
         let route = Route {
-            src: &dgram.dst,
-            dst: &dgram.src,
-            src_port: dgram.src_port,
-            flow_label: dgram.flow_label,
+            src: &src,
+            dst: &dst,
+            src_port: dgram.src_port(),
+            flow_label: dgram.flow_label(),
+            via: None,
         };
         let sent = tx.send(&route, reply.header_len(), |buf| {
             reply.emit(buf).map(|_| ()).map_err(|_| EINVAL)
@@ -47,18 +242,60 @@ impl Endpoint {
             Mib::OutErrors
         });
     }
+
+    /// Refuses a connect request nobody listens for.
+    fn reject_no_listener(&self, dgram: &Datagram, pkey: u16, initiator: ConnNumber) {
+        self.count(Mib::InNoListener);
+        let reject = Packet {
+            pkey,
+            dest_conn: initiator,
+            body: Body::ConnectReject(ConnectRejectRepr {
+                reason: RejectReason::NoListener,
+            }),
+        };
+        let tunnel = self.tunnel.lock();
+        if let Some(t) = &*tunnel {
+            self.reply(&t.sender(), dgram, &reject);
+        }
+    }
+
+    /// Hands a queued packet to its socket (process context).
+    fn dispatch(&self, dgram: Datagram) {
+        let Ok(packet) = Packet::parse(dgram.payload()) else {
+            self.count(Mib::InMalformed);
+            return;
+        };
+        if let Body::ConnectRequest(request) = packet.body {
+            let listener = self.tables.lock().ports.get(&request.dest_port).cloned();
+            match listener {
+                Some(l) if l.is_listening() => l.on_request(self, &dgram, &request),
+                _ => self.reject_no_listener(&dgram, packet.pkey, request.initiator_conn),
+            }
+            return;
+        }
+        let n = packet.dest_conn.get();
+        let sock = if n == 0 {
+            None
+        } else {
+            self.tables.lock().conns.get(&n).cloned()
+        };
+        match sock {
+            Some(s) => s.on_packet(self, &dgram),
+            None => self.count(Mib::InNoConnection),
+        }
+    }
 }
 
 impl Receiver for Endpoint {
-    fn receive(&self, tx: &Sender<'_>, dgram: &Datagram<'_>) {
-        self.count(Mib::InDatagrams);
-        let Ok(packet) = Packet::parse(dgram.payload) else {
-            self.count(Mib::InMalformed);
+    fn receive(this: ArcBorrow<'_, Self>, tx: &Sender<'_>, dgram: Datagram) {
+        this.count(Mib::InDatagrams);
+        let Ok(packet) = Packet::parse(dgram.payload()) else {
+            this.count(Mib::InMalformed);
             return;
         };
         match packet.body {
             Body::ProbeRequest(request) => {
-                self.count(Mib::InProbeRequests);
+                this.count(Mib::InProbeRequests);
                 let held = crate::clock::now_ns().saturating_sub(dgram.arrival_ns);
                 let service_time = u32::try_from(held).unwrap_or(u32::MAX);
                 let response = Packet {
@@ -66,21 +303,15 @@ impl Receiver for Endpoint {
                     dest_conn: ConnNumber::NONE,
                     body: Body::ProbeResponse(request.response(service_time)),
                 };
-                self.reply(tx, dgram, &response);
+                this.reply(tx, &dgram, &response);
             }
-            Body::ProbeResponse(_) => self.count(Mib::InUnexpectedProbeResponses),
-            Body::ConnectRequest(request) => {
-                self.count(Mib::InNoListener);
-                let reject = Packet {
-                    pkey: packet.pkey,
-                    dest_conn: request.initiator_conn,
-                    body: Body::ConnectReject(ConnectRejectRepr {
-                        reason: RejectReason::NoListener,
-                    }),
-                };
-                self.reply(tx, dgram, &reject);
+            Body::ProbeResponse(_) if packet.dest_conn.is_none() => {
+                this.count(Mib::InUnexpectedProbeResponses)
             }
-            _ => self.count(Mib::InNoConnection),
+            _ => {
+                this.rx.push(dgram);
+                crate::ffi::work::enqueue::<Endpoint>(this.into());
+            }
         }
     }
 

@@ -19,6 +19,13 @@
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
 #include <linux/skbuff.h>
+#include <linux/hrtimer.h>
+#include <linux/workqueue.h>
+#include <linux/poll.h>
+#include <linux/uio.h>
+#include <linux/random.h>
+#include <net/ip6_checksum.h>
+#include <uapi/linux/mrc.h>
 
 #ifdef __BINDGEN__
 /* Macros bindgen cannot evaluate, as constants it can. */
@@ -53,5 +60,52 @@ struct proc_dir_entry *mrc_proc_create(struct net *net, const char *name,
 void mrc_proc_remove(struct net *net, const char *name);
 void *mrc_seq_pde_data(struct seq_file *seq);
 void mrc_seq_put_u64(struct seq_file *seq, const char *name, u64 value);
+
+
+/* The module's workqueue and per-connection timers (rust/ffi/work.rs, timer.rs). */
+struct workqueue_struct *mrc_alloc_workqueue(void);
+struct mrc_timer {
+	struct hrtimer timer;
+	void (*fire)(const void *ctx);
+	const void *ctx;
+};
+void mrc_timer_init(struct mrc_timer *t, void (*fire)(const void *ctx), const void *ctx);
+void mrc_timer_arm(struct mrc_timer *t, u64 at_ns);
+void mrc_timer_cancel(struct mrc_timer *t);
+
+/* Datagram queues (rust/ffi/skb.rs). */
+void mrc_skb_queue_init(struct sk_buff_head *q);
+void mrc_skb_queue_tail(struct sk_buff_head *q, struct sk_buff *skb);
+struct sk_buff *mrc_skb_dequeue(struct sk_buff_head *q);
+void mrc_skb_queue_purge(struct sk_buff_head *q);
+
+/* Sockets: references, waiting and waking, limits (rust/ffi/sock.rs). */
+void mrc_sock_hold(struct sock *sk);
+struct net *mrc_sock_net(const struct sock *sk);
+void mrc_sk_wake(struct sock *sk);
+long mrc_sk_wait(struct sock *sk, const u32 *seq, u32 seen, long timeo);
+bool mrc_signal_pending(void);
+int mrc_sock_intr_errno(long timeo);
+long mrc_sock_sndtimeo(const struct sock *sk, bool nonblock);
+long mrc_sock_rcvtimeo(const struct sock *sk, bool nonblock);
+int mrc_sock_bufsize(const struct sock *sk, bool send);
+void mrc_sock_set_err(struct sock *sk, int err);
+void mrc_sock_poll_wait(struct file *file, struct socket *sock, poll_table *p);
+void mrc_send_sigpipe(void);
+
+/* Message headers of sendmsg/recvmsg (rust/ffi/msg.rs). */
+size_t mrc_msg_len(struct msghdr *msg);
+int mrc_msg_copy_from(struct msghdr *msg, void *buf, size_t len);
+int mrc_msg_copy_to(struct msghdr *msg, const void *buf, size_t len);
+int mrc_msg_imm(struct msghdr *msg, u32 *imm);
+int mrc_msg_put_imm(struct msghdr *msg, u32 imm);
+void mrc_msg_set_flags(struct msghdr *msg, int flags);
+int mrc_copy_from_sockptr(void *dst, sockptr_t src, size_t len);
+
+/* Routing and SRv6 (rust/ffi/udp.rs). */
+int mrc_route_saddr(struct net *net, const struct in6_addr *daddr, struct in6_addr *saddr);
+int mrc_srv6_send(struct sock *sk, struct sk_buff *skb, const struct in6_addr *saddr,
+		  const struct in6_addr *daddr, u16 sport, u16 dport, u32 flow_label,
+		  const struct in6_addr *outer);
 
 #endif

@@ -3,23 +3,91 @@
 //! through which C calls the family's safe code ([`Protocol`]).
 
 use super::bindings;
+use super::msg::{Msg, OptIn, OptOut};
+use super::sock::SockSlot;
 use super::socket::Socket;
-use core::ffi::c_int;
+use core::ffi::{c_char, c_int};
+use core::marker::PhantomData;
 use core::ptr;
+use kernel::sync::{Arc, ArcBorrow};
 use core::sync::atomic::{AtomicPtr, Ordering};
 use kernel::error::{code, from_result, to_result};
 use kernel::prelude::*;
 use kernel::ThisModule;
 
-/// What a socket family implements; called from the socket layer.
+/// What a socket family implements; called from the socket layer in
+/// process context. `Sock` is the per-socket state, kept in an [`Arc`]
+/// that the sock's `sk_user_data` holds until release.
 pub(crate) trait Protocol {
     /// The name of the `struct proto` (seen in /proc/net/protocols).
     const NAME: &'static [u8];
+
+    /// Per-socket state.
+    type Sock: Send + Sync + 'static;
 
     /// Accepts or refuses socket(2) for a socket type and protocol number,
     /// before anything is allocated; returns the protocol number the sock
     /// records (0 selects the default).
     fn check(sock_type: i32, protocol: i32) -> Result<u16>;
+
+    /// The state of a new socket in namespace `net`.
+    fn create(net: NetRef<'_>) -> Result<Arc<Self::Sock>>;
+
+    /// Where the state keeps its sock.
+    fn slot(sock: &Self::Sock) -> &SockSlot;
+
+    /// The last close(2).
+    fn release(sock: Arc<Self::Sock>);
+
+    /// bind(2) with the caller's address bytes.
+    fn bind(sock: &Arc<Self::Sock>, addr: &[u8]) -> Result;
+
+    /// connect(2).
+    fn connect(sock: &Arc<Self::Sock>, addr: &[u8], nonblock: bool) -> Result;
+
+    /// listen(2).
+    fn listen(sock: &Arc<Self::Sock>, backlog: i32) -> Result;
+
+    /// accept(2): the state of the accepted connection.
+    fn accept(sock: &Arc<Self::Sock>, nonblock: bool) -> Result<Arc<Self::Sock>>;
+
+    /// getsockname(2) (`peer` false) or getpeername(2): writes the address
+    /// into `out` and returns its length.
+    fn getname(sock: &Arc<Self::Sock>, peer: bool, out: &mut [u8]) -> Result<usize>;
+
+    /// poll(2) readiness (EPOLL* bits).
+    fn poll(sock: &Arc<Self::Sock>) -> u32;
+
+    /// shutdown(2).
+    fn shutdown(sock: &Arc<Self::Sock>, how: i32) -> Result;
+
+    /// sendmsg(2) with MSG_* `flags`; returns the bytes sent.
+    fn sendmsg(sock: &Arc<Self::Sock>, msg: &mut Msg<'_>, flags: u32) -> Result<usize>;
+
+    /// recvmsg(2) with MSG_* `flags`; returns the bytes (or, with
+    /// MSG_TRUNC, the message length).
+    fn recvmsg(sock: &Arc<Self::Sock>, msg: &mut Msg<'_>, flags: u32) -> Result<usize>;
+
+    /// setsockopt(2) below SOL_SOCKET.
+    fn setsockopt(sock: &Arc<Self::Sock>, level: i32, name: i32, opt: OptIn) -> Result;
+
+    /// getsockopt(2) below SOL_SOCKET.
+    fn getsockopt(sock: &Arc<Self::Sock>, level: i32, name: i32, opt: &mut OptOut) -> Result;
+}
+
+/// The network namespace of a socket being created, borrowed for the call.
+pub(crate) struct NetRef<'a> {
+    net: *mut bindings::net,
+    _call: PhantomData<&'a bindings::net>,
+}
+
+impl<'a> NetRef<'a> {
+    /// The namespace's state `T` (registered with [`pernet`](super::pernet)).
+    pub(crate) fn state<T: super::pernet::NetState>(&self) -> Option<&'a T> {
+        // SAFETY: the namespace is live during the call that lent us
+        // `net` (the socket being created holds a reference on it).
+        unsafe { super::pernet::state::<T>(self.net) }
+    }
 }
 
 /// The C tables the socket layer holds pointers to while registered.
@@ -73,16 +141,19 @@ impl Registration {
                 ops: bindings::proto_ops {
                     family,
                     owner,
-                    release: Some(release),
-                    bind: Some(bindings::sock_no_bind),
-                    connect: Some(bindings::sock_no_connect),
+                    release: Some(release::<T>),
+                    bind: Some(bind::<T>),
+                    connect: Some(connect::<T>),
                     socketpair: Some(bindings::sock_no_socketpair),
-                    accept: Some(bindings::sock_no_accept),
-                    getname: Some(bindings::sock_no_getname),
-                    listen: Some(bindings::sock_no_listen),
-                    shutdown: Some(bindings::sock_no_shutdown),
-                    sendmsg: Some(bindings::sock_no_sendmsg),
-                    recvmsg: Some(bindings::sock_no_recvmsg),
+                    accept: Some(accept::<T>),
+                    getname: Some(getname::<T>),
+                    poll: Some(poll::<T>),
+                    listen: Some(listen::<T>),
+                    shutdown: Some(shutdown::<T>),
+                    setsockopt: Some(setsockopt::<T>),
+                    getsockopt: Some(getsockopt::<T>),
+                    sendmsg: Some(sendmsg::<T>),
+                    recvmsg: Some(recvmsg::<T>),
                     mmap: Some(bindings::sock_no_mmap),
                     ..Default::default()
                 },
@@ -132,6 +203,52 @@ impl Drop for Registration {
     }
 }
 
+/// Allocates the sock of `sock` in `net` and attaches `state` to it.
+///
+/// # Safety
+/// `sock` must be a live socket without a sock, owned by the caller;
+/// `net` live.
+unsafe fn attach<T: Protocol>(
+    net: *mut bindings::net,
+    sock: *mut bindings::socket,
+    protocol: u16,
+    kern: c_int,
+    state: Arc<T::Sock>,
+) -> Result {
+    let tables = TABLES.load(Ordering::Acquire);
+    if tables.is_null() {
+        return Err(super::errno::eafnosupport());
+    }
+    // SAFETY: `tables` is non-null, so the registration is alive, and it
+    // outlives this call (sock_unregister waits for running creates; the
+    // socket being accepted pins the module).
+    let sk = unsafe {
+        bindings::sk_alloc(
+            net,
+            (*tables).family.family,
+            bindings::MRC_GFP_KERNEL,
+            &mut (*tables).proto,
+            kern,
+        )
+    };
+    if sk.is_null() {
+        return Err(super::errno::enobufs());
+    }
+    // SAFETY: `sock` is live and ours (caller); `sk` was just allocated
+    // for it; `ops` lives as long as the registration, and the module
+    // cannot unload while this socket exists (ops.owner). `sk_user_data`
+    // takes over the reference of `state` until `release`.
+    unsafe {
+        (*sock).ops = &(*tables).ops;
+        bindings::sock_init_data(sock, sk);
+        (*sk).sk_protocol = protocol;
+        T::slot(&state).attach(sk);
+        (*sk).sk_user_data = Arc::into_raw(state).cast_mut().cast();
+        bindings::mrc_sock_inuse_add(sk, 1);
+    }
+    Ok(())
+}
+
 /// `net_proto_family.create`: socket(2) for the family.
 unsafe extern "C" fn create<T: Protocol>(
     net: *mut bindings::net,
@@ -144,52 +261,223 @@ unsafe extern "C" fn create<T: Protocol>(
         // touches during `create`.
         let socket = unsafe { Socket::from_raw(sock) };
         let protocol = T::check(socket.sock_type(), protocol)?;
-        let tables = TABLES.load(Ordering::Acquire);
-        if tables.is_null() {
-            return Err(super::errno::eafnosupport());
-        }
-        // SAFETY: `tables` is non-null, so the registration is alive, and it
-        // outlives this call (sock_unregister waits for running creates).
-        let sk = unsafe {
-            bindings::sk_alloc(
-                net,
-                (*tables).family.family,
-                bindings::MRC_GFP_KERNEL,
-                &mut (*tables).proto,
-                kern,
-            )
-        };
-        if sk.is_null() {
-            return Err(super::errno::enobufs());
-        }
-        // SAFETY: `sock` is live and ours (above); `sk` was just allocated
-        // for it; `ops` lives as long as the registration, and the module
-        // cannot unload while this socket exists (ops.owner).
+        let state = T::create(NetRef {
+            net,
+            _call: PhantomData,
+        })?;
+        // SAFETY: the socket layer passes a live socket without a sock,
+        // and a live net.
         unsafe {
             (*sock).state = bindings::socket_state_SS_UNCONNECTED;
-            (*sock).ops = &(*tables).ops;
-            bindings::sock_init_data(sock, sk);
-            (*sk).sk_protocol = protocol;
-            bindings::mrc_sock_inuse_add(sk, 1);
+            attach::<T>(net, sock, protocol, kern, state)?;
         }
         Ok(0)
     })
 }
 
+/// The state of `sock`, borrowed for a call from the socket layer.
+///
+/// # Safety
+/// `sock` must be a live socket of this family, in a call from the socket
+/// layer other than `release` (so its sock and state are attached).
+unsafe fn state<'a, T: Protocol>(sock: *mut bindings::socket) -> ArcBorrow<'a, T::Sock> {
+    // SAFETY: `sk_user_data` holds the reference `attach` stored, which
+    // only `release` takes back, and the socket layer does not run
+    // `release` concurrently with other calls on the socket.
+    unsafe { ArcBorrow::from_raw((*(*sock).sk).sk_user_data as *const T::Sock) }
+}
+
 /// `proto_ops.release`: the last close of the socket.
-unsafe extern "C" fn release(sock: *mut bindings::socket) -> c_int {
+unsafe extern "C" fn release<T: Protocol>(sock: *mut bindings::socket) -> c_int {
     // SAFETY: the socket layer passes a live socket, exclusively, on close.
     let sk = unsafe { (*sock).sk };
     if sk.is_null() {
         return 0;
     }
-    // SAFETY: detach the sock from the socket being freed, then drop the
-    // reference `create` took; the sock is freed with its last reference.
+    // SAFETY: take back the state reference `attach` stored; detach the
+    // sock from the socket being freed and drop the reference `create`
+    // took (the state's slot may still hold one).
     unsafe {
+        let state = Arc::from_raw((*sk).sk_user_data as *const T::Sock);
+        (*sk).sk_user_data = ptr::null_mut();
         bindings::mrc_sock_inuse_add(sk, -1);
         bindings::mrc_sock_orphan(sk);
         (*sock).sk = ptr::null_mut();
+        T::release(state);
         bindings::mrc_sock_put(sk);
     }
     0
+}
+
+/// The address bytes of a bind(2) or connect(2) call.
+///
+/// # Safety
+/// `addr` must point to `len` readable bytes (the socket layer's kernel
+/// copy of the user's address).
+unsafe fn addr_bytes<'a>(addr: *mut bindings::sockaddr, len: c_int) -> Result<&'a [u8]> {
+    let len = usize::try_from(len).map_err(|_| EINVAL)?;
+    if addr.is_null() {
+        return Err(EINVAL);
+    }
+    // SAFETY: guaranteed by the caller.
+    Ok(unsafe { core::slice::from_raw_parts(addr.cast::<u8>(), len) })
+}
+
+unsafe extern "C" fn bind<T: Protocol>(
+    sock: *mut bindings::socket,
+    addr: *mut bindings::sockaddr,
+    len: c_int,
+) -> c_int {
+    from_result(|| {
+        // SAFETY: a live socket of ours, in a socket-layer call; the
+        // address is the layer's kernel copy of `len` bytes.
+        let (s, addr) = unsafe { (state::<T>(sock), addr_bytes(addr, len)?) };
+        T::bind(&s.into(), addr).map(|()| 0)
+    })
+}
+
+unsafe extern "C" fn connect<T: Protocol>(
+    sock: *mut bindings::socket,
+    addr: *mut bindings::sockaddr,
+    len: c_int,
+    flags: c_int,
+) -> c_int {
+    from_result(|| {
+        // SAFETY: as in `bind`.
+        let (s, addr) = unsafe { (state::<T>(sock), addr_bytes(addr, len)?) };
+        let nonblock = flags as u32 & bindings::O_NONBLOCK != 0;
+        let s: Arc<T::Sock> = s.into();
+        let result = T::connect(&s, addr, nonblock);
+        // SAFETY: a live socket in a socket-layer call; `state` tracks
+        // connect(2) progress for the socket layer.
+        unsafe {
+            (*sock).state = match result {
+                Ok(()) => bindings::socket_state_SS_CONNECTED,
+                Err(e) if e == super::errno::einprogress() => bindings::socket_state_SS_CONNECTING,
+                Err(_) => (*sock).state,
+            };
+        }
+        result.map(|()| 0)
+    })
+}
+
+unsafe extern "C" fn listen<T: Protocol>(sock: *mut bindings::socket, backlog: c_int) -> c_int {
+    // SAFETY: a live socket of ours, in a socket-layer call.
+    let s = unsafe { state::<T>(sock) };
+    from_result(|| T::listen(&s.into(), backlog).map(|()| 0))
+}
+
+unsafe extern "C" fn accept<T: Protocol>(
+    sock: *mut bindings::socket,
+    newsock: *mut bindings::socket,
+    arg: *mut bindings::proto_accept_arg,
+) -> c_int {
+    from_result(|| {
+        // SAFETY: a live socket of ours and its accept argument, in a
+        // socket-layer call.
+        let (s, flags, kern) = unsafe { (state::<T>(sock), (*arg).flags, (*arg).kern) };
+        let nonblock = flags as u32 & bindings::O_NONBLOCK != 0;
+        let child = T::accept(&s.into(), nonblock)?;
+        // SAFETY: `sock` is live, so is its sock and namespace; `newsock`
+        // is the new socket the layer allocated for the connection,
+        // without a sock yet.
+        unsafe {
+            let sk = (*sock).sk;
+            let net = bindings::mrc_sock_net(sk);
+            attach::<T>(net, newsock, (*sk).sk_protocol, c_int::from(kern), child)?;
+            (*newsock).state = bindings::socket_state_SS_CONNECTED;
+        }
+        Ok(0)
+    })
+}
+
+unsafe extern "C" fn getname<T: Protocol>(
+    sock: *mut bindings::socket,
+    addr: *mut bindings::sockaddr,
+    peer: c_int,
+) -> c_int {
+    from_result(|| {
+        // SAFETY: a live socket of ours; `addr` is the layer's
+        // `sockaddr_storage` (128 bytes).
+        let (s, out) = unsafe {
+            (
+                state::<T>(sock),
+                core::slice::from_raw_parts_mut(addr.cast::<u8>(), 128),
+            )
+        };
+        let len = T::getname(&s.into(), peer != 0, out)?;
+        Ok(len as c_int)
+    })
+}
+
+unsafe extern "C" fn poll<T: Protocol>(
+    file: *mut bindings::file,
+    sock: *mut bindings::socket,
+    wait: *mut bindings::poll_table_struct,
+) -> bindings::__poll_t {
+    // SAFETY: the layer passes a live file, socket and poll table.
+    unsafe { bindings::mrc_sock_poll_wait(file, sock, wait) };
+    // SAFETY: a live socket of ours, in a socket-layer call.
+    let s = unsafe { state::<T>(sock) };
+    T::poll(&s.into())
+}
+
+unsafe extern "C" fn shutdown<T: Protocol>(sock: *mut bindings::socket, how: c_int) -> c_int {
+    // SAFETY: a live socket of ours, in a socket-layer call.
+    let s = unsafe { state::<T>(sock) };
+    from_result(|| T::shutdown(&s.into(), how).map(|()| 0))
+}
+
+unsafe extern "C" fn sendmsg<T: Protocol>(
+    sock: *mut bindings::socket,
+    msg: *mut bindings::msghdr,
+    _len: usize,
+) -> c_int {
+    from_result(|| {
+        // SAFETY: a live socket of ours and the call's message header.
+        let (s, mut m) = unsafe { (state::<T>(sock), Msg::from_raw(msg)) };
+        // SAFETY: as above.
+        let flags = unsafe { (*msg).msg_flags } as u32;
+        let n = T::sendmsg(&s.into(), &mut m, flags)?;
+        Ok(c_int::try_from(n).unwrap_or(c_int::MAX))
+    })
+}
+
+unsafe extern "C" fn recvmsg<T: Protocol>(
+    sock: *mut bindings::socket,
+    msg: *mut bindings::msghdr,
+    _len: usize,
+    flags: c_int,
+) -> c_int {
+    from_result(|| {
+        // SAFETY: a live socket of ours and the call's message header.
+        let (s, mut m) = unsafe { (state::<T>(sock), Msg::from_raw(msg)) };
+        let n = T::recvmsg(&s.into(), &mut m, flags as u32)?;
+        Ok(c_int::try_from(n).unwrap_or(c_int::MAX))
+    })
+}
+
+unsafe extern "C" fn setsockopt<T: Protocol>(
+    sock: *mut bindings::socket,
+    level: c_int,
+    name: c_int,
+    val: bindings::sockptr_t,
+    len: core::ffi::c_uint,
+) -> c_int {
+    // SAFETY: a live socket of ours, in a socket-layer call.
+    let s = unsafe { state::<T>(sock) };
+    from_result(|| T::setsockopt(&s.into(), level, name, OptIn::new(val, len)).map(|()| 0))
+}
+
+unsafe extern "C" fn getsockopt<T: Protocol>(
+    sock: *mut bindings::socket,
+    level: c_int,
+    name: c_int,
+    val: *mut c_char,
+    len: *mut c_int,
+) -> c_int {
+    // SAFETY: a live socket of ours, in a socket-layer call.
+    let s = unsafe { state::<T>(sock) };
+    let mut out = OptOut::new(val, len);
+    from_result(|| T::getsockopt(&s.into(), level, name, &mut out).map(|()| 0))
 }

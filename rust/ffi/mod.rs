@@ -9,9 +9,16 @@
 pub(crate) mod bindings;
 pub(crate) mod errno;
 pub(crate) mod family;
+pub(crate) mod msg;
 pub(crate) mod param;
 pub(crate) mod pernet;
 pub(crate) mod proc;
+pub(crate) mod random;
+pub(crate) mod skb;
+pub(crate) mod sock;
 pub(crate) mod socket;
 pub(crate) mod sysctl;
+pub(crate) mod timer;
+pub(crate) mod uapi;
 pub(crate) mod udp;
+pub(crate) mod work;

@@ -103,6 +103,17 @@ unsafe fn slot<T>(net: *const bindings::net) -> *mut *mut T {
     unsafe { bindings::mrc_net_generic(net, *ID.0.get()).cast() }
 }
 
+/// The state `T` of a namespace.
+///
+/// # Safety
+/// `net` must be live for `'a`, and `T` the type of the live registration.
+pub(super) unsafe fn state<'a, T: NetState>(net: *const bindings::net) -> Option<&'a T> {
+    // SAFETY: the caller guarantees `net` is live and registered for `T`;
+    // the slot holds the box `init` stored, dropped only at `exit`, which
+    // cannot run while the namespace is live.
+    unsafe { (*slot::<T>(net)).cast_const().as_ref() }
+}
+
 unsafe extern "C" fn init<T: NetState>(net: *mut bindings::net) -> c_int {
     from_result(|| {
         let state = T::new(&Net(net))?;

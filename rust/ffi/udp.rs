@@ -4,36 +4,22 @@
 
 use super::bindings;
 use super::pernet::Net;
+use super::skb::Datagram;
 use core::ffi::c_int;
 use core::marker::PhantomData;
 use core::ptr;
 use kernel::error::to_result;
 use kernel::prelude::*;
-use kernel::sync::Arc;
+use kernel::sync::{Arc, ArcBorrow};
 
 /// An IPv6 address in network byte order.
 pub(crate) type Ipv6Addr = [u8; 16];
 
-/// One MRC datagram as it arrived: the UDP payload and where it came from.
-pub(crate) struct Datagram<'a> {
-    /// The UDP payload: one MRC packet, not yet validated.
-    pub(crate) payload: &'a [u8],
-    /// The sender's address.
-    pub(crate) src: Ipv6Addr,
-    /// The address it was sent to (one of ours).
-    pub(crate) dst: Ipv6Addr,
-    /// The sender's UDP source port.
-    pub(crate) src_port: u16,
-    /// The IPv6 flow label it carried.
-    pub(crate) flow_label: u32,
-    /// When it reached the tunnel, in ns of the monotonic clock.
-    pub(crate) arrival_ns: u64,
-}
-
 /// Who handles what the tunnel receives; called in softirq context.
 pub(crate) trait Receiver: Send + Sync + Sized {
-    /// Handles one datagram. `tx` sends replies from the same socket.
-    fn receive(&self, tx: &Sender<'_>, dgram: &Datagram<'_>);
+    /// Handles one datagram (keeping it or dropping it). `tx` sends
+    /// replies from the same socket.
+    fn receive(this: ArcBorrow<'_, Self>, tx: &Sender<'_>, dgram: Datagram);
 
     /// A datagram too short or inconsistent to describe was dropped.
     fn malformed(&self);
@@ -56,6 +42,8 @@ pub(crate) struct Route<'a> {
     pub(crate) src_port: u16,
     /// IPv6 flow label (20 bits are used).
     pub(crate) flow_label: u32,
+    /// SRv6 modes: the outer destination (uSID container) of H.Encaps.
+    pub(crate) via: Option<&'a Ipv6Addr>,
 }
 
 impl Sender<'_> {
@@ -81,6 +69,23 @@ impl Sender<'_> {
             // SAFETY: the skb is ours and not yet handed to the stack.
             unsafe { bindings::mrc_kfree_skb(skb) };
             return Err(e);
+        }
+        if let Some(via) = route.via {
+            // SAFETY: `sk` is the open tunnel socket (lifetime of `self`);
+            // the skb has headroom for both IPv6 headers and the UDP one;
+            // the helper consumes it on every path.
+            return to_result(unsafe {
+                bindings::mrc_srv6_send(
+                    self.sk,
+                    skb,
+                    route.src.as_ptr().cast(),
+                    route.dst.as_ptr().cast(),
+                    route.src_port,
+                    self.port,
+                    route.flow_label,
+                    via.as_ptr().cast(),
+                )
+            });
         }
         // SAFETY: `sk` is the open tunnel socket (lifetime of `self`); the
         // helper consumes the skb on every path.
@@ -143,6 +148,45 @@ impl<R: Receiver> Tunnel<R> {
     }
 }
 
+impl<R: Receiver> Tunnel<R> {
+    /// A sender on this socket.
+    pub(crate) fn sender(&self) -> Sender<'_> {
+        // SAFETY: `sock` is open (type invariant), so is its sock, whose
+        // bound port is fixed.
+        let (sk, port) = unsafe {
+            let sk = (*self.sock).sk;
+            (sk, bindings::mrc_sock_local_port(sk))
+        };
+        Sender {
+            sk,
+            port,
+            _socket: PhantomData,
+        }
+    }
+}
+
+impl<R: Receiver> Tunnel<R> {
+    /// The source address the stack picks toward `dst` (ENETUNREACH if
+    /// there is no route).
+    pub(crate) fn source_for(&self, dst: &Ipv6Addr) -> Result<Ipv6Addr> {
+        let mut src = bindings::in6_addr::default();
+        // SAFETY: `sock` is open (type invariant), so its net is live; the
+        // addresses are valid for the call.
+        let err = unsafe {
+            bindings::mrc_route_saddr(
+                bindings::mrc_sock_net((*self.sock).sk),
+                dst.as_ptr().cast(),
+                &mut src,
+            )
+        };
+        if err != 0 {
+            return Err(super::errno::enetunreach());
+        }
+        // SAFETY: in6_addr is 16 bytes of address.
+        Ok(unsafe { src.in6_u.u6_addr8 })
+    }
+}
+
 impl<R: Receiver> Drop for Tunnel<R> {
     fn drop(&mut self) {
         // SAFETY: `sock` is open (type invariant). The release clears the
@@ -164,25 +208,20 @@ unsafe extern "C" fn encap_rcv<R: Receiver>(
     // tunnel's sock; `sk_user_data` is the receiver reference (type
     // invariant of `Tunnel`), alive until after the RCU grace period that
     // follows its clearing.
-    let receiver = unsafe { ((*sk).sk_user_data as *const R).as_ref() };
-    if let Some(receiver) = receiver {
-        let arrival_ns = crate::clock::now_ns();
-        let mut d = bindings::mrc_datagram::default();
-        // SAFETY: `skb` is ours until we free it; `d` is valid to write.
-        if unsafe { bindings::mrc_skb_datagram(skb, &mut d) } == 0 {
-            // SAFETY: the helper checked that `len` bytes at `payload` lie
-            // in the (now linear) skb, which lives until freed below.
-            let payload = unsafe { core::slice::from_raw_parts(d.payload, d.len as usize) };
-            let dgram = Datagram {
-                payload,
-                // SAFETY: in6_addr is 16 bytes of address in network order.
-                src: unsafe { d.saddr.in6_u.u6_addr8 },
-                // SAFETY: as above.
-                dst: unsafe { d.daddr.in6_u.u6_addr8 },
-                src_port: d.sport,
-                flow_label: d.flow_label,
-                arrival_ns,
-            };
+    let receiver = unsafe { (*sk).sk_user_data as *const R };
+    if receiver.is_null() {
+        // SAFETY: the skb is ours; returning 0 tells the UDP stack we
+        // consumed it.
+        unsafe { bindings::mrc_kfree_skb(skb) };
+        return 0;
+    }
+    // SAFETY: non-null, so the reference from `Arc::into_raw` that the
+    // tunnel holds (see above).
+    let receiver = unsafe { ArcBorrow::<R>::from_raw(receiver) };
+    // SAFETY: the UDP stack hands us the skb (at its UDP header, with its
+    // network and transport headers set).
+    match unsafe { Datagram::from_skb(skb) } {
+        Some(dgram) => {
             // SAFETY: `sk` is the live tunnel sock; its bound port is fixed.
             let port = unsafe { bindings::mrc_sock_local_port(sk) };
             let tx = Sender {
@@ -190,12 +229,9 @@ unsafe extern "C" fn encap_rcv<R: Receiver>(
                 port,
                 _socket: PhantomData,
             };
-            receiver.receive(&tx, &dgram);
-        } else {
-            receiver.malformed();
+            R::receive(receiver, &tx, dgram);
         }
+        None => receiver.malformed(),
     }
-    // SAFETY: returning 0 tells the UDP stack we consumed the skb.
-    unsafe { bindings::mrc_kfree_skb(skb) };
     0
 }

@@ -1,10 +1,46 @@
-//! AF_MRC sockets: which socket(2) calls the family accepts and the life of
-//! an MRC socket.
+//! AF_MRC sockets: which socket(2) calls the family accepts, and the life
+//! of an MRC socket: bound, listening with its children, or one
+//! connection.
+//!
+//! Each socket's state is an [`MrcSock`] in an `Arc`, held by the sock
+//! (until close), by the namespace's tables (while its port is bound or its
+//! connection lives) and by queued work. It is changed in process context
+//! only, under its mutex: by system calls, by the namespace's receive work
+//! and by its own timer work (the hrtimer only queues that work). Never
+//! are two sockets' mutexes held at once: a child tells its listener about
+//! its handshake after dropping its own. Lock order: a socket's mutex, then
+//! the endpoint's tables, then its tunnel.
 
+mod addr;
+mod config;
+mod conn;
+mod io;
+mod listen;
+mod options;
+mod paths;
+
+use crate::endpoint::{Endpoint, Mib};
 use crate::ffi::bindings::sock_type_SOCK_SEQPACKET as SOCK_SEQPACKET;
 use crate::ffi::errno;
-use crate::ffi::family::Protocol;
+use crate::ffi::family::{NetRef, Protocol};
+use crate::ffi::msg::{Msg, OptIn, OptOut};
+use crate::ffi::skb::Datagram;
+use crate::ffi::sock::SockSlot;
+use crate::ffi::timer::{Timer, TimerHandler};
+use crate::ffi::udp::Route;
+use crate::netns::NetMrc;
+use crate::proto::conn::{CloseReason, ConnState, ListenAction};
+use crate::proto::wire::{ConnNumber, ConnectRequestRepr, RejectReason, ResetReason};
+use addr::SockAddr;
+use config::SockConfig;
+use conn::{Conn, Outcome};
+use core::ffi::c_long;
+use core::sync::atomic::{AtomicU32, Ordering};
 use kernel::prelude::*;
+use kernel::sync::{new_mutex, Arc, ArcBorrow, Mutex};
+use kernel::workqueue::{new_work, Work, WorkItem};
+use listen::Listen;
+use paths::Paths;
 
 /// `MRCPROTO_MRC` of the uapi header: the family's one protocol.
 const MRCPROTO_MRC: i32 = 1;
@@ -12,8 +48,415 @@ const MRCPROTO_MRC: i32 = 1;
 /// The MRC protocol of the AF_MRC family.
 pub(crate) struct Mrc;
 
+/// What a socket is doing.
+enum Phase {
+    /// Created or bound.
+    Idle,
+    Listening(Listen),
+    /// Connecting, connected, or closed with messages left to read.
+    Conn(KBox<Conn>),
+}
+
+/// The mutable state of a socket.
+struct Inner {
+    cfg: SockConfig,
+    paths: Paths,
+    /// The local address.
+    local: Option<SockAddr>,
+    /// `local`'s port is this socket's in the endpoint's table (an
+    /// accepted connection shares its listener's port instead).
+    port_bound: bool,
+    /// The connection number registered in the endpoint's table.
+    conn_no: Option<ConnNumber>,
+    phase: Phase,
+    /// A child that is not yet established: its listener.
+    parent: Option<Arc<MrcSock>>,
+    /// shutdown(2) directions.
+    shut_rd: bool,
+    shut_wr: bool,
+    /// The application closed the socket.
+    released: bool,
+    /// The connection is over: out of the tables, timer stopped.
+    retired: bool,
+}
+
+/// One MRC socket.
+#[pin_data]
+pub(crate) struct MrcSock {
+    endpoint: Arc<Endpoint>,
+    slot: SockSlot,
+    /// Bumped at every wake-up (see [`SockSlot::wait`]).
+    seq: AtomicU32,
+    /// An accepted connection: the initiator's address and connection
+    /// number, which repeated connect requests are matched by.
+    origin: Option<([u8; 16], u32)>,
+    #[pin]
+    inner: Mutex<Inner>,
+    #[pin]
+    timer: Timer<MrcSock>,
+    #[pin]
+    work: Work<MrcSock>,
+}
+
+kernel::impl_has_work! {
+    impl HasWork<Self> for MrcSock { self.work }
+}
+
+/// What a socket must do once its mutex is dropped.
+#[derive(Default)]
+struct Deferred {
+    /// Its handshake completed (`true`) or failed: tell the listener.
+    parent: Option<(Arc<MrcSock>, bool)>,
+}
+
+impl MrcSock {
+    fn new(
+        endpoint: Arc<Endpoint>,
+        origin: Option<([u8; 16], u32)>,
+        cfg: SockConfig,
+        paths: Paths,
+    ) -> Result<Arc<Self>> {
+        let sock = Arc::pin_init(
+            pin_init!(Self {
+                endpoint,
+                slot: SockSlot::new(),
+                seq: AtomicU32::new(0),
+                origin,
+                inner <- new_mutex!(Inner {
+                    cfg,
+                    paths,
+                    local: None,
+                    port_bound: false,
+                    conn_no: None,
+                    phase: Phase::Idle,
+                    parent: None,
+                    shut_rd: false,
+                    shut_wr: false,
+                    released: false,
+                    retired: false,
+                }),
+                timer <- Timer::new(),
+                work <- new_work!("MrcSock::work"),
+            }),
+            GFP_KERNEL,
+        )?;
+        sock.timer.bind(&sock);
+        Ok(sock)
+    }
+
+    /// Wakes everything waiting on the socket.
+    fn wake(&self) {
+        self.seq.fetch_add(1, Ordering::AcqRel);
+        self.slot.wake();
+    }
+
+    /// Blocks until `ready` returns a result, for at most `timeo` jiffies
+    /// (0: do not block); then fails with `timeout_err`.
+    fn wait<R>(
+        &self,
+        mut timeo: c_long,
+        timeout_err: Error,
+        mut ready: impl FnMut(&mut Inner) -> Option<Result<R>>,
+    ) -> Result<R> {
+        loop {
+            let seen = self.seq.load(Ordering::Acquire);
+            if let Some(r) = ready(&mut self.inner.lock()) {
+                return r;
+            }
+            if timeo <= 0 {
+                return Err(timeout_err);
+            }
+            timeo = self.slot.wait(&self.seq, seen, timeo)?;
+        }
+    }
+
+    /// Whether this socket listens (checked by the receive path before it
+    /// hands over a connect request).
+    pub(crate) fn is_listening(&self) -> bool {
+        matches!(self.inner.lock().phase, Phase::Listening(_))
+    }
+
+    /// Runs the connection after an input, a timeout or a call: its events
+    /// and packets; then re-arms the timer, or retires it once closed.
+    fn drive(&self, g: &mut Inner) -> Deferred {
+        let mut deferred = Deferred::default();
+        let Phase::Conn(conn) = &mut g.phase else {
+            return deferred;
+        };
+        if g.retired {
+            return deferred;
+        }
+        let now = crate::clock::now_ns();
+        let out: Outcome = conn.pump(&self.endpoint, now);
+        if out.connected {
+            if let Some(parent) = g.parent.take() {
+                deferred.parent = Some((parent, true));
+            }
+        }
+        if let Some(reason) = out.closed {
+            if let Some(parent) = g.parent.take() {
+                deferred.parent = Some((parent, false));
+            }
+            if let Some(err) = close_error(reason) {
+                self.slot.set_err(err);
+            }
+        }
+        if matches!(conn.state(), ConnState::Closed(_)) {
+            self.retire(g);
+        } else if let Some(at) = conn.deadline() {
+            self.timer.arm(at);
+        }
+        if out.wake {
+            self.wake();
+        }
+        deferred
+    }
+
+    /// Takes the connection out of the tables and stops its timer.
+    fn retire(&self, g: &mut Inner) {
+        if g.retired {
+            return;
+        }
+        g.retired = true;
+        self.timer.cancel();
+        if let Some(n) = g.conn_no.take() {
+            self.endpoint.remove_conn(n);
+        }
+    }
+
+    /// The listener side of `deferred`.
+    fn finish(self: &Arc<Self>, deferred: Deferred) {
+        let Some((parent, established)) = deferred.parent else {
+            return;
+        };
+        let mut pg = parent.inner.lock();
+        if let Phase::Listening(l) = &mut pg.phase {
+            if listen::remove(&mut l.half_open, self) {
+                l.listener.half_open_done();
+                if established {
+                    if l.ready.push(self.clone(), GFP_KERNEL).is_err() {
+                        drop(pg);
+                        self.abort();
+                        return;
+                    }
+                }
+            }
+        }
+        drop(pg);
+        parent.wake();
+    }
+
+    /// A packet for this connection (from the endpoint's work).
+    pub(crate) fn on_packet(self: &Arc<Self>, ep: &Endpoint, dgram: &Datagram) {
+        let mut g = self.inner.lock();
+        let rcvbuf = self.rcvbuf();
+        let Phase::Conn(conn) = &mut g.phase else {
+            ep.count(Mib::InNoConnection);
+            return;
+        };
+        conn.input(ep, crate::clock::now_ns(), dgram.payload(), rcvbuf);
+        let deferred = self.drive(&mut g);
+        drop(g);
+        self.finish(deferred);
+    }
+
+    /// The receive buffer limit: SO_RCVBUF, or the default for a child
+    /// not yet accepted.
+    fn rcvbuf(&self) -> usize {
+        match self.slot.bufsize(false) {
+            0 => 1 << 21,
+            n => n,
+        }
+    }
+
+    /// Resets the connection (or, for a listener, its children).
+    pub(crate) fn abort(self: &Arc<Self>) {
+        let mut g = self.inner.lock();
+        let children = match &mut g.phase {
+            Phase::Conn(conn) => {
+                conn.core_mut().reset();
+                let d = self.drive(&mut g);
+                self.retire(&mut g);
+                drop(g);
+                self.finish(d);
+                return;
+            }
+            Phase::Listening(l) => Some(l.drain()),
+            Phase::Idle => None,
+        };
+        drop(g);
+        if let Some((half_open, ready)) = children {
+            for c in Iterator::chain(half_open.iter(), ready.iter()) {
+                c.abort();
+            }
+        }
+    }
+
+    /// A connect request for this listener (from the endpoint's work).
+    pub(crate) fn on_request(
+        self: &Arc<Self>,
+        ep: &Endpoint,
+        dgram: &Datagram,
+        request: &ConnectRequestRepr,
+    ) {
+        let origin = (dgram.src(), request.initiator_conn.get());
+        let mut g = self.inner.lock();
+        let (cfg, port) = (g.cfg, g.local.map(|l| l.port).unwrap_or(0));
+        let Phase::Listening(l) = &mut g.phase else {
+            return;
+        };
+        if let Some(child) = l.find(origin) {
+            drop(g);
+            child.on_packet(ep, dgram);
+            return;
+        }
+        if l.ready.len() >= l.backlog {
+            let mut buf = [0u8; 64];
+            if let ListenAction::Reply { len } =
+                l.listener
+                    .reject(request, 0xFFFF, RejectReason::BacklogFull, &mut buf)
+            {
+                reply(ep, dgram, buf.get(..len).unwrap_or(&[]));
+            }
+            return;
+        }
+        let mut buf = [0u8; 64];
+        match l.listener.handle_packet(dgram.payload(), &mut buf) {
+            ListenAction::Accept { request, .. } => {
+                let child = match self.spawn(ep, &g, origin, cfg, port, dgram, &request) {
+                    Ok(child) => child,
+                    Err(_) => {
+                        if let Phase::Listening(l) = &mut g.phase {
+                            l.listener.half_open_done();
+                            if let ListenAction::Reply { len } = l.listener.reject(
+                                &request,
+                                0xFFFF,
+                                RejectReason::NoResource,
+                                &mut buf,
+                            ) {
+                                reply(ep, dgram, buf.get(..len).unwrap_or(&[]));
+                            }
+                        }
+                        return;
+                    }
+                };
+                if let Phase::Listening(l) = &mut g.phase {
+                    if l.half_open.push(child.clone(), GFP_KERNEL).is_err() {
+                        l.listener.half_open_done();
+                        drop(g);
+                        child.abort();
+                        return;
+                    }
+                }
+                drop(g);
+                ep.count(Mib::PassiveOpens);
+                let mut cg = child.inner.lock();
+                let d = child.drive(&mut cg);
+                drop(cg);
+                child.finish(d);
+            }
+            ListenAction::Reply { len } => reply(ep, dgram, buf.get(..len).unwrap_or(&[])),
+            ListenAction::Drop(_) => ep.count(Mib::InMalformed),
+        }
+    }
+
+    /// A child connection for an admitted request, registered in the
+    /// tables, not yet driven.
+    #[allow(clippy::too_many_arguments)]
+    fn spawn(
+        self: &Arc<Self>,
+        ep: &Endpoint,
+        g: &Inner,
+        origin: ([u8; 16], u32),
+        cfg: SockConfig,
+        port: u16,
+        dgram: &Datagram,
+        request: &ConnectRequestRepr,
+    ) -> Result<Arc<Self>> {
+        let paths = g.paths.try_clone()?;
+        let child = MrcSock::new(self.endpoint.clone(), Some(origin), cfg, paths.try_clone()?)?;
+        let conn_no = ep.add_conn(child.clone())?;
+        let local = SockAddr {
+            addr: dgram.dst(),
+            port,
+            scope_id: 0,
+        };
+        let peer = SockAddr {
+            addr: dgram.src(),
+            port: 0,
+            scope_id: 0,
+        };
+        let conn = Conn::accept(cfg.conn_config(&paths), conn_no, request, local, peer, paths)
+            .inspect_err(|_| ep.remove_conn(conn_no))?;
+        let mut cg = child.inner.lock();
+        cg.local = Some(local);
+        cg.conn_no = Some(conn_no);
+        cg.parent = Some(self.clone());
+        cg.phase = Phase::Conn(conn);
+        drop(cg);
+        Ok(child)
+    }
+}
+
+/// Sends `bytes` back along the path `dgram` came by.
+fn reply(ep: &Endpoint, dgram: &Datagram, bytes: &[u8]) {
+    let (src, dst) = (dgram.dst(), dgram.src());
+    let route = Route {
+        src: &src,
+        dst: &dst,
+        src_port: dgram.src_port(),
+        flow_label: dgram.flow_label(),
+        via: None,
+    };
+    let _ = ep.send(&route, bytes.len(), |buf| {
+        buf.copy_from_slice(bytes);
+        Ok(())
+    });
+}
+
+/// The error a closed connection reports (SO_ERROR, failed calls); `None`
+/// for a graceful end.
+fn close_error(reason: CloseReason) -> Option<Error> {
+    match reason {
+        CloseReason::Finished | CloseReason::PeerReset(ResetReason::Finished) => None,
+        CloseReason::LocalReset => None,
+        CloseReason::Rejected(_) => Some(errno::econnrefused()),
+        CloseReason::RetriesExhausted => Some(errno::etimedout()),
+        CloseReason::PeerReset(_) | CloseReason::ProtocolError => Some(errno::econnreset()),
+    }
+}
+
+impl TimerHandler for MrcSock {
+    fn fire(this: ArcBorrow<'_, Self>) {
+        crate::ffi::work::enqueue::<MrcSock>(this.into());
+    }
+}
+
+impl WorkItem for MrcSock {
+    type Pointer = Arc<MrcSock>;
+
+    /// The timer fired: let the core handle its timeouts.
+    fn run(this: Arc<MrcSock>) {
+        let mut g = this.inner.lock();
+        if g.retired {
+            return;
+        }
+        let now = crate::clock::now_ns();
+        if let Phase::Conn(conn) = &mut g.phase {
+            if conn.deadline().is_some_and(|at| at <= now) {
+                conn.core_mut().handle_timeout(now);
+            }
+        }
+        let d = this.drive(&mut g);
+        drop(g);
+        this.finish(d);
+    }
+}
+
 impl Protocol for Mrc {
     const NAME: &'static [u8] = b"MRC";
+
+    type Sock = MrcSock;
 
     /// MRC is message-oriented and reliable: SOCK_SEQPACKET only. Errors
     /// follow inet: an unsupported type is ESOCKTNOSUPPORT, an unknown
@@ -26,5 +469,202 @@ impl Protocol for Mrc {
             0 | MRCPROTO_MRC => Ok(MRCPROTO_MRC as u16),
             _ => Err(errno::eprotonosupport()),
         }
+    }
+
+    fn create(net: NetRef<'_>) -> Result<Arc<MrcSock>> {
+        let state = net.state::<NetMrc>().ok_or(EINVAL)?;
+        MrcSock::new(
+            state.endpoint().clone(),
+            None,
+            SockConfig::default(),
+            Paths::default(),
+        )
+    }
+
+    fn slot(sock: &MrcSock) -> &SockSlot {
+        &sock.slot
+    }
+
+    /// close(2): a connection closes gracefully (its queued messages are
+    /// still delivered, then RESET(FINISHED) ends it) and lives on until
+    /// then; a listener resets its children.
+    fn release(sock: Arc<MrcSock>) {
+        let mut g = sock.inner.lock();
+        g.released = true;
+        if let (Some(local), true) = (g.local, g.port_bound) {
+            g.port_bound = false;
+            sock.endpoint.unbind_port(local.port);
+        }
+        match &mut g.phase {
+            Phase::Conn(conn) => {
+                if conn.rx_bytes > 0 {
+                    // Unread data: like TCP, the peer learns by a reset.
+                    conn.core_mut().reset();
+                } else {
+                    conn.core_mut().close();
+                }
+                let d = sock.drive(&mut g);
+                drop(g);
+                sock.finish(d);
+            }
+            Phase::Listening(_) => {
+                drop(g);
+                sock.abort();
+            }
+            Phase::Idle => {}
+        }
+    }
+
+    fn bind(sock: &Arc<MrcSock>, addr: &[u8]) -> Result {
+        let a = SockAddr::parse(addr)?;
+        if a.is_multicast() {
+            return Err(errno::eaddrnotavail());
+        }
+        let mut g = sock.inner.lock();
+        if g.local.is_some() || !matches!(g.phase, Phase::Idle) {
+            return Err(EINVAL);
+        }
+        let port = if a.port == 0 {
+            sock.endpoint.bind_any_port(sock.clone())?
+        } else {
+            sock.endpoint.bind_port(a.port, sock.clone())?;
+            a.port
+        };
+        g.local = Some(SockAddr { port, ..a });
+        g.port_bound = true;
+        Ok(())
+    }
+
+    fn listen(sock: &Arc<MrcSock>, backlog: i32) -> Result {
+        let mut g = sock.inner.lock();
+        let backlog = usize::try_from(backlog).unwrap_or(0).clamp(1, 4096);
+        match &mut g.phase {
+            Phase::Listening(l) => {
+                l.backlog = backlog;
+                return Ok(());
+            }
+            Phase::Conn(_) => return Err(EINVAL),
+            Phase::Idle => {}
+        }
+        let port = match g.local {
+            Some(l) => l.port,
+            None => {
+                let port = sock.endpoint.bind_any_port(sock.clone())?;
+                g.local = Some(SockAddr {
+                    port,
+                    ..SockAddr::default()
+                });
+                g.port_bound = true;
+                port
+            }
+        };
+        g.phase = Phase::Listening(Listen::new(port, backlog));
+        Ok(())
+    }
+
+    fn accept(sock: &Arc<MrcSock>, nonblock: bool) -> Result<Arc<MrcSock>> {
+        let timeo = sock.slot.timeo(false, nonblock);
+        sock.wait(timeo, EAGAIN, |g| match &mut g.phase {
+            Phase::Listening(l) if !l.ready.is_empty() => {
+                Some(listen::take_at(&mut l.ready, 0).ok_or(ENOMEM))
+            }
+            Phase::Listening(_) => None,
+            _ => Some(Err(EINVAL)),
+        })
+    }
+
+    fn connect(sock: &Arc<MrcSock>, addr: &[u8], nonblock: bool) -> Result {
+        let peer = SockAddr::parse(addr)?;
+        {
+            let mut g = sock.inner.lock();
+            match &g.phase {
+                Phase::Conn(c) => {
+                    return Err(match c.state() {
+                        ConnState::Connecting if nonblock => errno::ealready(),
+                        ConnState::Connecting => errno::ealready(),
+                        _ => errno::eisconn(),
+                    })
+                }
+                Phase::Listening(_) => return Err(EINVAL),
+                Phase::Idle => {}
+            }
+            if peer.is_unspecified() || peer.is_multicast() || peer.port == 0 {
+                return Err(EINVAL);
+            }
+            let mut local = match g.local {
+                Some(l) => l,
+                None => {
+                    let port = sock.endpoint.bind_any_port(sock.clone())?;
+                    let l = SockAddr {
+                        port,
+                        ..SockAddr::default()
+                    };
+                    g.local = Some(l);
+                    g.port_bound = true;
+                    l
+                }
+            };
+            if local.is_unspecified() {
+                local.addr = sock.endpoint.source_for(&peer.addr)?;
+            }
+            let conn_no = sock.endpoint.add_conn(sock.clone())?;
+            let paths = g.paths.try_clone()?;
+            let cfg = g.cfg.conn_config(&paths);
+            let conn = Conn::connect(cfg, conn_no, local, peer, paths)
+                .inspect_err(|_| sock.endpoint.remove_conn(conn_no))?;
+            g.conn_no = Some(conn_no);
+            g.local = Some(local);
+            g.phase = Phase::Conn(conn);
+            sock.endpoint.count(Mib::ActiveOpens);
+            let d = sock.drive(&mut g);
+            drop(g);
+            sock.finish(d);
+        }
+        let timeo = sock.slot.timeo(true, nonblock);
+        sock.wait(timeo, errno::einprogress(), |g| match &g.phase {
+            Phase::Conn(c) => match c.state() {
+                ConnState::Connecting => None,
+                ConnState::Closed(r) => Some(Err(close_error(r).unwrap_or(errno::econnreset()))),
+                _ => Some(Ok(())),
+            },
+            _ => Some(Err(EINVAL)),
+        })
+    }
+
+    fn getname(sock: &Arc<MrcSock>, peer: bool, out: &mut [u8]) -> Result<usize> {
+        let g = sock.inner.lock();
+        let a = if peer {
+            match &g.phase {
+                Phase::Conn(c) if !matches!(c.state(), ConnState::Connecting) => c.peer,
+                _ => return Err(errno::enotconn()),
+            }
+        } else {
+            g.local.unwrap_or_default()
+        };
+        a.emit(out)
+    }
+
+    fn poll(sock: &Arc<MrcSock>) -> u32 {
+        io::poll(sock)
+    }
+
+    fn shutdown(sock: &Arc<MrcSock>, how: i32) -> Result {
+        io::shutdown(sock, how)
+    }
+
+    fn sendmsg(sock: &Arc<MrcSock>, msg: &mut Msg<'_>, flags: u32) -> Result<usize> {
+        io::sendmsg(sock, msg, flags)
+    }
+
+    fn recvmsg(sock: &Arc<MrcSock>, msg: &mut Msg<'_>, flags: u32) -> Result<usize> {
+        io::recvmsg(sock, msg, flags)
+    }
+
+    fn setsockopt(sock: &Arc<MrcSock>, level: i32, name: i32, opt: OptIn) -> Result {
+        options::set(sock, level, name, opt)
+    }
+
+    fn getsockopt(sock: &Arc<MrcSock>, level: i32, name: i32, opt: &mut OptOut) -> Result {
+        options::get(sock, level, name, opt)
     }
 }

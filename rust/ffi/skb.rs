@@ -1,0 +1,141 @@
+//! Datagrams that arrived on the tunnel socket, owned (each holds its
+//! `sk_buff` until dropped), and the queue that carries them from softirq
+//! to the work that processes them.
+
+use super::bindings;
+use super::udp::Ipv6Addr;
+use kernel::prelude::*;
+use kernel::types::Opaque;
+
+/// One MRC datagram as it arrived: the UDP payload and where it came from.
+///
+/// # Invariants
+/// `skb` is a linear `sk_buff` owned by this value, and `info` describes it
+/// (`mrc_skb_datagram` succeeded on it): `info.payload` points to
+/// `info.len` bytes inside it.
+pub(crate) struct Datagram {
+    skb: *mut bindings::sk_buff,
+    info: bindings::mrc_datagram,
+    /// When it reached the tunnel (or left the queue), in ns of the
+    /// monotonic clock.
+    pub(crate) arrival_ns: u64,
+}
+
+// SAFETY: the skb is owned; an skb may be freed from any context.
+unsafe impl Send for Datagram {}
+
+impl Datagram {
+    /// Takes ownership of `skb` (positioned at its UDP header), or frees it
+    /// and returns `None` when its lengths are inconsistent.
+    ///
+    /// # Safety
+    /// `skb` must be a valid skb owned by the caller, with its network and
+    /// transport headers set.
+    pub(super) unsafe fn from_skb(skb: *mut bindings::sk_buff) -> Option<Self> {
+        let mut info = bindings::mrc_datagram::default();
+        // SAFETY: the caller owns a valid skb; `info` is valid to write.
+        if unsafe { bindings::mrc_skb_datagram(skb, &mut info) } != 0 {
+            // SAFETY: owned by the caller, and not used after this.
+            unsafe { bindings::mrc_kfree_skb(skb) };
+            return None;
+        }
+        // INVARIANT: the helper checked and described the skb.
+        Some(Self {
+            skb,
+            info,
+            arrival_ns: crate::clock::now_ns(),
+        })
+    }
+
+    /// The UDP payload: one MRC packet, not yet validated.
+    pub(crate) fn payload(&self) -> &[u8] {
+        // SAFETY: by the type invariant `payload` points to `len` bytes of
+        // the skb, which lives as long as `self`.
+        unsafe { core::slice::from_raw_parts(self.info.payload, self.info.len as usize) }
+    }
+
+    /// The sender's address.
+    pub(crate) fn src(&self) -> Ipv6Addr {
+        // SAFETY: in6_addr is 16 bytes of address in network order.
+        unsafe { self.info.saddr.in6_u.u6_addr8 }
+    }
+
+    /// The address it was sent to (one of ours).
+    pub(crate) fn dst(&self) -> Ipv6Addr {
+        // SAFETY: as above.
+        unsafe { self.info.daddr.in6_u.u6_addr8 }
+    }
+
+    /// The sender's UDP source port.
+    pub(crate) fn src_port(&self) -> u16 {
+        self.info.sport
+    }
+
+    /// The IPv6 flow label it carried.
+    pub(crate) fn flow_label(&self) -> u32 {
+        self.info.flow_label
+    }
+}
+
+impl Drop for Datagram {
+    fn drop(&mut self) {
+        // SAFETY: the skb is owned (type invariant) and not used after this.
+        unsafe { bindings::mrc_kfree_skb(self.skb) };
+    }
+}
+
+/// A FIFO of datagrams, safe to push from softirq and pop from process
+/// context (`sk_buff_head`'s own IRQ-safe lock).
+#[pin_data(PinnedDrop)]
+pub(crate) struct DatagramQueue {
+    #[pin]
+    head: Opaque<bindings::sk_buff_head>,
+}
+
+// SAFETY: every access to the queue goes through its internal lock.
+unsafe impl Send for DatagramQueue {}
+// SAFETY: as above.
+unsafe impl Sync for DatagramQueue {}
+
+impl DatagramQueue {
+    pub(crate) fn new() -> impl PinInit<Self> {
+        pin_init!(Self {
+            // SAFETY: `slot` is valid for writes and pinned; the helper
+            // initializes the list and its lock.
+            head <- Opaque::ffi_init(|slot| unsafe { bindings::mrc_skb_queue_init(slot) }),
+        })
+    }
+
+    /// Appends a datagram.
+    pub(crate) fn push(&self, d: Datagram) {
+        let skb = d.skb;
+        core::mem::forget(d);
+        // SAFETY: the queue is initialized; it takes over the skb that `d`
+        // owned (forgotten above, so it is not freed twice).
+        unsafe { bindings::mrc_skb_queue_tail(self.head.get(), skb) };
+    }
+
+    /// Takes the oldest datagram.
+    pub(crate) fn pop(&self) -> Option<Datagram> {
+        loop {
+            // SAFETY: the queue is initialized.
+            let skb = unsafe { bindings::mrc_skb_dequeue(self.head.get()) };
+            if skb.is_null() {
+                return None;
+            }
+            // SAFETY: queued skbs were described once (by `Datagram`), so
+            // their headers are set; the queue handed ownership back.
+            if let Some(d) = unsafe { Datagram::from_skb(skb) } {
+                return Some(d);
+            }
+        }
+    }
+}
+
+#[pinned_drop]
+impl PinnedDrop for DatagramQueue {
+    fn drop(self: Pin<&mut Self>) {
+        // SAFETY: the queue is initialized and nobody else uses it any more.
+        unsafe { bindings::mrc_skb_queue_purge(self.head.get()) };
+    }
+}

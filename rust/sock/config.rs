@@ -1,0 +1,81 @@
+//! The per-socket connection parameters (SOL_MRC options) and the core
+//! configuration they make.
+
+use super::paths::Paths;
+use crate::proto::conn::{ConnConfig, RetryPolicy, MAX_MPR};
+use crate::proto::nscc::NsccConfig;
+use crate::proto::path::{PathConfig, MAX_EVS};
+
+/// Largest message, bytes (EMSGSIZE above).
+pub(crate) const MAX_MESSAGE: u32 = 4 << 20;
+
+/// Bytes below the MRC payload on a 1500-byte MTU: IPv6 (40), UDP (8) and
+/// the largest data header (40); SRv6 adds the outer IPv6 header.
+const MTU: u16 = 1500;
+const UDP_OVERHEAD: u16 = 40 + 8 + 40;
+const SRV6_OVERHEAD: u16 = 40;
+
+/// What a socket's options set for its connections.
+#[derive(Clone, Copy)]
+pub(crate) struct SockConfig {
+    pub(crate) ev_profile: u64,
+    pub(crate) cc_profile: u64,
+    pub(crate) mpr: u8,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) max_wimm: u16,
+    pub(crate) ev_count: u16,
+}
+
+impl Default for SockConfig {
+    fn default() -> Self {
+        Self {
+            ev_profile: 0,
+            cc_profile: 0,
+            mpr: 16,
+            // 1.024 us << 14 = 16.8 ms: above the emulated fabric's RTT
+            // jitter, well below the 100 ms recovery goal.
+            retry: RetryPolicy {
+                timeout: 14,
+                linear_cnt: 7,
+                exp_cnt: 7,
+            },
+            max_wimm: 64,
+            ev_count: 64,
+        }
+    }
+}
+
+impl SockConfig {
+    /// Checks an MPR value.
+    pub(crate) fn valid_mpr(v: i32) -> Option<u8> {
+        u8::try_from(v).ok().filter(|m| (1..=MAX_MPR).contains(m))
+    }
+
+    /// Checks an EV count.
+    pub(crate) fn valid_ev_count(v: i32) -> Option<u16> {
+        u16::try_from(v).ok().filter(|n| (1..=MAX_EVS).contains(n))
+    }
+
+    /// The core configuration for a connection over `paths`.
+    pub(crate) fn conn_config(&self, paths: &Paths) -> ConnConfig {
+        let srv6 = paths.ev_count();
+        let overhead = UDP_OVERHEAD + if srv6.is_some() { SRV6_OVERHEAD } else { 0 };
+        ConnConfig {
+            max_payload: MTU - overhead,
+            mpr: self.mpr,
+            dynamic_mpr: false,
+            max_wimm: self.max_wimm,
+            retry: self.retry,
+            ack_every: 2,
+            ack_delay_ns: 50_000,
+            max_message_len: MAX_MESSAGE,
+            ev_count: srv6.unwrap_or(self.ev_count),
+            path: PathConfig::default(),
+            // 1 Gb/s and 2 ms: the order of the emulated fabric's paths.
+            nscc: NsccConfig::for_path(125_000_000, 2_000_000),
+            pkey: 0xFFFF,
+            ev_profile: self.ev_profile,
+            cc_profile: self.cc_profile,
+        }
+    }
+}

@@ -1,0 +1,387 @@
+//! One connection of a socket: the protocol core's `Connection`, the bytes
+//! of the messages it carries, and the glue that feeds it packets and puts
+//! its packets on the wire. Everything here runs under the socket's mutex,
+//! in process context.
+
+use super::addr::SockAddr;
+use super::paths::Paths;
+use crate::endpoint::{Endpoint, Mib};
+use crate::ffi::udp::Route;
+use crate::proto::conn::{
+    CloseReason, ConnConfig, ConnEvent, ConnState, ConnStorage, Connection, MessageSlot,
+    SendError, SentPacket, MAX_HEADER_LEN, MPR_UNIT,
+};
+use crate::proto::path::PathState;
+use crate::proto::psn::Psn;
+use crate::proto::wire::{Body, ConnNumber, ConnectRequestRepr, Packet};
+use kernel::prelude::*;
+
+/// The core connection over kernel storage.
+type Core = Connection<KVVec<SentPacket>, KVec<MessageSlot>, KVec<u64>, KVec<PathState>>;
+
+/// Message records of the core (both directions share them).
+const MESSAGE_SLOTS: usize = 128;
+
+/// Incoming messages the socket holds at once, complete or not: data for a
+/// message further ahead is dropped (and retransmitted by the peer once
+/// the application has read).
+const RX_RING: u32 = 256;
+
+/// An incoming message.
+enum RxSlot {
+    Empty,
+    /// Bytes arriving; `placed` of `buf.len()` so far.
+    Filling { buf: KVVec<u8>, placed: usize },
+    /// Complete, waiting for recvmsg.
+    Done { buf: KVVec<u8>, imm: Option<u32> },
+}
+
+/// What a connection asks of its socket after some input or output.
+#[derive(Default)]
+pub(crate) struct Outcome {
+    /// Readiness changed: wake waiters.
+    pub(crate) wake: bool,
+    /// The handshake completed.
+    pub(crate) connected: bool,
+    /// The connection closed, for this reason.
+    pub(crate) closed: Option<CloseReason>,
+}
+
+/// A connection with its message buffers.
+pub(crate) struct Conn {
+    core: Core,
+    /// Outgoing messages until acked, by message number modulo the ring.
+    tx: KVec<Option<KVVec<u8>>>,
+    /// Bytes held in `tx`.
+    pub(crate) tx_bytes: usize,
+    /// Messages handed to the core and not yet acked.
+    pub(crate) tx_messages: usize,
+    rx: KVec<RxSlot>,
+    /// Next message the application reads.
+    rx_next: u32,
+    /// Bytes held in `rx`.
+    pub(crate) rx_bytes: usize,
+    pub(crate) local: SockAddr,
+    pub(crate) peer: SockAddr,
+    paths: Paths,
+    hdr: [u8; MAX_HEADER_LEN],
+    /// Why it closed, once it did.
+    pub(crate) closed: Option<CloseReason>,
+}
+
+/// Storage for `cfg`.
+fn storage(
+    cfg: &ConnConfig,
+) -> Result<ConnStorage<KVVec<SentPacket>, KVec<MessageSlot>, KVec<u64>, KVec<PathState>>> {
+    let records = (u32::from(cfg.mpr) * MPR_UNIT).next_power_of_two() as usize;
+    let mut sent = KVVec::with_capacity(records, GFP_KERNEL)?;
+    sent.extend_with(records, SentPacket::default(), GFP_KERNEL)?;
+    let mut messages = KVec::with_capacity(MESSAGE_SLOTS, GFP_KERNEL)?;
+    messages.extend_with(MESSAGE_SLOTS, MessageSlot::default(), GFP_KERNEL)?;
+    let words = (cfg.rx_window() as usize).div_ceil(64);
+    let mut rx_psns = KVec::with_capacity(words, GFP_KERNEL)?;
+    rx_psns.extend_with(words, 0u64, GFP_KERNEL)?;
+    let evs = usize::from(cfg.ev_count);
+    let mut paths = KVec::with_capacity(evs, GFP_KERNEL)?;
+    paths.extend_with(evs, PathState::default(), GFP_KERNEL)?;
+    Ok(ConnStorage {
+        sent,
+        messages,
+        rx_psns,
+        paths,
+    })
+}
+
+fn ring<T>(n: usize, mut f: impl FnMut() -> T) -> Result<KVec<T>> {
+    let mut v = KVec::with_capacity(n, GFP_KERNEL)?;
+    for _ in 0..n {
+        v.push(f(), GFP_KERNEL)?;
+    }
+    Ok(v)
+}
+
+fn random_psn() -> Psn {
+    Psn::new_truncating(crate::ffi::random::u32())
+}
+
+impl Conn {
+    fn wrap(core: Core, local: SockAddr, peer: SockAddr, paths: Paths) -> Result<KBox<Self>> {
+        Ok(KBox::new(
+            Self {
+                core,
+                tx: ring(MESSAGE_SLOTS, || None)?,
+                tx_bytes: 0,
+                tx_messages: 0,
+                rx: ring(RX_RING as usize, || RxSlot::Empty)?,
+                rx_next: 0,
+                rx_bytes: 0,
+                local,
+                peer,
+                paths,
+                hdr: [0; MAX_HEADER_LEN],
+                closed: None,
+            },
+            GFP_KERNEL,
+        )?)
+    }
+
+    /// An initiator toward `peer`.
+    pub(crate) fn connect(
+        cfg: ConnConfig,
+        local_conn: ConnNumber,
+        local: SockAddr,
+        peer: SockAddr,
+        paths: Paths,
+    ) -> Result<KBox<Self>> {
+        let core = Core::connect(cfg, storage(&cfg)?, local_conn, peer.port, random_psn())
+            .map_err(|_| EINVAL)?;
+        Self::wrap(core, local, peer, paths)
+    }
+
+    /// A responder for an admitted connect request.
+    pub(crate) fn accept(
+        cfg: ConnConfig,
+        local_conn: ConnNumber,
+        request: &ConnectRequestRepr,
+        local: SockAddr,
+        peer: SockAddr,
+        paths: Paths,
+    ) -> Result<KBox<Self>> {
+        let core = Core::accept(cfg, storage(&cfg)?, local_conn, request, random_psn())
+            .map_err(|_| EINVAL)?;
+        Self::wrap(core, local, peer, paths)
+    }
+
+    pub(crate) fn core(&self) -> &Core {
+        &self.core
+    }
+
+    pub(crate) fn core_mut(&mut self) -> &mut Core {
+        &mut self.core
+    }
+
+    pub(crate) fn state(&self) -> ConnState {
+        self.core.state()
+    }
+
+    /// Queues a message; the bytes stay until the peer acked them.
+    pub(crate) fn send(
+        &mut self,
+        buf: KVVec<u8>,
+        imm: Option<u32>,
+    ) -> core::result::Result<(), (SendError, KVVec<u8>)> {
+        let len = u32::try_from(buf.len()).map_err(|_| (SendError::TooLong, KVVec::new()))?;
+        let id = match self.core.send_message(len, imm) {
+            Ok(id) => id,
+            Err(e) => return Err((e, buf)),
+        };
+        self.tx_bytes += buf.len();
+        self.tx_messages += 1;
+        if let Some(slot) = self.tx.get_mut(id.0 as usize % MESSAGE_SLOTS) {
+            *slot = Some(buf);
+        }
+        Ok(())
+    }
+
+    /// Feeds one packet to the connection. Data for a message the socket
+    /// has no room for is dropped before the core sees it (not acked, so
+    /// the peer sends it again); `rcvbuf` bounds the bytes held.
+    pub(crate) fn input(&mut self, ep: &Endpoint, now: u64, bytes: &[u8], rcvbuf: usize) {
+        let mut fresh = None;
+        if let Ok(Packet {
+            body: Body::Data { data: d, .. },
+            ..
+        }) = Packet::parse(bytes)
+        {
+            let ahead = d.msn.wrapping_sub(self.rx_next);
+            let Some(slot) = self.rx.get_mut((d.msn % RX_RING) as usize) else {
+                return;
+            };
+            if ahead >= RX_RING {
+                ep.count(Mib::InNoBuffer);
+                return;
+            }
+            if matches!(slot, RxSlot::Empty) {
+                let len = d.msg_len as usize;
+                let max = self.core.config().max_message_len as usize;
+                if len > max || (self.rx_bytes > 0 && self.rx_bytes + len > rcvbuf) {
+                    ep.count(if len > max {
+                        Mib::InConnRejected
+                    } else {
+                        Mib::InNoBuffer
+                    });
+                    return;
+                }
+                let mut buf = KVVec::new();
+                if buf.extend_with(len, 0u8, GFP_KERNEL).is_err() {
+                    ep.count(Mib::InNoBuffer);
+                    return;
+                }
+                self.rx_bytes += len;
+                *slot = RxSlot::Filling { buf, placed: 0 };
+                fresh = Some(d.msn);
+            }
+        }
+        match self.core.handle_packet(now, false, bytes) {
+            Ok(Some(p)) => {
+                let src = p
+                    .payload_start
+                    .checked_add(p.len as usize)
+                    .and_then(|end| bytes.get(p.payload_start..end));
+                if let (Some(src), Some(RxSlot::Filling { buf, placed })) =
+                    (src, self.rx.get_mut((p.msg.0 % RX_RING) as usize))
+                {
+                    let start = p.offset as usize;
+                    if let Some(dst) = buf.get_mut(start..start + src.len()) {
+                        dst.copy_from_slice(src);
+                        *placed += src.len();
+                    }
+                }
+            }
+            Ok(None) => {}
+            Err(_) => {
+                ep.count(Mib::InConnRejected);
+                if let Some(msn) = fresh {
+                    self.free_rx(msn);
+                }
+            }
+        }
+    }
+
+    fn free_rx(&mut self, msn: u32) {
+        if let Some(slot) = self.rx.get_mut((msn % RX_RING) as usize) {
+            if let RxSlot::Filling { buf, .. } | RxSlot::Done { buf, .. } =
+                core::mem::replace(slot, RxSlot::Empty)
+            {
+                self.rx_bytes -= buf.len();
+            }
+        }
+    }
+
+    /// Takes what the core reports, then sends what it has to send.
+    pub(crate) fn pump(&mut self, ep: &Endpoint, now: u64) -> Outcome {
+        let mut out = Outcome::default();
+        loop {
+            let mut progressed = false;
+            while let Some(event) = self.core.poll_event() {
+                progressed = true;
+                self.on_event(event, &mut out);
+            }
+            while self.transmit(ep, now) {
+                progressed = true;
+            }
+            if !progressed {
+                return out;
+            }
+        }
+    }
+
+    fn on_event(&mut self, event: ConnEvent, out: &mut Outcome) {
+        match event {
+            ConnEvent::Connected => {
+                out.connected = true;
+                out.wake = true;
+            }
+            ConnEvent::MessageSent { msg } => {
+                if let Some(Some(buf)) = self
+                    .tx
+                    .get_mut(msg.0 as usize % MESSAGE_SLOTS)
+                    .map(Option::take)
+                {
+                    self.tx_bytes -= buf.len();
+                    self.tx_messages = self.tx_messages.saturating_sub(1);
+                }
+                out.wake = true;
+            }
+            ConnEvent::MessageReceived { msg, len, imm } => {
+                if let Some(slot) = self.rx.get_mut((msg.0 % RX_RING) as usize) {
+                    *slot = match core::mem::replace(slot, RxSlot::Empty) {
+                        RxSlot::Filling { buf, .. } => RxSlot::Done { buf, imm },
+                        // Unreachable (input allocates before placing), but
+                        // an empty message needs no bytes anyway.
+                        RxSlot::Empty if len == 0 => RxSlot::Done {
+                            buf: KVVec::new(),
+                            imm,
+                        },
+                        other => other,
+                    };
+                }
+                out.wake = true;
+            }
+            ConnEvent::Path(_) => {}
+            ConnEvent::Closed(reason) => {
+                self.closed = Some(reason);
+                out.closed = Some(reason);
+                out.wake = true;
+            }
+        }
+    }
+
+    /// Sends one packet, if the core has one.
+    fn transmit(&mut self, ep: &Endpoint, now: u64) -> bool {
+        let rand = crate::ffi::random::u32();
+        let Some(t) = self.core.poll_transmit(now, rand, &mut self.hdr) else {
+            return false;
+        };
+        let Some(header) = self.hdr.get(..t.header_len) else {
+            return true;
+        };
+        let payload: &[u8] = match t.payload {
+            Some(p) => {
+                let buf = self
+                    .tx
+                    .get(p.msg.0 as usize % MESSAGE_SLOTS)
+                    .and_then(Option::as_ref);
+                let start = p.offset as usize;
+                match buf.and_then(|b| b.get(start..start + p.len as usize)) {
+                    Some(bytes) => bytes,
+                    None => return true,
+                }
+            }
+            None => &[],
+        };
+        let steering = self.paths.steering(t.ev);
+        let route = Route {
+            src: &self.local.addr,
+            dst: &self.peer.addr,
+            src_port: steering.src_port,
+            flow_label: steering.flow_label,
+            via: steering.via.as_ref(),
+        };
+        // A failed send is a lost packet, which the protocol recovers.
+        let _ = ep.send(&route, header.len() + payload.len(), |buf| {
+            let (h, p) = buf.split_at_mut(header.len());
+            h.copy_from_slice(header);
+            p.copy_from_slice(payload);
+            Ok(())
+        });
+        true
+    }
+
+    /// The next complete message, if any: its length and immediate.
+    pub(crate) fn peek(&self) -> Option<(&[u8], Option<u32>)> {
+        match self.rx.get((self.rx_next % RX_RING) as usize) {
+            Some(RxSlot::Done { buf, imm }) => Some((buf, *imm)),
+            _ => None,
+        }
+    }
+
+    /// Takes the next complete message.
+    pub(crate) fn take(&mut self) -> Option<(KVVec<u8>, Option<u32>)> {
+        let slot = self.rx.get_mut((self.rx_next % RX_RING) as usize)?;
+        if !matches!(slot, RxSlot::Done { .. }) {
+            return None;
+        }
+        let RxSlot::Done { buf, imm } = core::mem::replace(slot, RxSlot::Empty) else {
+            return None;
+        };
+        self.rx_bytes -= buf.len();
+        self.rx_next = self.rx_next.wrapping_add(1);
+        Some((buf, imm))
+    }
+
+    /// The core's next deadline.
+    pub(crate) fn deadline(&self) -> Option<u64> {
+        self.core.poll_timeout()
+    }
+}

@@ -1,0 +1,219 @@
+//! sendmsg(2), recvmsg(2), poll(2) and shutdown(2) on a connection.
+
+use crate::ffi::errno;
+use super::config::MAX_MESSAGE;
+use super::{close_error, Deferred, MrcSock, Phase};
+use crate::ffi::bindings;
+use crate::ffi::msg::Msg;
+use crate::ffi::sock::send_sigpipe;
+use crate::proto::conn::{ConnState, SendError};
+use kernel::prelude::*;
+use kernel::sync::Arc;
+
+/// poll(2) bits (uapi eventpoll.h; bindgen cannot evaluate their casts).
+const EPOLLIN: u32 = 0x0001;
+const EPOLLOUT: u32 = 0x0004;
+const EPOLLERR: u32 = 0x0008;
+const EPOLLHUP: u32 = 0x0010;
+const EPOLLRDNORM: u32 = 0x0040;
+const EPOLLWRNORM: u32 = 0x0100;
+const EPOLLRDHUP: u32 = 0x2000;
+
+/// Messages a connection queues before send blocks, besides SO_SNDBUF.
+const TX_MESSAGES: usize = 64;
+
+pub(super) fn sendmsg(sock: &Arc<MrcSock>, msg: &mut Msg<'_>, flags: u32) -> Result<usize> {
+    let r = send(sock, msg, flags);
+    if r == Err(EPIPE) && flags & bindings::MSG_NOSIGNAL == 0 {
+        send_sigpipe();
+    }
+    r
+}
+
+fn send(sock: &Arc<MrcSock>, msg: &mut Msg<'_>, flags: u32) -> Result<usize> {
+    if flags & bindings::MSG_OOB != 0 {
+        return Err(errno::eopnotsupp());
+    }
+    let len = msg.len();
+    if len > MAX_MESSAGE as usize {
+        return Err(errno::emsgsize());
+    }
+    let imm = msg.imm()?;
+    let mut buf = KVVec::new();
+    buf.extend_with(len, 0u8, GFP_KERNEL)?;
+    msg.copy_from(&mut buf)?;
+    let nonblock = flags & bindings::MSG_DONTWAIT != 0;
+    let timeo = sock.slot.timeo(true, nonblock);
+    let sndbuf = sock.slot.bufsize(true);
+    let mut pending = Some(buf);
+    let (sent, deferred) = sock.wait(timeo, EAGAIN, |g| {
+        if g.shut_wr {
+            return Some(Err(EPIPE));
+        }
+        let Phase::Conn(conn) = &mut g.phase else {
+            return Some(Err(errno::enotconn()));
+        };
+        match conn.state() {
+            ConnState::Connecting | ConnState::Accepting => return None,
+            ConnState::Closed(r) => return Some(Err(close_error(r).unwrap_or(EPIPE))),
+            ConnState::Closing => return Some(Err(EPIPE)),
+            ConnState::Established => {}
+        }
+        if conn.tx_messages >= TX_MESSAGES || (conn.tx_bytes > 0 && conn.tx_bytes + len > sndbuf)
+        {
+            return None;
+        }
+        let b = pending.take()?;
+        match conn.send(b, imm) {
+            Ok(()) => Some(Ok((len, sock.drive(g)))),
+            Err((SendError::QueueFull | SendError::WimmLimit, b)) => {
+                pending = Some(b);
+                None
+            }
+            Err((SendError::TooLong, _)) => Some(Err(errno::emsgsize())),
+            Err((SendError::Closed, _)) => Some(Err(EPIPE)),
+        }
+    })?;
+    sock.finish(deferred);
+    Ok(sent)
+}
+
+/// What a receive found.
+enum Got {
+    Message(KVVec<u8>, Option<u32>),
+    /// MSG_PEEK: copied already.
+    Peeked(usize),
+    Eof,
+}
+
+pub(super) fn recvmsg(sock: &Arc<MrcSock>, msg: &mut Msg<'_>, flags: u32) -> Result<usize> {
+    if flags & bindings::MSG_OOB != 0 {
+        return Err(errno::eopnotsupp());
+    }
+    let nonblock = flags & bindings::MSG_DONTWAIT != 0;
+    let timeo = sock.slot.timeo(false, nonblock);
+    let peek = flags & bindings::MSG_PEEK != 0;
+    let want = msg.len();
+    let mut peer = None;
+    let got = sock.wait(timeo, EAGAIN, |g| {
+        let shut = g.shut_rd;
+        let Phase::Conn(conn) = &mut g.phase else {
+            return Some(Err(errno::enotconn()));
+        };
+        peer = Some(conn.peer);
+        if peek {
+            if let Some((buf, imm)) = conn.peek() {
+                let n = buf.len().min(want);
+                let r = deliver(msg, buf.get(..n).unwrap_or(&[]), buf.len(), imm);
+                return Some(r.map(|()| Got::Peeked(buf.len())));
+            }
+        } else if let Some((buf, imm)) = conn.take() {
+            return Some(Ok(Got::Message(buf, imm)));
+        }
+        if shut {
+            return Some(Ok(Got::Eof));
+        }
+        match conn.state() {
+            ConnState::Closed(r) => Some(close_error(r).map_or(Ok(Got::Eof), Err)),
+            _ => None,
+        }
+    })?;
+    let full = match got {
+        Got::Eof => return Ok(0),
+        Got::Peeked(full) => full,
+        Got::Message(buf, imm) => {
+            let n = buf.len().min(want);
+            deliver(msg, buf.get(..n).unwrap_or(&[]), buf.len(), imm)?;
+            buf.len()
+        }
+    };
+    if let Some(p) = peer {
+        let mut name = [0u8; super::addr::SOCKADDR_LEN];
+        if p.emit(&mut name).is_ok() {
+            msg.set_name(&name);
+        }
+    }
+    Ok(if flags & bindings::MSG_TRUNC != 0 {
+        full
+    } else {
+        full.min(want)
+    })
+}
+
+/// Copies a message (or as much as fits) and its immediate to the user.
+fn deliver(msg: &mut Msg<'_>, bytes: &[u8], full: usize, imm: Option<u32>) -> Result {
+    msg.copy_to(bytes)?;
+    if let Some(imm) = imm {
+        msg.put_imm(imm)?;
+    }
+    msg.set_flags(if bytes.len() < full {
+        bindings::MSG_TRUNC
+    } else {
+        bindings::MSG_EOR
+    });
+    Ok(())
+}
+
+pub(super) fn poll(sock: &Arc<MrcSock>) -> u32 {
+    let sndbuf = sock.slot.bufsize(true);
+    let g = sock.inner.lock();
+    let mut mask = 0;
+    if g.shut_rd {
+        mask |= EPOLLIN | EPOLLRDNORM | EPOLLRDHUP;
+    }
+    match &g.phase {
+        Phase::Idle => mask |= EPOLLOUT | EPOLLHUP,
+        Phase::Listening(l) => {
+            if !l.ready.is_empty() {
+                mask |= EPOLLIN | EPOLLRDNORM;
+            }
+        }
+        Phase::Conn(c) => {
+            if c.peek().is_some() {
+                mask |= EPOLLIN | EPOLLRDNORM;
+            }
+            match c.state() {
+                ConnState::Closed(r) => {
+                    mask |= EPOLLIN | EPOLLRDNORM | EPOLLRDHUP | EPOLLHUP;
+                    if close_error(r).is_some() {
+                        mask |= EPOLLERR;
+                    }
+                }
+                ConnState::Established
+                    if !g.shut_wr
+                        && c.tx_messages < TX_MESSAGES
+                        && (c.tx_bytes == 0 || c.tx_bytes < sndbuf) =>
+                {
+                    mask |= EPOLLOUT | EPOLLWRNORM;
+                }
+                _ => {}
+            }
+        }
+    }
+    mask
+}
+
+pub(super) fn shutdown(sock: &Arc<MrcSock>, how: i32) -> Result {
+    let (rd, wr) = match how {
+        0 => (true, false),
+        1 => (false, true),
+        2 => (true, true),
+        _ => return Err(EINVAL),
+    };
+    let mut g = sock.inner.lock();
+    let Phase::Conn(conn) = &mut g.phase else {
+        return Err(errno::enotconn());
+    };
+    if wr {
+        // MRC closes a connection as a whole: once every message sent is
+        // acked, RESET(FINISHED) ends it in both directions.
+        conn.core_mut().close();
+    }
+    g.shut_rd |= rd;
+    g.shut_wr |= wr;
+    let d: Deferred = sock.drive(&mut g);
+    drop(g);
+    sock.finish(d);
+    sock.wake();
+    Ok(())
+}
