@@ -24,6 +24,8 @@
 //! Exit status: 0 success; 1 the data arrived damaged or incomplete, or an
 //! I/O error; 2 usage.
 
+#[cfg(test)]
+mod interop_tests;
 mod mrc;
 mod mrcmode;
 mod msgcheck;

@@ -146,13 +146,14 @@ pub fn server(a: &ServerArgs) -> io::Result<bool> {
 /// the connection's MRC_INFO.
 fn serve(sock: &SeqSocket, peer: &str, stall: Duration) -> bool {
     match msgperf::serve(sock, stall) {
-        Ok((rep, bye)) => {
-            let r = &rep.received;
+        Ok(msgperf::Served { hello, report, bye }) => {
+            let r = &report.received;
             let line = serde_json::json!({
-                "proto": Proto::Mrc, "peer": peer, "bytes": r.bytes, "messages": r.messages,
+                "proto": Proto::Mrc, "peer": peer, "seed": hello.seed, "bidir": hello.bidir(),
+                "max_msg": hello.max_msg, "bytes": r.bytes, "messages": r.messages,
                 "intact": r.intact, "first_mismatch": r.first_mismatch,
                 "bad_message": r.bad_message, "seconds": r.seconds,
-                "reverse_bytes": rep.reverse_bytes, "reverse_messages": rep.reverse_messages,
+                "reverse_bytes": report.reverse_bytes, "reverse_messages": report.reverse_messages,
                 "bye": bye, "mrc_info": mrc::info(sock).ok(),
             });
             println!("{line}");

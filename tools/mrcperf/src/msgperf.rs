@@ -224,11 +224,19 @@ pub fn bye(sock: &SeqSocket) -> io::Result<()> {
     sock.send_msg(&BYE)
 }
 
+/// What the server did on one connection.
+#[derive(Debug)]
+pub struct Served {
+    pub hello: Hello,
+    pub report: MsgReport,
+    /// The Bye came (`false`: the client vanished or said something else).
+    pub bye: bool,
+}
+
 /// The server's side of one connection: reads the Hello, checks the
 /// stream (sending the reverse one meanwhile if asked), answers with the
-/// Report and waits for the Bye. Returns the Report and whether the Bye
-/// came (`false`: the client vanished or said something else).
-pub fn serve(sock: &SeqSocket, stall: Duration) -> io::Result<(MsgReport, bool)> {
+/// Report and waits for the Bye.
+pub fn serve(sock: &SeqSocket, stall: Duration) -> io::Result<Served> {
     sock.set_recv_timeout(Some(stall))?;
     sock.set_send_timeout(Some(stall))?;
     let mut buf = vec![0u8; RECV_BUF];
@@ -266,7 +274,11 @@ pub fn serve(sock: &SeqSocket, stall: Duration) -> io::Result<(MsgReport, bool)>
     sock.send_msg(&report.encode(MAX_MESSAGE as usize)?)?;
     let mut b = [0u8; 64];
     let bye = matches!(sock.recv_msg(&mut b), Ok(8) if b[..8] == BYE);
-    Ok((report, bye))
+    Ok(Served {
+        hello: h,
+        report,
+        bye,
+    })
 }
 
 #[cfg(test)]
@@ -294,8 +306,9 @@ mod tests {
             let srv = sc.spawn(|| serve(&s, Duration::from_secs(20)).unwrap());
             let out = client(&c, p).unwrap();
             bye(&c).unwrap();
-            let (rep, byed) = srv.join().unwrap();
-            (out, rep, byed)
+            let served = srv.join().unwrap();
+            assert_eq!(served.hello.seed, p.seed);
+            (out, served.report, served.bye)
         })
     }
 
@@ -370,8 +383,7 @@ mod tests {
             assert_eq!(rep.received.first_mismatch, Some(a as u64 + 1));
             assert_eq!(rep.received.bad_message, Some(1));
             drop(c);
-            let (_, byed) = srv.join().unwrap();
-            assert!(!byed);
+            assert!(!srv.join().unwrap().bye);
         });
     }
 

@@ -108,6 +108,24 @@ mod tests {
         assert!(p.check(8, &ok, &mut scratch).is_some());
     }
 
+    /// Pinned: selftests/mrc_client.c and mrc_client.py --selfcheck assert
+    /// the same bytes.
+    #[test]
+    fn vectors() {
+        let p = Pattern::new(0x1234);
+        let mut b = [0u8; 16];
+        p.fill(0, &mut b);
+        assert_eq!(
+            b,
+            [76, 139, 68, 89, 161, 196, 211, 9, 141, 216, 124, 215, 95, 62, 11, 168]
+        );
+        p.fill(1_000_003, &mut b);
+        assert_eq!(
+            b,
+            [170, 112, 155, 119, 73, 34, 177, 216, 93, 43, 21, 175, 231, 120, 227, 222]
+        );
+    }
+
     #[test]
     fn seeds_differ() {
         let (mut a, mut b) = (vec![0u8; 64], vec![0u8; 64]);
