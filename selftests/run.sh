@@ -23,6 +23,7 @@ TESTS=(
 	"$here/mrc_netns.sh"
 	"$here/mrc_fabric.sh"
 	"$here/mrc_endpoint.py"
+	"$here/mrc_conn.py"
 )
 
 # Tests that load the module themselves unload it; the others need it.
