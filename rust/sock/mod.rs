@@ -321,43 +321,58 @@ impl MrcSock {
             return;
         }
         let mut buf = [0u8; 64];
-        match l.listener.handle_packet(dgram.payload(), &mut buf) {
-            ListenAction::Accept { request, .. } => {
-                let child = match self.spawn(ep, &g, origin, cfg, port, dgram, &request) {
-                    Ok(child) => child,
-                    Err(_) => {
-                        if let Phase::Listening(l) = &mut g.phase {
-                            l.listener.half_open_done();
-                            if let ListenAction::Reply { len } = l.listener.reject(
-                                &request,
-                                0xFFFF,
-                                RejectReason::NoResource,
-                                &mut buf,
-                            ) {
-                                reply(ep, dgram, buf.get(..len).unwrap_or(&[]));
-                            }
-                        }
-                        return;
-                    }
-                };
-                if let Phase::Listening(l) = &mut g.phase {
-                    if l.half_open.push(child.clone(), GFP_KERNEL).is_err() {
-                        l.listener.half_open_done();
-                        drop(g);
-                        child.abort();
-                        return;
-                    }
-                }
-                drop(g);
-                ep.count(Mib::PassiveOpens);
-                let mut cg = child.inner.lock();
-                let d = child.drive(&mut cg);
-                drop(cg);
-                child.finish(d);
+        let action = l.listener.handle_packet(dgram.payload(), &mut buf);
+        let paths = g.paths.try_clone();
+        // The child is built without the listener's mutex: two sockets'
+        // mutexes are never held at once. Only this namespace's receive
+        // work admits children, so none can race in meanwhile.
+        drop(g);
+        let request = match action {
+            ListenAction::Accept { request, .. } => request,
+            ListenAction::Reply { len } => {
+                reply(ep, dgram, buf.get(..len).unwrap_or(&[]));
+                return;
             }
-            ListenAction::Reply { len } => reply(ep, dgram, buf.get(..len).unwrap_or(&[])),
-            ListenAction::Drop(_) => ep.count(Mib::InMalformed),
+            ListenAction::Drop(_) => {
+                ep.count(Mib::InMalformed);
+                return;
+            }
+        };
+        let spawned = paths.and_then(|p| self.spawn(ep, origin, cfg, port, dgram, &request, p));
+        let mut g = self.inner.lock();
+        let Phase::Listening(l) = &mut g.phase else {
+            // Closed meanwhile.
+            drop(g);
+            if let Ok(child) = spawned {
+                child.abort();
+            }
+            return;
+        };
+        let child = match spawned {
+            Ok(child) => child,
+            Err(_) => {
+                l.listener.half_open_done();
+                if let ListenAction::Reply { len } =
+                    l.listener
+                        .reject(&request, 0xFFFF, RejectReason::NoResource, &mut buf)
+                {
+                    reply(ep, dgram, buf.get(..len).unwrap_or(&[]));
+                }
+                return;
+            }
+        };
+        if l.half_open.push(child.clone(), GFP_KERNEL).is_err() {
+            l.listener.half_open_done();
+            drop(g);
+            child.abort();
+            return;
         }
+        drop(g);
+        ep.count(Mib::PassiveOpens);
+        let mut cg = child.inner.lock();
+        let d = child.drive(&mut cg);
+        drop(cg);
+        child.finish(d);
     }
 
     /// A child connection for an admitted request, registered in the
@@ -366,14 +381,13 @@ impl MrcSock {
     fn spawn(
         self: &Arc<Self>,
         ep: &Endpoint,
-        g: &Inner,
         origin: ([u8; 16], u32),
         cfg: SockConfig,
         port: u16,
         dgram: &Datagram,
         request: &ConnectRequestRepr,
+        paths: Paths,
     ) -> Result<Arc<Self>> {
-        let paths = g.paths.try_clone()?;
         let child = MrcSock::new(self.endpoint.clone(), Some(origin), cfg, paths.try_clone()?)?;
         let conn_no = ep.add_conn(child.clone())?;
         let local = SockAddr {
