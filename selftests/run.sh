@@ -24,6 +24,7 @@ TESTS=(
 	"$here/mrc_fabric.sh"
 	"$here/mrc_endpoint.py"
 	"$here/mrc_conn.py"
+	"$here/mrc_many.sh"
 )
 
 # Tests that load the module themselves unload it; the others need it.
