@@ -25,6 +25,8 @@ TESTS=(
 	"$here/mrc_endpoint.py"
 	"$here/mrc_conn.py"
 	"$here/mrc_many.sh"
+	"$here/mrc_clients.sh"
+	"$here/mrc_transfer.sh"
 )
 
 # Tests that load the module themselves unload it; the others need it.

@@ -1,0 +1,242 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# AF_MRC moving data over the leaf/spine fabric (topology.sh, K = 4 spines),
+# with `mrcperf --proto mrc`: messages of mixed sizes (1 byte to 1 MiB,
+# seeded), every byte and every message boundary checked by the receiver
+# of each direction.
+#
+#  (a) UDP/STEV entropy (the AUTO profile's EVs, ECMP-hashed by the
+#      leaves): SIZE each way at once, intact; every spine carried some.
+#  (b) SRv6: MRC_SRV6_PATHS = the K containers toward B on the client, the
+#      K containers toward A on the server's listener: SIZE each way, intact.
+#  (c) Spraying: one way, SRv6; each spine's packets toward B within
+#      +-20% of the mean.
+#  (d) A spine blackholed (netem loss 100%, both directions) in the middle
+#      of a timed SRv6 transfer, then restored: the transfer completes
+#      intact, data kept flowing during the blackhole, MRC_PATH_INFO
+#      showed that spine's EVs (EV i goes via container i mod K) all
+#      ASSUMED_BAD during it, and every EV GOOD again after the restore.
+#  (e) 1% loss and 1% reordering on every leaf-spine link: SIZE each way,
+#      intact.
+#
+# SIZE is 64 MiB on the release kernel, 8 MiB on the debug kernel
+# (MRC_TRANSFER_MIB overrides); links are shaped to MRC_TRANSFER_RATE
+# (100mbit), enough that the emulated CPUs, not the links, limit a TCG run.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/topology.sh"
+
+K=4
+PY=/usr/bin/python3
+PERF=${MRC_PERF:-$MRC_REPO/target/release/mrcperf}
+RATE=${MRC_TRANSFER_RATE:-100mbit}
+if [[ ${MRC_VARIANT:-} == debug ]]; then MIB=${MRC_TRANSFER_MIB:-8}; else MIB=${MRC_TRANSFER_MIB:-64}; fi
+SIZE=$((MIB << 20))
+BH_SPINE=2
+BH_SECONDS=5
+RUN_SECONDS=20
+TMO=${MRC_TRANSFER_TIMEOUT:-150}
+PORT_STEV=7000 PORT_SRV6=7001
+WORK=$(mktemp -d)
+srv_pids=
+
+cleanup() {
+	local p
+	for p in $srv_pids; do kill "$p" 2>/dev/null; done
+	wait 2>/dev/null
+	topo_down
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+skip_all() { echo "# $*"; echo "1..0 # SKIP $*"; exit "$KSFT_SKIP"; }
+
+ksft_begin
+for t in "$IP" "$TC" "$PY"; do [[ -x $t ]] || skip_all "$t missing"; done
+[[ -x $PERF ]] || skip_all "$PERF missing (cargo build --release -p mrcperf)"
+mrc_load || skip_all "mrc.ko does not load"
+
+# Verdicts on mrcperf's JSON report, the spine counters and the path
+# snapshots (--path-info-json).
+cat >"$WORK/judge.py" <<'PY'
+import json, sys
+
+def report(path):
+    return json.load(open(path))
+
+def counters(path):
+    return {l.split()[0]: [int(x) for x in l.split()[1:]] for l in open(path) if l.strip()}
+
+cmd, args = sys.argv[1], sys.argv[2:]
+if cmd == "intact":
+    # intact REPORT SIZE BIDIR: intact, SIZE bytes each way.
+    r, size, bidir = report(args[0]), int(args[1]), args[2] == "1"
+    m = r["mrc"]
+    rev = m["reverse"]
+    print(f"forward {r['bytes_received']} B in {m['messages_received']} messages, "
+          f"{r['goodput_bps'] / 1e6:.1f} Mbit/s"
+          + (f"; reverse {rev['bytes_received']} B, {rev['goodput_bps'] / 1e6:.1f} Mbit/s" if rev else "")
+          + f"; {m['last_sample'] and m['last_sample'].get('info', {}).get('packets_retrans')} retransmitted")
+    ok = r["intact"] and r["bytes_received"] == size and m["forward_intact"]
+    if bidir:
+        ok = ok and rev is not None and rev["intact"] and rev["bytes_received"] == size
+    sys.exit(0 if ok else 1)
+elif cmd == "spread":
+    # spread BEFORE AFTER COLUMN TOL_PERCENT [MIN_SHARE_PERCENT]: per-spine
+    # packet deltas of COLUMN (1 toward B, 2 toward A) within TOL% of the
+    # mean; with MIN_SHARE, only: each spine carried at least MIN_SHARE%.
+    b, a, col, tol = counters(args[0]), counters(args[1]), int(args[2]), float(args[3])
+    d = {s: a[s][col - 1] - b[s][col - 1] for s in sorted(a)}
+    total = sum(d.values())
+    mean = total / len(d)
+    print("packets per spine:", " ".join(f"{s}={v}" for s, v in d.items()), f"(mean {mean:.0f})")
+    if total == 0:
+        sys.exit(1)
+    if len(args) > 4:
+        sys.exit(0 if all(v * 100 >= total * float(args[4]) for v in d.values()) else 1)
+    sys.exit(0 if all(abs(v - mean) <= mean * tol / 100 for v in d.values()) else 1)
+elif cmd == "blackhole":
+    # blackhole SNAPSHOTS K SPINE FAULT_EPOCH RESTORE_EPOCH WHAT: WHAT is
+    # bad (every EV of SPINE ASSUMED_BAD in some snapshot during the
+    # blackhole), flow (bytes acked grew during it) or good (the last
+    # snapshot, after the restore, has every EV GOOD).
+    k, spine, t0, t1, what = int(args[1]), int(args[2]), float(args[3]), float(args[4]), args[5]
+    samples = [json.loads(l) for l in open(args[0]) if l.strip()]
+    samples = [s for s in samples if "paths" in s and "info" in s]
+    during = [s for s in samples if t0 <= s["epoch"] <= t1]
+    mine = lambda s: [p for p in s["paths"] if p["ev"] % k == spine - 1]
+    if not samples:
+        print("no snapshots with path info")
+        sys.exit(1)
+    if what == "bad":
+        bad = [s for s in during if mine(s) and all(p["state"] == "ASSUMED_BAD" for p in mine(s))]
+        seen = sorted({p["state"] for s in during for p in mine(s)})
+        print(f"{len(during)} snapshots during the blackhole, {len(bad)} with spine {spine}'s "
+              f"{len(mine(samples[-1]))} EVs all ASSUMED_BAD (states seen: {' '.join(seen)})"
+              + (f"; first at +{bad[0]['epoch'] - t0:.2f} s" if bad else ""))
+        sys.exit(0 if bad else 1)
+    if what == "flow":
+        acked = [s["info"]["bytes_acked"] for s in during]
+        grew = acked[-1] - acked[0] if len(acked) > 1 else 0
+        print(f"{grew} bytes acked during the blackhole's {t1 - t0:.1f} s")
+        sys.exit(0 if grew > 0 else 1)
+    if what == "good":
+        last = samples[-1]
+        after = [s for s in samples if s["epoch"] > t1]
+        first = next((s for s in after if all(p["state"] == "GOOD" for p in s["paths"])), None)
+        print(f"last snapshot at +{last['epoch'] - t1:.2f} s after the restore: "
+              + " ".join(p["state"] for p in last["paths"])
+              + (f"; all GOOD from +{first['epoch'] - t1:.2f} s" if first else ""))
+        ok = last["epoch"] > t1 and last["paths"] and all(p["state"] == "GOOD" for p in last["paths"])
+        sys.exit(0 if ok else 1)
+sys.exit(2)
+PY
+judge() { "$PY" "$WORK/judge.py" "$@"; }
+
+# A check whose judge's output is shown as a comment even when it passes.
+verdict() {
+	local name=$1 out rc; shift
+	out=$("$@" 2>&1); rc=$?
+	printf '#   %s\n' "$out" | head -5
+	if ((rc == 0)); then ksft_ok "$name"; else ksft_fail "$name"; fi
+}
+
+if ! topo_up $K "$RATE"; then
+	ksft_fail "topo_up: $K spines, $RATE"
+	ksft_end
+fi
+ksft_ok "topo_up: $K spines, $RATE leaf-spine links"
+NSA=$(topo_ns ha) NSB=$(topo_ns hb)
+to_b=() to_a=()
+for ((i = 1; i <= K; i++)); do to_b+=("$(topo_container $i)"); to_a+=("$(topo_container $i a)"); done
+SRV6_B=$(IFS=,; echo "${to_b[*]}") SRV6_A=$(IFS=,; echo "${to_a[*]}")
+
+start_server() {
+	local port=$1; shift
+	"$IP" netns exec "$NSB" "$PERF" server --proto mrc --port "$port" "$@" \
+		>"$WORK/srv-$port.out" 2>"$WORK/srv-$port.err" &
+	srv_pids+=" $!"
+	wait_until 60 grep -q listening "$WORK/srv-$port.err"
+}
+if start_server $PORT_STEV && start_server $PORT_SRV6 --srv6 "$SRV6_A"; then
+	ksft_ok "mrcperf servers on host B: MRC port $PORT_STEV (STEV), $PORT_SRV6 (SRv6 via $SRV6_A)"
+else
+	ksft_fail "mrcperf servers on host B"
+	cat "$WORK"/srv-*.err | sed 's/^/#   /' | head -5
+	ksft_end
+fi
+
+# client NAME PORT ARGS...: mrcperf client on host A; report in NAME.json,
+# spine counters in NAME.before / NAME.after.
+client() {
+	local name=$1 port=$2; shift 2
+	topo_spine_counters >"$WORK/$name.before"
+	"$IP" netns exec "$NSA" timeout "$TMO" "$PERF" client --proto mrc --connect "$TOPO_HB" \
+		--port "$port" -q --json "$WORK/$name.json" "$@" >"$WORK/$name.out" 2>&1
+	local rc=$?
+	topo_spine_counters >"$WORK/$name.after"
+	sed 's/^/#   /' "$WORK/$name.out" | head -6
+	return $rc
+}
+
+# ---------------------------------------------------------------- (a)
+client stev $PORT_STEV --bytes $SIZE --bidir --seed 1
+verdict "(a) STEV: $MIB MiB each way, mixed message sizes, intact" judge intact "$WORK/stev.json" $SIZE 1
+verdict "(a) STEV: the EVs' entropy spread packets over every spine" \
+	judge spread "$WORK/stev.before" "$WORK/stev.after" 1 0 5
+
+# ---------------------------------------------------------------- (b)
+client srv6 $PORT_SRV6 --bytes $SIZE --bidir --seed 2 --srv6 "$SRV6_B"
+verdict "(b) SRv6 (MRC_SRV6_PATHS, $K containers each side): $MIB MiB each way, intact" \
+	judge intact "$WORK/srv6.json" $SIZE 1
+
+# ---------------------------------------------------------------- (c)
+client spray $PORT_SRV6 --bytes $SIZE --seed 3 --srv6 "$SRV6_B"
+verdict "(c) SRv6 one way: $MIB MiB intact" judge intact "$WORK/spray.json" $SIZE 0
+verdict "(c) SRv6 spraying: each spine's packets toward B within 20% of the mean" \
+	judge spread "$WORK/spray.before" "$WORK/spray.after" 1 20
+
+# ---------------------------------------------------------------- (d)
+PI=$WORK/paths.jsonl
+"$IP" netns exec "$NSA" timeout "$TMO" "$PERF" client --proto mrc --connect "$TOPO_HB" \
+	--port $PORT_SRV6 --srv6 "$SRV6_B" --seconds $RUN_SECONDS --seed 4 -q \
+	--path-info-json "$PI" --path-info-ms 100 --linger-good 30 \
+	--json "$WORK/bh.json" >"$WORK/bh.out" 2>&1 &
+cpid=$!
+# Fault once data flows (connection set-up under TCG takes a while).
+wait_until 60 grep -q '"bytes_acked":[1-9]' "$PI"
+sleep 2
+topo_blackhole $BH_SPINE
+t_fault=$TOPO_FAULT_FIRST
+sleep $BH_SECONDS
+t_restore=$EPOCHREALTIME
+topo_restore $BH_SPINE
+wait $cpid
+rc=$?
+sed 's/^/#   /' "$WORK/bh.out" | head -6
+if ((rc == 0)); then
+	verdict "(d) spine $BH_SPINE blackholed for ${BH_SECONDS}s mid-transfer: the transfer completed intact" \
+		judge intact "$WORK/bh.json" "$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["bytes_sent"])' "$WORK/bh.json")" 0
+else
+	ksft_fail "(d) spine $BH_SPINE blackholed mid-transfer: the client failed (exit $rc)"
+fi
+verdict "(d) data kept flowing over the other spines during the blackhole" \
+	judge blackhole "$PI" $K $BH_SPINE "$t_fault" "$t_restore" flow
+verdict "(d) MRC_PATH_INFO: spine $BH_SPINE's EVs ASSUMED_BAD during the blackhole" \
+	judge blackhole "$PI" $K $BH_SPINE "$t_fault" "$t_restore" bad
+verdict "(d) MRC_PATH_INFO: every EV GOOD again after the restore" \
+	judge blackhole "$PI" $K $BH_SPINE "$t_fault" "$t_restore" good
+
+# ---------------------------------------------------------------- (e)
+if topo_impair 1 1; then
+	client lossy $PORT_STEV --bytes $SIZE --bidir --seed 5
+	verdict "(e) 1% loss and 1% reordering on every link: $MIB MiB each way, intact" \
+		judge intact "$WORK/lossy.json" $SIZE 1
+	topo_impair 0
+else
+	ksft_fail "(e) topo_impair 1 1"
+fi
+
+for p in $srv_pids; do
+	check "mrcperf server (pid $p) still running" kill -0 "$p"
+done
+ksft_end
