@@ -12,7 +12,7 @@
 #
 # Environment: BENCH_K (4), BENCH_RATE (tc rate, 20mbit), BENCH_DELAY (netem
 # delay per leaf-spine link and direction, 1ms), BENCH_SECONDS (8),
-# BENCH_TIMEOUT (VM timeout, 600), TOPO_GSO_SEGS (1: hosts send one packet
+# BENCH_TIMEOUT (VM timeout, 900), TOPO_GSO_SEGS (1: hosts send one packet
 # per skb, as a datapath without GSO would; default: the stack's GSO).
 #
 # The default rate was chosen by measurement (TCG guest, 2 vCPUs, on a
@@ -33,7 +33,17 @@
 #                 surviving capacity, that is (K-1)/K of tcp_parallel's
 #                 goodput, after the first window below it) and
 #                 whether every byte still arrived
-#   mrc           bench_mrc (joins when the AF_MRC datapath exists)
+#   mrc           one AF_MRC connection (mrcperf --proto mrc), SRv6:
+#                 MRC_SRV6_PATHS = the K containers (EV i via spine i) on
+#                 the client, the K containers toward A on the server
+#   mrc_stev      the same over UDP/STEV entropy (the AUTO profile's EVs,
+#                 ECMP-hashed by the leaves)
+#   mrc_blackhole mrc with spine 2 blackholed a third of the way through,
+#                 like mptcp_blackhole (time to recover, data intact), plus
+#                 the time until MRC_PATH_INFO showed spine 2's EVs
+#                 ASSUMED_BAD (snapshots every 50 ms)
+#                 (bench_mrc; skipped, with the reason in the JSON, when
+#                 mrc.ko does not load)
 # A connection is pinned to spine i by its source address fd00:a::1<i>:
 # host A encapsulates that source's traffic toward the SRv6 micro-SID
 # container fcbb:0:1<i>:b0:b1:: (topo_steer_srv6), and leaf B routes
@@ -51,12 +61,20 @@ if [[ ${1:-} != --guest ]]; then
 	cd "$here"
 	echo "bench: building mrcperf"
 	cargo build --release -p mrcperf 2>&1 | tail -1
+	# The MRC runs need the module, built against the test kernel like
+	# `make test` builds it; without it they are skipped.
+	echo "bench: building mrc.ko"
+	if make --no-print-directory KVARIANT=release modules >/dev/null; then
+		mkdir -p build/release && cp mrc.ko build/release/mrc.ko
+	else
+		echo "bench: mrc.ko did not build; the MRC runs will be skipped" >&2
+	fi
 	out=$here/build/vm/release
 	rm -f "$out/bench.json"
 	rc=0
-	scripts/vm.sh --timeout "${BENCH_TIMEOUT:-600}" -- env BENCH_K="$K" BENCH_RATE="$RATE" \
+	scripts/vm.sh --timeout "${BENCH_TIMEOUT:-900}" -- env BENCH_K="$K" BENCH_RATE="$RATE" \
 		BENCH_DELAY="$DELAY" BENCH_SECONDS="$SECONDS_PER_RUN" TOPO_GSO_SEGS="${TOPO_GSO_SEGS:-}" \
-		scripts/bench.sh --guest || rc=$?
+		MRC_KO="$here/build/release/mrc.ko" scripts/bench.sh --guest || rc=$?
 	if [[ -f $out/bench.json ]]; then
 		mkdir -p build/bench
 		cp "$out/bench.json" build/bench/bench.json
@@ -103,10 +121,12 @@ sleep 1
 
 # run_clients NAME PROTO PORT SRC...: one client per source address, in
 # parallel; writes $WORK/NAME-<n>.json and $WORK/NAME.counters (spine bytes
-# before/after).
+# before/after). BENCH_CLIENT_ARGS: more client options (word-split).
 run_clients() {
 	local name=$1 proto=$2 port=$3; shift 3
 	local n=0 pids=() src rc=0
+	# shellcheck disable=SC2206
+	local extra=(${BENCH_CLIENT_ARGS:-})
 	topo_spine_counters >"$WORK/$name.before"
 	local t0=$EPOCHREALTIME fault_pid=
 	if [[ -n ${BENCH_FAULT_AT:-} ]]; then
@@ -136,7 +156,7 @@ run_clients() {
 		n=$((n + 1))
 		/usr/sbin/ip netns exec "$NSA" "$PERF" client --proto "$proto" --connect "$TOPO_HB" \
 			--port "$port" --bind "$src" --seconds "$SECONDS_PER_RUN" --interval-ms "${BENCH_INTERVAL_MS:-250}" -q \
-			--json "$WORK/$name-$n.json" &
+			--json "$WORK/$name-$n.json" "${extra[@]}" &
 		pids+=($!)
 	done
 	for p in "${pids[@]}"; do wait "$p" || rc=1; done
@@ -146,14 +166,37 @@ run_clients() {
 	return $rc
 }
 
-# The AF_MRC measurement joins here: when the socket datapath exists, run
-# `mrcperf client --proto mrc` over the sprayed paths (SRv6 containers or
-# ECMP entropy, per the EV profile) exactly like the runs above, writing
-# $WORK/mrc-1.json and $WORK/mrc.before/.after; summarize() then reports it
-# like the others. Until then it records why it did not run.
+# AF_MRC: one connection sprayed over the K spines, measured like the
+# runs above. In SRv6 mode the module encapsulates each EV toward its
+# container itself, so the client binds host A's main address (the
+# per-spine sources would add topo_steer_srv6's encapsulation).
 bench_mrc() {
-	echo "bench: mrc: skipped (mrcperf has no AF_MRC mode yet: the module does not move data)"
-	echo '{"skipped": "AF_MRC datapath not available yet"}' >"$WORK/mrc.skip"
+	local why= i n paths_b=() paths_a=()
+	if ! lsmod | grep -q '^mrc ' && ! insmod "${MRC_KO:-$here/build/release/mrc.ko}" 2>"$WORK/insmod.err"; then
+		why="mrc.ko does not load: $(head -1 "$WORK/insmod.err")"
+	fi
+	if [[ -n $why ]]; then
+		echo "bench: mrc: skipped ($why)"
+		for n in mrc mrc_stev mrc_blackhole; do
+			/usr/bin/python3 -c 'import json, sys; print(json.dumps({"skipped": sys.argv[1]}))' "$why" >"$WORK/$n.skip"
+		done
+		return 0
+	fi
+	for ((i = 1; i <= K; i++)); do
+		paths_b+=("$(topo_container "$i")") paths_a+=("$(topo_container "$i" a)")
+	done
+	local srv6_b srv6_a
+	srv6_b=$(IFS=,; echo "${paths_b[*]}") srv6_a=$(IFS=,; echo "${paths_a[*]}")
+	/usr/sbin/ip netns exec "$NSB" "$PERF" server --proto mrc --port 5203 --srv6 "$srv6_a" \
+		>"$WORK/srv-mrc.log" 2>&1 &
+	/usr/sbin/ip netns exec "$NSB" "$PERF" server --proto mrc --port 5204 >"$WORK/srv-mrc-stev.log" 2>&1 &
+	sleep 1
+	BENCH_CLIENT_ARGS="--srv6 $srv6_b" run_clients mrc mrc 5203 "$TOPO_HA" || echo "bench: mrc failed"
+	run_clients mrc_stev mrc 5204 "$TOPO_HA" || echo "bench: mrc_stev failed"
+	BENCH_CLIENT_ARGS="--srv6 $srv6_b --path-info-json $WORK/mrc_blackhole.paths --path-info-ms 50" \
+		BENCH_INTERVAL_MS=100 BENCH_FAULT_AT=$(awk -v s="$SECONDS_PER_RUN" 'BEGIN { print s / 3 }') \
+		run_clients mrc_blackhole mrc 5203 "$TOPO_HA" || echo "bench: mrc_blackhole failed"
+	topo_restore 2
 }
 
 srcs=()
@@ -182,7 +225,7 @@ def spines(name):
 
 res = {"k": k, "rate_bps": rate, "rate": rate_s, "delay": delay, "seconds": float(secs),
        "capacity_bps": cap, "gso_max_segs": int(gso) if gso else None, "runs": {}}
-for name in ["tcp_1path", "tcp_parallel", "mptcp", "mptcp_blackhole", "mrc"]:
+for name in ["tcp_1path", "tcp_parallel", "mptcp", "mptcp_blackhole", "mrc", "mrc_stev", "mrc_blackhole"]:
     files = sorted(glob.glob(f"{work}/{name}-*.json"))
     if not files:
         skip = f"{work}/{name}.skip"
@@ -209,9 +252,11 @@ for name in ["tcp_1path", "tcp_parallel", "mptcp", "mptcp_blackhole", "mrc"]:
 # Recovery after the blackhole: surviving capacity = (K-1)/K of what K
 # parallel TCP connections achieved in this run; recovered at the start of
 # the first 0.5 s window averaging >= 90% of it after the first that did not.
-bh = res["runs"].get("mptcp_blackhole", {})
-if "clients" in bh and os.path.exists(f"{work}/mptcp_blackhole.fault") and "goodput_bps" in res["runs"].get("tcp_parallel", {}):
-    t0, t1, t2 = map(float, open(f"{work}/mptcp_blackhole.fault").read().split())
+def recovery(name):
+    bh = res["runs"].get(name, {})
+    if not ("clients" in bh and os.path.exists(f"{work}/{name}.fault") and "goodput_bps" in res["runs"].get("tcp_parallel", {})):
+        return None
+    t0, t1, t2 = map(float, open(f"{work}/{name}.fault").read().split())
     # The fault starts in [t1, t2]; t1 is used (overstates recovery by at
     # most t2 - t1, reported).
     fault, fault_end = t1 - t0, t2 - t0
@@ -237,6 +282,19 @@ if "clients" in bh and os.path.exists(f"{work}/mptcp_blackhole.fault") and "good
                        "goodput_before_bps": sum(before) / len(before) if before else None,
                        "goodput_after_recovery_bps": sum(after_) / len(after_) if after_ else None,
                        "bytes_lost": 0 if bh["intact"] else None}
+    return bh["blackhole"], t1
+
+recovery("mptcp_blackhole")
+r = recovery("mrc_blackhole")
+paths = f"{work}/mrc_blackhole.paths"
+if r and os.path.exists(paths):
+    # MRC's own view: the first snapshot with every EV of spine 2 (EV i
+    # goes via container i mod K) ASSUMED_BAD, in seconds after the fault.
+    b, t1 = r
+    snaps = [json.loads(l) for l in open(paths) if l.strip()]
+    bad = lambda s: [p for p in s.get("paths", []) if p["ev"] % k == 1]
+    first = next((s for s in snaps if s["epoch"] >= t1 and bad(s) and all(p["state"] == "ASSUMED_BAD" for p in bad(s))), None)
+    b["evs_assumed_bad_after_s"] = None if first is None else first["epoch"] - t1
 json.dump(res, open(out, "w"), indent=1)
 
 print(f"\nK={k} paths x R={rate_s} ({rate/1e6:g} Mbit/s) = {cap/1e6:g} Mbit/s capacity; netem delay {delay}/link; {secs}s per run")
@@ -247,11 +305,15 @@ for name, r in res["runs"].items():
         continue
     share = " ".join(f"{v:4.2f}" for v in r["spine_share"].values())
     print(f"{name:<14}{r['connections']:>6}{r['goodput_bps']/1e6:>10.2f}{r['fraction']:>9.3f}{str(r['intact']):>8}  {share}")
-b = res["runs"].get("mptcp_blackhole", {}).get("blackhole")
-if b:
+for name in ["mptcp_blackhole", "mrc_blackhole"]:
+    b = res["runs"].get(name, {}).get("blackhole")
+    if not b:
+        continue
     rec = "never (within the run)" if b["time_to_recover_s"] is None else f"{b['time_to_recover_s']:.2f} s"
-    print(f"mptcp_blackhole: spine 2 blackholed at {b['fault_at_s']:.2f} s (data direction dead by {b['fault_applied_by_s']:.2f} s); recovery to 90% of the surviving "
-          f"{b['surviving_bps']/1e6:.1f} Mbit/s: {rec}; data {'intact' if b['bytes_lost'] == 0 else 'DAMAGED'}")
+    seen = b.get("evs_assumed_bad_after_s", "n/a")
+    seen = "" if seen == "n/a" else ("; spine 2's EVs never all ASSUMED_BAD" if seen is None else f"; spine 2's EVs ASSUMED_BAD after {seen:.2f} s")
+    print(f"{name}: spine 2 blackholed at {b['fault_at_s']:.2f} s (data direction dead by {b['fault_applied_by_s']:.2f} s); recovery to 90% of the surviving "
+          f"{b['surviving_bps']/1e6:.1f} Mbit/s: {rec}; data {'intact' if b['bytes_lost'] == 0 else 'DAMAGED'}{seen}")
 bad = [n for n, r in res["runs"].items() if "skipped" not in r and not r.get("intact")]
 if bad:
     print("bench: failed or damaged:", " ".join(bad))
