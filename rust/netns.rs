@@ -14,6 +14,19 @@ use kernel::sync::Arc;
 /// RoCEv2's UDP port, MRC's default (`MRC_UDP_PORT_DEFAULT` in the uapi).
 const UDP_PORT_DEFAULT: i32 = 4791;
 
+/// What a new socket of the namespace starts with (`net.mrc.*`).
+pub(crate) struct Defaults {
+    pub(crate) ack_timeout: u8,
+    pub(crate) mpr: u8,
+    pub(crate) ev_count: u16,
+    /// SO_SNDBUF and SO_RCVBUF, bytes.
+    pub(crate) wmem: i32,
+    pub(crate) rmem: i32,
+    /// NSCC's link rate (bytes/s) and base RTT (ns).
+    pub(crate) cc_rate: u64,
+    pub(crate) cc_base_rtt_ns: u64,
+}
+
 /// The namespace's settings and the tunnel they shape.
 #[pin_data]
 pub(crate) struct MrcNet {
@@ -21,6 +34,22 @@ pub(crate) struct MrcNet {
     /// `net.mrc.udp_port`: the UDP port MRC packets are sent to and
     /// received on.
     udp_port: IntKnob,
+    /// `net.mrc.ack_timeout`: ACK timeout exponent (1.024 us << n).
+    ack_timeout: IntKnob,
+    /// `net.mrc.mpr`: receive reorder window, units of 128 PSNs.
+    mpr: IntKnob,
+    /// `net.mrc.ev_count`: EVs of the AUTO profile.
+    ev_count: IntKnob,
+    /// `net.mrc.wmem_default`, `net.mrc.rmem_default`: a new socket's
+    /// SO_SNDBUF and SO_RCVBUF (whole messages are held: room for a few
+    /// of the largest).
+    wmem_default: IntKnob,
+    rmem_default: IntKnob,
+    /// `net.mrc.cc_rate_mbit`, `net.mrc.cc_base_rtt_us`: the path NSCC is
+    /// configured for (its window bounds and targets derive from them)
+    /// until CC profiles come from the controller.
+    cc_rate_mbit: IntKnob,
+    cc_base_rtt_us: IntKnob,
     endpoint: Arc<Endpoint>,
 }
 
@@ -46,9 +75,39 @@ impl MrcNet {
     }
 }
 
+impl MrcNet {
+    fn get(knob: &IntKnob) -> i32 {
+        knob.value.load(Ordering::Relaxed)
+    }
+
+    fn defaults(&self) -> Defaults {
+        Defaults {
+            ack_timeout: Self::get(&self.ack_timeout) as u8,
+            mpr: Self::get(&self.mpr) as u8,
+            ev_count: Self::get(&self.ev_count) as u16,
+            wmem: Self::get(&self.wmem_default),
+            rmem: Self::get(&self.rmem_default),
+            cc_rate: Self::get(&self.cc_rate_mbit) as u64 * 125_000,
+            cc_base_rtt_ns: Self::get(&self.cc_base_rtt_us) as u64 * 1000,
+        }
+    }
+}
+
 impl Knobs for MrcNet {
     fn each(&self, f: &mut dyn FnMut(&IntKnob) -> Result) -> Result {
-        f(&self.udp_port)
+        for knob in [
+            &self.udp_port,
+            &self.ack_timeout,
+            &self.mpr,
+            &self.ev_count,
+            &self.wmem_default,
+            &self.rmem_default,
+            &self.cc_rate_mbit,
+            &self.cc_base_rtt_us,
+        ] {
+            f(knob)?;
+        }
+        Ok(())
     }
 
     fn changed(&self, knob: &IntKnob) {
@@ -68,6 +127,11 @@ pub(crate) struct NetMrc {
 }
 
 impl NetMrc {
+    /// What a new socket starts with.
+    pub(crate) fn defaults(&self) -> Defaults {
+        self._sysctls.defaults()
+    }
+
     /// The namespace's endpoint.
     pub(crate) fn endpoint(&self) -> &Arc<Endpoint> {
         &self.endpoint
@@ -90,6 +154,13 @@ impl NetState for NetMrc {
             try_pin_init!(MrcNet {
                 net: net.clone(),
                 udp_port: IntKnob::new(c"udp_port", UDP_PORT_DEFAULT, 1, 65535),
+                ack_timeout: IntKnob::new(c"ack_timeout", 14, 0, 24),
+                mpr: IntKnob::new(c"mpr", 16, 1, 64),
+                ev_count: IntKnob::new(c"ev_count", 64, 1, 256),
+                wmem_default: IntKnob::new(c"wmem_default", 8 << 20, 64 << 10, 256 << 20),
+                rmem_default: IntKnob::new(c"rmem_default", 8 << 20, 64 << 10, 256 << 20),
+                cc_rate_mbit: IntKnob::new(c"cc_rate_mbit", 1000, 1, 1_000_000),
+                cc_base_rtt_us: IntKnob::new(c"cc_base_rtt_us", 2000, 1, 1_000_000),
                 endpoint,
             }? Error),
         )?;

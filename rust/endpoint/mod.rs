@@ -273,7 +273,12 @@ impl Endpoint {
             }
             return;
         }
-        let n = packet.dest_conn.get();
+        // A connection's probes carry its connection number as the probe
+        // id, so that the responses find it.
+        let (n, unknown) = match packet.body {
+            Body::ProbeResponse(r) => (r.probe_id, Mib::InUnexpectedProbeResponses),
+            _ => (packet.dest_conn.get(), Mib::InNoConnection),
+        };
         let sock = if n == 0 {
             None
         } else {
@@ -281,7 +286,7 @@ impl Endpoint {
         };
         match sock {
             Some(s) => s.on_packet(self, &dgram),
-            None => self.count(Mib::InNoConnection),
+            None => self.count(unknown),
         }
     }
 }
@@ -304,9 +309,6 @@ impl Receiver for Endpoint {
                     body: Body::ProbeResponse(request.response(service_time)),
                 };
                 this.reply(tx, &dgram, &response);
-            }
-            Body::ProbeResponse(_) if packet.dest_conn.is_none() => {
-                this.count(Mib::InUnexpectedProbeResponses)
             }
             _ => {
                 this.rx.push(dgram);

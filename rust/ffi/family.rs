@@ -33,6 +33,9 @@ pub(crate) trait Protocol {
     /// The state of a new socket in namespace `net`.
     fn create(net: NetRef<'_>) -> Result<Arc<Self::Sock>>;
 
+    /// SO_SNDBUF and SO_RCVBUF a new sock starts with.
+    fn buffer_sizes(sock: &Self::Sock) -> (i32, i32);
+
     /// Where the state keeps its sock.
     fn slot(sock: &Self::Sock) -> &SockSlot;
 
@@ -242,6 +245,7 @@ unsafe fn attach<T: Protocol>(
         (*sock).ops = &(*tables).ops;
         bindings::sock_init_data(sock, sk);
         (*sk).sk_protocol = protocol;
+        ((*sk).sk_sndbuf, (*sk).sk_rcvbuf) = T::buffer_sizes(&state);
         T::slot(&state).attach(sk);
         (*sk).sk_user_data = Arc::into_raw(state).cast_mut().cast();
         bindings::mrc_sock_inuse_add(sk, 1);

@@ -2,6 +2,7 @@
 //! configuration they make.
 
 use super::paths::Paths;
+use crate::netns::Defaults;
 use crate::proto::conn::{ConnConfig, RetryPolicy, MAX_MPR};
 use crate::proto::nscc::NsccConfig;
 use crate::proto::path::{PathConfig, MAX_EVS};
@@ -24,28 +25,29 @@ pub(crate) struct SockConfig {
     pub(crate) retry: RetryPolicy,
     pub(crate) max_wimm: u16,
     pub(crate) ev_count: u16,
+    cc_rate: u64,
+    cc_base_rtt_ns: u64,
 }
 
-impl Default for SockConfig {
-    fn default() -> Self {
+impl SockConfig {
+    /// A new socket's parameters: the namespace's `net.mrc.*` defaults.
+    pub(crate) fn new(d: &Defaults) -> Self {
         Self {
             ev_profile: 0,
             cc_profile: 0,
-            mpr: 16,
-            // 1.024 us << 14 = 16.8 ms: above the emulated fabric's RTT
-            // jitter, well below the 100 ms recovery goal.
+            mpr: d.mpr,
             retry: RetryPolicy {
-                timeout: 14,
+                timeout: d.ack_timeout,
                 linear_cnt: 7,
                 exp_cnt: 7,
             },
             max_wimm: 64,
-            ev_count: 64,
+            ev_count: d.ev_count,
+            cc_rate: d.cc_rate,
+            cc_base_rtt_ns: d.cc_base_rtt_ns,
         }
     }
-}
 
-impl SockConfig {
     /// Checks an MPR value.
     pub(crate) fn valid_mpr(v: i32) -> Option<u8> {
         u8::try_from(v).ok().filter(|m| (1..=MAX_MPR).contains(m))
@@ -58,8 +60,7 @@ impl SockConfig {
 
     /// The core configuration for a connection over `paths`.
     pub(crate) fn conn_config(&self, paths: &Paths) -> ConnConfig {
-        let srv6 = paths.ev_count();
-        let overhead = UDP_OVERHEAD + if srv6.is_some() { SRV6_OVERHEAD } else { 0 };
+        let overhead = UDP_OVERHEAD + if paths.is_srv6() { SRV6_OVERHEAD } else { 0 };
         ConnConfig {
             max_payload: MTU - overhead,
             mpr: self.mpr,
@@ -69,10 +70,9 @@ impl SockConfig {
             ack_every: 2,
             ack_delay_ns: 50_000,
             max_message_len: MAX_MESSAGE,
-            ev_count: srv6.unwrap_or(self.ev_count),
+            ev_count: self.ev_count,
             path: PathConfig::default(),
-            // 1 Gb/s and 2 ms: the order of the emulated fabric's paths.
-            nscc: NsccConfig::for_path(125_000_000, 2_000_000),
+            nscc: NsccConfig::for_path(self.cc_rate, self.cc_base_rtt_ns),
             pkey: 0xFFFF,
             ev_profile: self.ev_profile,
             cc_profile: self.cc_profile,

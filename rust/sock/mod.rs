@@ -90,6 +90,8 @@ pub(crate) struct MrcSock {
     /// An accepted connection: the initiator's address and connection
     /// number, which repeated connect requests are matched by.
     origin: Option<([u8; 16], u32)>,
+    /// SO_SNDBUF and SO_RCVBUF it starts with.
+    buffers: (i32, i32),
     #[pin]
     inner: Mutex<Inner>,
     #[pin]
@@ -115,6 +117,7 @@ impl MrcSock {
         origin: Option<([u8; 16], u32)>,
         cfg: SockConfig,
         paths: Paths,
+        buffers: (i32, i32),
     ) -> Result<Arc<Self>> {
         let sock = Arc::pin_init(
             pin_init!(Self {
@@ -122,6 +125,7 @@ impl MrcSock {
                 slot: SockSlot::new(),
                 seq: AtomicU32::new(0),
                 origin,
+                buffers,
                 inner <- new_mutex!(Inner {
                     cfg,
                     paths,
@@ -260,11 +264,11 @@ impl MrcSock {
         self.finish(deferred);
     }
 
-    /// The receive buffer limit: SO_RCVBUF, or the default for a child
-    /// not yet accepted.
+    /// The receive buffer limit: SO_RCVBUF, or for a child not yet
+    /// accepted its listener's starting value.
     fn rcvbuf(&self) -> usize {
         match self.slot.bufsize(false) {
-            0 => 1 << 21,
+            0 => usize::try_from(self.buffers.1).unwrap_or(0),
             n => n,
         }
     }
@@ -388,7 +392,13 @@ impl MrcSock {
         request: &ConnectRequestRepr,
         paths: Paths,
     ) -> Result<Arc<Self>> {
-        let child = MrcSock::new(self.endpoint.clone(), Some(origin), cfg, paths.try_clone()?)?;
+        let child = MrcSock::new(
+            self.endpoint.clone(),
+            Some(origin),
+            cfg,
+            paths.try_clone()?,
+            self.buffers,
+        )?;
         let conn_no = ep.add_conn(child.clone())?;
         let local = SockAddr {
             addr: dgram.dst(),
@@ -487,12 +497,18 @@ impl Protocol for Mrc {
 
     fn create(net: NetRef<'_>) -> Result<Arc<MrcSock>> {
         let state = net.state::<NetMrc>().ok_or(EINVAL)?;
+        let d = state.defaults();
         MrcSock::new(
             state.endpoint().clone(),
             None,
-            SockConfig::default(),
+            SockConfig::new(&d),
             Paths::default(),
+            (d.wmem, d.rmem),
         )
+    }
+
+    fn buffer_sizes(sock: &MrcSock) -> (i32, i32) {
+        sock.buffers
     }
 
     fn slot(sock: &MrcSock) -> &SockSlot {

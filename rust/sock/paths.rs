@@ -52,9 +52,9 @@ impl Paths {
         &self.srv6
     }
 
-    /// The EV count these paths dictate (SRv6), if any.
-    pub(crate) fn ev_count(&self) -> Option<u16> {
-        (!self.srv6.is_empty()).then(|| self.srv6.len() as u16)
+    /// Whether EVs are sent over SRv6.
+    pub(crate) fn is_srv6(&self) -> bool {
+        !self.srv6.is_empty()
     }
 
     /// The header fields for EV `ev`. AUTO: the 32-bit STEV value of EV i
