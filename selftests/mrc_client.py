@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""An AF_MRC client and one-shot server in Python: the socket, its address
-(struct sockaddr_mrc) and the SOL_MRC options through ctypes, messages
-through the socket module. Speaks mrcperf's message exchange
+"""An AF_MRC client and one-shot server in Python, through ctypes (the
+socket module cannot take or return an address of a family it does not
+know): the socket, struct sockaddr_mrc, the SOL_MRC options, messages.
+Speaks mrcperf's message exchange
 (tools/mrcperf/src/msgwire.rs) with `mrcperf server --proto mrc`,
 mrc_client.c and itself:
 
@@ -30,6 +31,7 @@ import time
 
 SOL_MRC, MRC_EV_COUNT, MRC_SRV6_PATHS = 300, 8, 9
 SOL_SOCKET, SO_RCVTIMEO, SO_SNDTIMEO = 1, 20, 21
+MSG_TRUNC, MSG_NOSIGNAL = 0x20, 0x4000
 MAX_MESSAGE = 1 << 20
 RECV_BUF = MAX_MESSAGE + 4096
 FLAG_BIDIR = 1
@@ -37,6 +39,9 @@ M64 = (1 << 64) - 1
 STALL_S = 120
 
 libc = ctypes.CDLL(None, use_errno=True)
+for _f in (libc.send, libc.recv):
+    _f.restype = ctypes.c_ssize_t
+    _f.argtypes = (ctypes.c_int, ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int)
 
 
 # ------------------------------------------------------------- pattern
@@ -105,27 +110,13 @@ def parse_end(m):
     return None
 
 
-def send(s, m):
-    if s.send(m) != len(m):
-        raise OSError("a message was sent in part")
-
-
-def recv(s):
-    data, _, flags, _ = s.recvmsg(RECV_BUF)
-    if flags & socket.MSG_TRUNC:
-        raise OSError("a message longer than the buffer (MSG_TRUNC)")
-    if not data:
-        raise EOFError("the connection ended")
-    return data
-
-
 def send_stream(s, seed, nbytes, max_msg):
     sizes, off, msgs = Sizes(seed, max_msg), 0, 0
     while off < nbytes:
         n = min(sizes.next(), nbytes - off)
-        send(s, pattern(seed, off, n))
+        s.send(pattern(seed, off, n))
         off, msgs = off + n, msgs + 1
-    send(s, end(off, msgs))
+    s.send(end(off, msgs))
     return off, msgs
 
 
@@ -134,7 +125,7 @@ def recv_stream(s, seed, limit, max_msg):
     first bad message). `limit` is the announced size, None if timed."""
     sizes, off, msgs, bad = Sizes(seed, max_msg), 0, 0, None
     while True:
-        m = recv(s)
+        m = s.recv()
         nxt = sizes.copy()
         want = nxt.next() if limit is None else min(nxt.next(), max(limit - off, 0))
         as_sent = len(m) == want and m == pattern(seed, off, len(m))
@@ -179,17 +170,37 @@ def mrc_socket(af, args):
     return fd
 
 
-def wrap(fd):
-    s = socket.socket(fileno=fd)
-    timeout = struct.pack("@ll", STALL_S, 0)
-    s.setsockopt(SOL_SOCKET, SO_RCVTIMEO, timeout)
-    s.setsockopt(SOL_SOCKET, SO_SNDTIMEO, timeout)
-    return s
+class Conn:
+    """A connected SOCK_SEQPACKET socket: one send is one message, one
+    receive one whole message."""
+
+    def __init__(self, fd):
+        self.fd = fd
+        self.buf = ctypes.create_string_buffer(RECV_BUF)
+        timeout = struct.pack("@ll", STALL_S, 0)
+        for opt in (SO_RCVTIMEO, SO_SNDTIMEO):
+            check(libc.setsockopt(fd, SOL_SOCKET, opt, timeout, len(timeout)), "SO_RCVTIMEO/SO_SNDTIMEO")
+
+    def send(self, m):
+        if check(libc.send(self.fd, m, len(m), MSG_NOSIGNAL), "send") != len(m):
+            raise OSError("a message was sent in part")
+
+    def recv(self):
+        # MSG_TRUNC: the return value is the message's whole length.
+        n = check(libc.recv(self.fd, self.buf, RECV_BUF, MSG_TRUNC), "recv")
+        if n > RECV_BUF:
+            raise OSError(f"a message of {n} bytes, longer than the buffer")
+        if n == 0:
+            raise EOFError("the connection ended")
+        return ctypes.string_at(self.buf, n)
+
+    def close(self):
+        libc.close(self.fd)
 
 
 def connect(args):
     if args.fd is not None:
-        return wrap(args.fd)
+        return Conn(args.fd)
     af = mrc_family()
     fd = mrc_socket(af, args)
     if args.bind:
@@ -197,12 +208,12 @@ def connect(args):
         check(libc.bind(fd, a, len(a)), f"bind {args.bind}")
     a = sockaddr(af, args.connect, args.port)
     check(libc.connect(fd, a, len(a)), f"connect [{args.connect}]:{args.port}")
-    return wrap(fd)
+    return Conn(fd)
 
 
 def accept_one(args):
     if args.fd is not None:
-        return wrap(args.fd)
+        return Conn(args.fd)
     af = mrc_family()
     fd = mrc_socket(af, args)
     a = sockaddr(af, args.bind, args.port)
@@ -211,34 +222,34 @@ def accept_one(args):
     print(f"mrc_client.py: listening on [{args.bind}]:{args.port}", file=sys.stderr, flush=True)
     conn = check(libc.accept(fd, None, None), "accept")
     libc.close(fd)
-    return wrap(conn)
+    return Conn(conn)
 
 
 # ---------------------------------------------------------------- sides
 def client(args):
     s = connect(args)
-    send(s, hello(args.seed, FLAG_BIDIR if args.bidir else 0, args.bytes, args.max_msg))
+    s.send(hello(args.seed, FLAG_BIDIR if args.bidir else 0, args.bytes, args.max_msg))
     nbytes, msgs = send_stream(s, args.seed, args.bytes, args.max_msg)
     rev_ok = True
     if args.bidir:
         rb, rm, rev_ok, bad = recv_stream(s, ~args.seed & M64, args.bytes, args.max_msg)
         print(f"mrc_client.py: reverse {rb} bytes in {rm} messages: {'intact' if rev_ok else 'DAMAGED'}"
               + (f" (message {bad} not as sent)" if bad is not None else ""))
-    m = recv(s)
+    m = s.recv()
     if m[:8] != b"MRCPREP1":
         raise ValueError("no report from the server")
     rep = json.loads(m[8:])
     fwd_ok = rep["intact"] and rep["bytes"] == nbytes and rep["messages"] == msgs
     print(f"mrc_client.py: sent {nbytes} bytes in {msgs} messages; server received "
           f"{rep['bytes']} in {rep['messages']}: {'intact' if fwd_ok else 'DAMAGED'}")
-    send(s, b"MRCPBYE1")
+    s.send(b"MRCPBYE1")
     s.close()
     return 0 if fwd_ok and rev_ok else 1
 
 
 def serve(args):
     s = accept_one(args)
-    seed, flags, nbytes, max_msg = parse_hello(recv(s))
+    seed, flags, nbytes, max_msg = parse_hello(s.recv())
     t0 = time.monotonic()
     got, msgs, intact, bad = recv_stream(s, seed, nbytes or None, max_msg)
     seconds = time.monotonic() - t0
@@ -248,8 +259,8 @@ def serve(args):
     report = {"bytes": got, "messages": msgs, "intact": intact, "first_mismatch": None,
               "bad_message": bad, "seconds": seconds, "interval_ms": 100, "intervals": [],
               "reverse_bytes": back[0], "reverse_messages": back[1]}
-    send(s, b"MRCPREP1" + json.dumps(report, separators=(",", ":")).encode())
-    bye = recv(s) == b"MRCPBYE1"
+    s.send(b"MRCPREP1" + json.dumps(report, separators=(",", ":")).encode())
+    bye = s.recv() == b"MRCPBYE1"
     print(json.dumps({"proto": "mrc", "seed": seed, "bytes": got, "messages": msgs,
                       "intact": intact, "reverse_bytes": back[0], "bye": bye}), flush=True)
     s.close()
