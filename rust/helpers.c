@@ -402,3 +402,18 @@ struct net *mrc_sock_net(const struct sock *sk)
 {
 	return sock_net(sk);
 }
+
+/* The MTU of the route to `daddr`, or a negative error. */
+int mrc_route_mtu(struct net *net, const struct in6_addr *daddr)
+{
+	struct flowi6 fl6 = { .flowi6_proto = IPPROTO_UDP, .daddr = *daddr };
+	struct dst_entry *dst;
+	int err = ip6_dst_lookup(net, NULL, &dst, &fl6);
+	int mtu;
+
+	if (err)
+		return err;
+	mtu = dst_mtu(dst);
+	dst_release(dst);
+	return mtu;
+}

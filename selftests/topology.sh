@@ -53,7 +53,7 @@ TOPO_K=0 TOPO_RATE= TOPO_DELAY= TOPO_LOSS=
 # tbf: bucket and queue. The queue is sized in time (latency), the bucket
 # to cover one timer tick at the rate (HZ=1000) with room to spare.
 TOPO_TBF_LATENCY=${TOPO_TBF_LATENCY:-50ms}
-TOPO_MTU=1500
+TOPO_MTU=${TOPO_MTU:-1500}
 # TOPO_GSO_SEGS=1 makes the hosts send one packet per skb (gso_max_segs on
 # their uplinks), as a datapath without GSO does: per-packet costs count.
 TOPO_GSO_SEGS=${TOPO_GSO_SEGS:-}

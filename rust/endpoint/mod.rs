@@ -132,6 +132,14 @@ impl Endpoint {
         }
     }
 
+    /// The MTU of the route toward `dst`.
+    pub(crate) fn route_mtu(&self, dst: &Ipv6Addr) -> Result<u32> {
+        match &*self.tunnel.lock() {
+            Some(t) => t.route_mtu(dst),
+            None => Err(errno::enetdown()),
+        }
+    }
+
     /// Claims MRC port `port` for `sock` (EADDRINUSE if taken).
     pub(crate) fn bind_port(&self, port: u16, sock: Arc<MrcSock>) -> Result {
         let node = RBTreeNode::new(port, sock, GFP_KERNEL)?;

@@ -104,6 +104,7 @@ int mrc_copy_from_sockptr(void *dst, sockptr_t src, size_t len);
 
 /* Routing and SRv6 (rust/ffi/udp.rs). */
 int mrc_route_saddr(struct net *net, const struct in6_addr *daddr, struct in6_addr *saddr);
+int mrc_route_mtu(struct net *net, const struct in6_addr *daddr);
 int mrc_srv6_send(struct sock *sk, struct sk_buff *skb, const struct in6_addr *saddr,
 		  const struct in6_addr *daddr, u16 sport, u16 dport, u32 flow_label,
 		  const struct in6_addr *outer);

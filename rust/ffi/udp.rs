@@ -187,6 +187,18 @@ impl<R: Receiver> Tunnel<R> {
     }
 }
 
+impl<R: Receiver> Tunnel<R> {
+    /// The MTU of the route toward `dst` (ENETUNREACH if there is none).
+    pub(crate) fn route_mtu(&self, dst: &Ipv6Addr) -> Result<u32> {
+        // SAFETY: `sock` is open (type invariant), so its net is live; the
+        // address is valid for the call.
+        let mtu = unsafe {
+            bindings::mrc_route_mtu(bindings::mrc_sock_net((*self.sock).sk), dst.as_ptr().cast())
+        };
+        u32::try_from(mtu).map_err(|_| super::errno::enetunreach())
+    }
+}
+
 impl<R: Receiver> Drop for Tunnel<R> {
     fn drop(&mut self) {
         // SAFETY: `sock` is open (type invariant). The release clears the

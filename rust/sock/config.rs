@@ -3,18 +3,20 @@
 
 use super::paths::Paths;
 use crate::netns::Defaults;
-use crate::proto::conn::{ConnConfig, RetryPolicy, MAX_MPR};
+use crate::proto::conn::{ConnConfig, RetryPolicy, MAX_MPR, MAX_PAYLOAD};
 use crate::proto::nscc::NsccConfig;
 use crate::proto::path::{PathConfig, MAX_EVS};
 
 /// Largest message, bytes (EMSGSIZE above).
 pub(crate) const MAX_MESSAGE: u32 = 4 << 20;
 
-/// Bytes below the MRC payload on a 1500-byte MTU: IPv6 (40), UDP (8) and
+/// Bytes of each packet besides the MRC payload: IPv6 (40), UDP (8) and
 /// the largest data header (40); SRv6 adds the outer IPv6 header.
-const MTU: u16 = 1500;
-const UDP_OVERHEAD: u16 = 40 + 8 + 40;
-const SRV6_OVERHEAD: u16 = 40;
+const UDP_OVERHEAD: u32 = 40 + 8 + 40;
+const SRV6_OVERHEAD: u32 = 40;
+
+/// Smallest payload per packet, whatever the route's MTU says.
+const MIN_PAYLOAD: u32 = 256;
 
 /// What a socket's options set for its connections.
 #[derive(Clone, Copy)]
@@ -58,11 +60,15 @@ impl SockConfig {
         u16::try_from(v).ok().filter(|n| (1..=MAX_EVS).contains(n))
     }
 
-    /// The core configuration for a connection over `paths`.
-    pub(crate) fn conn_config(&self, paths: &Paths) -> ConnConfig {
+    /// The core configuration for a connection over `paths` whose first
+    /// hop's route has MTU `mtu`: packets fill the MTU, as TCP's MSS does.
+    pub(crate) fn conn_config(&self, paths: &Paths, mtu: u32) -> ConnConfig {
         let overhead = UDP_OVERHEAD + if paths.is_srv6() { SRV6_OVERHEAD } else { 0 };
+        let payload = mtu
+            .saturating_sub(overhead)
+            .clamp(MIN_PAYLOAD, u32::from(MAX_PAYLOAD));
         ConnConfig {
-            max_payload: MTU - overhead,
+            max_payload: payload as u16,
             mpr: self.mpr,
             dynamic_mpr: false,
             max_wimm: self.max_wimm,

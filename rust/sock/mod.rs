@@ -399,6 +399,7 @@ impl MrcSock {
             paths.try_clone()?,
             self.buffers,
         )?;
+        let mtu = ep.route_mtu(paths.first_hop(&dgram.src()))?;
         let conn_no = ep.add_conn(child.clone())?;
         let local = SockAddr {
             addr: dgram.dst(),
@@ -410,7 +411,7 @@ impl MrcSock {
             port: 0,
             scope_id: 0,
         };
-        let conn = Conn::accept(cfg.conn_config(&paths), conn_no, request, local, peer, paths)
+        let conn = Conn::accept(cfg.conn_config(&paths, mtu), conn_no, request, local, peer, paths)
             .inspect_err(|_| ep.remove_conn(conn_no))?;
         let mut cg = child.inner.lock();
         cg.local = Some(local);
@@ -637,9 +638,10 @@ impl Protocol for Mrc {
             if local.is_unspecified() {
                 local.addr = sock.endpoint.source_for(&peer.addr)?;
             }
-            let conn_no = sock.endpoint.add_conn(sock.clone())?;
             let paths = g.paths.try_clone()?;
-            let cfg = g.cfg.conn_config(&paths);
+            let mtu = sock.endpoint.route_mtu(paths.first_hop(&peer.addr))?;
+            let cfg = g.cfg.conn_config(&paths, mtu);
+            let conn_no = sock.endpoint.add_conn(sock.clone())?;
             let conn = Conn::connect(cfg, conn_no, local, peer, paths)
                 .inspect_err(|_| sock.endpoint.remove_conn(conn_no))?;
             g.conn_no = Some(conn_no);

@@ -52,6 +52,12 @@ impl Paths {
         &self.srv6
     }
 
+    /// Where the first hop of `peer`'s packets goes: the first SRv6
+    /// container, or the peer itself (whose route MTU bounds the packets).
+    pub(crate) fn first_hop<'a>(&'a self, peer: &'a Ipv6Addr) -> &'a Ipv6Addr {
+        self.srv6.first().unwrap_or(peer)
+    }
+
     /// Whether EVs are sent over SRv6.
     pub(crate) fn is_srv6(&self) -> bool {
         !self.srv6.is_empty()
