@@ -26,6 +26,9 @@ use kernel::workqueue::{new_work, Work, WorkItem};
 use mib::Counters;
 pub(crate) use mib::Mib;
 
+/// Datagrams one run of the work item handles.
+const RX_BATCH: usize = 64;
+
 /// Which socket owns what, in one namespace.
 struct Tables {
     /// Bound MRC ports (listeners and bound sockets).
@@ -60,10 +63,17 @@ kernel::impl_has_work! {
 impl WorkItem for Endpoint {
     type Pointer = Arc<Endpoint>;
 
+    /// Handles a batch, then queues itself again if more is waiting: the
+    /// worker may reschedule between work items, so a flood of packets
+    /// cannot hold the CPU (the kernel may be non-preemptible).
     fn run(this: Arc<Endpoint>) {
-        while let Some(dgram) = this.rx.pop() {
-            this.dispatch(dgram);
+        for _ in 0..RX_BATCH {
+            match this.rx.pop() {
+                Some(dgram) => this.dispatch(dgram),
+                None => return,
+            }
         }
+        crate::ffi::work::enqueue::<Endpoint>(this);
     }
 }
 
