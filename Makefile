@@ -31,6 +31,7 @@ clean:
 
 # The demo (scripts/demo.sh) in the VM; serial log: logs/vm-release.log.
 run: modules
+	@cargo build --release -q -p mrcperf
 	@scripts/vm.sh --timeout 600 -- scripts/demo.sh
 
 test: setup

@@ -13,7 +13,12 @@
 # Environment: BENCH_K (4), BENCH_RATE (tc rate, 20mbit), BENCH_DELAY (netem
 # delay per leaf-spine link and direction, 1ms), BENCH_SECONDS (8),
 # BENCH_TIMEOUT (VM timeout, 900), TOPO_GSO_SEGS (1: hosts send one packet
-# per skb, as a datapath without GSO would; default: the stack's GSO).
+# per skb, as a datapath without GSO would; default: the stack's GSO),
+# BENCH_MTU (the fabric's MTU, 9000: jumbo frames, as AI fabrics run; at
+# 1500 the SRv6 encapsulation every run uses leaves about 0.91 of the link
+# for payload), BENCH_CC_BASE_RTT_US (4000: the base RTT NSCC is configured
+# for, net.mrc.cc_base_rtt_us; its rate is set to K x RATE, as a
+# controller's CC profile for this fabric would).
 #
 # The default rate was chosen by measurement (TCG guest, 2 vCPUs, on a
 # loaded 2-core host): unshaped, K=4 parallel TCP connections reached about
@@ -55,6 +60,8 @@ K=${BENCH_K:-4}
 RATE=${BENCH_RATE:-20mbit}
 DELAY=${BENCH_DELAY:-1ms}
 SECONDS_PER_RUN=${BENCH_SECONDS:-8}
+MTU=${BENCH_MTU:-9000}
+CC_BASE_RTT_US=${BENCH_CC_BASE_RTT_US:-4000}
 
 if [[ ${1:-} != --guest ]]; then
 	set -e
@@ -74,6 +81,7 @@ if [[ ${1:-} != --guest ]]; then
 	rc=0
 	scripts/vm.sh --timeout "${BENCH_TIMEOUT:-900}" -- env BENCH_K="$K" BENCH_RATE="$RATE" \
 		BENCH_DELAY="$DELAY" BENCH_SECONDS="$SECONDS_PER_RUN" TOPO_GSO_SEGS="${TOPO_GSO_SEGS:-}" \
+		BENCH_MTU="$MTU" BENCH_CC_BASE_RTT_US="$CC_BASE_RTT_US" \
 		MRC_KO="$here/build/release/mrc.ko" scripts/bench.sh --guest || rc=$?
 	if [[ -f $out/bench.json ]]; then
 		mkdir -p build/bench
@@ -105,7 +113,7 @@ rate_bps() {
 	esac
 }
 
-topo_up "$K" "$RATE" "$DELAY" || { echo "bench: topo_up failed"; exit 1; }
+TOPO_MTU=$MTU topo_up "$K" "$RATE" "$DELAY" || { echo "bench: topo_up failed"; exit 1; }
 topo_steer_srv6 || { echo "bench: topo_steer_srv6 failed"; exit 1; }
 # MPTCP: host A announces one extra subflow endpoint per spine beyond the
 # first (the initial subflow leaves from fd00:a::11); both sides allow K.
@@ -185,6 +193,12 @@ bench_mrc() {
 	for ((i = 1; i <= K; i++)); do
 		paths_b+=("$(topo_container "$i")") paths_a+=("$(topo_container "$i" a)")
 	done
+	local cc_mbit=$(( K * $(rate_bps "$RATE") / 1000000 ))
+	for n in "$NSA" "$NSB"; do
+		/usr/sbin/ip netns exec "$n" sh -c "echo $cc_mbit >/proc/sys/net/mrc/cc_rate_mbit; \
+			echo $CC_BASE_RTT_US >/proc/sys/net/mrc/cc_base_rtt_us"
+	done
+	echo "bench: mrc: NSCC for ${cc_mbit} Mbit/s, base RTT ${CC_BASE_RTT_US} us"
 	local srv6_b srv6_a
 	srv6_b=$(IFS=,; echo "${paths_b[*]}") srv6_a=$(IFS=,; echo "${paths_a[*]}")
 	/usr/sbin/ip netns exec "$NSB" "$PERF" server --proto mrc --port 5203 --srv6 "$srv6_a" \
@@ -201,7 +215,7 @@ bench_mrc() {
 
 srcs=()
 for ((i = 1; i <= K; i++)); do srcs+=("$(topo_ha_via "$i")"); done
-echo "bench: K=$K RATE=$RATE DELAY=$DELAY, ${SECONDS_PER_RUN}s per run"
+echo "bench: K=$K RATE=$RATE DELAY=$DELAY MTU=$MTU, ${SECONDS_PER_RUN}s per run"
 run_clients tcp_1path tcp 5201 "$(topo_ha_via 1)" || echo "bench: tcp_1path failed"
 run_clients tcp_parallel tcp 5201 "${srcs[@]}" || echo "bench: tcp_parallel failed"
 run_clients mptcp mptcp 5202 "$(topo_ha_via 1)" || echo "bench: mptcp failed"

@@ -41,6 +41,7 @@ fi
 mkdir -p "build/$variant" build/selftests
 cp mrc.ko "build/$variant/mrc.ko"
 gcc -O2 -Wall -Werror -Iinclude/uapi -Iselftests -o build/selftests/mrc_socket selftests/mrc_socket.c || count 0 1
+gcc -O2 -Wall -Werror -Iinclude/uapi -Iselftests -o build/selftests/mrc_client selftests/mrc_client.c || count 0 1
 
 step "selftests in QEMU ($variant kernel; serial log: logs/vm-$variant.log)"
 args=()
