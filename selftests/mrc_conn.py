@@ -5,16 +5,18 @@ the errors users expect, one check each, through libc (ctypes)."""
 import errno
 import os
 import select
+import signal
 import struct
 import subprocess
 import sys
 
 from ksft import Tap, skip_unloaded
-from mrcsock import (AF, F_SETFL, LOOP, MRC_EV_COUNT, MRC_INFO, MRC_MPR, MRC_PATH_INFO,
-                     MRC_RETRIES, MRC_SRV6_PATHS, MRC_STATE_ESTABLISHED, MSG_DONTWAIT,
+from mrcsock import (AF, F_SETFL, LOOP, MRC_ACK_TIMEOUT, MRC_EV_COUNT, MRC_INFO, MRC_MPR,
+                     MRC_PATH_INFO, MRC_RETRIES, MRC_SRV6_PATHS, MRC_STATE_ESTABLISHED, MSG_DONTWAIT,
                      MSG_EOR, MSG_PEEK, MSG_TRUNC, O_NONBLOCK, SO_ERROR, SO_RCVTIMEO,
                      SOL_MRC, SOL_SOCKET, addr, bind, connect, err, getopt,
                      libc, name, recv, send, setopt, sock)
+
 
 def pair(port):
     """A listener on `port`, a client connected to it, and the accepted socket."""
@@ -111,8 +113,31 @@ def main():
     ok(r == [lfd] and afd >= 0, "the listener polls readable and accepts it")
     ok(libc.shutdown(fd, 1) == 0 and send(fd, b"x") == -errno.EPIPE, "send after shutdown(SHUT_WR): EPIPE")
     ok(send(fd, b"x" * ((4 << 20) + 1)) == -errno.EMSGSIZE, "a message above 4 MiB: EMSGSIZE")
+    got = []
+    old = signal.signal(signal.SIGPIPE, lambda *_: got.append(1))
+    ok(send(fd, b"x", flags=0) == -errno.EPIPE and got == [1], "without MSG_NOSIGNAL EPIPE raises SIGPIPE")
+    signal.signal(signal.SIGPIPE, old)
     for f in (fd, afd, lfd):
         libc.close(f)
+
+    lfd, cfd, afd = pair(7103)
+    send(cfd, b"never read")
+    r, _, _ = select.select([afd], [], [], 5)
+    libc.close(afd)
+    r, _, _ = select.select([cfd], [], [], 5)
+    ok(recv(cfd, 10)[0] == -errno.ECONNRESET, "the peer closes with unread data: ECONNRESET")
+    for f in (cfd, lfd):
+        libc.close(f)
+
+    # Nothing answers behind this route: the handshake's retries run out.
+    subprocess.run(["ip", "-6", "route", "add", "fd00:dead::/64", "dev", "lo"], check=True)
+    fd = sock()
+    setopt(fd, SOL_MRC, MRC_ACK_TIMEOUT, struct.pack("i", 10))
+    setopt(fd, SOL_MRC, MRC_RETRIES, bytes([1, 0]))
+    ok(connect(fd, addr(7104, bytes.fromhex("fd00dead" + "00" * 11 + "01"))) == errno.ETIMEDOUT,
+       "connect with nobody answering: ETIMEDOUT once the retries run out")
+    libc.close(fd)
+    subprocess.run(["ip", "-6", "route", "del", "fd00:dead::/64", "dev", "lo"], check=True)
     return tap.end()
 
 
