@@ -18,7 +18,9 @@
 # 1500 the SRv6 encapsulation every run uses leaves about 0.91 of the link
 # for payload), BENCH_CC_BASE_RTT_US (4000: the base RTT NSCC is configured
 # for, net.mrc.cc_base_rtt_us; its rate is set to K x RATE, as a
-# controller's CC profile for this fabric would).
+# controller's CC profile for this fabric would), BENCH_ACK_TIMEOUT (15:
+# MRC's ACK timeout exponent, 1.024 us << 15 = 33.6 ms, above the queueing
+# delay the emulated fabric reaches, net.mrc.ack_timeout).
 #
 # The default rate was chosen by measurement (TCG guest, 2 vCPUs, on a
 # loaded 2-core host): unshaped, K=4 parallel TCP connections reached about
@@ -61,7 +63,8 @@ RATE=${BENCH_RATE:-20mbit}
 DELAY=${BENCH_DELAY:-1ms}
 SECONDS_PER_RUN=${BENCH_SECONDS:-8}
 MTU=${BENCH_MTU:-9000}
-CC_BASE_RTT_US=${BENCH_CC_BASE_RTT_US:-4000}
+CC_BASE_RTT_US=${BENCH_CC_BASE_RTT_US:-6000}
+ACK_TIMEOUT=${BENCH_ACK_TIMEOUT:-15}
 
 if [[ ${1:-} != --guest ]]; then
 	set -e
@@ -81,7 +84,7 @@ if [[ ${1:-} != --guest ]]; then
 	rc=0
 	scripts/vm.sh --timeout "${BENCH_TIMEOUT:-900}" -- env BENCH_K="$K" BENCH_RATE="$RATE" \
 		BENCH_DELAY="$DELAY" BENCH_SECONDS="$SECONDS_PER_RUN" TOPO_GSO_SEGS="${TOPO_GSO_SEGS:-}" \
-		BENCH_MTU="$MTU" BENCH_CC_BASE_RTT_US="$CC_BASE_RTT_US" \
+		BENCH_MTU="$MTU" BENCH_CC_BASE_RTT_US="$CC_BASE_RTT_US" BENCH_ACK_TIMEOUT="$ACK_TIMEOUT" \
 		MRC_KO="$here/build/release/mrc.ko" scripts/bench.sh --guest || rc=$?
 	if [[ -f $out/bench.json ]]; then
 		mkdir -p build/bench
@@ -196,9 +199,10 @@ bench_mrc() {
 	local cc_mbit=$(( K * $(rate_bps "$RATE") / 1000000 ))
 	for n in "$NSA" "$NSB"; do
 		/usr/sbin/ip netns exec "$n" sh -c "echo $cc_mbit >/proc/sys/net/mrc/cc_rate_mbit; \
-			echo $CC_BASE_RTT_US >/proc/sys/net/mrc/cc_base_rtt_us"
+			echo $CC_BASE_RTT_US >/proc/sys/net/mrc/cc_base_rtt_us; \
+			echo $ACK_TIMEOUT >/proc/sys/net/mrc/ack_timeout"
 	done
-	echo "bench: mrc: NSCC for ${cc_mbit} Mbit/s, base RTT ${CC_BASE_RTT_US} us"
+	echo "bench: mrc: NSCC for ${cc_mbit} Mbit/s, base RTT ${CC_BASE_RTT_US} us; ACK timeout exponent $ACK_TIMEOUT"
 	local srv6_b srv6_a
 	srv6_b=$(IFS=,; echo "${paths_b[*]}") srv6_a=$(IFS=,; echo "${paths_a[*]}")
 	/usr/sbin/ip netns exec "$NSB" "$PERF" server --proto mrc --port 5203 --srv6 "$srv6_a" \
@@ -207,7 +211,9 @@ bench_mrc() {
 	sleep 1
 	BENCH_CLIENT_ARGS="--srv6 $srv6_b" run_clients mrc mrc 5203 "$TOPO_HA" || echo "bench: mrc failed"
 	run_clients mrc_stev mrc 5204 "$TOPO_HA" || echo "bench: mrc_stev failed"
-	BENCH_CLIENT_ARGS="--srv6 $srv6_b --path-info-json $WORK/mrc_blackhole.paths --path-info-ms 50" \
+	# Messages of at most 64 KiB here: the receiver counts a message when
+	# it is whole, and 1 MiB ones would blur the 100 ms goodput series.
+	BENCH_CLIENT_ARGS="--srv6 $srv6_b --max-msg 64K --path-info-json $WORK/mrc_blackhole.paths --path-info-ms 50" \
 		BENCH_INTERVAL_MS=100 BENCH_FAULT_AT=$(awk -v s="$SECONDS_PER_RUN" 'BEGIN { print s / 3 }') \
 		run_clients mrc_blackhole mrc 5203 "$TOPO_HA" || echo "bench: mrc_blackhole failed"
 	topo_restore 2
