@@ -154,7 +154,7 @@ impl NetState for NetMrc {
             try_pin_init!(MrcNet {
                 net: net.clone(),
                 udp_port: IntKnob::new(c"udp_port", UDP_PORT_DEFAULT, 1, 65535),
-                ack_timeout: IntKnob::new(c"ack_timeout", 14, 0, 24),
+                ack_timeout: IntKnob::new(c"ack_timeout", 15, 0, 24),
                 mpr: IntKnob::new(c"mpr", 16, 1, 64),
                 ev_count: IntKnob::new(c"ev_count", 64, 1, 256),
                 wmem_default: IntKnob::new(c"wmem_default", 8 << 20, 64 << 10, 256 << 20),

@@ -20,7 +20,7 @@ use crate::ffi::udp::{Ipv6Addr, Receiver, Route, Sender, Tunnel};
 use crate::proto::wire::{Body, ConnNumber, ConnectRejectRepr, Packet, RejectReason};
 use crate::sock::MrcSock;
 use kernel::prelude::*;
-use kernel::rbtree::{RBTree, RBTreeNode};
+use kernel::rbtree::{RBTree, RBTreeNode, RBTreeNodeReservation};
 use kernel::sync::{new_mutex, Arc, ArcBorrow, Mutex};
 use kernel::workqueue::{new_work, Work, WorkItem};
 use mib::Counters;
@@ -164,15 +164,12 @@ impl Endpoint {
     /// Claims a free port from the dynamic range (49152-65535) for `sock`.
     pub(crate) fn bind_any_port(&self, sock: Arc<MrcSock>) -> Result<u16> {
         let start = crate::ffi::random::u32();
-        let mut node = Some(RBTreeNode::new(0, sock, GFP_KERNEL)?);
+        let slot = RBTreeNodeReservation::new(GFP_KERNEL)?;
         let mut t = self.tables.lock();
         for i in 0..16384u32 {
             let port = 49152 + (start.wrapping_add(i) % 16384) as u16;
             if t.ports.get(&port).is_none() {
-                if let Some(n) = node.take() {
-                    let (_, sock) = n.to_key_value();
-                    t.ports.insert(RBTreeNode::new(port, sock, GFP_ATOMIC)?);
-                }
+                t.ports.insert(slot.into_node(port, sock));
                 return Ok(port);
             }
         }
@@ -187,18 +184,15 @@ impl Endpoint {
 
     /// Registers `sock` under a fresh random connection number.
     pub(crate) fn add_conn(&self, sock: Arc<MrcSock>) -> Result<ConnNumber> {
-        let mut node = Some(RBTreeNode::new(0, sock, GFP_KERNEL)?);
+        let slot = RBTreeNodeReservation::new(GFP_KERNEL)?;
         let mut t = self.tables.lock();
         for _ in 0..64 {
-            let n = crate::ffi::random::u32() & 0x00FF_FFFF;
+            let n = crate::ffi::random::u32() & ConnNumber::MAX;
             let Some(number) = ConnNumber::new(n).filter(|c| !c.is_none()) else {
                 continue;
             };
             if t.conns.get(&n).is_none() {
-                if let Some(node) = node.take() {
-                    let (_, sock) = node.to_key_value();
-                    t.conns.insert(RBTreeNode::new(n, sock, GFP_ATOMIC)?);
-                }
+                t.conns.insert(slot.into_node(n, sock));
                 return Ok(number);
             }
         }

@@ -77,7 +77,13 @@ impl SockConfig {
             ack_delay_ns: 50_000,
             max_message_len: MAX_MESSAGE,
             ev_count: self.ev_count,
-            path: PathConfig::default(),
+            // A probe is answered within about an RTT, which the ACK
+            // timeout bounds: waiting less would time out every probe on a
+            // slow path.
+            path: PathConfig {
+                probe_timeout_ns: self.retry.base_ns(),
+                ..PathConfig::default()
+            },
             nscc: NsccConfig::for_path(self.cc_rate, self.cc_base_rtt_ns),
             pkey: 0xFFFF,
             ev_profile: self.ev_profile,

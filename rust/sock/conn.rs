@@ -30,8 +30,8 @@ const RX_RING: u32 = 256;
 /// An incoming message.
 enum RxSlot {
     Empty,
-    /// Bytes arriving; `placed` of `buf.len()` so far.
-    Filling { buf: KVVec<u8>, placed: usize },
+    /// Bytes of message `msn` arriving.
+    Filling { msn: u32, buf: KVVec<u8> },
     /// Complete, waiting for recvmsg.
     Done { buf: KVVec<u8>, imm: Option<u32> },
 }
@@ -194,14 +194,18 @@ impl Conn {
         }) = Packet::parse(bytes)
         {
             let ahead = d.msn.wrapping_sub(self.rx_next);
+            // Data of a message the application already read ("behind")
+            // goes to the core as is: it re-acks the duplicate, without
+            // which the sender would retry until it gives up.
+            let behind = (ahead as i32) < 0;
             let Some(slot) = self.rx.get_mut((d.msn % RX_RING) as usize) else {
                 return;
             };
-            if ahead >= RX_RING {
+            if !behind && ahead >= RX_RING {
                 ep.count(Mib::InNoBuffer);
                 return;
             }
-            if matches!(slot, RxSlot::Empty) {
+            if !behind && matches!(slot, RxSlot::Empty) {
                 let len = d.msg_len as usize;
                 let max = self.core.config().max_message_len as usize;
                 if len > max || (self.rx_bytes > 0 && self.rx_bytes + len > rcvbuf) {
@@ -218,7 +222,7 @@ impl Conn {
                     return;
                 }
                 self.rx_bytes += len;
-                *slot = RxSlot::Filling { buf, placed: 0 };
+                *slot = RxSlot::Filling { msn: d.msn, buf };
                 fresh = Some(d.msn);
             }
         }
@@ -228,13 +232,13 @@ impl Conn {
                     .payload_start
                     .checked_add(p.len as usize)
                     .and_then(|end| bytes.get(p.payload_start..end));
-                if let (Some(src), Some(RxSlot::Filling { buf, placed })) =
+                if let (Some(src), Some(RxSlot::Filling { msn, buf })) =
                     (src, self.rx.get_mut((p.msg.0 % RX_RING) as usize))
                 {
                     let start = p.offset as usize;
-                    if let Some(dst) = buf.get_mut(start..start + src.len()) {
+                    let dst = buf.get_mut(start..start + src.len());
+                    if let (true, Some(dst)) = (*msn == p.msg.0, dst) {
                         dst.copy_from_slice(src);
-                        *placed += src.len();
                     }
                 }
             }
@@ -296,7 +300,7 @@ impl Conn {
             ConnEvent::MessageReceived { msg, len, imm } => {
                 if let Some(slot) = self.rx.get_mut((msg.0 % RX_RING) as usize) {
                     *slot = match core::mem::replace(slot, RxSlot::Empty) {
-                        RxSlot::Filling { buf, .. } => RxSlot::Done { buf, imm },
+                        RxSlot::Filling { msn, buf } if msn == msg.0 => RxSlot::Done { buf, imm },
                         // Unreachable (input allocates before placing), but
                         // an empty message needs no bytes anyway.
                         RxSlot::Empty if len == 0 => RxSlot::Done {
