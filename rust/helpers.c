@@ -8,6 +8,7 @@
 #include <net/ip6_checksum.h>
 #include <linux/udp.h>
 #include <uapi/linux/mrc.h>
+#include <net/genetlink.h>
 
 int mrc_param_family = AF_MRC_DEFAULT;
 module_param_named(family, mrc_param_family, int, 0444);
@@ -416,4 +417,101 @@ int mrc_route_mtu(struct net *net, const struct in6_addr *daddr)
 	mtu = dst_mtu(dst);
 	dst_release(dst);
 	return mtu;
+}
+
+/* Generic netlink: the static inlines of net/genetlink.h and net/netlink.h. */
+struct net *mrc_genl_info_net(const struct genl_info *info)
+{
+	return genl_info_net(info);
+}
+
+/* The request's attributes: the stream after the genetlink header. */
+const void *mrc_genl_attrs(const struct genl_info *info, int *len)
+{
+	*len = nlmsg_attrlen(info->nlhdr, GENL_HDRLEN);
+	return nlmsg_attrdata(info->nlhdr, GENL_HDRLEN);
+}
+
+/*
+ * Refuses a request with the message `msg` (copied, up to the extack
+ * buffer's 79 bytes), pointing at the offending attribute `bad` or, if
+ * there is none, naming the missing attribute `miss_type`.
+ */
+void mrc_genl_set_err(struct netlink_ext_ack *extack, const struct nlattr *bad, u16 miss_type,
+		      const char *msg, size_t len)
+{
+	if (!extack)
+		return;
+	snprintf(extack->_msg_buf, NETLINK_MAX_FMTMSG_LEN, "%.*s", (int)min_t(size_t, len, INT_MAX), msg);
+	extack->_msg = extack->_msg_buf;
+	extack->bad_attr = bad;
+	if (!bad && miss_type) {
+		extack->miss_type = miss_type;
+		extack->miss_nest = NULL;
+	}
+}
+
+struct sk_buff *mrc_genlmsg_new(size_t payload)
+{
+	return genlmsg_new(payload, GFP_KERNEL);
+}
+
+void *mrc_genlmsg_put_reply(struct sk_buff *skb, struct genl_info *info, u8 cmd)
+{
+	return genlmsg_put_reply(skb, info, info->family, 0, cmd);
+}
+
+/* Ends the reply and sends it; consumes the skb. */
+int mrc_genlmsg_reply(struct sk_buff *skb, void *hdr, struct genl_info *info)
+{
+	genlmsg_end(skb, hdr);
+	return genlmsg_reply(skb, info);
+}
+
+/* Starts one message of a dump (NLM_F_MULTI, to the dumping socket). */
+void *mrc_genl_dump_put(struct sk_buff *skb, struct netlink_callback *cb, u8 cmd)
+{
+	return genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			   genl_info_dump(cb)->family, NLM_F_MULTI, cmd);
+}
+
+void mrc_genlmsg_end(struct sk_buff *skb, void *hdr)
+{
+	genlmsg_end(skb, hdr);
+}
+
+void mrc_genlmsg_cancel(struct sk_buff *skb, void *hdr)
+{
+	genlmsg_cancel(skb, hdr);
+}
+
+void mrc_nlmsg_free(struct sk_buff *skb)
+{
+	nlmsg_free(skb);
+}
+
+struct nlattr *mrc_nla_nest_start(struct sk_buff *skb, int type)
+{
+	return nla_nest_start(skb, type);
+}
+
+void mrc_nla_nest_end(struct sk_buff *skb, struct nlattr *nest)
+{
+	nla_nest_end(skb, nest);
+}
+
+struct net *mrc_genl_dump_net(struct netlink_callback *cb)
+{
+	return sock_net(cb->skb->sk);
+}
+
+/* Where a dump keeps its place between calls. */
+long *mrc_genl_dump_cursor(struct netlink_callback *cb)
+{
+	return &cb->args[0];
+}
+
+unsigned int mrc_skb_len(const struct sk_buff *skb)
+{
+	return skb->len;
 }

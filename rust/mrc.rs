@@ -10,6 +10,7 @@ use kernel::prelude::*;
 pub mod proto;
 
 mod clock;
+mod control;
 mod endpoint;
 mod ffi;
 mod netns;
@@ -24,9 +25,10 @@ module! {
 }
 
 /// The module: its registrations, in teardown order (fields drop first to
-/// last): no new socket can be created before the namespaces' state goes,
-/// and the workqueue, drained, goes last.
+/// last): no controller request runs and no new socket can be created
+/// before the namespaces' state goes, and the workqueue, drained, goes last.
 struct MrcModule {
+    _genl: ffi::genl::Registration,
     _family: ffi::family::Registration,
     _pernet: ffi::pernet::Registration<netns::NetMrc>,
     _work: ffi::work::WorkQueue,
@@ -47,7 +49,9 @@ impl kernel::Module for MrcModule {
                 )
             })?;
         pr_info!("AF_MRC registered as address family {}\n", family);
+        let genl = ffi::genl::Registration::register(module)?;
         Ok(Self {
+            _genl: genl,
             _family: registration,
             _pernet: pernet,
             _work: work,

@@ -2,6 +2,7 @@
 //! endpoint (counters in /proc/net/mrc_snmp) and the UDP tunnel socket that
 //! feeds the endpoint, reopened when `net.mrc.udp_port` changes.
 
+use crate::control::Control;
 use crate::endpoint::{Endpoint, Mib};
 use crate::ffi::pernet::{Net, NetState};
 use crate::ffi::proc::ProcFile;
@@ -119,17 +120,24 @@ impl Knobs for MrcNet {
 
 /// Per-namespace MRC state. Field order is drop order: the proc file and
 /// the sysctls go before the endpoint they show and shape, which is shut
-/// down (its tunnel closed, its connections reset) last.
+/// down (its tunnel closed, its connections reset) before the profiles its
+/// connections lease.
 pub(crate) struct NetMrc {
     _snmp: ProcFile<Endpoint>,
     _sysctls: Sysctls<MrcNet>,
     endpoint: Arc<Endpoint>,
+    control: Arc<Control>,
 }
 
 impl NetMrc {
     /// What a new socket starts with.
     pub(crate) fn defaults(&self) -> Defaults {
         self._sysctls.defaults()
+    }
+
+    /// The namespace's controller state (profiles).
+    pub(crate) fn control(&self) -> &Arc<Control> {
+        &self.control
     }
 
     /// The namespace's endpoint.
@@ -146,6 +154,7 @@ impl Drop for NetMrc {
 
 impl NetState for NetMrc {
     fn new(net: &Net) -> Result<KBox<Self>> {
+        let control = Control::new()?;
         let endpoint = Endpoint::new()?;
         let shown = endpoint.clone();
         let kept = endpoint.clone();
@@ -172,6 +181,7 @@ impl NetState for NetMrc {
                 _snmp: snmp,
                 _sysctls: sysctls,
                 endpoint: kept,
+                control,
             },
             GFP_KERNEL,
         )?)

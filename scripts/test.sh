@@ -22,6 +22,9 @@ if [[ $variant == release ]]; then
 	step "host: rustfmt"
 	if cargo fmt --all --check >/dev/null; then count 1 0; else cargo fmt --all --check | head -20; count 0 1; fi
 
+	step "host: the netlink spec validates and the generated files and Rust names agree with it"
+	if scripts/ynl-gen.sh --check; then count 1 0; else count 0 1; fi
+
 	step "host: clippy on the protocol core (panic-free, no float, no overflow lints)"
 	if cargo clippy -p mrc-proto --all-targets -- -D warnings 2>&1 | tail -3; then count 1 0; else count 0 1; fi
 

@@ -26,10 +26,30 @@
 #include <linux/random.h>
 #include <net/ip6_checksum.h>
 #include <uapi/linux/mrc.h>
+#include <net/genetlink.h>
+#include "../mrc_nl_gen.h"
 
 #ifdef __BINDGEN__
 /* Macros bindgen cannot evaluate, as constants it can. */
 const gfp_t MRC_GFP_KERNEL = GFP_KERNEL;
+/* Generic netlink (rust/ffi/genl.rs). */
+struct net *mrc_genl_info_net(const struct genl_info *info);
+const void *mrc_genl_attrs(const struct genl_info *info, int *len);
+void mrc_genl_set_err(struct netlink_ext_ack *extack, const struct nlattr *bad, u16 miss_type,
+		      const char *msg, size_t len);
+struct sk_buff *mrc_genlmsg_new(size_t payload);
+void *mrc_genlmsg_put_reply(struct sk_buff *skb, struct genl_info *info, u8 cmd);
+int mrc_genlmsg_reply(struct sk_buff *skb, void *hdr, struct genl_info *info);
+void *mrc_genl_dump_put(struct sk_buff *skb, struct netlink_callback *cb, u8 cmd);
+void mrc_genlmsg_end(struct sk_buff *skb, void *hdr);
+void mrc_genlmsg_cancel(struct sk_buff *skb, void *hdr);
+void mrc_nlmsg_free(struct sk_buff *skb);
+struct nlattr *mrc_nla_nest_start(struct sk_buff *skb, int type);
+void mrc_nla_nest_end(struct sk_buff *skb, struct nlattr *nest);
+struct net *mrc_genl_dump_net(struct netlink_callback *cb);
+long *mrc_genl_dump_cursor(struct netlink_callback *cb);
+unsigned int mrc_skb_len(const struct sk_buff *skb);
+
 #endif
 
 /* Module parameter `family` (rust/helpers.c). */
@@ -108,5 +128,23 @@ int mrc_route_mtu(struct net *net, const struct in6_addr *daddr);
 int mrc_srv6_send(struct sock *sk, struct sk_buff *skb, const struct in6_addr *saddr,
 		  const struct in6_addr *daddr, u16 sport, u16 dport, u32 flow_label,
 		  const struct in6_addr *outer);
+
+/* Generic netlink (rust/ffi/genl.rs). */
+struct net *mrc_genl_info_net(const struct genl_info *info);
+const void *mrc_genl_attrs(const struct genl_info *info, int *len);
+void mrc_genl_set_err(struct netlink_ext_ack *extack, const struct nlattr *bad, u16 miss_type,
+		      const char *msg, size_t len);
+struct sk_buff *mrc_genlmsg_new(size_t payload);
+void *mrc_genlmsg_put_reply(struct sk_buff *skb, struct genl_info *info, u8 cmd);
+int mrc_genlmsg_reply(struct sk_buff *skb, void *hdr, struct genl_info *info);
+void *mrc_genl_dump_put(struct sk_buff *skb, struct netlink_callback *cb, u8 cmd);
+void mrc_genlmsg_end(struct sk_buff *skb, void *hdr);
+void mrc_genlmsg_cancel(struct sk_buff *skb, void *hdr);
+void mrc_nlmsg_free(struct sk_buff *skb);
+struct nlattr *mrc_nla_nest_start(struct sk_buff *skb, int type);
+void mrc_nla_nest_end(struct sk_buff *skb, struct nlattr *nest);
+struct net *mrc_genl_dump_net(struct netlink_callback *cb);
+long *mrc_genl_dump_cursor(struct netlink_callback *cb);
+unsigned int mrc_skb_len(const struct sk_buff *skb);
 
 #endif

@@ -212,6 +212,17 @@ impl<S: DerefMut<Target = [Ev]>> EvProfile<S> {
             .ok_or(EvError::StorageTooSmall)
     }
 
+    /// The EV array as it stands, for a controller to read back: the
+    /// `ev_count` EVs of an ONLINE profile, or those supplied to an
+    /// EXPLICIT profile that is not ONLINE yet; `None` otherwise.
+    pub fn ev_array(&self) -> Option<&[Ev]> {
+        let (config, _) = self.config.as_ref()?;
+        if self.life.state() != ProfileState::Online && !self.populated {
+            return None;
+        }
+        self.evs.get(..usize::from(config.ev_count))
+    }
+
     /// EV `index` of an ONLINE profile, expanded for the wire.
     pub fn wire_ev(&self, index: u16) -> Result<WireEv, EvError> {
         let ev = self

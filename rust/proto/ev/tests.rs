@@ -242,8 +242,10 @@ fn generated_profile_lifecycle() {
     p.set_offline(&mut format).unwrap();
     assert_eq!(p.set_offline(&mut format), Err(EvError::IllegalTransition));
     assert_eq!(p.evs(), Err(EvError::NotOnline));
+    assert_eq!(p.ev_array(), None);
     p.set_online(&mut format, 3).unwrap();
     assert_eq!(format.users(), 1);
+    assert_eq!(p.ev_array(), p.evs().ok());
     let ports: Vec<u16> = (0..8)
         .map(
             |i| match p.wire_ev(i).unwrap().steering(EvFormatMode::Stev) {
@@ -295,7 +297,9 @@ fn explicit_profile_must_be_populated_before_online() {
         p.populate(&[ev(&[1, 2]), ev(&[1, 2, 3])]),
         Err(EvError::StrayEvBits)
     );
+    assert_eq!(p.ev_array(), None);
     p.populate(&[ev(&[1, 2]), ev(&[3, 4])]).unwrap();
+    assert_eq!(p.ev_array(), Some(&[ev(&[1, 2]), ev(&[3, 4])][..]));
     p.set_online(&mut format, 0).unwrap();
     assert_eq!(p.evs().unwrap(), &[ev(&[1, 2]), ev(&[3, 4])]);
     assert_eq!(p.wire_ev(1), Ok(wire(&[3, 4])));

@@ -1,0 +1,70 @@
+//! The controller's state of one network namespace: its EV format, EV and
+//! CC profiles, which the generic netlink family `mrc` creates, changes,
+//! shows and deletes (`crate::ffi::genl_ops` calls the handlers of the
+//! files below), and which connections take while they live
+//! ([`lease`]).
+//!
+//! One mutex guards all profiles of the namespace: an EV profile's state
+//! change touches its format profile too, and requests are rare.
+
+pub(crate) mod attr;
+pub(crate) mod cc_profile;
+pub(crate) mod dev;
+pub(crate) mod ev_fmt;
+pub(crate) mod ev_profile;
+// The socket side takes leases once connections apply profiles (issue 5's
+// hand-over note in Documentation/controller.rst); until then nothing does.
+#[allow(dead_code)]
+pub(crate) mod lease;
+mod state;
+
+use crate::proto::ev::{Ev, EvFormatProfile, EvProfile};
+use cc_profile::CcProfile;
+use kernel::prelude::*;
+use kernel::rbtree::RBTree;
+use kernel::sync::lock::{mutex::MutexBackend, Guard};
+use kernel::sync::{new_mutex, Arc, Mutex};
+
+/// Most EV format profiles per namespace.
+pub(crate) const MAX_EV_FMT_PROFILES: usize = 64;
+/// Most EV profiles per namespace (each holds 8 KiB of EVs).
+pub(crate) const MAX_EV_PROFILES: usize = 64;
+/// Most CC profiles per namespace.
+pub(crate) const MAX_CC_PROFILES: usize = 64;
+
+/// An EV profile with room for the largest EV array.
+pub(crate) type StoredEvProfile = EvProfile<KVec<Ev>>;
+
+/// Every profile of the namespace, by id.
+pub(crate) struct Profiles {
+    pub(crate) ev_fmts: RBTree<u64, EvFormatProfile>,
+    pub(crate) ev_profiles: RBTree<u64, StoredEvProfile>,
+    pub(crate) cc_profiles: RBTree<u64, CcProfile>,
+}
+
+/// The controller's state of one namespace.
+#[pin_data]
+pub(crate) struct Control {
+    #[pin]
+    profiles: Mutex<Profiles>,
+}
+
+impl Control {
+    pub(crate) fn new() -> Result<Arc<Self>> {
+        Arc::pin_init(
+            pin_init!(Self {
+                profiles <- new_mutex!(Profiles {
+                    ev_fmts: RBTree::new(),
+                    ev_profiles: RBTree::new(),
+                    cc_profiles: RBTree::new(),
+                }),
+            }),
+            GFP_KERNEL,
+        )
+    }
+
+    /// The profiles, locked (process context).
+    pub(crate) fn profiles(&self) -> Guard<'_, Profiles, MutexBackend> {
+        self.profiles.lock()
+    }
+}

@@ -1,0 +1,97 @@
+//! The handlers the generated ops table (`rust/mrc_nl_gen.c`) names: C
+//! entry points that find the namespace's controller state and call the
+//! safe handlers of `crate::control`.
+
+use super::bindings;
+use super::genl::{Dump, Refusal, Request};
+use super::pernet;
+use crate::control::{self, Control};
+use crate::netns::NetMrc;
+use core::ffi::c_int;
+use kernel::error::code;
+
+/// A doit handler: answers (or refuses) one request.
+type DoFn = for<'a> fn(&Control, &Request<'a>) -> Result<(), Refusal<'a>>;
+/// A dumpit handler: writes the next entries of a dump.
+type DumpFn = fn(&Control, &mut Dump<'_>) -> kernel::error::Result;
+
+/// # Safety
+/// `info` must be the `genl_info` of a running doit.
+unsafe fn doit(info: *mut bindings::genl_info, handler: DoFn) -> c_int {
+    // SAFETY: guaranteed by the caller, for the whole call.
+    let request = unsafe { Request::from_raw(info) };
+    // SAFETY: the requesting socket holds its namespace, and genetlink is
+    // unregistered (waiting for running doits) before the pernet state.
+    let Some(state) = (unsafe { pernet::state::<NetMrc>(request.net()) }) else {
+        return code::ENODEV.to_errno();
+    };
+    match handler(state.control(), &request) {
+        Ok(()) => 0,
+        Err(refusal) => request.refuse(&refusal),
+    }
+}
+
+/// # Safety
+/// `skb` and `cb` must be those of a running dumpit.
+unsafe fn dumpit(
+    skb: *mut bindings::sk_buff,
+    cb: *mut bindings::netlink_callback,
+    handler: DumpFn,
+) -> c_int {
+    // SAFETY: guaranteed by the caller, for the whole call.
+    let mut dump = unsafe { Dump::from_raw(skb, cb) };
+    // SAFETY: the dumping socket holds its namespace; a dump in progress
+    // holds a reference on the module, so the pernet state outlives it.
+    let Some(state) = (unsafe { pernet::state::<NetMrc>(dump.net()) }) else {
+        return code::ENODEV.to_errno();
+    };
+    match handler(state.control(), &mut dump) {
+        Ok(()) => dump.result(),
+        Err(e) => e.to_errno(),
+    }
+}
+
+/// Defines the C doit `$name` calling `$handler`.
+macro_rules! doit {
+    ($name:ident, $handler:path) => {
+        #[no_mangle]
+        unsafe extern "C" fn $name(
+            _skb: *mut bindings::sk_buff,
+            info: *mut bindings::genl_info,
+        ) -> c_int {
+            // SAFETY: genetlink calls a doit with the request's info.
+            unsafe { doit(info, $handler) }
+        }
+    };
+}
+
+/// Defines the C dumpit `$name` calling `$handler`.
+macro_rules! dumpit {
+    ($name:ident, $handler:path) => {
+        #[no_mangle]
+        unsafe extern "C" fn $name(
+            skb: *mut bindings::sk_buff,
+            cb: *mut bindings::netlink_callback,
+        ) -> c_int {
+            // SAFETY: genetlink calls a dumpit with its skb and callback.
+            unsafe { dumpit(skb, cb, $handler) }
+        }
+    };
+}
+
+doit!(mrc_nl_dev_get_doit, control::dev::get);
+doit!(mrc_nl_ev_fmt_new_doit, control::ev_fmt::new);
+doit!(mrc_nl_ev_fmt_set_doit, control::ev_fmt::set);
+doit!(mrc_nl_ev_fmt_get_doit, control::ev_fmt::get);
+dumpit!(mrc_nl_ev_fmt_get_dumpit, control::ev_fmt::dump);
+doit!(mrc_nl_ev_fmt_del_doit, control::ev_fmt::del);
+doit!(mrc_nl_ev_profile_new_doit, control::ev_profile::new);
+doit!(mrc_nl_ev_profile_set_doit, control::ev_profile::set);
+doit!(mrc_nl_ev_profile_get_doit, control::ev_profile::get);
+dumpit!(mrc_nl_ev_profile_get_dumpit, control::ev_profile::dump);
+doit!(mrc_nl_ev_profile_del_doit, control::ev_profile::del);
+doit!(mrc_nl_cc_profile_new_doit, control::cc_profile::new);
+doit!(mrc_nl_cc_profile_set_doit, control::cc_profile::set);
+doit!(mrc_nl_cc_profile_get_doit, control::cc_profile::get);
+dumpit!(mrc_nl_cc_profile_get_dumpit, control::cc_profile::dump);
+doit!(mrc_nl_cc_profile_del_doit, control::cc_profile::del);
