@@ -1,10 +1,12 @@
 //! `mrcctl ev`: entropy values. Offline commands only so far: they compute
 //! with the protocol core's own code and need no kernel module.
 
-mod args;
+pub mod args;
 mod expand;
 
 use clap::Subcommand;
+
+pub use args::Mode;
 
 use crate::output::Format;
 

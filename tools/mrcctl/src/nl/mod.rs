@@ -1,0 +1,198 @@
+//! The netlink side of `mrcctl`: the generic netlink family `mrc` through
+//! neli's router, requests built from [`Attr`]s, replies read as
+//! [`Reply`]s, and refusals turned into a message that names the
+//! attribute the kernel pointed at.
+
+mod attrs;
+pub mod uapi;
+
+use std::fmt;
+
+use neli::consts::nl::NlmF;
+use neli::consts::socket::NlFamily;
+use neli::err::RouterError;
+use neli::genl::{AttrTypeBuilder, Genlmsghdr, GenlmsghdrBuilder, NlattrBuilder, NoUserHeader};
+use neli::nl::NlPayload;
+use neli::router::synchronous::NlRouter;
+use neli::types::{Buffer, GenlBuffer};
+use neli::utils::Groups;
+
+pub use attrs::{Attr, Reply};
+
+/// `NLMSGERR_ATTR_MSG`, `_OFFS` and `_MISS_TYPE`.
+const EXTACK_MSG: u16 = 1;
+const EXTACK_OFFS: u16 = 2;
+const EXTACK_MISS_TYPE: u16 = 5;
+/// `ENOENT`: what the controller family answers for an unknown family.
+const ENOENT: i32 = 2;
+/// `EPERM`: a change without CAP_NET_ADMIN.
+pub const EPERM: i32 = 1;
+/// Bytes before a request's attributes: nlmsghdr and genlmsghdr.
+const HEADERS: usize = 16 + 4;
+
+/// Why a request failed.
+#[derive(Debug)]
+pub enum Failure {
+    /// The family is not registered: mrc.ko is not loaded.
+    NoFamily,
+    /// The kernel refused the request: errno and the extack's message,
+    /// naming the attribute.
+    Refused { errno: i32, message: String },
+    /// The socket or the messages failed.
+    Netlink(String),
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Failure::NoFamily => write!(
+                f,
+                "the generic netlink family \"mrc\" does not exist: is mrc.ko loaded?"
+            ),
+            Failure::Refused { errno, message } => {
+                let text = std::io::Error::from_raw_os_error(*errno);
+                let text = text.to_string();
+                let text = text.split(" (os error").next().unwrap_or_default();
+                if message.is_empty() {
+                    write!(f, "{text}")
+                } else {
+                    write!(f, "{message} ({text})")
+                }
+            }
+            Failure::Netlink(what) => write!(f, "netlink: {what}"),
+        }
+    }
+}
+
+/// A connection to the family in the caller's network namespace.
+pub struct Mrc {
+    router: NlRouter,
+    family: u16,
+}
+
+type Msg = Genlmsghdr<u8, u16>;
+
+impl Mrc {
+    /// Connects and resolves the family.
+    pub fn open() -> Result<Mrc, Failure> {
+        let (router, _) = NlRouter::connect(NlFamily::Generic, None, Groups::empty())
+            .map_err(|e| Failure::Netlink(e.to_string()))?;
+        router
+            .enable_ext_ack(true)
+            .map_err(|e| Failure::Netlink(e.to_string()))?;
+        let family = match router.resolve_genl_family(uapi::MRC_FAMILY_NAME) {
+            Ok(id) => id,
+            Err(RouterError::Nlmsgerr(e)) if -*e.error() == ENOENT => {
+                return Err(Failure::NoFamily)
+            }
+            Err(RouterError::Msg(_)) => return Err(Failure::NoFamily),
+            Err(e) => return Err(Failure::Netlink(e.to_string())),
+        };
+        Ok(Mrc { router, family })
+    }
+
+    /// Sends command `cmd` with `attrs`; returns the replies (one for a
+    /// do that answers, none for one that only acknowledges, every entry
+    /// for a dump).
+    pub fn request(&self, cmd: u8, attrs: &[Attr], dump: bool) -> Result<Vec<Reply>, Failure> {
+        let mut buffer = GenlBuffer::<u16, Buffer>::new();
+        for a in attrs {
+            let ty = AttrTypeBuilder::default()
+                .nla_type(a.ty)
+                .nla_nested(a.is_nest())
+                .build()
+                .map_err(|e| Failure::Netlink(e.to_string()))?;
+            let attr = NlattrBuilder::default()
+                .nla_type(ty)
+                .nla_payload(a.payload())
+                .build()
+                .map_err(|e| Failure::Netlink(e.to_string()))?;
+            buffer.push(attr);
+        }
+        let msg = GenlmsghdrBuilder::<u8, u16, NoUserHeader>::default()
+            .cmd(cmd)
+            .version(uapi::MRC_FAMILY_VERSION)
+            .attrs(buffer)
+            .build()
+            .map_err(|e| Failure::Netlink(e.to_string()))?;
+        let flags = if dump {
+            NlmF::DUMP | NlmF::ACK
+        } else {
+            NlmF::ACK
+        };
+        let recv = self
+            .router
+            .send::<_, _, u16, Msg>(self.family, flags, NlPayload::Payload(msg))
+            .map_err(|e| Failure::Netlink(e.to_string()))?;
+        let mut replies = Vec::new();
+        for answer in recv {
+            match answer {
+                Ok(m) => {
+                    if let Some(p) = m.get_payload() {
+                        replies.push(Reply(
+                            p.attrs()
+                                .iter()
+                                .map(|a| {
+                                    (*a.nla_type().nla_type(), a.nla_payload().as_ref().to_vec())
+                                })
+                                .collect(),
+                        ));
+                    }
+                }
+                Err(RouterError::Nlmsgerr(e)) => {
+                    return Err(refusal(-*e.error(), e.ext_ack(), attrs));
+                }
+                Err(e) => return Err(Failure::Netlink(e.to_string())),
+            }
+        }
+        Ok(replies)
+    }
+}
+
+/// The refusal of a request: the extack's message, prefixed with the name
+/// of the attribute its offset points at (or that it says is missing)
+/// unless the message already starts with it.
+fn refusal(
+    errno: i32,
+    ext_ack: &GenlBuffer<neli::consts::nl::NlmsgerrAttr, Buffer>,
+    attrs: &[Attr],
+) -> Failure {
+    let mut message = String::new();
+    let mut name = None;
+    for a in ext_ack.iter() {
+        let ty = u16::from(*a.nla_type().nla_type());
+        let payload = a.nla_payload().as_ref();
+        match ty {
+            EXTACK_MSG => {
+                message = String::from_utf8_lossy(payload)
+                    .trim_end_matches('\0')
+                    .to_string()
+            }
+            EXTACK_OFFS => {
+                if let Ok(b) = <[u8; 4]>::try_from(payload) {
+                    let offset = u32::from_ne_bytes(b) as usize;
+                    name = offset
+                        .checked_sub(HEADERS)
+                        .and_then(|o| attrs::name_at(attrs, o));
+                }
+            }
+            EXTACK_MISS_TYPE if name.is_none() => {
+                if let Ok(b) = <[u8; 4]>::try_from(payload) {
+                    name = Some(format!("missing attribute {}", u32::from_ne_bytes(b)));
+                }
+            }
+            _ => {}
+        }
+    }
+    // The module's own messages start with the attribute's name; the
+    // policy's ("integer out of range") do not.
+    if let Some(name) = name {
+        let top = name.split('.').next().unwrap_or_default();
+        if message.is_empty() {
+            message = name;
+        } else if !message.starts_with(&format!("{top}:")) {
+            message = format!("{name}: {message}");
+        }
+    }
+    Failure::Refused { errno, message }
+}
