@@ -6,14 +6,16 @@
 mod attrs;
 pub mod uapi;
 
+use std::cell::Cell;
 use std::fmt;
 
-use neli::consts::nl::NlmF;
+use neli::consts::nl::{NlmF, Nlmsg};
 use neli::consts::socket::NlFamily;
 use neli::err::RouterError;
 use neli::genl::{AttrTypeBuilder, Genlmsghdr, GenlmsghdrBuilder, NlattrBuilder, NoUserHeader};
-use neli::nl::NlPayload;
+use neli::nl::{NlPayload, NlmsghdrBuilder};
 use neli::router::synchronous::NlRouter;
+use neli::socket::synchronous::NlSocketHandle;
 use neli::types::{Buffer, GenlBuffer};
 use neli::utils::Groups;
 
@@ -65,30 +67,43 @@ impl fmt::Display for Failure {
 }
 
 /// A connection to the family in the caller's network namespace.
+///
+/// Requests go through neli's socket handle rather than its router: the
+/// router's typed errors lose the extended ACK (neli 0.7.5), which holds
+/// the kernel's message and the offending attribute.
 pub struct Mrc {
-    router: NlRouter,
+    socket: NlSocketHandle,
     family: u16,
+    seq: Cell<u32>,
 }
 
 type Msg = Genlmsghdr<u8, u16>;
 
+fn netlink(e: impl fmt::Display) -> Failure {
+    Failure::Netlink(e.to_string())
+}
+
 impl Mrc {
     /// Connects and resolves the family.
     pub fn open() -> Result<Mrc, Failure> {
-        let (router, _) = NlRouter::connect(NlFamily::Generic, None, Groups::empty())
-            .map_err(|e| Failure::Netlink(e.to_string()))?;
-        router
-            .enable_ext_ack(true)
-            .map_err(|e| Failure::Netlink(e.to_string()))?;
+        let (router, _) =
+            NlRouter::connect(NlFamily::Generic, None, Groups::empty()).map_err(netlink)?;
         let family = match router.resolve_genl_family(uapi::MRC_FAMILY_NAME) {
             Ok(id) => id,
             Err(RouterError::Nlmsgerr(e)) if -*e.error() == ENOENT => {
                 return Err(Failure::NoFamily)
             }
             Err(RouterError::Msg(_)) => return Err(Failure::NoFamily),
-            Err(e) => return Err(Failure::Netlink(e.to_string())),
+            Err(e) => return Err(netlink(e)),
         };
-        Ok(Mrc { router, family })
+        let socket =
+            NlSocketHandle::connect(NlFamily::Generic, None, Groups::empty()).map_err(netlink)?;
+        socket.enable_ext_ack(true).map_err(netlink)?;
+        Ok(Mrc {
+            socket,
+            family,
+            seq: Cell::new(1),
+        })
     }
 
     /// Sends command `cmd` with `attrs`; returns the replies (one for a
@@ -101,51 +116,59 @@ impl Mrc {
                 .nla_type(a.ty)
                 .nla_nested(a.is_nest())
                 .build()
-                .map_err(|e| Failure::Netlink(e.to_string()))?;
+                .map_err(netlink)?;
             let attr = NlattrBuilder::default()
                 .nla_type(ty)
                 .nla_payload(a.payload())
                 .build()
-                .map_err(|e| Failure::Netlink(e.to_string()))?;
+                .map_err(netlink)?;
             buffer.push(attr);
         }
-        let msg = GenlmsghdrBuilder::<u8, u16, NoUserHeader>::default()
+        let genl = GenlmsghdrBuilder::<u8, u16, NoUserHeader>::default()
             .cmd(cmd)
             .version(uapi::MRC_FAMILY_VERSION)
             .attrs(buffer)
             .build()
-            .map_err(|e| Failure::Netlink(e.to_string()))?;
-        let flags = if dump {
-            NlmF::DUMP | NlmF::ACK
-        } else {
-            NlmF::ACK
-        };
-        let recv = self
-            .router
-            .send::<_, _, u16, Msg>(self.family, flags, NlPayload::Payload(msg))
-            .map_err(|e| Failure::Netlink(e.to_string()))?;
+            .map_err(netlink)?;
+        let seq = self.seq.get();
+        self.seq.set(seq.wrapping_add(1));
+        let flags = NlmF::REQUEST | if dump { NlmF::DUMP } else { NlmF::ACK };
+        let msg = NlmsghdrBuilder::default()
+            .nl_type(self.family)
+            .nl_flags(flags)
+            .nl_seq(seq)
+            .nl_payload(NlPayload::Payload(genl))
+            .build()
+            .map_err(netlink)?;
+        self.socket.send(&msg).map_err(netlink)?;
         let mut replies = Vec::new();
-        for answer in recv {
-            match answer {
-                Ok(m) => {
-                    if let Some(p) = m.get_payload() {
-                        replies.push(Reply(
-                            p.attrs()
-                                .iter()
-                                .map(|a| {
-                                    (*a.nla_type().nla_type(), a.nla_payload().as_ref().to_vec())
-                                })
-                                .collect(),
-                        ));
+        loop {
+            let (messages, _) = self.socket.recv::<u16, Msg>().map_err(netlink)?;
+            for m in messages {
+                let m = m.map_err(netlink)?;
+                if *m.nl_seq() != seq {
+                    continue;
+                }
+                match m.nl_payload() {
+                    NlPayload::Payload(p) => replies.push(Reply(
+                        p.attrs()
+                            .iter()
+                            .map(|a| (*a.nla_type().nla_type(), a.nla_payload().as_ref().to_vec()))
+                            .collect(),
+                    )),
+                    NlPayload::Err(e) => return Err(refusal(-*e.error(), e.ext_ack(), attrs)),
+                    NlPayload::DumpExtAck(e) if *e.error() != 0 => {
+                        return Err(refusal(-*e.error(), e.ext_ack(), attrs))
+                    }
+                    NlPayload::Ack(_) | NlPayload::DumpExtAck(_) => return Ok(replies),
+                    NlPayload::Empty => {
+                        if dump && u16::from(Nlmsg::Done) == *m.nl_type() {
+                            return Ok(replies);
+                        }
                     }
                 }
-                Err(RouterError::Nlmsgerr(e)) => {
-                    return Err(refusal(-*e.error(), e.ext_ack(), attrs));
-                }
-                Err(e) => return Err(Failure::Netlink(e.to_string())),
             }
         }
-        Ok(replies)
     }
 }
 
