@@ -29,7 +29,9 @@
 # for a per-packet datapath, and the links, not the emulation, are the
 # bottleneck (tcp_parallel is the run that checks it).
 #
-# Runs, each with the per-spine byte counters of the run:
+# Runs, each with the per-spine byte counters of the run and the guest's
+# CPU time per GB delivered (busy time from /proc/stat, the fabric's
+# forwarding included, so only differences between transports mean much):
 #   tcp_1path     one TCP connection, pinned to spine 1 (fraction ~ 1/K)
 #   tcp_parallel  K TCP connections, connection i pinned to spine i: the
 #                 control that shows the VM can fill all K paths at once
@@ -133,12 +135,21 @@ sleep 1
 # run_clients NAME PROTO PORT SRC...: one client per source address, in
 # parallel; writes $WORK/NAME-<n>.json and $WORK/NAME.counters (spine bytes
 # before/after). BENCH_CLIENT_ARGS: more client options (word-split).
+# The guest's busy CPU time so far, in USER_HZ ticks (/proc/stat: all but
+# idle and iowait). Every run's figure includes the fabric's forwarding and
+# shaping, the same for every transport; the differences are the
+# transports' own.
+cpu_busy() {
+	awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat
+}
+
 run_clients() {
 	local name=$1 proto=$2 port=$3; shift 3
 	local n=0 pids=() src rc=0
 	# shellcheck disable=SC2206
 	local extra=(${BENCH_CLIENT_ARGS:-})
 	topo_spine_counters >"$WORK/$name.before"
+	cpu_busy >"$WORK/$name.cpu"
 	local t0=$EPOCHREALTIME fault_pid=
 	if [[ -n ${BENCH_FAULT_AT:-} ]]; then
 		# Blackhole spine 2 BENCH_FAULT_AT s after the clients' launch;
@@ -172,6 +183,7 @@ run_clients() {
 	done
 	for p in "${pids[@]}"; do wait "$p" || rc=1; done
 	[[ -n $fault_pid ]] && wait "$fault_pid"
+	cpu_busy >>"$WORK/$name.cpu"
 	topo_spine_counters >"$WORK/$name.after"
 	((rc == 0)) || touch "$WORK/$name.failed"
 	return $rc
@@ -256,6 +268,10 @@ for name in ["tcp_1path", "tcp_parallel", "mptcp", "mptcp_blackhole", "mrc", "mr
     sp = spines(name)
     # Per spine, the bytes sent toward host B as a rate over the run.
     span = max(c["seconds"] for c in clients)
+    # Guest CPU seconds per GB delivered (USER_HZ is 100).
+    cpu = [int(x) for x in open(f"{work}/{name}.cpu").read().split()] if os.path.exists(f"{work}/{name}.cpu") else []
+    delivered = sum(c["bytes_received"] for c in clients)
+    cpu_per_gb = (cpu[1] - cpu[0]) / 100 / (delivered / 1e9) if len(cpu) == 2 and delivered else None
     res["runs"][name] = {
         "connections": len(clients),
         "goodput_bps": good,
@@ -263,6 +279,7 @@ for name in ["tcp_1path", "tcp_parallel", "mptcp", "mptcp_blackhole", "mrc", "mr
         # A client that failed wrote no report: the run is not intact.
         "intact": all(c["intact"] for c in clients) and not os.path.exists(f"{work}/{name}.failed"),
         "mptcp_extra_subflows": [c.get("mptcp_subflows") for c in clients],
+        "cpu_seconds_per_gb": cpu_per_gb,
         "spines": sp,
         "spine_share": {s: v["bytes_to_b"] / max(1, sum(x["bytes_to_b"] for x in sp.values())) for s, v in sp.items()},
         "spine_bps": {s: v["bytes_to_b"] * 8 / span for s, v in sp.items()},
@@ -318,13 +335,14 @@ if r and os.path.exists(paths):
 json.dump(res, open(out, "w"), indent=1)
 
 print(f"\nK={k} paths x R={rate_s} ({rate/1e6:g} Mbit/s) = {cap/1e6:g} Mbit/s capacity; netem delay {delay}/link; {secs}s per run")
-print(f"{'run':<14}{'conns':>6}{'Mbit/s':>10}{'of K*R':>9}{'intact':>8}  share of bytes per spine (s1..s{k})")
+print(f"{'run':<14}{'conns':>6}{'Mbit/s':>10}{'of K*R':>9}{'intact':>8}{'CPU s/GB':>10}  share of bytes per spine (s1..s{k})")
 for name, r in res["runs"].items():
     if "goodput_bps" not in r:
         print(f"{name:<14}  {r.get('skipped', 'FAILED')}")
         continue
     share = " ".join(f"{v:4.2f}" for v in r["spine_share"].values())
-    print(f"{name:<14}{r['connections']:>6}{r['goodput_bps']/1e6:>10.2f}{r['fraction']:>9.3f}{str(r['intact']):>8}  {share}")
+    cpu = "-" if r["cpu_seconds_per_gb"] is None else f"{r['cpu_seconds_per_gb']:.1f}"
+    print(f"{name:<14}{r['connections']:>6}{r['goodput_bps']/1e6:>10.2f}{r['fraction']:>9.3f}{str(r['intact']):>8}{cpu:>10}  {share}")
 for name in ["mptcp_blackhole", "mrc_blackhole"]:
     b = res["runs"].get(name, {}).get("blackhole")
     if not b:
