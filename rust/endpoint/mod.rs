@@ -237,21 +237,27 @@ impl Endpoint {
 
     /// Sends `reply` back along the path `dgram` came by.
     fn reply(&self, tx: &Sender<'_>, dgram: &Datagram, reply: &Packet<'_>) {
-        let (src, dst) = (dgram.dst(), dgram.src());
-        let route = Route {
-            src: &src,
-            dst: &dst,
-            src_port: dgram.src_port(),
-            flow_label: dgram.flow_label(),
-            via: None,
-        };
-        let sent = tx.send(&route, reply.header_len(), |buf| {
-            reply.emit(buf).map(|_| ()).map_err(|_| EINVAL)
+        let sent = dgram.reply_route(|route| {
+            tx.send(route, reply.header_len(), |buf| {
+                reply.emit(buf).map(|_| ()).map_err(|_| EINVAL)
+            })
         });
         self.count(if sent.is_ok() {
             Mib::OutPackets
         } else {
             Mib::OutErrors
+        });
+    }
+
+    /// Sends the packet `bytes` back along the path `dgram` came by
+    /// (process context).
+    pub(crate) fn reply_bytes(&self, dgram: &Datagram, bytes: &[u8]) {
+        // A lost reply is a lost packet, which its sender's timer covers.
+        let _ = dgram.reply_route(|route| {
+            self.send(route, bytes.len(), |buf| {
+                buf.copy_from_slice(bytes);
+                Ok(())
+            })
         });
     }
 

@@ -32,24 +32,6 @@
 #ifdef __BINDGEN__
 /* Macros bindgen cannot evaluate, as constants it can. */
 const gfp_t MRC_GFP_KERNEL = GFP_KERNEL;
-/* Generic netlink (rust/ffi/genl.rs). */
-struct net *mrc_genl_info_net(const struct genl_info *info);
-const void *mrc_genl_attrs(const struct genl_info *info, int *len);
-void mrc_genl_set_err(struct netlink_ext_ack *extack, const struct nlattr *bad, u16 miss_type,
-		      const char *msg, size_t len);
-struct sk_buff *mrc_genlmsg_new(size_t payload);
-void *mrc_genlmsg_put_reply(struct sk_buff *skb, struct genl_info *info, u8 cmd);
-int mrc_genlmsg_reply(struct sk_buff *skb, void *hdr, struct genl_info *info);
-void *mrc_genl_dump_put(struct sk_buff *skb, struct netlink_callback *cb, u8 cmd);
-void mrc_genlmsg_end(struct sk_buff *skb, void *hdr);
-void mrc_genlmsg_cancel(struct sk_buff *skb, void *hdr);
-void mrc_nlmsg_free(struct sk_buff *skb);
-struct nlattr *mrc_nla_nest_start(struct sk_buff *skb, int type);
-void mrc_nla_nest_end(struct sk_buff *skb, struct nlattr *nest);
-struct net *mrc_genl_dump_net(struct netlink_callback *cb);
-long *mrc_genl_dump_cursor(struct netlink_callback *cb);
-unsigned int mrc_skb_len(const struct sk_buff *skb);
-
 #endif
 
 /* Module parameter `family` (rust/helpers.c). */
@@ -80,7 +62,6 @@ struct proc_dir_entry *mrc_proc_create(struct net *net, const char *name,
 void mrc_proc_remove(struct net *net, const char *name);
 void *mrc_seq_pde_data(struct seq_file *seq);
 void mrc_seq_put_u64(struct seq_file *seq, const char *name, u64 value);
-
 
 /* The module's workqueue and per-connection timers (rust/ffi/work.rs, timer.rs). */
 struct workqueue_struct *mrc_alloc_workqueue(void);

@@ -3,7 +3,7 @@
 //! to the work that processes them.
 
 use super::bindings;
-use super::udp::Ipv6Addr;
+use super::udp::{Ipv6Addr, Route};
 use kernel::prelude::*;
 use kernel::types::Opaque;
 
@@ -74,6 +74,19 @@ impl Datagram {
     /// The IPv6 flow label it carried.
     pub(crate) fn flow_label(&self) -> u32 {
         self.info.flow_label
+    }
+
+    /// Calls `f` with the route back along the path this datagram came by
+    /// (addresses swapped, same source port and flow label).
+    pub(crate) fn reply_route<T>(&self, f: impl FnOnce(&Route<'_>) -> T) -> T {
+        let (src, dst) = (self.dst(), self.src());
+        f(&Route {
+            src: &src,
+            dst: &dst,
+            src_port: self.src_port(),
+            flow_label: self.flow_label(),
+            via: None,
+        })
     }
 }
 

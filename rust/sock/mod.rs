@@ -27,7 +27,6 @@ use crate::ffi::msg::{Msg, OptIn, OptOut};
 use crate::ffi::skb::Datagram;
 use crate::ffi::sock::SockSlot;
 use crate::ffi::timer::{Timer, TimerHandler};
-use crate::ffi::udp::Route;
 use crate::netns::NetMrc;
 use crate::proto::conn::{CloseReason, ConnState, ListenAction};
 use crate::proto::wire::{ConnNumber, ConnectRequestRepr, RejectReason, ResetReason};
@@ -320,7 +319,7 @@ impl MrcSock {
                 l.listener
                     .reject(request, 0xFFFF, RejectReason::BacklogFull, &mut buf)
             {
-                reply(ep, dgram, buf.get(..len).unwrap_or(&[]));
+                ep.reply_bytes(dgram, buf.get(..len).unwrap_or(&[]));
             }
             return;
         }
@@ -334,7 +333,7 @@ impl MrcSock {
         let request = match action {
             ListenAction::Accept { request, .. } => request,
             ListenAction::Reply { len } => {
-                reply(ep, dgram, buf.get(..len).unwrap_or(&[]));
+                ep.reply_bytes(dgram, buf.get(..len).unwrap_or(&[]));
                 return;
             }
             ListenAction::Drop(_) => {
@@ -360,7 +359,7 @@ impl MrcSock {
                     l.listener
                         .reject(&request, 0xFFFF, RejectReason::NoResource, &mut buf)
                 {
-                    reply(ep, dgram, buf.get(..len).unwrap_or(&[]));
+                    ep.reply_bytes(dgram, buf.get(..len).unwrap_or(&[]));
                 }
                 return;
             }
@@ -421,22 +420,6 @@ impl MrcSock {
         drop(cg);
         Ok(child)
     }
-}
-
-/// Sends `bytes` back along the path `dgram` came by.
-fn reply(ep: &Endpoint, dgram: &Datagram, bytes: &[u8]) {
-    let (src, dst) = (dgram.dst(), dgram.src());
-    let route = Route {
-        src: &src,
-        dst: &dst,
-        src_port: dgram.src_port(),
-        flow_label: dgram.flow_label(),
-        via: None,
-    };
-    let _ = ep.send(&route, bytes.len(), |buf| {
-        buf.copy_from_slice(bytes);
-        Ok(())
-    });
 }
 
 /// The error a closed connection reports (SO_ERROR, failed calls); `None`
