@@ -505,6 +505,18 @@ struct net *mrc_genl_dump_net(struct netlink_callback *cb)
 	return sock_net(cb->skb->sk);
 }
 
+/* The dump request's attributes (the request skb lives as long as the dump). */
+const void *mrc_genl_dump_attrs(struct netlink_callback *cb, int *len)
+{
+	*len = nlmsg_attrlen(cb->nlh, GENL_HDRLEN);
+	return nlmsg_attrdata(cb->nlh, GENL_HDRLEN);
+}
+
+struct netlink_ext_ack *mrc_genl_dump_extack(struct netlink_callback *cb)
+{
+	return cb->extack;
+}
+
 /* Where a dump keeps its place between calls. */
 long *mrc_genl_dump_cursor(struct netlink_callback *cb)
 {

@@ -9,6 +9,7 @@
 #include "mrc_nl_gen.h"
 
 #include <uapi/linux/mrc_netlink.h>
+#include <linux/mrc.h>
 
 /* Common nested types */
 const struct nla_policy mrc_ev_field_nl_policy[MRC_A_EV_FIELD_MASK + 1] = {
@@ -131,8 +132,27 @@ static const struct nla_policy mrc_cc_profile_del_nl_policy[MRC_A_CC_PROFILE_ID 
 	[MRC_A_CC_PROFILE_ID] = NLA_POLICY_MIN(NLA_U64, 1),
 };
 
+/* MRC_CMD_EV_SET - do */
+static const struct nla_policy mrc_ev_set_nl_policy[MRC_A_PROFILE_EV_VALUE + 1] = {
+	[MRC_A_PROFILE_EV_PROFILE_ID] = NLA_POLICY_MIN(NLA_U64, 1),
+	[MRC_A_PROFILE_EV_INDEX] = NLA_POLICY_MAX(NLA_U32, 255),
+	[MRC_A_PROFILE_EV_STATE] = NLA_POLICY_MAX(NLA_U32, 3),
+	[MRC_A_PROFILE_EV_VALUE] = NLA_POLICY_EXACT_LEN(32),
+};
+
+/* MRC_CMD_EV_GET - do */
+static const struct nla_policy mrc_ev_get_do_nl_policy[MRC_A_PROFILE_EV_INDEX + 1] = {
+	[MRC_A_PROFILE_EV_PROFILE_ID] = NLA_POLICY_MIN(NLA_U64, 1),
+	[MRC_A_PROFILE_EV_INDEX] = NLA_POLICY_MAX(NLA_U32, 255),
+};
+
+/* MRC_CMD_EV_GET - dump */
+static const struct nla_policy mrc_ev_get_dump_nl_policy[MRC_A_PROFILE_EV_PROFILE_ID + 1] = {
+	[MRC_A_PROFILE_EV_PROFILE_ID] = NLA_POLICY_MIN(NLA_U64, 1),
+};
+
 /* Ops table for mrc */
-const struct genl_split_ops mrc_nl_ops[16] = {
+const struct genl_split_ops mrc_nl_ops[19] = {
 	{
 		.cmd	= MRC_CMD_DEV_GET,
 		.doit	= mrc_nl_dev_get_doit,
@@ -236,6 +256,27 @@ const struct genl_split_ops mrc_nl_ops[16] = {
 		.policy		= mrc_cc_profile_del_nl_policy,
 		.maxattr	= MRC_A_CC_PROFILE_ID,
 		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= MRC_CMD_EV_SET,
+		.doit		= mrc_nl_ev_set_doit,
+		.policy		= mrc_ev_set_nl_policy,
+		.maxattr	= MRC_A_PROFILE_EV_VALUE,
+		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= MRC_CMD_EV_GET,
+		.doit		= mrc_nl_ev_get_doit,
+		.policy		= mrc_ev_get_do_nl_policy,
+		.maxattr	= MRC_A_PROFILE_EV_INDEX,
+		.flags		= GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= MRC_CMD_EV_GET,
+		.dumpit		= mrc_nl_ev_get_dumpit,
+		.policy		= mrc_ev_get_dump_nl_policy,
+		.maxattr	= MRC_A_PROFILE_EV_PROFILE_ID,
+		.flags		= GENL_CMD_CAP_DUMP,
 	},
 };
 

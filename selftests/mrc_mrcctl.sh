@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # mrcctl against the netlink family: a SRv6 uSID format and an explicit EV
 # profile for the leaf/spine fabric's four spines, a CC profile, text and
-# JSON from the same data, the kernel's refusals as messages that name the
+# JSON from the same data, one EV denied and allowed, the kernel's refusals as messages that name the
 # attribute with exit code 1, EPERM as 4, and no module as 3.
 source "$(dirname "$0")/lib.sh"
 CTL=${MRC_CTL:-$MRC_REPO/target/release/mrcctl}
@@ -61,6 +61,11 @@ says "ERANGE: the policy's bound, named by its offset" "ev-count: integer out of
 	"$CTL" ev-profile add 3 --mode auto --fmt 1 --count 300
 expect 2 "usage: --state alone" "$CTL" ev-profile set 2 --state offline --count 2
 
+check "ev set: spine 2's EV denied" "$CTL" ev set 2 1 --state denied
+says "ev show: denied, with its value" "ev 2 1 denied 2000" "$CTL" ev show 2
+says "ev show -j: one EV" '"state":"good"' "$CTL" -j ev show 2 0
+check "ev set: allowed again" "$CTL" ev set 2 1 --state good
+says "ev show: an index past the count, named" "index: the profile has 4 EVs" "$CTL" ev show 2 7
 check "cc-profile add" "$CTL" cc-profile add 5 --link-rate 1250000000 --base-rtt 10us --gamma 700
 says "cc-profile show: the BDP's window" "max-cwnd 18750" "$CTL" cc-profile show 5
 says "cc-profile: an NSCC rule, named" "qa-threshold: must be target-delay" "$CTL" cc-profile set 5 --qa-threshold 1us

@@ -238,6 +238,31 @@ def main():
     dumped = nl.dump("ev-profile-get", {})
     t.result([p["id"] for p in dumped] == [5, 6] and all("ev" not in p for p in dumped),
              "ev-profile-get dump: every profile, in id order, without EVs")
+    # One EV at a time: deny, allow, replace, read back.
+    got = nl.do("ev-get", {"profile-id": 5, "index": 1})
+    t.result(got["state"] == "good" and bytes.fromhex(got["value"]) == ev("5678"), "ev-get: value and state")
+    nl.do("ev-set", {"profile-id": 5, "index": 0, "state": "denied"})
+    states = [e["state"] for e in nl.dump("ev-get", {"profile-id": 5})]
+    t.result(states == ["denied", "good"], f"ev-set: EV 0 of an ONLINE profile denied ({states})")
+    nl.do("ev-set", {"profile-id": 5, "index": 0, "state": "good"})
+    t.result(nl.do("ev-get", {"profile-id": 5, "index": 0})["state"] == "good", "ev-set: EV 0 allowed again")
+    nl.do("ev-set", {"profile-id": 6, "index": 0, "state": "denied"})
+    err, ext = refusal(lambda: nl.do("ev-set", {"profile-id": 6, "index": 1, "state": "denied"}))
+    t.result(err == 16 and ext.get("msg", "").startswith("state: ev-min-active is 3"),
+             "ev-set: a deny below ev-min-active is EBUSY")
+    err, ext = refusal(lambda: nl.do("ev-set", {"profile-id": 6, "index": 1, "state": "skip"}))
+    t.result(err == 22 and ext.get("bad-attr") == ".state", "ev-set: skip is the datapath's, EINVAL")
+    err, ext = refusal(lambda: nl.do("ev-set", {"profile-id": 5, "index": 2, "state": "denied"}))
+    t.result(err == 22 and ext.get("msg") == "index: the profile has 2 EVs", "ev-set: an index past ev-count is EINVAL")
+    nl.do("ev-set", {"profile-id": 5, "index": 1, "value": ev("9abc")})
+    t.result(evs(nl.do("ev-profile-get", {"id": 5})) == [ev("1234"), ev("9abc")], "ev-set: an EXPLICIT profile's EV replaced")
+    err, ext = refusal(lambda: nl.do("ev-set", {"profile-id": 5, "index": 1, "value": ev("9abcde")}))
+    t.result(err == 22 and ext.get("msg", "").startswith("value:"), "ev-set: a replacement with stray bits is EINVAL")
+    err, ext = refusal(lambda: nl.do("ev-set", {"profile-id": 6, "index": 1, "value": ev("9abc")}))
+    t.result(err == 22 and ext.get("msg", "").startswith("value:"), "ev-set: a generated profile's EV cannot be replaced")
+    err, ext = refusal(lambda: nl.dump("ev-get", {}))
+    t.result(err == 22 and ext.get("msg") == "profile-id: missing", "ev-get dump: no profile-id is EINVAL")
+    nl.do("ev-set", {"profile-id": 6, "index": 0, "state": "good"})
     for pid in (5, 6):
         nl.do("ev-profile-set", {"id": pid, "state": "offline"})
     nl.do("ev-fmt-set", {"id": 1, "state": "offline"})

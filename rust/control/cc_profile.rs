@@ -224,7 +224,7 @@ pub(crate) fn get<'a>(control: &Control, req: &Request<'a>) -> Result<(), Refusa
 }
 
 /// `cc-profile-get` (dump), in id order.
-pub(crate) fn dump(control: &Control, dump: &mut Dump<'_>) -> Result {
+pub(crate) fn dump<'a>(control: &Control, dump: &mut Dump<'a>) -> Result<(), Refusal<'a>> {
     let after = dump.cursor();
     let profiles = control.profiles();
     for (&id, profile) in profiles.cc_profiles.iter().filter(|(&id, _)| id > after) {

@@ -167,7 +167,7 @@ pub(crate) fn get<'a>(control: &Control, req: &Request<'a>) -> Result<(), Refusa
 }
 
 /// `ev-fmt-get` (dump), in id order.
-pub(crate) fn dump(control: &Control, dump: &mut Dump<'_>) -> Result {
+pub(crate) fn dump<'a>(control: &Control, dump: &mut Dump<'a>) -> Result<(), Refusal<'a>> {
     let after = dump.cursor();
     let profiles = control.profiles();
     for (&id, profile) in profiles.ev_fmts.iter().filter(|(&id, _)| id > after) {

@@ -9,8 +9,8 @@ use crate::ffi::bindings;
 use crate::ffi::genl::{Attr, Attrs, Dump, Message, Refusal, Request};
 use crate::ffi::random;
 use crate::proto::ev::{
-    Ev, EvError, EvField, EvFormat, EvProfile, EvProfileConfig, EvProfileMode, ProfileState,
-    EV_BYTES, EV_EVENT_ALL, MAX_EVS, MAX_FIELDS,
+    Ev, EvError, EvField, EvFormat, EvProfileConfig, EvProfileMode, ProfileState, EV_BYTES,
+    EV_EVENT_ALL, MAX_EVS, MAX_FIELDS,
 };
 use kernel::error::code;
 use kernel::prelude::*;
@@ -293,6 +293,7 @@ fn change<'a>(attrs: Attrs<'a>, profiles: &mut Profiles, id: u64) -> Result<(), 
     }
     if let Some(evs) = evs {
         profile.populate(&evs).map_err(|e| refuse(attrs, e))?;
+        profile.denied.clear();
     }
     Ok(())
 }
@@ -314,7 +315,9 @@ fn transition<'a>(
         .get_mut(&id)
         .ok_or_else(|| ID.refuse(code::ENOENT, attrs, "no EV profile has this id"))?;
     if to == ProfileState::Init {
-        return profile.set_init().map_err(|e| refuse(attrs, e));
+        profile.set_init().map_err(|e| refuse(attrs, e))?;
+        profile.denied.clear();
+        return Ok(());
     }
     let fmt_id = profile
         .config()
@@ -370,11 +373,9 @@ pub(crate) fn new<'a>(control: &Control, req: &Request<'a>) -> Result<(), Refusa
     if profiles.ev_profiles.keys().count() >= MAX_EV_PROFILES {
         return Err(ID.refuse(code::ENOSPC, attrs, "the namespace has 64 EV profiles"));
     }
-    let mut storage = KVec::with_capacity(MAX_EVS, GFP_KERNEL)?;
-    storage.extend_with(MAX_EVS, Ev::default(), GFP_KERNEL)?;
     profiles
         .ev_profiles
-        .try_create_and_insert(id, EvProfile::new(id, storage), GFP_KERNEL)?;
+        .try_create_and_insert(id, StoredEvProfile::new(id)?, GFP_KERNEL)?;
     change(attrs, &mut profiles, id).inspect_err(|_| {
         profiles.ev_profiles.remove(&id);
     })
@@ -418,7 +419,7 @@ pub(crate) fn get<'a>(control: &Control, req: &Request<'a>) -> Result<(), Refusa
 }
 
 /// `ev-profile-get` (dump), in id order, without EVs.
-pub(crate) fn dump(control: &Control, dump: &mut Dump<'_>) -> Result {
+pub(crate) fn dump<'a>(control: &Control, dump: &mut Dump<'a>) -> Result<(), Refusal<'a>> {
     let after = dump.cursor();
     let profiles = control.profiles();
     for (&id, profile) in profiles.ev_profiles.iter().filter(|(&id, _)| id > after) {

@@ -8,7 +8,7 @@
 //! starts (connect, or a handshake accepted) and keep them in the
 //! connection's state, so that they are dropped when it is closed.
 
-use super::Control;
+use super::{Control, Denied};
 use crate::proto::ev::{EvError, EvFormatMode, WireEv, MAX_EVS};
 use crate::proto::nscc::NsccConfig;
 use kernel::error::{code, Error};
@@ -31,6 +31,7 @@ pub(crate) struct EvProfileLease {
     id: u64,
     mode: EvFormatMode,
     evs: KVec<WireEv>,
+    denied: Arc<Denied>,
 }
 
 impl EvProfileLease {
@@ -42,6 +43,12 @@ impl EvProfileLease {
     /// The profile's EVs, expanded: index i is the connection's EV i.
     pub(crate) fn evs(&self) -> &[WireEv] {
         &self.evs
+    }
+
+    /// The EVs the controller denies, live: apply them to the connection
+    /// (`PathSet::set_denied`) whenever `generation()` moved on.
+    pub(crate) fn denied(&self) -> &Denied {
+        &self.denied
     }
 }
 
@@ -94,12 +101,14 @@ impl Control {
             evs.push(profile.wire_ev(index).map_err(errno)?, GFP_KERNEL)?;
         }
         profile.acquire().map_err(errno)?;
+        let denied = profile.denied.clone();
         drop(profiles);
         Ok(EvProfileLease {
             control: control.clone(),
             id,
             mode,
             evs,
+            denied,
         })
     }
 

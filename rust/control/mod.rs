@@ -9,7 +9,9 @@
 
 pub(crate) mod attr;
 pub(crate) mod cc_profile;
+mod denied;
 pub(crate) mod dev;
+pub(crate) mod ev;
 pub(crate) mod ev_fmt;
 pub(crate) mod ev_profile;
 // The socket side takes leases once connections apply profiles (issue 5's
@@ -20,6 +22,8 @@ mod state;
 
 use crate::proto::ev::{Ev, EvFormatProfile, EvProfile};
 use cc_profile::CcProfile;
+use core::ops::{Deref, DerefMut};
+pub(crate) use denied::Denied;
 use kernel::prelude::*;
 use kernel::rbtree::RBTree;
 use kernel::sync::lock::{mutex::MutexBackend, Guard};
@@ -32,8 +36,38 @@ pub(crate) const MAX_EV_PROFILES: usize = 64;
 /// Most CC profiles per namespace.
 pub(crate) const MAX_CC_PROFILES: usize = 64;
 
-/// An EV profile with room for the largest EV array.
-pub(crate) type StoredEvProfile = EvProfile<KVec<Ev>>;
+/// An EV profile with room for the largest EV array, and the EVs the
+/// controller denied in it.
+pub(crate) struct StoredEvProfile {
+    profile: EvProfile<KVec<Ev>>,
+    pub(crate) denied: Arc<Denied>,
+}
+
+impl StoredEvProfile {
+    /// A new profile `id` in INIT.
+    pub(crate) fn new(id: u64) -> Result<Self> {
+        let mut storage = KVec::with_capacity(crate::proto::ev::MAX_EVS, GFP_KERNEL)?;
+        storage.extend_with(crate::proto::ev::MAX_EVS, Ev::default(), GFP_KERNEL)?;
+        Ok(Self {
+            profile: EvProfile::new(id, storage),
+            denied: Denied::new()?,
+        })
+    }
+}
+
+impl Deref for StoredEvProfile {
+    type Target = EvProfile<KVec<Ev>>;
+
+    fn deref(&self) -> &Self::Target {
+        &self.profile
+    }
+}
+
+impl DerefMut for StoredEvProfile {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.profile
+    }
+}
 
 /// Every profile of the namespace, by id.
 pub(crate) struct Profiles {

@@ -126,6 +126,8 @@ struct nlattr *mrc_nla_nest_start(struct sk_buff *skb, int type);
 void mrc_nla_nest_end(struct sk_buff *skb, struct nlattr *nest);
 struct net *mrc_genl_dump_net(struct netlink_callback *cb);
 long *mrc_genl_dump_cursor(struct netlink_callback *cb);
+const void *mrc_genl_dump_attrs(struct netlink_callback *cb, int *len);
+struct netlink_ext_ack *mrc_genl_dump_extack(struct netlink_callback *cb);
 unsigned int mrc_skb_len(const struct sk_buff *skb);
 
 #endif

@@ -158,6 +158,20 @@ impl<'a> Attrs<'a> {
     }
 }
 
+impl Attrs<'_> {
+    /// # Safety
+    /// `start` must be null or point to `len` bytes that stay valid and
+    /// unchanged for the attributes' lifetime.
+    unsafe fn from_raw(start: *const core::ffi::c_void, len: c_int) -> Self {
+        let len = usize::try_from(len).unwrap_or(0);
+        if start.is_null() || len == 0 {
+            return Attrs(&[]);
+        }
+        // SAFETY: guaranteed by the caller.
+        Attrs(unsafe { core::slice::from_raw_parts(start.cast::<u8>(), len) })
+    }
+}
+
 impl<'a> Iterator for Attrs<'a> {
     type Item = Attr<'a>;
 
@@ -225,6 +239,34 @@ impl<'a> Refusal<'a> {
     }
 }
 
+impl Refusal<'_> {
+    /// Writes the refusal into `extack`; returns the errno.
+    ///
+    /// # Safety
+    /// `extack` must be null or the extack of the running callback, whose
+    /// request holds the refused attribute.
+    unsafe fn write(&self, extack: *mut bindings::netlink_ext_ack) -> c_int {
+        let bad = self.at.map_or(core::ptr::null(), |a| {
+            a.raw.as_ptr().cast::<bindings::nlattr>()
+        });
+        let text = self.text.buf.get(..self.text.len).unwrap_or(&[]);
+        if !text.is_empty() {
+            // SAFETY: guaranteed by the caller; `bad` is null or points into
+            // the request (an attribute of its stream); the text is copied.
+            unsafe {
+                bindings::mrc_genl_set_err(
+                    extack,
+                    bad,
+                    self.missing,
+                    text.as_ptr().cast(),
+                    text.len(),
+                )
+            };
+        }
+        self.err.to_errno()
+    }
+}
+
 impl From<Error> for Refusal<'_> {
     /// A refusal that is not the request's fault (a full reply): the
     /// errno alone.
@@ -257,18 +299,11 @@ impl<'a> Request<'a> {
         // SAFETY: the caller guarantees `info` is valid; genetlink checked
         // that the message holds its header, so the stream lies within it.
         let start = unsafe { bindings::mrc_genl_attrs(info, &mut len) };
-        let len = usize::try_from(len).unwrap_or(0);
-        let stream = if start.is_null() || len == 0 {
-            &[][..]
-        } else {
-            // SAFETY: `start..start + len` is the message's attribute
-            // stream, alive (in the request skb) for the doit, i.e. `'a`.
-            unsafe { core::slice::from_raw_parts(start.cast::<u8>(), len) }
-        };
         // INVARIANT: the caller guarantees `info` for `'a`.
         Self {
             info,
-            attrs: Attrs(stream),
+            // SAFETY: the stream is in the request skb, alive for the doit.
+            attrs: unsafe { Attrs::from_raw(start, len) },
         }
     }
 
@@ -401,7 +436,7 @@ pub(crate) struct Dump<'a> {
     _cb: PhantomData<&'a mut bindings::netlink_callback>,
 }
 
-impl Dump<'_> {
+impl<'a> Dump<'a> {
     /// # Safety
     /// `skb` and `cb` must be those of a running dumpit.
     pub(super) unsafe fn from_raw(
@@ -415,6 +450,24 @@ impl Dump<'_> {
             full: false,
             _cb: PhantomData,
         }
+    }
+
+    /// The dump request's top-level attributes.
+    pub(crate) fn attrs(&self) -> Attrs<'a> {
+        let mut len: c_int = 0;
+        // SAFETY: `cb` is valid (type invariant); its request skb lives as
+        // long as the dump, which outlives `'a` (a round of it).
+        unsafe {
+            let start = bindings::mrc_genl_dump_attrs(self.cb, &mut len);
+            Attrs::from_raw(start, len)
+        }
+    }
+
+    /// Writes `refusal` into the dump's extack; returns the errno.
+    pub(super) fn refuse(&self, refusal: &Refusal<'_>) -> c_int {
+        // SAFETY: `cb` is valid (type invariant); its extack, if any, is
+        // the running round's.
+        unsafe { refusal.write(bindings::mrc_genl_dump_extack(self.cb)) }
     }
 
     /// The namespace of the dumping socket.

@@ -13,7 +13,7 @@ use kernel::error::code;
 /// A doit handler: answers (or refuses) one request.
 type DoFn = for<'a> fn(&Control, &Request<'a>) -> Result<(), Refusal<'a>>;
 /// A dumpit handler: writes the next entries of a dump.
-type DumpFn = fn(&Control, &mut Dump<'_>) -> kernel::error::Result;
+type DumpFn = for<'a> fn(&Control, &mut Dump<'a>) -> Result<(), Refusal<'a>>;
 
 /// # Safety
 /// `info` must be the `genl_info` of a running doit.
@@ -47,7 +47,7 @@ unsafe fn dumpit(
     };
     match handler(state.control(), &mut dump) {
         Ok(()) => dump.result(),
-        Err(e) => e.to_errno(),
+        Err(refusal) => dump.refuse(&refusal),
     }
 }
 
@@ -95,3 +95,6 @@ doit!(mrc_nl_cc_profile_set_doit, control::cc_profile::set);
 doit!(mrc_nl_cc_profile_get_doit, control::cc_profile::get);
 dumpit!(mrc_nl_cc_profile_get_dumpit, control::cc_profile::dump);
 doit!(mrc_nl_cc_profile_del_doit, control::cc_profile::del);
+doit!(mrc_nl_ev_set_doit, control::ev::set);
+doit!(mrc_nl_ev_get_doit, control::ev::get);
+dumpit!(mrc_nl_ev_get_dumpit, control::ev::dump);

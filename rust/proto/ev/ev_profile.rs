@@ -116,6 +116,29 @@ impl<S: DerefMut<Target = [Ev]>> EvProfile<S> {
         Ok(())
     }
 
+    /// Replaces EV `index` of an EXPLICIT profile whose EVs were supplied
+    /// (ONLINE or not): the new EV must expand; refused while in use.
+    pub fn replace_ev(&mut self, index: u16, ev: Ev) -> Result<(), EvError> {
+        if self.life.users() > 0 {
+            return Err(EvError::Busy);
+        }
+        let (config, layout) = self.config.as_ref().ok_or(EvError::NotConfigured)?;
+        if config.mode != EvProfileMode::Explicit {
+            return Err(EvError::NotExplicit);
+        }
+        if !self.populated {
+            return Err(EvError::NotPopulated);
+        }
+        layout.expand(&ev)?;
+        let slot = self
+            .evs
+            .get_mut(..usize::from(config.ev_count))
+            .and_then(|evs| evs.get_mut(usize::from(index)))
+            .ok_or(EvError::ValueOutOfRange)?;
+        *slot = ev;
+        Ok(())
+    }
+
     /// INIT → OFFLINE (needs a configuration valid for `format`) or
     /// ONLINE → OFFLINE (refused while in use; releases `format`).
     pub fn set_offline(&mut self, format: &mut EvFormatProfile) -> Result<(), EvError> {

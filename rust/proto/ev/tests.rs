@@ -242,6 +242,7 @@ fn generated_profile_lifecycle() {
     p.set_offline(&mut format).unwrap();
     assert_eq!(p.set_offline(&mut format), Err(EvError::IllegalTransition));
     assert_eq!(p.evs(), Err(EvError::NotOnline));
+    assert_eq!(p.replace_ev(0, Ev::default()), Err(EvError::NotExplicit));
     assert_eq!(p.ev_array(), None);
     p.set_online(&mut format, 3).unwrap();
     assert_eq!(format.users(), 1);
@@ -292,6 +293,7 @@ fn explicit_profile_must_be_populated_before_online() {
         .unwrap();
     p.set_offline(&mut format).unwrap();
     assert_eq!(p.set_online(&mut format, 0), Err(EvError::NotPopulated));
+    assert_eq!(p.replace_ev(0, ev(&[1, 2])), Err(EvError::NotPopulated));
     assert_eq!(p.populate(&[ev(&[1, 2])]), Err(EvError::EvCountMismatch));
     assert_eq!(
         p.populate(&[ev(&[1, 2]), ev(&[1, 2, 3])]),
@@ -307,6 +309,14 @@ fn explicit_profile_must_be_populated_before_online() {
         p.populate(&[ev(&[1, 2]), ev(&[3, 4])]),
         Err(EvError::ChangeWhileOnline)
     );
+    // One EV may be replaced, ONLINE too, while no connection uses it.
+    assert_eq!(p.replace_ev(1, ev(&[5, 6])), Ok(()));
+    assert_eq!(p.wire_ev(1), Ok(wire(&[5, 6])));
+    assert_eq!(p.replace_ev(2, ev(&[5, 6])), Err(EvError::ValueOutOfRange));
+    assert_eq!(p.replace_ev(0, ev(&[5, 6, 7])), Err(EvError::StrayEvBits));
+    p.acquire().unwrap();
+    assert_eq!(p.replace_ev(0, ev(&[7, 8])), Err(EvError::Busy));
+    p.release().unwrap();
 }
 
 #[test]

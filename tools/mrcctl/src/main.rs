@@ -63,7 +63,7 @@ enum Object {
     /// Congestion control (NSCC) profiles.
     #[command(subcommand, name = "cc-profile")]
     CcProfile(cc_profile::CcProfileCommand),
-    /// Entropy values: the paths a connection sprays over.
+    /// Entropy values: one EV of a profile, or expanded offline.
     #[command(subcommand)]
     Ev(ev::EvCommand),
 }
@@ -114,7 +114,7 @@ fn main() -> ExitCode {
         Object::EvFmt(command) => ev_fmt::run(command, format),
         Object::EvProfile(command) => ev_profile::run(command, format),
         Object::CcProfile(command) => cc_profile::run(command, format),
-        Object::Ev(command) => ev::run(command, format).map_err(Failure::Invalid),
+        Object::Ev(command) => ev::run(command, format),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,16 +1,25 @@
 //! `src/nl/uapi.rs` against `include/uapi/linux/mrc_netlink.h`, which the
 //! kernel's YNL generator writes from the spec: every command, attribute
-//! and enum value mrcctl uses has the header's value, and every command
-//! and attribute of the header is known to mrcctl.
+//! and enum value mrcctl uses has the header's value (EV states:
+//! `linux/mrc.h`'s), and every command and attribute of the header is
+//! known to mrcctl.
 
 use std::collections::BTreeMap;
 
 const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
 
-/// NAME -> value of every enumerator and integer `#define` in the header.
+/// NAME -> value of every enumerator and integer `#define` in the headers
+/// (the family's, and `linux/mrc.h`, whose EV states the spec names).
 fn header() -> BTreeMap<String, i64> {
-    let text = std::fs::read_to_string(format!("{ROOT}/include/uapi/linux/mrc_netlink.h")).unwrap();
     let mut values = BTreeMap::new();
+    for name in ["mrc_netlink.h", "mrc.h"] {
+        let text = std::fs::read_to_string(format!("{ROOT}/include/uapi/linux/{name}")).unwrap();
+        parse(&text, &mut values);
+    }
+    values
+}
+
+fn parse(text: &str, values: &mut BTreeMap<String, i64>) {
     let mut next: Option<i64> = None;
     for line in text.lines().map(str::trim) {
         if line.starts_with("enum") {
@@ -42,7 +51,6 @@ fn header() -> BTreeMap<String, i64> {
         values.insert(name.to_string(), value);
         next = Some(value + 1);
     }
-    values
 }
 
 /// NAME -> value of every integer constant of `src/nl/uapi.rs`.

@@ -20,6 +20,8 @@ pub const MRC_CMD_CC_PROFILE_NEW: u8 = 10;
 pub const MRC_CMD_CC_PROFILE_SET: u8 = 11;
 pub const MRC_CMD_CC_PROFILE_GET: u8 = 12;
 pub const MRC_CMD_CC_PROFILE_DEL: u8 = 13;
+pub const MRC_CMD_EV_SET: u8 = 14;
+pub const MRC_CMD_EV_GET: u8 = 15;
 
 pub const MRC_A_DEV_PROTO_VERSION: u16 = 1;
 pub const MRC_A_DEV_MAX_EV_FMT_PROFILES: u16 = 2;
@@ -56,6 +58,11 @@ pub const MRC_A_EV_PROFILE_FIELD: u16 = 8;
 pub const MRC_A_EV_PROFILE_EV: u16 = 9;
 pub const MRC_A_EV_PROFILE_USERS: u16 = 10;
 pub const MRC_A_EV_PROFILE_EV_ARRAY_MAX: u16 = 11;
+
+pub const MRC_A_PROFILE_EV_PROFILE_ID: u16 = 1;
+pub const MRC_A_PROFILE_EV_INDEX: u16 = 2;
+pub const MRC_A_PROFILE_EV_STATE: u16 = 3;
+pub const MRC_A_PROFILE_EV_VALUE: u16 = 4;
 
 pub const MRC_A_CC_PROFILE_ID: u16 = 1;
 pub const MRC_A_CC_PROFILE_STATE: u16 = 2;
@@ -94,3 +101,9 @@ pub const MRC_EV_EVENT_ASSUMED_BAD: u32 = 1;
 pub const MRC_EV_EVENT_GOOD: u32 = 2;
 
 pub const MRC_CC_ALGO_NSCC: u32 = 0;
+
+/// EV states: `linux/mrc.h`'s (the spec's ev-state names that header).
+pub const MRC_EV_GOOD: u32 = 0;
+pub const MRC_EV_SKIP: u32 = 1;
+pub const MRC_EV_ASSUMED_BAD: u32 = 2;
+pub const MRC_EV_DENIED: u32 = 3;
