@@ -9,6 +9,7 @@
 #include <linux/udp.h>
 #include <uapi/linux/mrc.h>
 #include <net/genetlink.h>
+#include "mrc_nl_gen.h"
 
 int mrc_param_family = AF_MRC_DEFAULT;
 module_param_named(family, mrc_param_family, int, 0444);
@@ -503,6 +504,62 @@ void mrc_nla_nest_end(struct sk_buff *skb, struct nlattr *nest)
 struct net *mrc_genl_dump_net(struct netlink_callback *cb)
 {
 	return sock_net(cb->skb->sk);
+}
+
+/*
+ * The family events are multicast with, while it is registered: events come
+ * from connections, which may outlive the family at unload (it goes first).
+ */
+static struct genl_family __rcu *mrc_genl_events_family;
+
+void mrc_genl_events_publish(struct genl_family *family)
+{
+	rcu_assign_pointer(mrc_genl_events_family, family);
+	if (!family)
+		synchronize_rcu();
+}
+
+/* A message of `cmd` for the events group; its type is set when it is sent. */
+struct sk_buff *mrc_genl_event_new(u8 cmd, void **hdr)
+{
+	struct sk_buff *skb = genlmsg_new(NLMSG_GOODSIZE, GFP_ATOMIC);
+	struct genlmsghdr *genl;
+	struct nlmsghdr *nlh;
+
+	if (!skb)
+		return NULL;
+	nlh = nlmsg_put(skb, 0, 0, 0, GENL_HDRLEN, 0);
+	if (!nlh) {
+		nlmsg_free(skb);
+		return NULL;
+	}
+	genl = nlmsg_data(nlh);
+	genl->cmd = cmd;
+	genl->version = MRC_FAMILY_VERSION;
+	genl->reserved = 0;
+	*hdr = nlh;
+	return skb;
+}
+
+/* Sends an event to the events group of `net`; consumes the skb. */
+int mrc_genl_event_send(struct net *net, struct sk_buff *skb, void *hdr)
+{
+	struct nlmsghdr *nlh = hdr;
+	struct genl_family *family;
+	int err;
+
+	rcu_read_lock();
+	family = rcu_dereference(mrc_genl_events_family);
+	if (!family) {
+		rcu_read_unlock();
+		nlmsg_free(skb);
+		return -ESRCH;
+	}
+	nlh->nlmsg_type = family->id;
+	nlmsg_end(skb, nlh);
+	err = genlmsg_multicast_netns(family, net, skb, 0, MRC_NLGRP_EVENTS, GFP_ATOMIC);
+	rcu_read_unlock();
+	return err;
 }
 
 /* The dump request's attributes (the request skb lives as long as the dump). */

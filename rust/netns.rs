@@ -154,7 +154,7 @@ impl Drop for NetMrc {
 
 impl NetState for NetMrc {
     fn new(net: &Net) -> Result<KBox<Self>> {
-        let control = Control::new()?;
+        let control = Control::new(net)?;
         let endpoint = Endpoint::new()?;
         let shown = endpoint.clone();
         let kept = endpoint.clone();

@@ -1,8 +1,8 @@
 //! The controller's state of one network namespace: its EV format, EV and
 //! CC profiles, which the generic netlink family `mrc` creates, changes,
 //! shows and deletes (`crate::ffi::genl_ops` calls the handlers of the
-//! files below), and which connections take while they live
-//! ([`lease`]).
+//! files below), which connections take while they live ([`lease`]), and
+//! the events group their EV state changes go to ([`events`]).
 //!
 //! One mutex guards all profiles of the namespace: an EV profile's state
 //! change touches its format profile too, and requests are rare.
@@ -14,16 +14,19 @@ pub(crate) mod dev;
 pub(crate) mod ev;
 pub(crate) mod ev_fmt;
 pub(crate) mod ev_profile;
+mod events;
 // The socket side takes leases once connections apply profiles (issue 5's
 // hand-over note in Documentation/controller.rst); until then nothing does.
 #[allow(dead_code)]
 pub(crate) mod lease;
 mod state;
 
+use crate::ffi::pernet::Net;
 use crate::proto::ev::{Ev, EvFormatProfile, EvProfile};
 use cc_profile::CcProfile;
 use core::ops::{Deref, DerefMut};
 pub(crate) use denied::Denied;
+use events::Events;
 use kernel::prelude::*;
 use kernel::rbtree::RBTree;
 use kernel::sync::lock::{mutex::MutexBackend, Guard};
@@ -81,12 +84,15 @@ pub(crate) struct Profiles {
 pub(crate) struct Control {
     #[pin]
     profiles: Mutex<Profiles>,
+    events: Events,
 }
 
 impl Control {
-    pub(crate) fn new() -> Result<Arc<Self>> {
+    /// The controller's state of namespace `net`.
+    pub(crate) fn new(net: &Net) -> Result<Arc<Self>> {
         Arc::pin_init(
             pin_init!(Self {
+                events: Events::new(net),
                 profiles <- new_mutex!(Profiles {
                     ev_fmts: RBTree::new(),
                     ev_profiles: RBTree::new(),

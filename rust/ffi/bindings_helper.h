@@ -128,6 +128,9 @@ struct net *mrc_genl_dump_net(struct netlink_callback *cb);
 long *mrc_genl_dump_cursor(struct netlink_callback *cb);
 const void *mrc_genl_dump_attrs(struct netlink_callback *cb, int *len);
 struct netlink_ext_ack *mrc_genl_dump_extack(struct netlink_callback *cb);
+void mrc_genl_events_publish(struct genl_family *family);
+struct sk_buff *mrc_genl_event_new(u8 cmd, void **hdr);
+int mrc_genl_event_send(struct net *net, struct sk_buff *skb, void *hdr);
 unsigned int mrc_skb_len(const struct sk_buff *skb);
 
 #endif

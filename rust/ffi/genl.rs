@@ -11,6 +11,7 @@
 
 use super::bindings;
 use super::errno;
+use super::pernet::Net;
 use core::ffi::c_int;
 use core::fmt;
 use core::marker::PhantomData;
@@ -82,6 +83,8 @@ impl Registration {
         // SAFETY: the tables live in the heap allocation owned by the
         // returned registration, which unregisters them before freeing.
         to_result(unsafe { bindings::genl_register_family(&mut tables.family) })?;
+        // SAFETY: registered just above; unpublished before unregistering.
+        unsafe { bindings::mrc_genl_events_publish(&mut tables.family) };
         // INVARIANT: registered above.
         Ok(Self { tables })
     }
@@ -89,11 +92,44 @@ impl Registration {
 
 impl Drop for Registration {
     fn drop(&mut self) {
-        // SAFETY: registered in `register` (type invariant). Unregistering
-        // waits for every running doit; a dump in progress holds a module
-        // reference, so none is left when the module unloads.
-        unsafe { bindings::genl_unregister_family(&self.tables.family) };
+        // SAFETY: registered in `register` (type invariant). Events stop
+        // first (the helper waits for an RCU grace period, so no event is
+        // being sent when it returns). Unregistering waits for every
+        // running doit; a dump in progress holds a module reference, so
+        // none is left when the module unloads.
+        unsafe {
+            bindings::mrc_genl_events_publish(core::ptr::null_mut());
+            bindings::genl_unregister_family(&self.tables.family);
+        }
     }
+}
+
+/// Multicasts one message of command `cmd`, written by `fill`, to the
+/// events group of `net` (any context; nothing is sent once the family is
+/// unregistered). ESRCH: nobody listens.
+pub(crate) fn multicast(
+    net: &Net,
+    cmd: u32,
+    fill: impl FnOnce(&mut Message<'_>) -> Result,
+) -> Result {
+    let mut hdr = core::ptr::null_mut();
+    // SAFETY: allocating a message has no preconditions.
+    let skb = unsafe { bindings::mrc_genl_event_new(cmd as u8, &mut hdr) };
+    if skb.is_null() {
+        return Err(code::ENOMEM);
+    }
+    let mut msg = Message {
+        skb,
+        _skb: PhantomData,
+    };
+    if let Err(e) = fill(&mut msg) {
+        // SAFETY: `skb` is ours, not sent.
+        unsafe { bindings::mrc_nlmsg_free(skb) };
+        return Err(e);
+    }
+    // SAFETY: `net` is live (its state holds the handle); `skb` holds the
+    // message `hdr` starts; sending consumes it.
+    to_result(unsafe { bindings::mrc_genl_event_send(net.as_ptr(), skb, hdr) })
 }
 
 /// One attribute of a request: its type and payload, and where it sits in

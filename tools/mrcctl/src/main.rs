@@ -11,6 +11,7 @@ mod dev;
 mod ev;
 mod ev_fmt;
 mod ev_profile;
+mod monitor;
 mod nl;
 mod output;
 mod profile;
@@ -63,6 +64,8 @@ enum Object {
     /// Congestion control (NSCC) profiles.
     #[command(subcommand, name = "cc-profile")]
     CcProfile(cc_profile::CcProfileCommand),
+    /// Print EV state changes as they happen (the events group).
+    Monitor(monitor::MonitorArgs),
     /// Entropy values: one EV of a profile, or expanded offline.
     #[command(subcommand)]
     Ev(ev::EvCommand),
@@ -114,6 +117,7 @@ fn main() -> ExitCode {
         Object::EvFmt(command) => ev_fmt::run(command, format),
         Object::EvProfile(command) => ev_profile::run(command, format),
         Object::CcProfile(command) => cc_profile::run(command, format),
+        Object::Monitor(args) => monitor::run(&args, format),
         Object::Ev(command) => ev::run(command, format),
     };
     match result {

@@ -6,6 +6,7 @@ use mrc_proto::ev::Ev;
 use serde::Serialize;
 
 use super::args;
+use crate::monitor::state_name;
 use crate::nl::uapi::*;
 use crate::nl::{Attr, Mrc, Reply};
 use crate::output::{self, Format, Render};
@@ -43,16 +44,6 @@ pub struct ShowArgs {
     profile: u64,
     /// One EV; every EV of the profile without it.
     index: Option<u32>,
-}
-
-fn state_name(v: Option<u32>) -> &'static str {
-    match v {
-        Some(MRC_EV_GOOD) => "good",
-        Some(MRC_EV_SKIP) => "skip",
-        Some(MRC_EV_ASSUMED_BAD) => "assumed-bad",
-        Some(MRC_EV_DENIED) => "denied",
-        _ => "unknown",
-    }
 }
 
 /// One EV as the kernel shows it.

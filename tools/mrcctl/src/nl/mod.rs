@@ -72,9 +72,46 @@ impl fmt::Display for Failure {
 /// router's typed errors lose the extended ACK (neli 0.7.5), which holds
 /// the kernel's message and the offending attribute.
 pub struct Mrc {
+    router: NlRouter,
     socket: NlSocketHandle,
     family: u16,
     seq: Cell<u32>,
+}
+
+/// A subscription to a multicast group of the family.
+pub struct Subscription {
+    socket: NlSocketHandle,
+}
+
+impl Subscription {
+    /// The next batch of messages: (command, attributes) each. A receive
+    /// buffer overrun (ENOBUFS: events were lost) is reported and skipped.
+    pub fn next(&self) -> Result<Vec<(u8, Reply)>, Failure> {
+        let (messages, _) = match self.socket.recv::<u16, Msg>() {
+            Ok(m) => m,
+            Err(e) if e.to_string().contains("No buffer space") => {
+                eprintln!("mrcctl: events lost: the receive buffer overran");
+                return Ok(Vec::new());
+            }
+            Err(e) => return Err(netlink(e)),
+        };
+        let mut out = Vec::new();
+        for m in messages {
+            if let NlPayload::Payload(p) = m.map_err(netlink)?.nl_payload() {
+                out.push((*p.cmd(), reply(p)));
+            }
+        }
+        Ok(out)
+    }
+}
+
+fn reply(p: &Msg) -> Reply {
+    Reply(
+        p.attrs()
+            .iter()
+            .map(|a| (*a.nla_type().nla_type(), a.nla_payload().as_ref().to_vec()))
+            .collect(),
+    )
 }
 
 type Msg = Genlmsghdr<u8, u16>;
@@ -100,10 +137,25 @@ impl Mrc {
             NlSocketHandle::connect(NlFamily::Generic, None, Groups::empty()).map_err(netlink)?;
         socket.enable_ext_ack(true).map_err(netlink)?;
         Ok(Mrc {
+            router,
             socket,
             family,
             seq: Cell::new(1),
         })
+    }
+
+    /// Joins multicast group `group` of the family on a socket of its own.
+    pub fn subscribe(&self, group: &str) -> Result<Subscription, Failure> {
+        let id = self
+            .router
+            .resolve_nl_mcast_group(uapi::MRC_FAMILY_NAME, group)
+            .map_err(netlink)?;
+        let socket =
+            NlSocketHandle::connect(NlFamily::Generic, None, Groups::empty()).map_err(netlink)?;
+        socket
+            .add_mcast_membership(Groups::new_groups(&[id]))
+            .map_err(netlink)?;
+        Ok(Subscription { socket })
     }
 
     /// Sends command `cmd` with `attrs`; returns the replies (one for a
@@ -150,12 +202,7 @@ impl Mrc {
                     continue;
                 }
                 match m.nl_payload() {
-                    NlPayload::Payload(p) => replies.push(Reply(
-                        p.attrs()
-                            .iter()
-                            .map(|a| (*a.nla_type().nla_type(), a.nla_payload().as_ref().to_vec()))
-                            .collect(),
-                    )),
+                    NlPayload::Payload(p) => replies.push(reply(p)),
                     NlPayload::Err(e) => return Err(refusal(-*e.error(), e.ext_ack(), attrs)),
                     NlPayload::DumpExtAck(e) if *e.error() != 0 => {
                         return Err(refusal(-*e.error(), e.ext_ack(), attrs))

@@ -22,6 +22,10 @@ pub const MRC_CMD_CC_PROFILE_GET: u8 = 12;
 pub const MRC_CMD_CC_PROFILE_DEL: u8 = 13;
 pub const MRC_CMD_EV_SET: u8 = 14;
 pub const MRC_CMD_EV_GET: u8 = 15;
+pub const MRC_CMD_EV_STATE_NTF: u8 = 16;
+
+/// The multicast group of EV state changes.
+pub const MRC_MCGRP_EVENTS: &str = "events";
 
 pub const MRC_A_DEV_PROTO_VERSION: u16 = 1;
 pub const MRC_A_DEV_MAX_EV_FMT_PROFILES: u16 = 2;
@@ -63,6 +67,14 @@ pub const MRC_A_PROFILE_EV_PROFILE_ID: u16 = 1;
 pub const MRC_A_PROFILE_EV_INDEX: u16 = 2;
 pub const MRC_A_PROFILE_EV_STATE: u16 = 3;
 pub const MRC_A_PROFILE_EV_VALUE: u16 = 4;
+
+pub const MRC_A_EV_EVENT_CONN: u16 = 1;
+pub const MRC_A_EV_EVENT_EV_PROFILE_ID: u16 = 2;
+pub const MRC_A_EV_EVENT_INDEX: u16 = 3;
+pub const MRC_A_EV_EVENT_OLD_STATE: u16 = 4;
+pub const MRC_A_EV_EVENT_NEW_STATE: u16 = 5;
+pub const MRC_A_EV_EVENT_TIME: u16 = 6;
+pub const MRC_A_EV_EVENT_DROPPED: u16 = 7;
 
 pub const MRC_A_CC_PROFILE_ID: u16 = 1;
 pub const MRC_A_CC_PROFILE_STATE: u16 = 2;

@@ -1,0 +1,102 @@
+//! `mrcctl monitor`: the events group, one line (or JSON object) per EV
+//! state change, until interrupted or `--count` events.
+
+use std::io::Write;
+
+use clap::Args;
+use serde::Serialize;
+
+use crate::nl::uapi::*;
+use crate::nl::{Mrc, Reply};
+use crate::output::{Format, Render};
+use crate::Failure;
+
+/// `mrcctl monitor`.
+#[derive(Args, Debug)]
+pub struct MonitorArgs {
+    /// Exit after this many events.
+    #[arg(long, value_name = "N")]
+    count: Option<u64>,
+}
+
+pub fn state_name(v: Option<u32>) -> &'static str {
+    match v {
+        Some(MRC_EV_GOOD) => "good",
+        Some(MRC_EV_SKIP) => "skip",
+        Some(MRC_EV_ASSUMED_BAD) => "assumed-bad",
+        Some(MRC_EV_DENIED) => "denied",
+        _ => "unknown",
+    }
+}
+
+/// One EV state change.
+#[derive(Serialize)]
+struct EvEvent {
+    conn: u32,
+    ev_profile_id: u64,
+    index: u32,
+    old_state: &'static str,
+    new_state: &'static str,
+    time_ns: u64,
+    dropped: u32,
+}
+
+impl EvEvent {
+    fn from(r: &Reply) -> EvEvent {
+        EvEvent {
+            conn: r.u32(MRC_A_EV_EVENT_CONN).unwrap_or_default(),
+            ev_profile_id: r.u64(MRC_A_EV_EVENT_EV_PROFILE_ID).unwrap_or_default(),
+            index: r.u32(MRC_A_EV_EVENT_INDEX).unwrap_or_default(),
+            old_state: state_name(r.u32(MRC_A_EV_EVENT_OLD_STATE)),
+            new_state: state_name(r.u32(MRC_A_EV_EVENT_NEW_STATE)),
+            time_ns: r.u64(MRC_A_EV_EVENT_TIME).unwrap_or_default(),
+            dropped: r.u32(MRC_A_EV_EVENT_DROPPED).unwrap_or_default(),
+        }
+    }
+}
+
+impl Render for EvEvent {
+    fn text(&self) -> String {
+        let mut line = format!(
+            "ev conn {} profile {} index {} {} -> {} at {}.{:09}",
+            self.conn,
+            self.ev_profile_id,
+            self.index,
+            self.old_state,
+            self.new_state,
+            self.time_ns / 1_000_000_000,
+            self.time_ns % 1_000_000_000
+        );
+        if self.dropped > 0 {
+            line += &format!(" ({} dropped before)", self.dropped);
+        }
+        line
+    }
+}
+
+/// Runs `mrcctl monitor`. JSON is one object per line, even with `-p`.
+pub fn run(args: &MonitorArgs, format: Format) -> Result<(), Failure> {
+    let events = Mrc::open()?.subscribe(MRC_MCGRP_EVENTS)?;
+    let mut seen = 0;
+    let mut out = std::io::stdout();
+    while args.count.is_none_or(|n| seen < n) {
+        for (cmd, reply) in events.next()? {
+            if cmd != MRC_CMD_EV_STATE_NTF {
+                continue;
+            }
+            let event = EvEvent::from(&reply);
+            let line = match format {
+                Format::Text => event.text(),
+                _ => serde_json::to_string(&event).map_err(|e| Failure::Output(e.to_string()))?,
+            };
+            writeln!(out, "{line}")
+                .and_then(|()| out.flush())
+                .map_err(|e| Failure::Output(e.to_string()))?;
+            seen += 1;
+            if args.count.is_some_and(|n| seen >= n) {
+                break;
+            }
+        }
+    }
+    Ok(())
+}
