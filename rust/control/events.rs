@@ -49,10 +49,8 @@ fn uapi(state: EvState) -> u32 {
 impl Control {
     /// Reports `event` of connection `conn`, whose EV profile is
     /// `ev_profile` (0: the built-in one, which reports every transition),
-    /// if the profile's event mask asks for it. For the socket side: call
-    /// it for each `ConnEvent::Path` (process context, any lock but the
-    /// profiles').
-    #[allow(dead_code)]
+    /// if the profile's event mask asks for it (process context; the
+    /// caller may hold its socket's lock, not the profiles').
     pub(crate) fn ev_state_changed(&self, conn: u32, ev_profile: u64, event: &EvEvent) {
         let mask = match ev_profile {
             0 => EV_EVENT_ALL,

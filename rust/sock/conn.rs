@@ -11,7 +11,7 @@ use crate::proto::conn::{
     CloseReason, ConnConfig, ConnEvent, ConnState, ConnStorage, Connection, MessageSlot,
     SendError, SentPacket, MAX_HEADER_LEN, MPR_UNIT,
 };
-use crate::proto::path::PathState;
+use crate::proto::path::{EvEvent, PathState};
 use crate::proto::psn::Psn;
 use crate::proto::wire::{Body, ConnNumber, ConnectRequestRepr, Packet};
 use kernel::prelude::*;
@@ -45,6 +45,8 @@ pub(crate) struct Outcome {
     pub(crate) connected: bool,
     /// The connection closed, for this reason.
     pub(crate) closed: Option<CloseReason>,
+    /// EV state changes, for the controller's events group.
+    pub(crate) ev_events: KVec<EvEvent>,
 }
 
 /// A connection with its message buffers.
@@ -312,7 +314,10 @@ impl Conn {
                 }
                 out.wake = true;
             }
-            ConnEvent::Path(_) => {}
+            // Lost only if memory runs out (the core's queue counts its own).
+            ConnEvent::Path(ev) => {
+                let _ = out.ev_events.push(ev, GFP_KERNEL);
+            }
             ConnEvent::Closed(reason) => {
                 self.closed = Some(reason);
                 out.closed = Some(reason);

@@ -19,6 +19,7 @@ mod listen;
 mod options;
 mod paths;
 
+use crate::control::Control;
 use crate::endpoint::{Endpoint, Mib};
 use crate::ffi::bindings::sock_type_SOCK_SEQPACKET as SOCK_SEQPACKET;
 use crate::ffi::errno;
@@ -83,6 +84,8 @@ struct Inner {
 #[pin_data]
 pub(crate) struct MrcSock {
     endpoint: Arc<Endpoint>,
+    /// The namespace's controller state: where EV state changes go.
+    control: Arc<Control>,
     slot: SockSlot,
     /// Bumped at every wake-up (see [`SockSlot::wait`]).
     seq: AtomicU32,
@@ -113,6 +116,7 @@ struct Deferred {
 impl MrcSock {
     fn new(
         endpoint: Arc<Endpoint>,
+        control: Arc<Control>,
         origin: Option<([u8; 16], u32)>,
         cfg: SockConfig,
         paths: Paths,
@@ -121,6 +125,7 @@ impl MrcSock {
         let sock = Arc::pin_init(
             pin_init!(Self {
                 endpoint,
+                control,
                 slot: SockSlot::new(),
                 seq: AtomicU32::new(0),
                 origin,
@@ -191,6 +196,11 @@ impl MrcSock {
         }
         let now = crate::clock::now_ns();
         let out: Outcome = conn.pump(&self.endpoint, now);
+        if let Some(n) = g.conn_no {
+            for ev in &out.ev_events {
+                self.control.ev_state_changed(n.get(), g.cfg.ev_profile, ev);
+            }
+        }
         if out.connected {
             if let Some(parent) = g.parent.take() {
                 deferred.parent = Some((parent, true));
@@ -393,6 +403,7 @@ impl MrcSock {
     ) -> Result<Arc<Self>> {
         let child = MrcSock::new(
             self.endpoint.clone(),
+            self.control.clone(),
             Some(origin),
             cfg,
             paths.try_clone()?,
@@ -484,6 +495,7 @@ impl Protocol for Mrc {
         let d = state.defaults();
         MrcSock::new(
             state.endpoint().clone(),
+            state.control().clone(),
             None,
             SockConfig::new(&d),
             Paths::default(),
