@@ -49,7 +49,9 @@ gcc -O2 -Wall -Werror -Iinclude/uapi -Iselftests -o build/selftests/mrc_client s
 step "selftests in QEMU ($variant kernel; serial log: logs/vm-$variant.log)"
 args=()
 [[ $variant == debug ]] && args+=(--debug)
-scripts/vm.sh "${args[@]}" --timeout 2400 -- env MRC_KO="$here/build/$variant/mrc.ko" selftests/run.sh | tee "logs/selftests-$variant.log"
+vm_timeout=2400
+[[ $variant == debug ]] && vm_timeout=3600
+scripts/vm.sh "${args[@]}" --timeout "$vm_timeout" -- env MRC_KO="$here/build/$variant/mrc.ko" selftests/run.sh | tee "logs/selftests-$variant.log"
 vm_rc=${PIPESTATUS[0]}
 # The serial console ends lines with CR LF.
 read -r p f s < <(tr -d '\r' <"logs/selftests-$variant.log" \

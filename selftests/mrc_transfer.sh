@@ -19,8 +19,9 @@
 #  (e) 1% loss and 1% reordering on every leaf-spine link: SIZE each way,
 #      intact.
 #
-# SIZE is 64 MiB on the release kernel, 2 MiB on the debug kernel
-# (MRC_TRANSFER_MIB overrides); links are shaped to MRC_TRANSFER_RATE
+# SIZE is 64 MiB on the release kernel and 1 MiB on the debug kernel
+# (MRC_TRANSFER_MIB overrides), which also skips (c) and (e) to keep its
+# time for integrity and failure; links are shaped to MRC_TRANSFER_RATE
 # (100mbit), enough that the emulated CPUs, not the links, limit a TCG run.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/topology.sh"
@@ -32,7 +33,7 @@ RATE=${MRC_TRANSFER_RATE:-100mbit}
 # The debug kernel (KASAN, lockdep under TCG) runs an order of magnitude
 # slower: less data, more time; the checks are the same.
 if [[ ${MRC_VARIANT:-} == debug ]]; then
-	MIB=${MRC_TRANSFER_MIB:-2} TMO=${MRC_TRANSFER_TIMEOUT:-600}
+	MIB=${MRC_TRANSFER_MIB:-1} TMO=${MRC_TRANSFER_TIMEOUT:-600}
 else
 	MIB=${MRC_TRANSFER_MIB:-64} TMO=${MRC_TRANSFER_TIMEOUT:-150}
 fi
@@ -195,10 +196,16 @@ verdict "(b) SRv6 (MRC_SRV6_PATHS, $K containers each side): $MIB MiB each way, 
 	judge intact "$WORK/srv6.json" $SIZE 1
 
 # ---------------------------------------------------------------- (c)
-client spray $PORT_SRV6 --bytes $SIZE --seed 3 --srv6 "$SRV6_B"
-verdict "(c) SRv6 one way: $MIB MiB intact" judge intact "$WORK/spray.json" $SIZE 0
-verdict "(c) SRv6 spraying: each spine's packets toward B within 20% of the mean" \
-	judge spread "$WORK/spray.before" "$WORK/spray.after" 1 20
+if [[ ${MRC_VARIANT:-} == debug ]]; then
+	# Spraying is the fabric's and the core's behaviour, the same on both
+	# kernels; the debug kernel's time goes to integrity and failure.
+	ksft_skip "(c) SRv6 spraying (release kernel only)"
+else
+	client spray $PORT_SRV6 --bytes $SIZE --seed 3 --srv6 "$SRV6_B"
+	verdict "(c) SRv6 one way: $MIB MiB intact" judge intact "$WORK/spray.json" $SIZE 0
+	verdict "(c) SRv6 spraying: each spine's packets toward B within 20% of the mean" \
+		judge spread "$WORK/spray.before" "$WORK/spray.after" 1 20
+fi
 
 # ---------------------------------------------------------------- (d)
 PI=$WORK/paths.jsonl
@@ -232,7 +239,9 @@ verdict "(d) MRC_PATH_INFO: every EV GOOD again after the restore" \
 	judge blackhole "$PI" $K $BH_SPINE "$t_fault" "$t_restore" good
 
 # ---------------------------------------------------------------- (e)
-if topo_impair 1 1; then
+if [[ ${MRC_VARIANT:-} == debug ]]; then
+	ksft_skip "(e) 1% loss and reordering (release kernel only)"
+elif topo_impair 1 1; then
 	client lossy $PORT_STEV --bytes $SIZE --bidir --seed 5
 	verdict "(e) 1% loss and 1% reordering on every link: $MIB MiB each way, intact" \
 		judge intact "$WORK/lossy.json" $SIZE 1

@@ -8,6 +8,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 export MRC_REPO=$(cd "$here/.." && pwd)
 bin=${MRC_BIN:-$MRC_REPO/build/selftests}
 timeout=$(sed -n 's/^timeout=//p' "$here/settings")
+# The debug kernel (KASAN, lockdep, kmemleak under TCG) runs several times
+# slower; building the fabric alone takes minutes there.
+[[ ${MRC_VARIANT:-} == debug ]] && timeout=$((timeout * 3))
 
 export MRC_KO=${MRC_KO:-$MRC_REPO/mrc.ko}
 
