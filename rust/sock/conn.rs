@@ -299,16 +299,10 @@ impl Conn {
                 }
                 out.wake = true;
             }
-            ConnEvent::MessageReceived { msg, len, imm } => {
+            ConnEvent::MessageReceived { msg, imm, .. } => {
                 if let Some(slot) = self.rx.get_mut((msg.0 % RX_RING) as usize) {
                     *slot = match core::mem::replace(slot, RxSlot::Empty) {
                         RxSlot::Filling { msn, buf } if msn == msg.0 => RxSlot::Done { buf, imm },
-                        // Unreachable (input allocates before placing), but
-                        // an empty message needs no bytes anyway.
-                        RxSlot::Empty if len == 0 => RxSlot::Done {
-                            buf: KVVec::new(),
-                            imm,
-                        },
                         other => other,
                     };
                 }
