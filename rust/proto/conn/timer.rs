@@ -10,6 +10,9 @@ use crate::proto::path::{LossCause, PathState, MAX_EVS};
 /// Words of a bitset with one bit per possible EV.
 const EV_WORDS: usize = MAX_EVS.div_ceil(64) as usize;
 
+/// The ACK timeout's floor in smoothed RTTs.
+const RTO_SRTT_FACTOR: u64 = 2;
+
 impl<S, M, B, P> Connection<S, M, B, P>
 where
     S: DerefMut<Target = [SentPacket]>,
@@ -56,9 +59,19 @@ where
     }
 
     /// The current ACK timeout, after the timeouts in a row so far; `None`
-    /// when the retries are used up.
+    /// when the retries are used up. It is never below twice the smoothed
+    /// RTT (scaled by the same backoff): on a path slower than the
+    /// configured timeout, a loaded or emulated host, a fixed timeout would
+    /// expire every packet, blame every EV and spend the retries.
     pub(super) fn rto_interval(&self) -> Option<u64> {
-        self.cfg.retry.interval_ns(self.tx.timeouts)
+        let interval = self.cfg.retry.interval_ns(self.tx.timeouts)?;
+        let backoff = interval.checked_div(self.cfg.retry.base_ns()).unwrap_or(1);
+        let floor = self
+            .tx
+            .srtt_ns
+            .saturating_mul(RTO_SRTT_FACTOR)
+            .saturating_mul(backoff);
+        Some(interval.max(floor))
     }
 
     /// Arms the timer for the handshake packet just sent.

@@ -29,7 +29,8 @@ pub struct PathConfig {
     /// Delay from an EV becoming ASSUMED_BAD to its first probe, and the
     /// base of the probe backoff.
     pub probe_interval_ns: u64,
-    /// How long a probe may stay unanswered before it counts as timed out.
+    /// How long a probe may stay unanswered before it counts as timed out;
+    /// never less than the EV's RTO as last measured (srtt + 4 rttvar).
     pub probe_timeout_ns: u64,
     /// Largest backoff exponent: after `k` probe timeouts in a row the next
     /// probe waits `probe_interval_ns << min(k, probe_backoff_max)`.

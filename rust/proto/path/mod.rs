@@ -43,7 +43,7 @@
 //!   `probe_interval_ns` after it went bad; after `k` probe timeouts in a row
 //!   the next one waits `probe_interval_ns << min(k, probe_backoff_max)`. A
 //!   probe reply brings the EV back to GOOD. A probe unanswered for
-//!   `probe_timeout_ns` times out, whether the caller reports it
+//!   `probe_timeout_ns` (at least the EV's srtt + 4 rttvar) times out, whether the caller reports it
 //!   ([`PathSet::on_probe_timeout`]) or not; [`PathSet::next_timeout`]
 //!   includes both probe due times and probe deadlines.
 //! - Events ([`PathSet::poll_event`]): each GOOD ↔ ASSUMED_BAD transition

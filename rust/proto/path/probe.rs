@@ -13,7 +13,7 @@ impl<S: DerefMut<Target = [PathState]>> PathSet<S> {
         if self.assumed_bad == 0 || self.ev_count == 0 {
             return None;
         }
-        let timeout = self.cfg.probe_timeout_ns;
+        let configured = self.cfg.probe_timeout_ns;
         let start = self.probe_cursor;
         for step in 0..self.ev_count {
             let ev = start
@@ -33,7 +33,12 @@ impl<S: DerefMut<Target = [PathState]>> PathSet<S> {
                 continue;
             };
             if path.probe_deadline_ns.is_none() && now >= path.probe_due_ns {
-                path.probe_deadline_ns = Some(now.saturating_add(timeout));
+                // A probe gets at least the EV's last known RTO (srtt +
+                // 4 rttvar): a slow path is not a dead one.
+                let rto = path
+                    .srtt_ns
+                    .saturating_add(path.rttvar_ns.saturating_mul(4));
+                path.probe_deadline_ns = Some(now.saturating_add(configured.max(rto)));
                 path.probes_sent = path.probes_sent.saturating_add(1);
                 self.probe_cursor = ev.saturating_add(1).checked_rem(self.ev_count).unwrap_or(0);
                 return Some(ev);

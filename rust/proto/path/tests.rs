@@ -611,3 +611,22 @@ proptest! {
         prop_assert_eq!(paths.state(mark), Some(EvState::Good));
     }
 }
+
+#[test]
+fn a_probe_waits_at_least_the_evs_last_rto() {
+    let cfg = PathConfig::default();
+    let mut paths = set_with(cfg, 2);
+    let rtt = 10 * cfg.probe_timeout_ns;
+    paths.on_ack(1, 0, rtt, false);
+    paths.on_loss(1, rtt, LossCause::Timeout);
+    let sent = rtt + cfg.probe_interval_ns;
+    assert_eq!(paths.poll_probe(sent), Some(1));
+    let s = paths.stats(1).unwrap();
+    let deadline = sent + s.srtt_ns() + 4 * s.rttvar_ns();
+    assert!(deadline > sent + cfg.probe_timeout_ns);
+    assert_eq!(paths.next_timeout(), Some(deadline));
+    assert_eq!(paths.poll_probe(deadline - 1), None);
+    assert_eq!(paths.stats(1).unwrap().probe_backoff(), 0);
+    paths.on_probe_reply(1, deadline - 1, rtt);
+    assert_eq!(paths.state(1), Some(EvState::Good));
+}

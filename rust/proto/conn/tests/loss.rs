@@ -191,3 +191,62 @@ fn duplicate_data_is_acked_not_placed_twice() {
     let acks = drain(&mut pair.server, pair.now);
     assert!(!acks.is_empty());
 }
+
+/// Exchanges packets with `one_way` ns of delay per hop (probes answered
+/// on the way), firing the client's timer when it falls due while packets
+/// are in flight, until `bytes` are placed and acked.
+fn run_slow(pair: &mut Pair, one_way: u64, bytes: u64) {
+    for _ in 0..10_000 {
+        if pair.placed == bytes && pair.client.stats().bytes_in_flight == 0 {
+            return;
+        }
+        let mut c = drain(&mut pair.client, pair.now);
+        let mut s = drain(&mut pair.server, pair.now);
+        if c.is_empty() && s.is_empty() {
+            pair.fire_timers();
+            continue;
+        }
+        let arrival = pair.now + one_way;
+        if let Some(t) = pair.client.poll_timeout().filter(|&t| t < arrival) {
+            pair.now = pair.now.max(t);
+            pair.client.handle_timeout(pair.now);
+            c.extend(drain(&mut pair.client, pair.now));
+        }
+        let mut buf = [0u8; 64];
+        for w in &c {
+            if let Some(n) = answer_probe(&w.bytes, 0, &mut buf) {
+                s.push(Wire {
+                    ev: w.ev,
+                    bytes: buf[..n].to_vec(),
+                });
+            }
+        }
+        pair.now = arrival;
+        pair.deliver_to_server(&c);
+        pair.deliver_to_client(&s);
+    }
+    panic!("the transfer never finished");
+}
+
+#[test]
+fn a_path_slower_than_the_ack_timeout_is_not_timed_out() {
+    let mut pair = Pair::new();
+    let base = cfg().retry.base_ns();
+    let one_way = 3 * base;
+    // The first message measures the RTT (six times the configured
+    // timeout, smoothed from the handshake's fast ones); its first flight
+    // may expire before any sample exists.
+    pair.client.send_message(4_000, None).unwrap();
+    run_slow(&mut pair, one_way, 4_000);
+    assert!(pair.client.stats().srtt_ns > 4 * base);
+    let before = pair.client.stats().ack_timeouts;
+    pair.client.send_message(20_000, None).unwrap();
+    run_slow(&mut pair, one_way, 24_000);
+    assert_eq!(
+        pair.client.stats().ack_timeouts,
+        before,
+        "the floor is twice the srtt"
+    );
+    assert_eq!(pair.client.stats().active_evs, pair.client.stats().ev_count);
+    assert_eq!(pair.client.state(), ConnState::Established);
+}
