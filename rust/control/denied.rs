@@ -69,7 +69,6 @@ impl Denied {
     /// Moves on with every change: the datapath applies the bitmap again
     /// (`PathSet::set_denied` for each EV) when it differs from the last
     /// generation it saw (the socket side, through a lease).
-    #[allow(dead_code)]
     pub(crate) fn generation(&self) -> u64 {
         self.generation.load(Ordering::Acquire)
     }

@@ -15,9 +15,6 @@ pub(crate) mod ev;
 pub(crate) mod ev_fmt;
 pub(crate) mod ev_profile;
 mod events;
-// The socket side takes leases once connections apply profiles (issue 5's
-// hand-over note in Documentation/controller.rst); until then nothing does.
-#[allow(dead_code)]
 pub(crate) mod lease;
 mod state;
 

@@ -2,10 +2,14 @@
 //! configuration they make.
 
 use super::paths::Paths;
+use crate::control::lease::CcProfileLease;
+use crate::control::Control;
 use crate::netns::Defaults;
 use crate::proto::conn::{ConnConfig, RetryPolicy, MAX_MPR, MAX_PAYLOAD};
 use crate::proto::nscc::NsccConfig;
 use crate::proto::path::{PathConfig, MAX_EVS};
+use kernel::prelude::*;
+use kernel::sync::Arc;
 
 /// Largest message, bytes (EMSGSIZE above).
 pub(crate) const MAX_MESSAGE: u32 = 4 << 20;
@@ -60,9 +64,24 @@ impl SockConfig {
         u16::try_from(v).ok().filter(|n| (1..=MAX_EVS).contains(n))
     }
 
+    /// Leases the CC profile the socket names, if any (ENOENT: no such
+    /// profile; EBUSY: not ONLINE).
+    pub(crate) fn cc_lease(&self, control: &Arc<Control>) -> Result<Option<CcProfileLease>> {
+        match self.cc_profile {
+            0 => Ok(None),
+            id => Control::lease_cc_profile(control, id).map(Some),
+        }
+    }
+
     /// The core configuration for a connection over `paths` whose first
     /// hop's route has MTU `mtu`: packets fill the MTU, as TCP's MSS does.
-    pub(crate) fn conn_config(&self, paths: &Paths, mtu: u32) -> ConnConfig {
+    /// An EV profile sets the EV count, a CC profile NSCC's parameters.
+    pub(crate) fn conn_config(
+        &self,
+        paths: &Paths,
+        cc: Option<&CcProfileLease>,
+        mtu: u32,
+    ) -> ConnConfig {
         let overhead = UDP_OVERHEAD + if paths.is_srv6() { SRV6_OVERHEAD } else { 0 };
         let payload = mtu
             .saturating_sub(overhead)
@@ -76,7 +95,7 @@ impl SockConfig {
             ack_every: 2,
             ack_delay_ns: 50_000,
             max_message_len: MAX_MESSAGE,
-            ev_count: self.ev_count,
+            ev_count: paths.ev_count().unwrap_or(self.ev_count),
             // A probe is answered within about an RTT, which the ACK
             // timeout bounds: waiting less would time out every probe on a
             // slow path.
@@ -84,7 +103,10 @@ impl SockConfig {
                 probe_timeout_ns: self.retry.base_ns(),
                 ..PathConfig::default()
             },
-            nscc: NsccConfig::for_path(self.cc_rate, self.cc_base_rtt_ns),
+            nscc: cc.map_or_else(
+                || NsccConfig::for_path(self.cc_rate, self.cc_base_rtt_ns),
+                |l| *l.config(),
+            ),
             pkey: 0xFFFF,
             ev_profile: self.ev_profile,
             cc_profile: self.cc_profile,

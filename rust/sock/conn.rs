@@ -5,6 +5,7 @@
 
 use super::addr::SockAddr;
 use super::paths::Paths;
+use crate::control::lease::CcProfileLease;
 use crate::endpoint::{Endpoint, Mib};
 use crate::ffi::udp::Route;
 use crate::proto::conn::{
@@ -17,7 +18,7 @@ use crate::proto::wire::{Body, ConnNumber, ConnectRequestRepr, Packet};
 use kernel::prelude::*;
 
 /// The core connection over kernel storage.
-type Core = Connection<KVVec<SentPacket>, KVec<MessageSlot>, KVec<u64>, KVec<PathState>>;
+pub(crate) type Core = Connection<KVVec<SentPacket>, KVec<MessageSlot>, KVec<u64>, KVec<PathState>>;
 
 /// Message records of the core (both directions share them).
 const MESSAGE_SLOTS: usize = 128;
@@ -66,6 +67,9 @@ pub(crate) struct Conn {
     pub(crate) local: SockAddr,
     pub(crate) peer: SockAddr,
     paths: Paths,
+    /// The CC profile's lease (`MRC_CC_PROFILE`), held while the
+    /// connection lives: the profile answers EBUSY to changes meanwhile.
+    _cc: Option<CcProfileLease>,
     hdr: [u8; MAX_HEADER_LEN],
     /// Why it closed, once it did.
     pub(crate) closed: Option<CloseReason>,
@@ -107,7 +111,13 @@ fn random_psn() -> Psn {
 }
 
 impl Conn {
-    fn wrap(core: Core, local: SockAddr, peer: SockAddr, paths: Paths) -> Result<KBox<Self>> {
+    fn wrap(
+        core: Core,
+        local: SockAddr,
+        peer: SockAddr,
+        paths: Paths,
+        cc: Option<CcProfileLease>,
+    ) -> Result<KBox<Self>> {
         Ok(KBox::new(
             Self {
                 core,
@@ -120,6 +130,7 @@ impl Conn {
                 local,
                 peer,
                 paths,
+                _cc: cc,
                 hdr: [0; MAX_HEADER_LEN],
                 closed: None,
             },
@@ -134,10 +145,11 @@ impl Conn {
         local: SockAddr,
         peer: SockAddr,
         paths: Paths,
+        cc: Option<CcProfileLease>,
     ) -> Result<KBox<Self>> {
         let core = Core::connect(cfg, storage(&cfg)?, local_conn, peer.port, random_psn())
             .map_err(|_| EINVAL)?;
-        Self::wrap(core, local, peer, paths)
+        Self::wrap(core, local, peer, paths, cc)
     }
 
     /// A responder for an admitted connect request.
@@ -148,10 +160,11 @@ impl Conn {
         local: SockAddr,
         peer: SockAddr,
         paths: Paths,
+        cc: Option<CcProfileLease>,
     ) -> Result<KBox<Self>> {
         let core = Core::accept(cfg, storage(&cfg)?, local_conn, request, random_psn())
             .map_err(|_| EINVAL)?;
-        Self::wrap(core, local, peer, paths)
+        Self::wrap(core, local, peer, paths, cc)
     }
 
     pub(crate) fn core(&self) -> &Core {
@@ -267,6 +280,7 @@ impl Conn {
     /// Takes what the core reports, then sends what it has to send.
     pub(crate) fn pump(&mut self, ep: &Endpoint, now: u64) -> Outcome {
         let mut out = Outcome::default();
+        self.paths.apply_denied(&mut self.core);
         loop {
             let mut progressed = false;
             while let Some(event) = self.core.poll_event() {

@@ -409,7 +409,10 @@ impl MrcSock {
             paths.try_clone()?,
             self.buffers,
         )?;
-        let mtu = ep.route_mtu(paths.first_hop(&dgram.src()))?;
+        let paths = paths.for_conn(&self.control, cfg.ev_profile)?;
+        let cc = cfg.cc_lease(&self.control)?;
+        let mtu = ep.route_mtu(&paths.first_hop(&dgram.src()))?;
+        let conn_cfg = cfg.conn_config(&paths, cc.as_ref(), mtu);
         let conn_no = ep.add_conn(child.clone())?;
         let local = SockAddr {
             addr: dgram.dst(),
@@ -421,7 +424,7 @@ impl MrcSock {
             port: 0,
             scope_id: 0,
         };
-        let conn = Conn::accept(cfg.conn_config(&paths, mtu), conn_no, request, local, peer, paths)
+        let conn = Conn::accept(conn_cfg, conn_no, request, local, peer, paths, cc)
             .inspect_err(|_| ep.remove_conn(conn_no))?;
         let mut cg = child.inner.lock();
         cg.local = Some(local);
@@ -633,11 +636,12 @@ impl Protocol for Mrc {
             if local.is_unspecified() {
                 local.addr = sock.endpoint.source_for(&peer.addr)?;
             }
-            let paths = g.paths.try_clone()?;
-            let mtu = sock.endpoint.route_mtu(paths.first_hop(&peer.addr))?;
-            let cfg = g.cfg.conn_config(&paths, mtu);
+            let paths = g.paths.for_conn(&sock.control, g.cfg.ev_profile)?;
+            let cc = g.cfg.cc_lease(&sock.control)?;
+            let mtu = sock.endpoint.route_mtu(&paths.first_hop(&peer.addr))?;
+            let cfg = g.cfg.conn_config(&paths, cc.as_ref(), mtu);
             let conn_no = sock.endpoint.add_conn(sock.clone())?;
-            let conn = Conn::connect(cfg, conn_no, local, peer, paths)
+            let conn = Conn::connect(cfg, conn_no, local, peer, paths, cc)
                 .inspect_err(|_| sock.endpoint.remove_conn(conn_no))?;
             g.conn_no = Some(conn_no);
             g.local = Some(local);
