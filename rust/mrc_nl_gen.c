@@ -151,8 +151,16 @@ static const struct nla_policy mrc_ev_get_dump_nl_policy[MRC_A_PROFILE_EV_PROFIL
 	[MRC_A_PROFILE_EV_PROFILE_ID] = NLA_POLICY_MIN(NLA_U64, 1),
 };
 
+/* MRC_CMD_PROBE - do */
+static const struct nla_policy mrc_probe_nl_policy[MRC_A_PROBE_TIMEOUT + 1] = {
+	[MRC_A_PROBE_ADDR] = NLA_POLICY_EXACT_LEN(16),
+	[MRC_A_PROBE_EV_PROFILE_ID] = { .type = NLA_U64, },
+	[MRC_A_PROBE_INDEX] = NLA_POLICY_MAX(NLA_U32, 255),
+	[MRC_A_PROBE_TIMEOUT] = NLA_POLICY_RANGE(NLA_U32, 1, 10000),
+};
+
 /* Ops table for mrc */
-const struct genl_split_ops mrc_nl_ops[19] = {
+const struct genl_split_ops mrc_nl_ops[20] = {
 	{
 		.cmd	= MRC_CMD_DEV_GET,
 		.doit	= mrc_nl_dev_get_doit,
@@ -277,6 +285,13 @@ const struct genl_split_ops mrc_nl_ops[19] = {
 		.policy		= mrc_ev_get_dump_nl_policy,
 		.maxattr	= MRC_A_PROFILE_EV_PROFILE_ID,
 		.flags		= GENL_CMD_CAP_DUMP,
+	},
+	{
+		.cmd		= MRC_CMD_PROBE,
+		.doit		= mrc_nl_probe_doit,
+		.policy		= mrc_probe_nl_policy,
+		.maxattr	= MRC_A_PROBE_TIMEOUT,
+		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 };
 

@@ -51,10 +51,10 @@ mon_a=$!
 pids+=" $mon_a"
 sleep 1
 
-# Six seconds of data (on the debug kernel, whose ~10 KB/s would take
-# minutes to drain that much buffered data: 512 KiB); from the second,
-# every packet A sends is lost for one.
-if [[ ${MRC_VARIANT:-} == debug ]]; then amount=(--bytes 524288); else amount=(--seconds 6); fi
+# Six seconds of data (on the debug kernel, whose 0.2 to 2 Mbit/s could
+# take minutes to drain what six seconds of writes buffer: 2 MiB); from
+# the second, every packet A sends is lost for one.
+if [[ ${MRC_VARIANT:-} == debug ]]; then amount=(--bytes 2097152); else amount=(--seconds 6); fi
 ip netns exec "$A" timeout 300 "$PERF" client --proto mrc --connect "$ADDR_B" --port "$PORT" \
 	"${amount[@]}" --seed 7 -q --json "$WORK/client.json" >"$WORK/client.out" 2>&1 &
 client=$!

@@ -6,8 +6,10 @@ names them (MRC_EV_PROFILE, MRC_CC_PROFILE) and its connection sprays over
 exactly those EVs, as a raw packet socket on the loopback sees (each EV's
 UDP source port and flow label); the profiles refuse changes while the
 connection uses them; a denied EV carries no more packets, and after the
-close the profiles can go."""
+close the profiles can go. `mrcctl probe` gets an RTT from every EV of the
+profile, and timeouts from a host whose MRC port is closed."""
 import errno
+import json
 import os
 import socket
 import struct
@@ -28,6 +30,7 @@ COUNT = 4
 PORTS = [0x7000 + i for i in range(1, COUNT + 1)]
 FLOW_LABEL = 0x100
 PORT = 7300
+SILENT_NS, SILENT_ADDR = f"mrc-silent-{os.getpid()}", "fd00:6d72:5::2"
 ETH_P_ALL, ETH_P_IPV6 = 0x0003, 0x86DD
 PACKET_OUTGOING = 4
 
@@ -36,6 +39,27 @@ def ctl(*args):
     """Runs mrcctl; returns (exit code, stderr)."""
     p = subprocess.run([CTL, *map(str, args)], capture_output=True, text=True)
     return p.returncode, p.stderr.strip()
+
+
+def ctl_json(*args):
+    """Runs mrcctl -j; returns its JSON ({} if it failed)."""
+    p = subprocess.run([CTL, "-j", *map(str, args)], capture_output=True, text=True)
+    print(f"# mrcctl {' '.join(map(str, args))}: exit {p.returncode} {p.stderr.strip()}",
+          flush=True)
+    return json.loads(p.stdout) if p.returncode == 0 else {}
+
+
+def silent_host():
+    """A namespace behind a veth whose mrc.ko listens on another UDP port:
+    MRC packets sent to it get no answer."""
+    cmds = [f"ip netns add {SILENT_NS}",
+            f"ip link add mrc-sil0 type veth peer mrc-sil1 netns {SILENT_NS}",
+            "ip addr add fd00:6d72:5::1/64 dev mrc-sil0 nodad",
+            "ip link set mrc-sil0 up",
+            f"ip -n {SILENT_NS} addr add {SILENT_ADDR}/64 dev mrc-sil1 nodad",
+            f"ip -n {SILENT_NS} link set mrc-sil1 up",
+            f"ip netns exec {SILENT_NS} sysctl -qw net.mrc.udp_port=4999"]
+    return all(subprocess.run(c.split()).returncode == 0 for c in cmds)
 
 
 class Capture:
@@ -104,6 +128,15 @@ def main():
         udp_port = int(f.read())
     tap = Tap()
     ok = tap.result
+    try:
+        return checks(ok, tap, udp_port)
+    finally:
+        subprocess.run(["ip", "netns", "del", SILENT_NS], stderr=subprocess.DEVNULL)
+        subprocess.run(["ip", "link", "del", "mrc-sil0"], stderr=subprocess.DEVNULL)
+
+
+def checks(ok, tap, udp_port):
+    ok(silent_host(), "a host behind a veth whose MRC port is another")
 
     made = (ctl("ev-fmt", "add", FMT, "--mode", "stev", "--widths", "16,16")[0] == 0
             and ctl("ev-fmt", "set", FMT, "--state", "offline")[0] == 0
@@ -153,6 +186,21 @@ def main():
     sent = evs_sent(cfd)
     ok(len(sent) == COUNT and all(n > 0 for n in sent),
        f"MRC_PATH_INFO: {COUNT} EVs, each sent packets ({sent})")
+
+    probes = ctl_json("probe", "::1", "--ev-profile", EVP)
+    rtts = [r.get("rtt_ns") for r in probes.get("results", [])]
+    print(f"# probe over the profile's EVs: {rtts} ns", flush=True)
+    ok(len(rtts) == COUNT and all(rtts), "mrcctl probe: every EV of the profile answers, with an RTT")
+    probes = ctl_json("probe", "::1", "--ev", 0, "--ev", 63)
+    ok([r["index"] for r in probes.get("results", []) if "rtt_ns" in r] == [0, 63],
+       "mrcctl probe: chosen EVs of the built-in profile")
+    rc, msg = ctl("probe", "::1", "--ev-profile", EVP, "--ev", COUNT)
+    ok(rc == 1 and f"index: the profile has {COUNT} EVs" in msg,
+       f"mrcctl probe: an EV past the profile refused, naming the attribute ({msg})")
+    probes = ctl_json("probe", SILENT_ADDR, "--timeout", 300, "--ev", 1, "--ev", 2)
+    ok([r.get("timed_out") for r in probes.get("results", [])] == [True, True]
+       and probes.get("answered") == 0,
+       "mrcctl probe: a host whose MRC port is closed: each EV times out")
 
     rc, msg = ctl("ev-profile", "del", EVP)
     ok(rc != 0 and "busy" in msg.lower(), f"ev-profile del while in use: EBUSY ({msg})")

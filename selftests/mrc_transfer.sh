@@ -40,11 +40,12 @@ fi
 SIZE=$((MIB << 20))
 BH_SPINE=2
 BH_SECONDS=5
-# (d) sends for 20 s on the release kernel. The debug kernel moves about
-# 10 KB/s, so what 20 s of writes leave in the send buffer would take
-# longer to drain than the client waits for its report: it sends SIZE.
+# (d) sends for 20 s on the release kernel. The debug kernel moves 0.2 to
+# 2 Mbit/s, so what 20 s of writes leave in the send buffer (8 MiB) could
+# take longer to drain than the client waits for its report: it sends four
+# times SIZE, which outlasts the blackhole at its fastest.
 if [[ ${MRC_VARIANT:-} == debug ]]; then
-	BH_AMOUNT=(--bytes $SIZE)
+	BH_AMOUNT=(--bytes $((4 * SIZE)))
 else
 	BH_AMOUNT=(--seconds 20)
 fi

@@ -16,6 +16,7 @@ pub(crate) mod ev_fmt;
 pub(crate) mod ev_profile;
 mod events;
 pub(crate) mod lease;
+pub(crate) mod probe;
 mod state;
 
 use crate::ffi::pernet::Net;

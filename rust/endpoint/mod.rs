@@ -12,6 +12,7 @@
 //! item takes a socket's mutex only after dropping `tables`.
 
 mod mib;
+mod probe;
 
 use crate::ffi::errno;
 use crate::ffi::proc::{Lines, Show};
@@ -25,6 +26,7 @@ use kernel::sync::{new_mutex, Arc, ArcBorrow, Mutex};
 use kernel::workqueue::{new_work, Work, WorkItem};
 use mib::Counters;
 pub(crate) use mib::Mib;
+pub(crate) use probe::ProbeBatch;
 
 /// Datagrams one run of the work item handles.
 const RX_BATCH: usize = 64;
@@ -35,6 +37,16 @@ struct Tables {
     ports: RBTree<u16, Arc<MrcSock>>,
     /// Live connections by local connection number.
     conns: RBTree<u32, Arc<MrcSock>>,
+    /// The controller's probe batches waiting for replies, by probe id
+    /// (from the connection numbers' space).
+    probes: RBTree<u32, Arc<ProbeBatch>>,
+}
+
+impl Tables {
+    /// Whether `n` is a live connection's number or a batch's probe id.
+    fn number_used(&self, n: u32) -> bool {
+        self.conns.get(&n).is_some() || self.probes.get(&n).is_some()
+    }
 }
 
 /// Per-namespace endpoint state, shared by the tunnel socket (softirq), the
@@ -86,6 +98,7 @@ impl Endpoint {
                 tables <- new_mutex!(Tables {
                     ports: RBTree::new(),
                     conns: RBTree::new(),
+                    probes: RBTree::new(),
                 }),
                 rx <- DatagramQueue::new(),
                 work <- new_work!("Endpoint::work"),
@@ -191,7 +204,7 @@ impl Endpoint {
             let Some(number) = ConnNumber::new(n).filter(|c| !c.is_none()) else {
                 continue;
             };
-            if t.conns.get(&n).is_none() {
+            if !t.number_used(n) {
                 t.conns.insert(slot.into_node(n, sock));
                 return Ok(number);
             }
@@ -230,9 +243,11 @@ impl Endpoint {
         let mut t = self.tables.lock();
         let ports = core::mem::replace(&mut t.ports, RBTree::new());
         let conns = core::mem::replace(&mut t.conns, RBTree::new());
+        let probes = core::mem::replace(&mut t.probes, RBTree::new());
         drop(t);
         drop(ports);
         drop(conns);
+        drop(probes);
     }
 
     /// Sends `reply` back along the path `dgram` came by.
@@ -292,7 +307,8 @@ impl Endpoint {
             return;
         }
         // A connection's probes carry its connection number as the probe
-        // id, so that the responses find it.
+        // id, so that the responses find it; a controller's batch has an
+        // id of its own from the same space.
         let (n, unknown) = match packet.body {
             Body::ProbeResponse(r) => (r.probe_id, Mib::InUnexpectedProbeResponses),
             _ => (packet.dest_conn.get(), Mib::InNoConnection),
@@ -302,9 +318,10 @@ impl Endpoint {
         } else {
             self.tables.lock().conns.get(&n).cloned()
         };
-        match sock {
-            Some(s) => s.on_packet(self, &dgram),
-            None => self.count(unknown),
+        match (sock, &packet.body) {
+            (Some(s), _) => s.on_packet(self, &dgram),
+            (None, Body::ProbeResponse(r)) if self.answer_batch(r) => {}
+            (None, _) => self.count(unknown),
         }
     }
 }

@@ -17,7 +17,10 @@ type DumpFn = for<'a> fn(&Control, &mut Dump<'a>) -> Result<(), Refusal<'a>>;
 
 /// # Safety
 /// `info` must be the `genl_info` of a running doit.
-unsafe fn doit(info: *mut bindings::genl_info, handler: DoFn) -> c_int {
+unsafe fn net_doit<F>(info: *mut bindings::genl_info, handler: F) -> c_int
+where
+    F: for<'a> FnOnce(&NetMrc, &Request<'a>) -> Result<(), Refusal<'a>>,
+{
     // SAFETY: guaranteed by the caller, for the whole call.
     let request = unsafe { Request::from_raw(info) };
     // SAFETY: the requesting socket holds its namespace, and genetlink is
@@ -25,10 +28,17 @@ unsafe fn doit(info: *mut bindings::genl_info, handler: DoFn) -> c_int {
     let Some(state) = (unsafe { pernet::state::<NetMrc>(request.net()) }) else {
         return code::ENODEV.to_errno();
     };
-    match handler(state.control(), &request) {
+    match handler(state, &request) {
         Ok(()) => 0,
         Err(refusal) => request.refuse(&refusal),
     }
+}
+
+/// # Safety
+/// `info` must be the `genl_info` of a running doit.
+unsafe fn doit(info: *mut bindings::genl_info, handler: DoFn) -> c_int {
+    // SAFETY: guaranteed by the caller.
+    unsafe { net_doit(info, |net, request| handler(net.control(), request)) }
 }
 
 /// # Safety
@@ -61,6 +71,20 @@ macro_rules! doit {
         ) -> c_int {
             // SAFETY: genetlink calls a doit with the request's info.
             unsafe { doit(info, $handler) }
+        }
+    };
+}
+
+/// Defines the C doit `$name` calling `$handler` with the namespace state.
+macro_rules! net_doit {
+    ($name:ident, $handler:path) => {
+        #[no_mangle]
+        unsafe extern "C" fn $name(
+            _skb: *mut bindings::sk_buff,
+            info: *mut bindings::genl_info,
+        ) -> c_int {
+            // SAFETY: genetlink calls a doit with the request's info.
+            unsafe { net_doit(info, $handler) }
         }
     };
 }
@@ -98,3 +122,4 @@ doit!(mrc_nl_cc_profile_del_doit, control::cc_profile::del);
 doit!(mrc_nl_ev_set_doit, control::ev::set);
 doit!(mrc_nl_ev_get_doit, control::ev::get);
 dumpit!(mrc_nl_ev_get_dumpit, control::ev::dump);
+net_doit!(mrc_nl_probe_doit, control::probe::probe);

@@ -40,7 +40,7 @@ use kernel::prelude::*;
 use kernel::sync::{new_mutex, Arc, ArcBorrow, Mutex};
 use kernel::workqueue::{new_work, Work, WorkItem};
 use listen::Listen;
-use paths::Paths;
+pub(crate) use paths::Paths;
 
 /// `MRCPROTO_MRC` of the uapi header: the family's one protocol.
 const MRCPROTO_MRC: i32 = 1;
@@ -409,7 +409,7 @@ impl MrcSock {
             paths.try_clone()?,
             self.buffers,
         )?;
-        let paths = paths.for_conn(&self.control, cfg.ev_profile)?;
+        let paths = paths.with_profile(&self.control, cfg.ev_profile)?;
         let cc = cfg.cc_lease(&self.control)?;
         let mtu = ep.route_mtu(&paths.first_hop(&dgram.src()))?;
         let conn_cfg = cfg.conn_config(&paths, cc.as_ref(), mtu);
@@ -636,7 +636,7 @@ impl Protocol for Mrc {
             if local.is_unspecified() {
                 local.addr = sock.endpoint.source_for(&peer.addr)?;
             }
-            let paths = g.paths.for_conn(&sock.control, g.cfg.ev_profile)?;
+            let paths = g.paths.with_profile(&sock.control, g.cfg.ev_profile)?;
             let cc = g.cfg.cc_lease(&sock.control)?;
             let mtu = sock.endpoint.route_mtu(&paths.first_hop(&peer.addr))?;
             let cfg = g.cfg.conn_config(&paths, cc.as_ref(), mtu);

@@ -59,11 +59,11 @@ impl Paths {
         Ok(p)
     }
 
-    /// The paths of a connection starting on this socket: with EV profile
-    /// `ev_profile` leased unless it is 0 (ENOENT: no such profile; EBUSY:
-    /// not ONLINE; EOPNOTSUPP: SRv6 with an SRH, which the datapath does
-    /// not build).
-    pub(crate) fn for_conn(&self, control: &Arc<Control>, ev_profile: u64) -> Result<Self> {
+    /// The paths of a connection starting on this socket (or of a probe
+    /// batch), with EV profile `ev_profile` leased unless it is 0 (ENOENT:
+    /// no such profile; EBUSY: not ONLINE; EOPNOTSUPP: SRv6 with an SRH,
+    /// which the datapath does not build).
+    pub(crate) fn with_profile(&self, control: &Arc<Control>, ev_profile: u64) -> Result<Self> {
         let mut p = self.try_clone()?;
         if ev_profile != 0 {
             let lease = Control::lease_ev_profile(control, ev_profile)?;

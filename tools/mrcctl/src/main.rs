@@ -14,6 +14,7 @@ mod ev_profile;
 mod monitor;
 mod nl;
 mod output;
+mod probe;
 mod profile;
 
 use std::fmt;
@@ -69,6 +70,8 @@ enum Object {
     /// Entropy values: one EV of a profile, or expanded offline.
     #[command(subcommand)]
     Ev(ev::EvCommand),
+    /// Probe EVs toward a host: each EV's RTT, or a timeout.
+    Probe(probe::ProbeArgs),
 }
 
 /// Why a command failed.
@@ -119,6 +122,7 @@ fn main() -> ExitCode {
         Object::CcProfile(command) => cc_profile::run(command, format),
         Object::Monitor(args) => monitor::run(&args, format),
         Object::Ev(command) => ev::run(command, format),
+        Object::Probe(args) => probe::run(&args, format),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -23,6 +23,7 @@ pub const MRC_CMD_CC_PROFILE_DEL: u8 = 13;
 pub const MRC_CMD_EV_SET: u8 = 14;
 pub const MRC_CMD_EV_GET: u8 = 15;
 pub const MRC_CMD_EV_STATE_NTF: u8 = 16;
+pub const MRC_CMD_PROBE: u8 = 17;
 
 /// The multicast group of EV state changes.
 pub const MRC_MCGRP_EVENTS: &str = "events";
@@ -75,6 +76,16 @@ pub const MRC_A_EV_EVENT_OLD_STATE: u16 = 4;
 pub const MRC_A_EV_EVENT_NEW_STATE: u16 = 5;
 pub const MRC_A_EV_EVENT_TIME: u16 = 6;
 pub const MRC_A_EV_EVENT_DROPPED: u16 = 7;
+
+pub const MRC_A_PROBE_ADDR: u16 = 1;
+pub const MRC_A_PROBE_EV_PROFILE_ID: u16 = 2;
+pub const MRC_A_PROBE_INDEX: u16 = 3;
+pub const MRC_A_PROBE_TIMEOUT: u16 = 4;
+pub const MRC_A_PROBE_RESULT: u16 = 5;
+
+pub const MRC_A_PROBE_RESULT_INDEX: u16 = 1;
+pub const MRC_A_PROBE_RESULT_RTT: u16 = 2;
+pub const MRC_A_PROBE_RESULT_TIMED_OUT: u16 = 3;
 
 pub const MRC_A_CC_PROFILE_ID: u16 = 1;
 pub const MRC_A_CC_PROFILE_STATE: u16 = 2;
