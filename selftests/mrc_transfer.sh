@@ -18,6 +18,10 @@
 #      ASSUMED_BAD during it, and every EV GOOD again after the restore.
 #  (e) 1% loss and 1% reordering on every leaf-spine link: SIZE each way,
 #      intact.
+#  (f) The controller (mrcctl): an explicit SRv6 EV profile, one EV per
+#      spine, named by the connection (MRC_EV_PROFILE); a denied EV's spine
+#      carries nothing; with one spine failed toward B, the monitor reports
+#      its EV ASSUMED_BAD and `mrcctl probe` times out on that EV alone.
 #
 # SIZE is 64 MiB on the release kernel and 1 MiB on the debug kernel
 # (MRC_TRANSFER_MIB overrides), which also skips (c) and (e) to keep its
@@ -29,6 +33,7 @@
 K=4
 PY=/usr/bin/python3
 PERF=${MRC_PERF:-$MRC_REPO/target/release/mrcperf}
+CTL=${MRC_CTL:-$MRC_REPO/target/release/mrcctl}
 RATE=${MRC_TRANSFER_RATE:-100mbit}
 # The debug kernel (KASAN, lockdep under TCG) runs an order of magnitude
 # slower: less data, more time; the checks are the same.
@@ -67,6 +72,7 @@ skip_all() { echo "# $*"; echo "1..0 # SKIP $*"; exit "$KSFT_SKIP"; }
 ksft_begin
 for t in "$IP" "$TC" "$PY"; do [[ -x $t ]] || skip_all "$t missing"; done
 [[ -x $PERF ]] || skip_all "$PERF missing (cargo build --release -p mrcperf)"
+[[ -x $CTL ]] || skip_all "$CTL missing (cargo build --release -p mrcctl)"
 mrc_load || skip_all "mrc.ko does not load"
 
 # Verdicts on mrcperf's JSON report, the spine counters and the path
@@ -108,6 +114,36 @@ elif cmd == "spread":
     if len(args) > 4:
         sys.exit(0 if all(v * 100 >= total * float(args[4]) for v in d.values()) else 1)
     sys.exit(0 if all(abs(v - mean) <= mean * tol / 100 for v in d.values()) else 1)
+elif cmd == "denied":
+    # denied BEFORE AFTER SPINE: SPINE's packets toward B did not grow
+    # (within 1% of the total), the others' did.
+    b, a, spine = counters(args[0]), counters(args[1]), f"s{args[2]}"
+    d = {s: a[s][0] - b[s][0] for s in sorted(a)}
+    total = sum(d.values())
+    print("packets toward B per spine:", " ".join(f"{s}={v}" for s, v in d.items()))
+    sys.exit(0 if total > 0 and d[spine] * 100 <= total else 1)
+elif cmd == "probe":
+    # probe JSON DEAD: EV DEAD timed out, every other EV has an RTT.
+    dead = int(args[1])
+    try:
+        p = json.load(open(args[0]))
+    except ValueError:
+        print(open(args[0]).read()[:300])
+        sys.exit(1)
+    res = p["results"]
+    print(" ".join(f"ev{r['index']}=" + (f"{r['rtt_ns'] / 1000:.0f}us" if "rtt_ns" in r else "timeout")
+                   for r in res))
+    ok = res and all(r["timed_out"] == (r["index"] == dead) for r in res)
+    sys.exit(0 if ok else 1)
+elif cmd == "event":
+    # event JSON PROFILE INDEX: an ASSUMED_BAD event of EV INDEX of a
+    # connection on EV profile PROFILE.
+    prof, index = int(args[1]), int(args[2])
+    ev = [json.loads(l) for l in open(args[0]) if l.strip()]
+    hit = [e for e in ev if e["ev_profile_id"] == prof and e["index"] == index
+           and e["new_state"] == "assumed-bad"]
+    print(f"{len(ev)} events, {len(hit)} of EV {index} going ASSUMED_BAD on profile {prof}")
+    sys.exit(0 if hit else 1)
 elif cmd == "blackhole":
     # blackhole SNAPSHOTS K SPINE FAULT_EPOCH RESTORE_EPOCH WHAT: WHAT is
     # bad (every EV of SPINE ASSUMED_BAD in some snapshot during the
@@ -152,6 +188,19 @@ verdict() {
 	out=$("$@" 2>&1); rc=$?
 	printf '#   %s\n' "$out" | head -5
 	if ((rc == 0)); then ksft_ok "$name"; else ksft_fail "$name"; fi
+}
+
+# completed RC NAME RUN: a timed client run (its output RUN.out, report
+# RUN.json) exited with RC: it completed, and all it sent arrived intact.
+completed() {
+	local rc=$1 name=$2 json=$WORK/$3.json
+	sed 's/^/#   /' "$WORK/$3.out" | head -6
+	if ((rc == 0)); then
+		verdict "$name completed intact" judge intact "$json" \
+			"$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["bytes_sent"])' "$json")" 0
+	else
+		ksft_fail "$name: the client failed (exit $rc)"
+	fi
 }
 
 if ! topo_up $K "$RATE"; then
@@ -231,14 +280,7 @@ sleep $BH_SECONDS
 t_restore=$EPOCHREALTIME
 topo_restore $BH_SPINE
 wait $cpid
-rc=$?
-sed 's/^/#   /' "$WORK/bh.out" | head -6
-if ((rc == 0)); then
-	verdict "(d) spine $BH_SPINE blackholed for ${BH_SECONDS}s mid-transfer: the transfer completed intact" \
-		judge intact "$WORK/bh.json" "$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["bytes_sent"])' "$WORK/bh.json")" 0
-else
-	ksft_fail "(d) spine $BH_SPINE blackholed mid-transfer: the client failed (exit $rc)"
-fi
+completed $? "(d) spine $BH_SPINE blackholed for ${BH_SECONDS}s mid-transfer: the transfer" bh
 verdict "(d) data kept flowing over the other spines during the blackhole" \
 	judge blackhole "$PI" $K $BH_SPINE "$t_fault" "$t_restore" flow
 verdict "(d) MRC_PATH_INFO: spine $BH_SPINE's EVs ASSUMED_BAD during the blackhole" \
@@ -257,6 +299,54 @@ elif topo_impair 1 1; then
 else
 	ksft_fail "(e) topo_impair 1 1"
 fi
+
+# ---------------------------------------------------------------- (f)
+# The controller, mrcctl in host A's namespace: an SRv6 format and an
+# explicit EV profile whose EV i goes via spine i+1 toward B; a connection
+# on it; EV 1 denied while it runs (spine 2 carries nothing toward B), then
+# allowed; spine 3 failed toward B: the monitor gets EV 2's ASSUMED_BAD and
+# a probe of every EV times out on EV 2 alone (replies come back over any
+# spine: only the A->B direction fails). 512 KiB send buffers keep what 15 s
+# of writes leave to drain short on the debug kernel.
+actl() { "$IP" netns exec "$NSA" "$CTL" "$@"; }
+evs=()
+for ((i = 1; i <= K; i++)); do evs+=(--ev "$i"); done
+actl ev-fmt add 1 --mode srv6 --widths 32,16,16,16,16,16,16 &&
+	actl ev-fmt set 1 --state offline && actl ev-fmt set 1 --state online &&
+	actl ev-profile add 2 --mode explicit --fmt 1 --count $K --events assumed-bad,good \
+		--field width=32,init=0xfcbb0000 --field width=16,init=0x10,mask=0xf \
+		--field width=16,init=0xb0 --field width=16,init=0xb1 "${evs[@]}" &&
+	actl ev-profile set 2 --state offline && actl ev-profile set 2 --state online
+check "(f) mrcctl: an SRv6 format and an explicit EV profile, EV i via spine i+1" test $? -eq 0
+"$IP" netns exec "$NSA" sysctl -qw net.mrc.wmem_default=524288
+"$IP" netns exec "$NSA" "$CTL" -j monitor >"$WORK/ctl-events.json" 2>/dev/null &
+mon=$!
+PI=$WORK/ctl-paths.jsonl
+"$IP" netns exec "$NSA" timeout "$TMO" "$PERF" client --proto mrc --connect "$TOPO_HB" \
+	--port $PORT_SRV6 --ev-profile 2 --seconds 15 --seed 6 -q \
+	--path-info-json "$PI" --path-info-ms 200 --json "$WORK/ctl.json" >"$WORK/ctl.out" 2>&1 &
+cpid=$!
+wait_until 60 grep -q '"bytes_acked":[1-9]' "$PI"
+actl ev set 2 1 --state denied
+sleep 0.5
+topo_spine_counters >"$WORK/deny.before"
+sleep 2
+topo_spine_counters >"$WORK/deny.after"
+actl ev set 2 1 --state good
+verdict "(f) EV 1 denied: spine 2 carries nothing toward B, the other spines all of it" \
+	judge denied "$WORK/deny.before" "$WORK/deny.after" 2
+topo_blackhole 3 toward-b
+sleep 2
+actl -j probe "$TOPO_HB" --ev-profile 2 --timeout 1000 >"$WORK/probe.json" 2>&1
+topo_restore 3
+verdict "(f) mrcctl probe during the failure: EV 2 times out, the others answer" \
+	judge probe "$WORK/probe.json" 2
+wait $cpid
+completed $? "(f) the transfer on the profile" ctl
+kill $mon 2>/dev/null
+wait $mon 2>/dev/null
+verdict "(f) mrcctl monitor: EV 2 of the connection on profile 2 went ASSUMED_BAD" \
+	judge event "$WORK/ctl-events.json" 2 2
 
 for p in $srv_pids; do
 	check "mrcperf server (pid $p) still running" kill -0 "$p"

@@ -8,7 +8,7 @@
 #                                       delay such as 1ms; LOSS a percentage)
 #   topo_down                           delete every namespace it made
 #   topo_spine_counters                 "s<i> pkts->B pkts->A bytes->B bytes->A"
-#   topo_blackhole SPINE / topo_restore SPINE
+#   topo_blackhole SPINE [toward-b] / topo_restore SPINE
 #   topo_impair LOSS [REORDER] [DELAY]  on every leaf-spine link
 #   topo_steer_srv6                     host A: source fd00:a::1<i> -> spine i
 #   topo_hash l4|flowlabel              the leaves' ECMP hash, at run time
@@ -292,6 +292,8 @@ _topo_base_netem() {
 topo_blackhole() {
 	local q first=1
 	_topo_spine_qdiscs "$1"
+	# toward-b: only the A->B direction (the first two qdiscs).
+	[[ ${2:-} == toward-b ]] && TOPO_QDISCS=("${TOPO_QDISCS[@]:0:2}")
 	_topo_base_netem noloss
 	for q in "${TOPO_QDISCS[@]}"; do
 		_topo_netem "${q%:*}" "${q#*:}" "${TOPO_NETEM[@]}" loss 100% || return 1

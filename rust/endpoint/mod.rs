@@ -43,9 +43,15 @@ struct Tables {
 }
 
 impl Tables {
-    /// Whether `n` is a live connection's number or a batch's probe id.
-    fn number_used(&self, n: u32) -> bool {
-        self.conns.get(&n).is_some() || self.probes.get(&n).is_some()
+    /// A random connection number that no live connection or probe batch
+    /// has (tries 64 before giving up).
+    fn fresh_number(&self) -> Option<ConnNumber> {
+        (0..64).find_map(|_| {
+            let n = crate::ffi::random::u32() & ConnNumber::MAX;
+            ConnNumber::new(n).filter(|c| {
+                !c.is_none() && self.conns.get(&n).is_none() && self.probes.get(&n).is_none()
+            })
+        })
     }
 }
 
@@ -199,17 +205,9 @@ impl Endpoint {
     pub(crate) fn add_conn(&self, sock: Arc<MrcSock>) -> Result<ConnNumber> {
         let slot = RBTreeNodeReservation::new(GFP_KERNEL)?;
         let mut t = self.tables.lock();
-        for _ in 0..64 {
-            let n = crate::ffi::random::u32() & ConnNumber::MAX;
-            let Some(number) = ConnNumber::new(n).filter(|c| !c.is_none()) else {
-                continue;
-            };
-            if !t.number_used(n) {
-                t.conns.insert(slot.into_node(n, sock));
-                return Ok(number);
-            }
-        }
-        Err(errno::eaddrnotavail())
+        let number = t.fresh_number().ok_or_else(errno::eaddrnotavail)?;
+        t.conns.insert(slot.into_node(number.get(), sock));
+        Ok(number)
     }
 
     /// Forgets connection number `n`.

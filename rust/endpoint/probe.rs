@@ -103,14 +103,9 @@ impl Endpoint {
     pub(crate) fn add_probe(&self, batch: Arc<ProbeBatch>) -> Result<u32> {
         let slot = RBTreeNodeReservation::new(GFP_KERNEL)?;
         let mut t = self.tables.lock();
-        for _ in 0..64 {
-            let n = crate::ffi::random::u32() & ConnNumber::MAX;
-            if n != 0 && !t.number_used(n) {
-                t.probes.insert(slot.into_node(n, batch));
-                return Ok(n);
-            }
-        }
-        Err(errno::eaddrnotavail())
+        let id = t.fresh_number().ok_or_else(errno::eaddrnotavail)?.get();
+        t.probes.insert(slot.into_node(id, batch));
+        Ok(id)
     }
 
     /// Forgets probe id `id`: later replies are counted as unexpected.

@@ -61,30 +61,20 @@ unsafe fn dumpit(
     }
 }
 
-/// Defines the C doit `$name` calling `$handler`.
+/// Defines the C doit `$name` calling `$handler` through `doit` (with the
+/// controller state), or through `$via` (`net_doit`: the namespace state).
 macro_rules! doit {
     ($name:ident, $handler:path) => {
-        #[no_mangle]
-        unsafe extern "C" fn $name(
-            _skb: *mut bindings::sk_buff,
-            info: *mut bindings::genl_info,
-        ) -> c_int {
-            // SAFETY: genetlink calls a doit with the request's info.
-            unsafe { doit(info, $handler) }
-        }
+        doit!($name, doit, $handler);
     };
-}
-
-/// Defines the C doit `$name` calling `$handler` with the namespace state.
-macro_rules! net_doit {
-    ($name:ident, $handler:path) => {
+    ($name:ident, $via:ident, $handler:path) => {
         #[no_mangle]
         unsafe extern "C" fn $name(
             _skb: *mut bindings::sk_buff,
             info: *mut bindings::genl_info,
         ) -> c_int {
             // SAFETY: genetlink calls a doit with the request's info.
-            unsafe { net_doit(info, $handler) }
+            unsafe { $via(info, $handler) }
         }
     };
 }
@@ -122,4 +112,4 @@ doit!(mrc_nl_cc_profile_del_doit, control::cc_profile::del);
 doit!(mrc_nl_ev_set_doit, control::ev::set);
 doit!(mrc_nl_ev_get_doit, control::ev::get);
 dumpit!(mrc_nl_ev_get_dumpit, control::ev::dump);
-net_doit!(mrc_nl_probe_doit, control::probe::probe);
+doit!(mrc_nl_probe_doit, net_doit, control::probe::probe);

@@ -19,6 +19,7 @@ use crate::seqsock::{cvt, SeqSocket};
 const FAMILY_PARAM: &str = "/sys/module/mrc/parameters/family";
 
 pub const SOL_MRC: libc::c_int = 300;
+pub const MRC_EV_PROFILE: libc::c_int = 1;
 pub const MRC_INFO: libc::c_int = 7;
 pub const MRC_EV_COUNT: libc::c_int = 8;
 pub const MRC_SRV6_PATHS: libc::c_int = 9;
@@ -107,6 +108,9 @@ pub struct MrcOptions {
     pub evs: Option<u32>,
     /// MRC_SRV6_PATHS: EV i is sent H.Encaps toward uSID container i.
     pub srv6: Vec<Ipv6Addr>,
+    /// MRC_EV_PROFILE: the controller's EV profile (its EVs replace the
+    /// two above).
+    pub ev_profile: Option<u64>,
 }
 
 /// MRC_SRV6_PATHS's value: the containers as an array of `struct in6_addr`.
@@ -136,6 +140,9 @@ fn setsockopt_bytes(fd: &OwnedFd, name: libc::c_int, v: &[u8], what: &str) -> io
 }
 
 fn apply(fd: &OwnedFd, o: &MrcOptions) -> io::Result<()> {
+    if let Some(id) = o.ev_profile {
+        setsockopt_bytes(fd, MRC_EV_PROFILE, &id.to_ne_bytes(), "MRC_EV_PROFILE")?;
+    }
     if let Some(n) = o.evs {
         let v = libc::c_int::try_from(n).map_err(io::Error::other)?;
         setsockopt_bytes(fd, MRC_EV_COUNT, &v.to_ne_bytes(), "MRC_EV_COUNT")?;

@@ -62,6 +62,10 @@ pub struct MrcClientArgs {
     /// (mrc) MRC_EV_COUNT: EVs of the AUTO profile.
     #[arg(long, value_name = "N")]
     pub evs: Option<u32>,
+    /// (mrc) MRC_EV_PROFILE: send with the EVs of this online EV profile
+    /// (made with mrcctl) instead of --srv6 or the AUTO profile.
+    #[arg(long, value_name = "ID")]
+    pub ev_profile: Option<u64>,
     /// (mrc) The largest message; sizes are drawn log-uniformly from 1 byte
     /// up to it, from the seed [default: 1M].
     #[arg(long, value_name = "SIZE", value_parser = parse_max_msg)]
@@ -88,6 +92,7 @@ impl MrcClientArgs {
         self.bidir
             || !self.srv6.is_empty()
             || self.evs.is_some()
+            || self.ev_profile.is_some()
             || self.max_msg.is_some()
             || self.path_info_json.is_some()
             || self.path_info_ms.is_some()
@@ -125,6 +130,7 @@ pub fn server(a: &ServerArgs) -> io::Result<bool> {
     let opts = MrcOptions {
         evs: m.evs,
         srv6: m.srv6.clone(),
+        ev_profile: None,
     };
     let stall = stall(m.stall_timeout)?;
     let listener = mrc::listen(&MrcAddr::new(parse_v6(&a.bind)?, a.port), &opts)?;
@@ -191,6 +197,7 @@ pub fn client(a: &ClientArgs) -> io::Result<bool> {
     let opts = MrcOptions {
         evs: m.evs,
         srv6: m.srv6.clone(),
+        ev_profile: m.ev_profile,
     };
     let plan = ClientPlan {
         seed: crate::seed_or_clock(a.seed),
