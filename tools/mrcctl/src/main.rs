@@ -7,6 +7,7 @@
 //! loaded; 4 permission denied (changes need CAP_NET_ADMIN).
 
 mod cc_profile;
+mod conn;
 mod dev;
 mod ev;
 mod ev_fmt;
@@ -69,6 +70,10 @@ enum Object {
     /// Entropy values: one EV of a profile, or expanded offline.
     #[command(subcommand)]
     Ev(ev::EvCommand),
+    /// Live connections (like ss): endpoints, state, profiles, RTT,
+    /// window, counters, and each EV's.
+    #[command(subcommand)]
+    Conn(conn::ConnCommand),
 }
 
 /// Why a command failed.
@@ -119,6 +124,7 @@ fn main() -> ExitCode {
         Object::CcProfile(command) => cc_profile::run(command, format),
         Object::Monitor(args) => monitor::run(&args, format),
         Object::Ev(command) => ev::run(command, format),
+        Object::Conn(command) => conn::run(command, format),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
