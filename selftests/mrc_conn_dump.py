@@ -4,11 +4,13 @@
 connection made with an explicit EV profile of 4 EVs is listed from both
 ends (ports, connection numbers as MRC_INFO gives them, ESTABLISHED, the
 EV profile, one EV entry per EV), shown alone by its number (text, -d),
-refused with a message naming local-conn for a number no connection has,
+refused with a message naming local-conn for a number no connection has
+(and a refused MRC_EV_PROFILE does not change the profile it shows),
 listed for an unprivileged user too, and gone after the close; then 300
 connections (600 entries of about 520 bytes: many dump rounds of under
 20 KiB) are all listed once, which only a dump that resumes where it
 stopped gets right."""
+import errno
 import json
 import os
 import struct
@@ -132,6 +134,11 @@ def one(tap):
        and sum(e["packets_sent"] for e in ini.get("evs", [])) == ini.get("packets_sent"),
        "the initiator's counters: its EVs' packets add up to its own")
 
+    e = setopt(cfd, SOL_MRC, MRC_EV_PROFILE, struct.pack("Q", 999))
+    c = json.loads(ctl("-j", "conn", "show", c_no)[1] or "{}")
+    ok(e == errno.EISCONN and c.get("ev_profile_id") == EVP,
+       f"MRC_EV_PROFILE after connect: EISCONN, and the connection still shows {EVP} "
+       f"(got {e}, {c.get('ev_profile_id')})")
     rc, out, _ = ctl("conn", "show", c_no)
     ok(rc == 0 and out.startswith(f"established [::1]:") and f"conn {c_no} peer [::1]:{PORT}"
        f" conn {a_no} ev-profile {EVP}" in out and "\n" not in out,

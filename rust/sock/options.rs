@@ -20,7 +20,8 @@ pub(super) fn set(sock: &Arc<MrcSock>, level: i32, name: i32, opt: OptIn) -> Res
     }
     let mut g = sock.inner.lock();
     let idle = matches!(g.phase, Phase::Idle);
-    let cfg = &mut g.cfg;
+    // Applied only if the socket is idle: a refused option changes nothing.
+    let mut cfg = g.cfg;
     match name as u32 {
         bindings::MRC_EV_PROFILE | bindings::MRC_CC_PROFILE => {
             let mut b = [0u8; 8];
@@ -87,6 +88,7 @@ pub(super) fn set(sock: &Arc<MrcSock>, level: i32, name: i32, opt: OptIn) -> Res
     if !idle {
         return Err(errno::eisconn());
     }
+    g.cfg = cfg;
     Ok(())
 }
 
