@@ -10,6 +10,13 @@
 
 #include <uapi/linux/mrc_netlink.h>
 #include <linux/mrc.h>
+#include <linux/mrc.h>
+
+/* Integer value ranges */
+static const struct netlink_range_validation mrc_a_conn_local_conn_range = {
+	.min	= 1ULL,
+	.max	= 16777215ULL,
+};
 
 /* Common nested types */
 const struct nla_policy mrc_ev_field_nl_policy[MRC_A_EV_FIELD_MASK + 1] = {
@@ -151,6 +158,11 @@ static const struct nla_policy mrc_ev_get_dump_nl_policy[MRC_A_PROFILE_EV_PROFIL
 	[MRC_A_PROFILE_EV_PROFILE_ID] = NLA_POLICY_MIN(NLA_U64, 1),
 };
 
+/* MRC_CMD_CONN_GET - do */
+static const struct nla_policy mrc_conn_get_nl_policy[MRC_A_CONN_LOCAL_CONN + 1] = {
+	[MRC_A_CONN_LOCAL_CONN] = NLA_POLICY_FULL_RANGE(NLA_U32, &mrc_a_conn_local_conn_range),
+};
+
 /* MRC_CMD_PROBE - do */
 static const struct nla_policy mrc_probe_nl_policy[MRC_A_PROBE_TIMEOUT + 1] = {
 	[MRC_A_PROBE_ADDR] = NLA_POLICY_EXACT_LEN(16),
@@ -160,7 +172,7 @@ static const struct nla_policy mrc_probe_nl_policy[MRC_A_PROBE_TIMEOUT + 1] = {
 };
 
 /* Ops table for mrc */
-const struct genl_split_ops mrc_nl_ops[20] = {
+const struct genl_split_ops mrc_nl_ops[22] = {
 	{
 		.cmd	= MRC_CMD_DEV_GET,
 		.doit	= mrc_nl_dev_get_doit,
@@ -285,6 +297,19 @@ const struct genl_split_ops mrc_nl_ops[20] = {
 		.policy		= mrc_ev_get_dump_nl_policy,
 		.maxattr	= MRC_A_PROFILE_EV_PROFILE_ID,
 		.flags		= GENL_CMD_CAP_DUMP,
+	},
+	{
+		.cmd		= MRC_CMD_CONN_GET,
+		.doit		= mrc_nl_conn_get_doit,
+		.policy		= mrc_conn_get_nl_policy,
+		.maxattr	= MRC_A_CONN_LOCAL_CONN,
+		.flags		= GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd	= MRC_CMD_CONN_GET,
+		.start	= mrc_nl_conn_get_start,
+		.dumpit	= mrc_nl_conn_get_dumpit,
+		.flags	= GENL_CMD_CAP_DUMP,
 	},
 	{
 		.cmd		= MRC_CMD_PROBE,

@@ -11,12 +11,15 @@
 
 #include <uapi/linux/mrc_netlink.h>
 #include <linux/mrc.h>
+#include <linux/mrc.h>
 
 /* Common nested types */
 extern const struct nla_policy mrc_ev_field_nl_policy[MRC_A_EV_FIELD_MASK + 1];
 
 /* Ops table for mrc */
-extern const struct genl_split_ops mrc_nl_ops[20];
+extern const struct genl_split_ops mrc_nl_ops[22];
+
+int mrc_nl_conn_get_start(struct netlink_callback *cb);
 
 int mrc_nl_dev_get_doit(struct sk_buff *skb, struct genl_info *info);
 int mrc_nl_ev_fmt_new_doit(struct sk_buff *skb, struct genl_info *info);
@@ -39,6 +42,8 @@ int mrc_nl_cc_profile_del_doit(struct sk_buff *skb, struct genl_info *info);
 int mrc_nl_ev_set_doit(struct sk_buff *skb, struct genl_info *info);
 int mrc_nl_ev_get_doit(struct sk_buff *skb, struct genl_info *info);
 int mrc_nl_ev_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
+int mrc_nl_conn_get_doit(struct sk_buff *skb, struct genl_info *info);
+int mrc_nl_conn_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
 int mrc_nl_probe_doit(struct sk_buff *skb, struct genl_info *info);
 
 enum {

@@ -33,6 +33,7 @@ TESTS=(
 	"$here/mrc_mrcctl.sh"
 	"$here/mrc_events.sh"
 	"$here/mrc_profiles.py"
+	"$here/mrc_conn_dump.py"
 	"$here/mrc_many.sh"
 	"$here/mrc_clients.sh"
 	"$here/mrc_transfer.sh"

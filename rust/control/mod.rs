@@ -2,13 +2,15 @@
 //! CC profiles, which the generic netlink family `mrc` creates, changes,
 //! shows and deletes (`crate::ffi::genl_ops` calls the handlers of the
 //! files below), which connections take while they live ([`lease`]), and
-//! the events group their EV state changes go to ([`events`]).
+//! the events group their EV state changes go to ([`events`]); and the
+//! read-only listing of the namespace's connections ([`conn`]).
 //!
 //! One mutex guards all profiles of the namespace: an EV profile's state
 //! change touches its format profile too, and requests are rare.
 
 pub(crate) mod attr;
 pub(crate) mod cc_profile;
+pub(crate) mod conn;
 mod denied;
 pub(crate) mod dev;
 pub(crate) mod ev;

@@ -216,6 +216,32 @@ impl Endpoint {
         drop(old);
     }
 
+    /// The live connection numbered `n`.
+    pub(crate) fn conn(&self, n: u32) -> Option<Arc<MrcSock>> {
+        self.tables.lock().conns.get(&n).cloned()
+    }
+
+    /// Up to `max` live connections numbered above `after`, in number
+    /// order. The tables are unlocked on return, before any of the sockets
+    /// is locked.
+    pub(crate) fn conns_after(&self, after: u32, max: usize) -> Result<KVec<(u32, Arc<MrcSock>)>> {
+        let mut out = KVec::with_capacity(max, GFP_KERNEL)?;
+        let mut t = self.tables.lock();
+        let mut at = after
+            .checked_add(1)
+            .and_then(|n| t.conns.cursor_lower_bound(&n));
+        while let Some(cursor) = at {
+            if out.len() == max {
+                break;
+            }
+            let (&n, sock) = cursor.current();
+            // Within the capacity reserved above: does not allocate.
+            out.push((n, sock.clone()), GFP_ATOMIC)?;
+            at = cursor.move_next();
+        }
+        Ok(out)
+    }
+
     /// Every live connection (for teardown and listings).
     fn for_each_conn(&self, mut f: impl FnMut(&Arc<MrcSock>)) {
         let mut all = KVec::new();

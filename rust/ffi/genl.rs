@@ -488,6 +488,17 @@ impl<'a> Dump<'a> {
         }
     }
 
+    /// From a dump's start hook: every skb of the dump has room for
+    /// `size` bytes of messages (the reader needs a buffer that large).
+    ///
+    /// # Safety
+    /// `cb` must be the callback of a dump being started.
+    pub(super) unsafe fn reserve(cb: *mut bindings::netlink_callback, size: usize) {
+        // SAFETY: guaranteed by the caller; netlink reads `min_dump_alloc`
+        // when it allocates each round's skb, after the start hook.
+        unsafe { (*cb).min_dump_alloc = u32::try_from(size).unwrap_or(u32::MAX) };
+    }
+
     /// The dump request's top-level attributes.
     pub(crate) fn attrs(&self) -> Attrs<'a> {
         let mut len: c_int = 0;

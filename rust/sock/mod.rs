@@ -18,6 +18,7 @@ mod io;
 mod listen;
 mod options;
 mod paths;
+mod snapshot;
 
 use crate::control::Control;
 use crate::endpoint::{Endpoint, Mib};
@@ -41,6 +42,7 @@ use kernel::sync::{new_mutex, Arc, ArcBorrow, Mutex};
 use kernel::workqueue::{new_work, Work, WorkItem};
 use listen::Listen;
 pub(crate) use paths::Paths;
+pub(crate) use snapshot::ConnSnapshot;
 
 /// `MRCPROTO_MRC` of the uapi header: the family's one protocol.
 const MRCPROTO_MRC: i32 = 1;

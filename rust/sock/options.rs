@@ -1,14 +1,14 @@
 //! SOL_MRC socket options: connection parameters (set before connect or
-//! listen), the interim SRv6 path list, and MRC_INFO / MRC_PATH_INFO.
+//! listen), the interim SRv6 path list, and MRC_INFO / MRC_PATH_INFO (the
+//! snapshots of `snapshot.rs`).
 
-use crate::ffi::errno;
 use super::config::SockConfig;
-use super::{MrcSock, Phase};
+use super::{snapshot, MrcSock, Phase};
 use crate::ffi::bindings;
+use crate::ffi::errno;
 use crate::ffi::msg::{OptIn, OptOut};
 use crate::ffi::uapi;
-use crate::proto::conn::{ConnState, RetryPolicy, MAX_TIMEOUT_EXP};
-use crate::proto::path::EvState;
+use crate::proto::conn::{RetryPolicy, MAX_TIMEOUT_EXP};
 use kernel::prelude::*;
 use kernel::sync::Arc;
 
@@ -20,7 +20,8 @@ pub(super) fn set(sock: &Arc<MrcSock>, level: i32, name: i32, opt: OptIn) -> Res
     }
     let mut g = sock.inner.lock();
     let idle = matches!(g.phase, Phase::Idle);
-    let cfg = &mut g.cfg;
+    // Applied only if the socket is idle: a refused option changes nothing.
+    let mut cfg = g.cfg;
     match name as u32 {
         bindings::MRC_EV_PROFILE | bindings::MRC_CC_PROFILE => {
             let mut b = [0u8; 8];
@@ -87,6 +88,7 @@ pub(super) fn set(sock: &Arc<MrcSock>, level: i32, name: i32, opt: OptIn) -> Res
     if !idle {
         return Err(errno::eisconn());
     }
+    g.cfg = cfg;
     Ok(())
 }
 
@@ -113,86 +115,22 @@ pub(super) fn get(sock: &Arc<MrcSock>, level: i32, name: i32, out: &mut OptOut) 
             }
             out.write(&raw)
         }
-        bindings::MRC_INFO => out.write(uapi::info_bytes(&info(&g.phase))),
+        bindings::MRC_INFO => out.write(uapi::info_bytes(&snapshot::info(&g.phase))),
         bindings::MRC_PATH_INFO => {
             let Phase::Conn(conn) = &g.phase else {
                 return Err(errno::enotconn());
             };
-            let paths = conn.core().paths();
-            let n = usize::from(paths.ev_count()).min(out.capacity()? / uapi::PATH_INFO_LEN);
+            let evs = conn.core().paths().ev_count();
+            let n = usize::from(evs).min(out.capacity()? / uapi::PATH_INFO_LEN);
             let mut raw = KVec::with_capacity(n * uapi::PATH_INFO_LEN, GFP_KERNEL)?;
             for ev in 0..n as u16 {
-                let Some(p) = paths.stats(ev) else { break };
-                let e = bindings::mrc_path_info {
-                    mrcp_state: state_code(p.state()),
-                    mrcp_srtt_us: (p.srtt_ns() / 1000) as u32,
-                    mrcp_packets_sent: p.sent(),
-                    mrcp_packets_acked: p.acked(),
-                    mrcp_lost: p.lost(),
-                    mrcp_timeouts: p.timeouts(),
-                    ..Default::default()
+                let Some(e) = snapshot::path_info(conn, ev) else {
+                    break;
                 };
                 raw.extend_from_slice(uapi::path_info_bytes(&e), GFP_KERNEL)?;
             }
             out.write(&raw)
         }
         _ => Err(errno::enoprotoopt()),
-    }
-}
-
-fn state_code(s: EvState) -> u8 {
-    (match s {
-        EvState::Good => bindings::MRC_EV_GOOD,
-        EvState::Skip => bindings::MRC_EV_SKIP,
-        EvState::AssumedBad => bindings::MRC_EV_ASSUMED_BAD,
-        EvState::Denied => bindings::MRC_EV_DENIED,
-    }) as u8
-}
-
-/// MRC_INFO of a socket.
-fn info(phase: &Phase) -> bindings::mrc_info {
-    let Phase::Conn(conn) = phase else {
-        return bindings::mrc_info {
-            mrci_state: match phase {
-                Phase::Listening(_) => bindings::MRC_STATE_LISTEN as u8,
-                _ => bindings::MRC_STATE_CLOSED as u8,
-            },
-            ..Default::default()
-        };
-    };
-    let core = conn.core();
-    let s = core.stats();
-    bindings::mrc_info {
-        mrci_state: (match core.state() {
-            ConnState::Connecting => bindings::MRC_STATE_CONNECTING,
-            ConnState::Accepting => bindings::MRC_STATE_ACCEPTING,
-            ConnState::Established => bindings::MRC_STATE_ESTABLISHED,
-            ConnState::Closing => bindings::MRC_STATE_CLOSING,
-            ConnState::Closed(_) => bindings::MRC_STATE_CLOSED,
-        }) as u8,
-        mrci_local_conn: core.local_conn().get(),
-        mrci_peer_conn: core.peer_conn().get(),
-        mrci_ev_count: s.ev_count,
-        mrci_active_evs: s.active_evs,
-        mrci_srtt_us: (s.srtt_ns / 1000) as u32,
-        mrci_cwnd: s.cwnd,
-        mrci_bytes_in_flight: s.bytes_in_flight,
-        mrci_max_payload: core.config().max_payload.into(),
-        mrci_packets_sent: s.packets_sent,
-        mrci_bytes_sent: s.bytes_sent,
-        mrci_packets_acked: s.packets_acked,
-        mrci_bytes_acked: s.bytes_acked,
-        mrci_packets_retrans: s.packets_retransmitted,
-        mrci_bytes_retrans: s.bytes_retransmitted,
-        mrci_packets_received: s.packets_received,
-        mrci_bytes_received: s.bytes_received,
-        mrci_messages_sent: s.messages_sent,
-        mrci_messages_received: s.messages_received,
-        mrci_rack_losses: s.rack_losses,
-        mrci_timeout_losses: s.timeout_losses,
-        mrci_ack_timeouts: s.ack_timeouts,
-        mrci_duplicates: s.duplicates,
-        mrci_rejected: s.rejected,
-        ..Default::default()
     }
 }

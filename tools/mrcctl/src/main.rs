@@ -7,6 +7,7 @@
 //! loaded; 4 permission denied (changes need CAP_NET_ADMIN).
 
 mod cc_profile;
+mod conn;
 mod dev;
 mod ev;
 mod ev_fmt;
@@ -70,6 +71,10 @@ enum Object {
     /// Entropy values: one EV of a profile, or expanded offline.
     #[command(subcommand)]
     Ev(ev::EvCommand),
+    /// Live connections (like ss): endpoints, state, profiles, RTT,
+    /// window, counters, and each EV's.
+    #[command(subcommand)]
+    Conn(conn::ConnCommand),
     /// Probe EVs toward a host: each EV's RTT, or a timeout.
     Probe(probe::ProbeArgs),
 }
@@ -122,6 +127,7 @@ fn main() -> ExitCode {
         Object::CcProfile(command) => cc_profile::run(command, format),
         Object::Monitor(args) => monitor::run(&args, format),
         Object::Ev(command) => ev::run(command, format),
+        Object::Conn(command) => conn::run(command, format),
         Object::Probe(args) => probe::run(&args, format),
     };
     match result {

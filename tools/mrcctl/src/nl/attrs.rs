@@ -158,6 +158,11 @@ impl Reply {
         self.get(ty).and_then(|b| b.first().copied())
     }
 
+    pub fn u16(&self, ty: u16) -> Option<u16> {
+        self.get(ty)
+            .and_then(|b| Some(u16::from_ne_bytes(b.try_into().ok()?)))
+    }
+
     pub fn u32(&self, ty: u16) -> Option<u32> {
         self.get(ty)
             .and_then(|b| Some(u32::from_ne_bytes(b.try_into().ok()?)))

@@ -23,7 +23,8 @@ pub const MRC_CMD_CC_PROFILE_DEL: u8 = 13;
 pub const MRC_CMD_EV_SET: u8 = 14;
 pub const MRC_CMD_EV_GET: u8 = 15;
 pub const MRC_CMD_EV_STATE_NTF: u8 = 16;
-pub const MRC_CMD_PROBE: u8 = 17;
+pub const MRC_CMD_CONN_GET: u8 = 17;
+pub const MRC_CMD_PROBE: u8 = 18;
 
 /// The multicast group of EV state changes.
 pub const MRC_MCGRP_EVENTS: &str = "events";
@@ -107,6 +108,33 @@ pub const MRC_A_CC_PROFILE_DISABLE_QA: u16 = 17;
 pub const MRC_A_CC_PROFILE_MTU: u16 = 18;
 pub const MRC_A_CC_PROFILE_USERS: u16 = 19;
 
+pub const MRC_A_CONN_EV_INDEX: u16 = 1;
+pub const MRC_A_CONN_EV_STATE: u16 = 2;
+pub const MRC_A_CONN_EV_SRTT: u16 = 3;
+pub const MRC_A_CONN_EV_PACKETS_SENT: u16 = 4;
+pub const MRC_A_CONN_EV_PACKETS_ACKED: u16 = 5;
+pub const MRC_A_CONN_EV_LOST: u16 = 6;
+pub const MRC_A_CONN_EV_TIMEOUTS: u16 = 7;
+
+pub const MRC_A_CONN_LOCAL_CONN: u16 = 1;
+pub const MRC_A_CONN_PEER_CONN: u16 = 2;
+pub const MRC_A_CONN_LOCAL_ADDR: u16 = 3;
+pub const MRC_A_CONN_LOCAL_PORT: u16 = 4;
+pub const MRC_A_CONN_PEER_ADDR: u16 = 5;
+pub const MRC_A_CONN_PEER_PORT: u16 = 6;
+pub const MRC_A_CONN_STATE: u16 = 7;
+pub const MRC_A_CONN_EV_PROFILE_ID: u16 = 8;
+pub const MRC_A_CONN_CC_PROFILE_ID: u16 = 9;
+pub const MRC_A_CONN_EV_COUNT: u16 = 10;
+pub const MRC_A_CONN_ACTIVE_EVS: u16 = 11;
+pub const MRC_A_CONN_SRTT: u16 = 12;
+pub const MRC_A_CONN_CWND: u16 = 13;
+pub const MRC_A_CONN_BYTES_IN_FLIGHT: u16 = 14;
+pub const MRC_A_CONN_PACKETS_SENT: u16 = 15;
+pub const MRC_A_CONN_PACKETS_ACKED: u16 = 16;
+pub const MRC_A_CONN_PACKETS_RETRANS: u16 = 17;
+pub const MRC_A_CONN_EV: u16 = 18;
+
 pub const MRC_EV_FMT_MODE_UDP: u32 = 0;
 pub const MRC_EV_FMT_MODE_STEV: u32 = 1;
 pub const MRC_EV_FMT_MODE_SRV6: u32 = 2;
@@ -130,3 +158,12 @@ pub const MRC_EV_GOOD: u32 = 0;
 pub const MRC_EV_SKIP: u32 = 1;
 pub const MRC_EV_ASSUMED_BAD: u32 = 2;
 pub const MRC_EV_DENIED: u32 = 3;
+
+/// Connection states: `linux/mrc.h`'s (the spec's conn-state names that
+/// header).
+pub const MRC_STATE_CLOSED: u32 = 0;
+pub const MRC_STATE_LISTEN: u32 = 1;
+pub const MRC_STATE_CONNECTING: u32 = 2;
+pub const MRC_STATE_ACCEPTING: u32 = 3;
+pub const MRC_STATE_ESTABLISHED: u32 = 4;
+pub const MRC_STATE_CLOSING: u32 = 5;
