@@ -79,14 +79,14 @@ impl ProbeBatch {
     }
 
     /// Waits until every EV answered or `ms` passed; returns each EV with
-    /// its RTT (`None`: no reply in time). ERESTARTSYS on a signal.
+    /// its RTT (`None`: no reply in time). EINTR on a signal.
     pub(crate) fn wait(&self, ms: u32) -> Result<KVec<(u16, Option<u64>)>> {
         let mut left = msecs_to_jiffies(ms);
         let mut g = self.replies.lock();
         while g.waiting != 0 {
             match self.answered.wait_interruptible_timeout(&mut g, left) {
                 CondVarTimeoutResult::Timeout => break,
-                CondVarTimeoutResult::Signal { .. } => return Err(ERESTARTSYS),
+                CondVarTimeoutResult::Signal { .. } => return Err(EINTR),
                 CondVarTimeoutResult::Woken { jiffies } => left = jiffies,
             }
         }
