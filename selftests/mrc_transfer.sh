@@ -55,7 +55,7 @@ else
 	BH_AMOUNT=(--seconds 20)
 fi
 F_SECONDS=40
-[[ ${MRC_VARIANT:-} == debug ]] && F_SECONDS=90
+[[ ${MRC_VARIANT:-} == debug ]] && F_SECONDS=240
 PORT_STEV=7000 PORT_SRV6=7001
 WORK=$(mktemp -d)
 srv_pids=

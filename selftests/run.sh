@@ -18,8 +18,11 @@ export MRC_KO=${MRC_KO:-$MRC_REPO/mrc.ko}
 # mrc.ko; mrc_many.sh and mrc_clients.sh each build the fabric again, which
 # takes about 10 minutes under KASAN and TCG, for code paths that
 # mrc_conn.py (the socket calls) and mrc_transfer.sh (integrity and path
-# failure over the fabric) already run on the debug kernel.
-RELEASE_ONLY=" mrc_fabric.sh mrc_many.sh mrc_clients.sh "
+# failure over the fabric) already run on the debug kernel. mrc_events.sh
+# loses every packet of a veth for a second: on the debug kernel the
+# connection once ran out of retries (ETIMEDOUT) before the link came back
+# (CI, 2026-11-24); its monitor checks run there in mrc_transfer.sh (f).
+RELEASE_ONLY=" mrc_fabric.sh mrc_many.sh mrc_clients.sh mrc_events.sh "
 
 TESTS=(
 	"$here/mrc_module.sh"
