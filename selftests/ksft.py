@@ -34,3 +34,14 @@ def mrc_family():
 def skip_unloaded():
     print("# mrc.ko is not loaded\n1..0 # SKIP", flush=True)
     return KSFT_SKIP
+
+
+def mrcctl():
+    """The mrcctl binary the tests run ($MRC_CTL, else the release build)."""
+    return os.environ.get("MRC_CTL", os.path.join(os.environ.get("MRC_REPO", "."),
+                                                  "target/release/mrcctl"))
+
+
+def skip_missing(path, crate):
+    print(f"# {path} missing (cargo build --release -p {crate})\n1..0 # SKIP", flush=True)
+    return KSFT_SKIP

@@ -18,18 +18,15 @@ import subprocess
 import sys
 import time
 
-from ksft import Tap, skip_unloaded
-from mrcsock import (AF, MRC_EV_COUNT, MRC_INFO, SOL_MRC, addr, bind, connect, getopt, libc,
-                     recv, send, setopt, sock)
+from ksft import Tap, mrcctl, skip_missing, skip_unloaded
+from mrcsock import (AF, MRC_EV_COUNT, MRC_EV_PROFILE, MRC_INFO, SOL_MRC,
+                     addr, bind, connect, getopt, libc, recv, send, setopt, sock)
 
-CTL = os.environ.get("MRC_CTL", os.path.join(os.environ.get("MRC_REPO", "."),
-                                             "target/release/mrcctl"))
-MRC_EV_PROFILE = 1
+CTL = mrcctl()
 FMT, EVP = 21, 22
 COUNT = 4
 PORT, MANY_PORT = 7400, 7401
 MANY = 300
-MRC_STATE_ESTABLISHED = 4
 
 
 def ctl(*args, user=None):
@@ -199,8 +196,7 @@ def main():
     if AF is None:
         return skip_unloaded()
     if not os.access(CTL, os.X_OK):
-        print(f"# {CTL} missing (cargo build --release -p mrcctl)\n1..0 # SKIP", flush=True)
-        return 4
+        return skip_missing(CTL, "mrcctl")
     subprocess.run(["ip", "link", "set", "lo", "up"], check=True)
     tap = Tap()
     one(tap)

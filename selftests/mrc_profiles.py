@@ -17,13 +17,11 @@ import subprocess
 import sys
 import threading
 
-from ksft import Tap, skip_unloaded
-from mrcsock import (AF, LOOP, MRC_INFO, MRC_PATH_INFO, SOL_MRC, addr, bind, connect,
-                     getopt, libc, recv, send, setopt, sock)
+from ksft import Tap, mrcctl, skip_missing, skip_unloaded
+from mrcsock import (AF, MRC_CC_PROFILE, MRC_EV_PROFILE, MRC_INFO, MRC_PATH_INFO, SOL_MRC,
+                     addr, bind, connect, getopt, libc, recv, send, setopt, sock)
 
-CTL = os.environ.get("MRC_CTL", os.path.join(os.environ.get("MRC_REPO", "."),
-                                             "target/release/mrcctl"))
-MRC_EV_PROFILE, MRC_CC_PROFILE = 1, 2
+CTL = mrcctl()
 FMT, EVP, CCP = 11, 12, 13
 COUNT = 4
 # EV i (1..4) expands to source port 0x7000 + i and flow label 0x100.
@@ -121,8 +119,7 @@ def main():
     if AF is None:
         return skip_unloaded()
     if not os.access(CTL, os.X_OK):
-        print(f"# {CTL} missing (cargo build --release -p mrcctl)\n1..0 # SKIP", flush=True)
-        return 4
+        return skip_missing(CTL, "mrcctl")
     subprocess.run(["ip", "link", "set", "lo", "up"], check=True)
     with open("/proc/sys/net/mrc/udp_port") as f:
         udp_port = int(f.read())
