@@ -185,6 +185,7 @@ pub fn client(sock: &SeqSocket, p: &ClientPlan) -> io::Result<ClientOutcome> {
     sock.send_msg(&hello.encode())?;
     let deadline = p.seconds.map(|s| start + Duration::from_secs_f64(s));
     let stop = || deadline.is_some_and(|d| Instant::now() >= d);
+    let ended = AtomicBool::new(false);
 
     let receive = || -> io::Result<(Option<StreamReport>, MsgReport, Instant)> {
         let mut buf = vec![0u8; RECV_BUF];
@@ -195,18 +196,28 @@ pub fn client(sock: &SeqSocket, p: &ClientPlan) -> io::Result<ClientOutcome> {
         } else {
             None
         };
-        let n = recv_one(sock, &mut buf, "server's report")?;
+        // The report comes after the stream's End: a wait that began while
+        // the stream was still being sent is no stall.
+        let n = loop {
+            let sending = !ended.load(Ordering::Acquire);
+            match recv_one(sock, &mut buf, "server's report") {
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock && sending => {}
+                r => break r?,
+            }
+        };
         Ok((reverse, MsgReport::decode(&buf[..n])?, Instant::now()))
     };
     let send = || {
-        send_stream(
+        let r = send_stream(
             sock,
             p.seed,
             p.max_msg,
             hello.limit(),
             &stop,
             &mut sent_series,
-        )
+        );
+        ended.store(true, Ordering::Release);
+        r
     };
     let (sent, got) = both(sock, send, Some(receive))?;
     let (reverse, report, at) = got.ok_or_else(|| io::Error::other("no receiver"))?;
@@ -310,6 +321,19 @@ mod tests {
             assert_eq!(served.hello.seed, p.seed);
             (out, served.report, served.bye)
         })
+    }
+
+    /// The stall bounds each wait, not the transfer: a stream sent for
+    /// longer than it still gets its report.
+    #[test]
+    fn a_stream_longer_than_the_stall_gets_its_report() {
+        let p = ClientPlan {
+            stall: Duration::from_millis(100),
+            ..plan(None, Some(0.5), false)
+        };
+        let (out, rep, byed) = exchange(&p);
+        assert!(byed && rep.received.intact);
+        assert_eq!(rep.received.bytes, out.sent.bytes);
     }
 
     #[test]
