@@ -112,12 +112,13 @@ fn random_psn() -> Psn {
 
 impl Conn {
     fn wrap(
-        core: Core,
+        mut core: Core,
         local: SockAddr,
         peer: SockAddr,
         paths: Paths,
         cc: Option<CcProfileLease>,
     ) -> Result<KBox<Self>> {
+        paths.set_routes(&mut core);
         Ok(KBox::new(
             Self {
                 core,

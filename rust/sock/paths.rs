@@ -99,6 +99,23 @@ impl Paths {
         }
     }
 
+    /// Tells `core` which EVs share a route: SRv6 EVs toward the same
+    /// container take the same path through the fabric (EV i and EV j
+    /// share EV i's route, i < j the first with that container). Entropy
+    /// EVs are each their own route: only the fabric's hashing knows.
+    pub(crate) fn set_routes(&self, core: &mut Core) {
+        let evs = core.paths().ev_count();
+        for ev in 0..evs {
+            let Some(via) = self.steering(ev).via else {
+                continue;
+            };
+            if let Some(first) = (0..ev).find(|&e| self.steering(e).via == Some(via)) {
+                // `ev` is below the EV count.
+                let _ = core.set_ev_route(ev, first);
+            }
+        }
+    }
+
     /// The profile's steering of EV `ev`, if the connection has a profile.
     fn profile_steering(&self, ev: u16) -> Option<EvSteering> {
         let lease = self.profile.as_ref()?;

@@ -396,6 +396,16 @@ where
         self.paths.set_denied(ev, denied)
     }
 
+    /// Puts `ev` on `route`: EVs known to take one network path share a
+    /// route and go ASSUMED_BAD together.
+    pub fn set_ev_route(
+        &mut self,
+        ev: u16,
+        route: u16,
+    ) -> Result<(), crate::proto::path::PathError> {
+        self.paths.set_route(ev, route)
+    }
+
     /// Counters and estimates for an `MRC_INFO`-like snapshot.
     pub fn stats(&self) -> ConnStats {
         let mut s = self.stats;

@@ -140,9 +140,18 @@ where
             self.close_with(CloseReason::RetriesExhausted);
             return;
         };
+        let mut bad_routes = [0u64; EV_WORDS];
         for ev in 0..self.paths.ev_count() {
             if has_bit(&bad_evs, ev) {
                 self.paths.on_loss(ev, now, LossCause::Timeout);
+                set_bit(&mut bad_routes, self.route(ev));
+            }
+        }
+        // The other EVs of those routes failed with them (the path set
+        // demoted them): their packets in flight are lost too.
+        for ev in 0..self.paths.ev_count() {
+            if has_bit(&bad_routes, self.route(ev)) {
+                set_bit(&mut bad_evs, ev);
             }
         }
         // A timeout blames a path, not the network's queues: the EV leaves
@@ -168,6 +177,11 @@ where
             None if self.tx.lost != 0 => Some(now.saturating_add(next_rto)),
             None => None,
         };
+    }
+
+    /// The route `ev` is on (the path set's, named by an EV).
+    fn route(&self, ev: u16) -> u16 {
+        self.paths.stats(ev).map_or(ev, PathState::route)
     }
 }
 

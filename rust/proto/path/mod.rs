@@ -35,6 +35,12 @@
 //!   `loss_threshold` RACK losses or non-last-hop trims within
 //!   `loss_window_ns`. A last-hop trim is the receiver's congestion, shared
 //!   by all EVs: it is counted but held against no EV.
+//! - Routes ([`PathSet::set_route`]): EVs the caller knows to take the same
+//!   network path (SRv6 EVs toward one container) share a route, and a move
+//!   of one to ASSUMED_BAD moves them all: the packets still in flight on a
+//!   failed path would otherwise find its other EVs one ACK timeout at a
+//!   time. Each EV is probed back on its own. By default every EV is its
+//!   own route (entropy: only the fabric's hashing knows).
 //! - Floor: a move to ASSUMED_BAD that would leave fewer than
 //!   `ev_min_active` active (GOOD or SKIP) EVs is refused and counted
 //!   ([`PathSet::floor_refusals`]); the EV stays active, its health still
@@ -90,6 +96,8 @@ pub struct PathSet<S> {
     rotation_best: u16,
     /// Where the next probe scan starts, so that bad EVs take turns.
     probe_cursor: u16,
+    /// Some EVs share a route ([`set_route`](Self::set_route)).
+    shared_routes: bool,
     floor_refusals: u64,
     events: EventQueue,
 }
@@ -102,8 +110,9 @@ impl<S: DerefMut<Target = [PathState]>> PathSet<S> {
         let ev_count = active_evs
             .min(MAX_EVS)
             .min(u16::try_from(storage.len()).unwrap_or(u16::MAX));
-        for path in storage.iter_mut().take(usize::from(ev_count)) {
+        for (ev, path) in (0..ev_count).zip(storage.iter_mut()) {
             *path = PathState::new();
+            path.route = ev;
         }
         Self {
             cfg,
@@ -115,6 +124,7 @@ impl<S: DerefMut<Target = [PathState]>> PathSet<S> {
             rotation_left: 0,
             rotation_best: HEALTH_FULL,
             probe_cursor: 0,
+            shared_routes: false,
             floor_refusals: 0,
             events: EventQueue::new(),
         }
@@ -179,6 +189,20 @@ impl<S: DerefMut<Target = [PathState]>> PathSet<S> {
         Ok(())
     }
 
+    /// Puts `ev` on `route`, named by one of its EVs (by default every EV
+    /// names its own): EVs on one route go ASSUMED_BAD together.
+    pub fn set_route(&mut self, ev: u16, route: u16) -> Result<(), PathError> {
+        if route >= self.ev_count {
+            return Err(PathError::EvOutOfRange);
+        }
+        let path = self.path_mut(ev).ok_or(PathError::EvOutOfRange)?;
+        path.route = route;
+        if route != ev {
+            self.shared_routes = true;
+        }
+        Ok(())
+    }
+
     pub(super) fn path(&self, ev: u16) -> Option<&PathState> {
         if ev >= self.ev_count {
             return None;
@@ -219,9 +243,25 @@ impl<S: DerefMut<Target = [PathState]>> PathSet<S> {
         }
     }
 
+    /// `ev` and the other EVs on its route: GOOD/SKIP → ASSUMED_BAD.
+    fn demote(&mut self, ev: u16, now: u64) {
+        let Some(route) = self.path(ev).map(|p| p.route) else {
+            return;
+        };
+        self.demote_one(ev, now);
+        if !self.shared_routes {
+            return;
+        }
+        for other in 0..self.ev_count {
+            if other != ev && self.path(other).is_some_and(|p| p.route == route) {
+                self.demote_one(other, now);
+            }
+        }
+    }
+
     /// GOOD/SKIP → ASSUMED_BAD, unless that breaks the `ev_min_active` floor
     /// (then counted and refused). Schedules the first probe.
-    fn demote(&mut self, ev: u16, now: u64) {
+    fn demote_one(&mut self, ev: u16, now: u64) {
         let Some(old) = self.state(ev) else {
             return;
         };

@@ -55,6 +55,9 @@ pub struct PathState {
     pub(super) probe_deadline_ns: Option<u64>,
     pub(super) probe_backoff: u8,
     pub(super) probes_sent: u64,
+    /// EVs with the same route take the same network path (the caller
+    /// knows: SRv6 EVs toward one container); a demotion takes them all.
+    pub(super) route: u16,
 }
 
 impl Default for PathState {
@@ -87,6 +90,7 @@ impl PathState {
             probe_deadline_ns: None,
             probe_backoff: 0,
             probes_sent: 0,
+            route: 0,
         }
     }
 
@@ -158,6 +162,11 @@ impl PathState {
     /// Probes sent on this EV.
     pub fn probes_sent(&self) -> u64 {
         self.probes_sent
+    }
+
+    /// The route: EVs sharing it share their fate.
+    pub fn route(&self) -> u16 {
+        self.route
     }
 
     /// Consecutive probe timeouts (the backoff exponent before capping).

@@ -238,6 +238,59 @@ fn rack_losses_within_window_move_to_assumed_bad() {
     assert_eq!(paths.stats(0).unwrap().lost(), 4);
 }
 
+/// Eight EVs over four routes (EV i on route i mod 4), like SRv6 EVs over
+/// four containers.
+fn routed(cfg: PathConfig) -> PathSet<Vec<PathState>> {
+    let mut paths = set_with(cfg, 8);
+    for ev in 0..8 {
+        paths.set_route(ev, ev % 4).unwrap();
+    }
+    paths
+}
+
+#[test]
+fn a_timeout_takes_every_ev_of_its_route() {
+    let mut paths = routed(PathConfig::default());
+    paths.on_loss(5, 700, LossCause::Timeout);
+    let bad: Vec<u16> = (0..8)
+        .filter(|&ev| paths.state(ev) == Some(EvState::AssumedBad))
+        .collect();
+    assert_eq!(bad, [1, 5]);
+    assert_eq!(paths.active_count(), 6);
+    let events: Vec<(u16, u64)> = drain(&mut paths).iter().map(|e| (e.ev, e.at_ns)).collect();
+    assert_eq!(events, [(5, 700), (1, 700)]);
+    // Only the EV that timed out counts the timeout; each is probed.
+    assert_eq!(paths.stats(5).unwrap().timeouts(), 1);
+    assert_eq!(paths.stats(1).unwrap().timeouts(), 0);
+    assert_eq!(paths.stats(1).unwrap().route(), 1);
+    let cfg = PathConfig::default();
+    let mut probed = [false; 8];
+    let mut now = 700 + cfg.probe_interval_ns;
+    while let Some(ev) = paths.poll_probe(now) {
+        probed[usize::from(ev)] = true;
+        now += 1;
+    }
+    assert_eq!(
+        probed,
+        [false, true, false, false, false, true, false, false]
+    );
+    assert_eq!(paths.set_route(8, 0), Err(PathError::EvOutOfRange));
+    assert_eq!(paths.set_route(0, 8), Err(PathError::EvOutOfRange));
+}
+
+#[test]
+fn a_route_stops_at_the_floor() {
+    let cfg = PathConfig {
+        ev_min_active: 7,
+        ..PathConfig::default()
+    };
+    let mut paths = routed(cfg);
+    paths.on_loss(2, 1, LossCause::Timeout);
+    assert_eq!(paths.state(2), Some(EvState::AssumedBad));
+    assert_eq!(paths.state(6), Some(EvState::Good));
+    assert_eq!(paths.floor_refusals(), 1);
+}
+
 #[test]
 fn floor_refuses_and_counts() {
     let cfg = PathConfig {

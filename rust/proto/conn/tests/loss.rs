@@ -131,6 +131,59 @@ fn dead_ev_times_out_is_avoided_then_probed_back() {
     assert_eq!(pair.client.paths().state(dead), Some(EvState::Good));
 }
 
+/// EVs 1 and 3 share a route that dies: EV 1 first, EV 3 one exchange
+/// later, so EV 3's lost packets are younger than EV 1's. The ACK timeout
+/// that finds EV 1 takes EV 3 with it, its packets in flight included:
+/// one timeout for the whole route, not one per EV.
+#[test]
+fn a_timeout_takes_its_routes_other_evs_and_their_packets() {
+    let mut pair = Pair::new();
+    events(&mut pair.client);
+    pair.client.set_ev_route(3, 1).unwrap();
+    pair.client.send_message(20_000, None).unwrap();
+    let (mut round, mut lost_on_3) = (0, 0);
+    for _ in 0..200 {
+        let c: Vec<Wire> = drain(&mut pair.client, pair.now);
+        let s = drain(&mut pair.server, pair.now);
+        if c.is_empty() && s.is_empty() {
+            if pair.client.poll_timeout().is_none() || pair.placed == 20_000 {
+                break;
+            }
+            pair.fire_timers();
+            continue;
+        }
+        pair.now += 1_000;
+        let dead = |ev: u16| ev == 1 || (ev == 3 && round > 0);
+        let (dropped, kept): (Vec<Wire>, Vec<Wire>) = c.into_iter().partition(|w| dead(w.ev));
+        lost_on_3 += dropped.iter().filter(|w| w.ev == 3).count();
+        round += 1;
+        pair.deliver_to_server(&kept);
+        pair.deliver_to_client(&s);
+    }
+    assert!(lost_on_3 > 0, "EV 3 lost packets of its own");
+    assert_eq!(pair.placed, 20_000);
+    for ev in [1, 3] {
+        assert_eq!(pair.client.paths().state(ev), Some(EvState::AssumedBad));
+    }
+    assert_eq!(
+        pair.client.stats().ack_timeouts,
+        1,
+        "one timeout for the route"
+    );
+    let bad: Vec<u16> = events(&mut pair.client)
+        .iter()
+        .filter_map(|e| match e {
+            ConnEvent::Path(p) if p.new == EvState::AssumedBad => Some(p.ev),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(bad, [1, 3]);
+    assert_eq!(
+        pair.client.set_ev_route(4, 0),
+        Err(crate::proto::path::PathError::EvOutOfRange)
+    );
+}
+
 #[test]
 fn retries_exhausted_is_a_clean_connection_error() {
     let mut pair = Pair::new();
