@@ -122,12 +122,50 @@ static void mrc_push_udp6(struct sk_buff *skb, const struct in6_addr *saddr,
 }
 
 /*
+ * The route for `fl6`: the one kept in `c` while the IPv6 stack's cookie
+ * says it is current (as a connected socket's dst cache), else a fresh
+ * lookup, kept in `c`. `c` may be NULL (no cache). Returns a referenced dst
+ * or an ERR_PTR, with fl6->saddr set to the route's source.
+ */
+static struct dst_entry *mrc_dst_lookup(struct mrc_dst *c, struct net *net, struct sock *sk,
+					struct flowi6 *fl6)
+{
+	struct dst_entry *dst;
+
+	if (c && c->dst) {
+		if (dst_check(c->dst, c->cookie)) {
+			dst_hold(c->dst);
+			fl6->saddr = c->saddr;
+			return c->dst;
+		}
+		dst_release(c->dst);
+		c->dst = NULL;
+	}
+	dst = ip6_dst_lookup_flow(net, sk, fl6, NULL);
+	if (c && !IS_ERR(dst)) {
+		dst_hold(dst);
+		c->dst = dst;
+		c->cookie = rt6_get_cookie(dst_rt6_info(dst));
+		c->saddr = fl6->saddr;
+	}
+	return dst;
+}
+
+void mrc_dst_release(struct mrc_dst *c)
+{
+	dst_release(c->dst);
+	c->dst = NULL;
+}
+
+/*
  * Routes and sends an skb holding an MRC packet from the tunnel socket `sk`
- * (an unspecified `saddr` takes the route's source); consumes the skb in
- * every case.
+ * (an unspecified `saddr` takes the route's source), with the route from
+ * `cache` if it holds a current one (`cache` may be NULL); consumes the skb
+ * in every case.
  */
 int mrc_udp6_send(struct sock *sk, struct sk_buff *skb, const struct in6_addr *saddr,
-		  const struct in6_addr *daddr, u16 sport, u16 dport, u32 flow_label)
+		  const struct in6_addr *daddr, u16 sport, u16 dport, u32 flow_label,
+		  struct mrc_dst *cache)
 {
 	struct net *net = sock_net(sk);
 	struct flowi6 fl6 = {
@@ -140,7 +178,7 @@ int mrc_udp6_send(struct sock *sk, struct sk_buff *skb, const struct in6_addr *s
 	};
 	struct dst_entry *dst;
 
-	dst = ip6_dst_lookup_flow(net, sk, &fl6, NULL);
+	dst = mrc_dst_lookup(cache, net, sk, &fl6);
 	if (IS_ERR(dst)) {
 		kfree_skb(skb);
 		return PTR_ERR(dst);
@@ -367,11 +405,12 @@ int mrc_route_saddr(struct net *net, const struct in6_addr *daddr, struct in6_ad
 /*
  * SRv6 H.Encaps of an MRC packet: the skb holds the MRC packet; this adds
  * the inner UDP and IPv6 headers toward the peer and an outer IPv6 header
- * toward `outer` (a uSID container), and sends it. Consumes the skb.
+ * toward `outer` (a uSID container), and sends it, routed like
+ * mrc_udp6_send. Consumes the skb.
  */
 int mrc_srv6_send(struct sock *sk, struct sk_buff *skb, const struct in6_addr *saddr,
 		  const struct in6_addr *daddr, u16 sport, u16 dport, u32 flow_label,
-		  const struct in6_addr *outer)
+		  const struct in6_addr *outer, struct mrc_dst *cache)
 {
 	struct net *net = sock_net(sk);
 	struct flowi6 fl6 = {
@@ -383,7 +422,7 @@ int mrc_srv6_send(struct sock *sk, struct sk_buff *skb, const struct in6_addr *s
 	struct dst_entry *dst;
 	struct ipv6hdr *ip6;
 
-	dst = ip6_dst_lookup_flow(net, sk, &fl6, NULL);
+	dst = mrc_dst_lookup(cache, net, sk, &fl6);
 	if (IS_ERR(dst)) {
 		kfree_skb(skb);
 		return PTR_ERR(dst);

@@ -72,15 +72,16 @@ pub(crate) fn probe<'a>(net: &NetMrc, req: &Request<'a>) -> Result<(), Refusal<'
     let id = ep.add_probe(batch.clone())?;
     for &ev in evs.iter() {
         let steering = paths.steering(ev);
-        let route = Route {
+        let mut route = Route {
             src: &src,
             dst: &addr,
             src_port: steering.src_port,
             flow_label: steering.flow_label,
             via: steering.via.as_ref(),
+            cache: None,
         };
         // A probe that cannot leave is a probe without a reply.
-        let _ = ep.send_probe(&route, id, ev, now_ns());
+        let _ = ep.send_probe(&mut route, id, ev, now_ns());
     }
     let results = batch.wait(timeout);
     ep.remove_probe(id);

@@ -136,7 +136,7 @@ impl Endpoint {
     /// Sends one packet of `len` bytes, written by `fill`.
     pub(crate) fn send(
         &self,
-        route: &Route<'_>,
+        route: &mut Route<'_>,
         len: usize,
         fill: impl FnOnce(&mut [u8]) -> Result,
     ) -> Result {

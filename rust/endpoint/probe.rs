@@ -115,7 +115,7 @@ impl Endpoint {
     }
 
     /// Sends the probe request of batch `id` for EV `ev` along `route`.
-    pub(crate) fn send_probe(&self, route: &Route<'_>, id: u32, ev: u16, now: u64) -> Result {
+    pub(crate) fn send_probe(&self, route: &mut Route<'_>, id: u32, ev: u16, now: u64) -> Result {
         let request = Packet {
             pkey: PROBE_PKEY,
             dest_conn: ConnNumber::NONE,

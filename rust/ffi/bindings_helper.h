@@ -54,8 +54,16 @@ struct mrc_datagram {
 int mrc_skb_datagram(struct sk_buff *skb, struct mrc_datagram *d);
 void mrc_kfree_skb(struct sk_buff *skb);
 struct sk_buff *mrc_alloc_tx_skb(unsigned int len);
+/* A route kept for reuse while current (rust/ffi/udp.rs `RouteCache`). */
+struct mrc_dst {
+	struct dst_entry *dst;
+	u32 cookie;
+	struct in6_addr saddr;
+};
+void mrc_dst_release(struct mrc_dst *c);
 int mrc_udp6_send(struct sock *sk, struct sk_buff *skb, const struct in6_addr *saddr,
-		  const struct in6_addr *daddr, u16 sport, u16 dport, u32 flow_label);
+		  const struct in6_addr *daddr, u16 sport, u16 dport, u32 flow_label,
+		  struct mrc_dst *cache);
 u16 mrc_sock_local_port(const struct sock *sk);
 struct proc_dir_entry *mrc_proc_create(struct net *net, const char *name,
 				       int (*show)(struct seq_file *, void *), void *data);
@@ -108,7 +116,7 @@ int mrc_route_saddr(struct net *net, const struct in6_addr *daddr, struct in6_ad
 int mrc_route_mtu(struct net *net, const struct in6_addr *daddr);
 int mrc_srv6_send(struct sock *sk, struct sk_buff *skb, const struct in6_addr *saddr,
 		  const struct in6_addr *daddr, u16 sport, u16 dport, u32 flow_label,
-		  const struct in6_addr *outer);
+		  const struct in6_addr *outer, struct mrc_dst *cache);
 
 /* Generic netlink (rust/ffi/genl.rs). */
 struct net *mrc_genl_info_net(const struct genl_info *info);

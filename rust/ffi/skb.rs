@@ -78,14 +78,15 @@ impl Datagram {
 
     /// Calls `f` with the route back along the path this datagram came by
     /// (addresses swapped, same source port and flow label).
-    pub(crate) fn reply_route<T>(&self, f: impl FnOnce(&Route<'_>) -> T) -> T {
+    pub(crate) fn reply_route<T>(&self, f: impl FnOnce(&mut Route<'_>) -> T) -> T {
         let (src, dst) = (self.dst(), self.src());
-        f(&Route {
+        f(&mut Route {
             src: &src,
             dst: &dst,
             src_port: self.src_port(),
             flow_label: self.flow_label(),
             via: None,
+            cache: None,
         })
     }
 }

@@ -32,6 +32,40 @@ pub(crate) struct Sender<'a> {
     _socket: PhantomData<&'a bindings::sock>,
 }
 
+/// A route looked up once and reused while the IPv6 stack says it is
+/// current (its cookie still checks), like a connected socket's dst cache.
+/// One per EV of a connection: an EV's packets all take the same route.
+///
+/// # Invariants
+/// `inner.dst` is null or holds a reference on a dst entry.
+pub(crate) struct RouteCache {
+    inner: bindings::mrc_dst,
+}
+
+// SAFETY: the cached dst is reference-counted and may be released from any
+// thread; the cache is only used through `&mut`.
+unsafe impl Send for RouteCache {}
+// SAFETY: no `&self` method touches the dst.
+unsafe impl Sync for RouteCache {}
+
+impl RouteCache {
+    /// An empty cache: the first send looks the route up.
+    pub(crate) fn new() -> Self {
+        // SAFETY: all zeroes is a valid `mrc_dst`: no dst, cookie 0, `::`.
+        Self {
+            inner: unsafe { core::mem::zeroed() },
+        }
+    }
+}
+
+impl Drop for RouteCache {
+    fn drop(&mut self) {
+        // SAFETY: releases the reference `inner.dst` holds, if any (type
+        // invariant), and clears it; any context may release a dst.
+        unsafe { bindings::mrc_dst_release(&mut self.inner) };
+    }
+}
+
 /// What a send needs besides the packet.
 pub(crate) struct Route<'a> {
     /// Local source address.
@@ -44,6 +78,8 @@ pub(crate) struct Route<'a> {
     pub(crate) flow_label: u32,
     /// SRv6 modes: the outer destination (uSID container) of H.Encaps.
     pub(crate) via: Option<&'a Ipv6Addr>,
+    /// Where this flow's route is kept between sends, if anywhere.
+    pub(crate) cache: Option<&'a mut RouteCache>,
 }
 
 impl Sender<'_> {
@@ -51,7 +87,7 @@ impl Sender<'_> {
     /// packet buffer, to `route.dst` at the tunnel's port.
     pub(crate) fn send(
         &self,
-        route: &Route<'_>,
+        route: &mut Route<'_>,
         len: usize,
         fill: impl FnOnce(&mut [u8]) -> Result,
     ) -> Result {
@@ -70,8 +106,13 @@ impl Sender<'_> {
             unsafe { bindings::mrc_kfree_skb(skb) };
             return Err(e);
         }
+        let cache = route
+            .cache
+            .as_deref_mut()
+            .map_or(ptr::null_mut(), |c| ptr::from_mut(&mut c.inner));
         if let Some(via) = route.via {
             // SAFETY: `sk` is the open tunnel socket (lifetime of `self`);
+            // `cache` is null or exclusively borrowed for the call;
             // the skb has headroom for both IPv6 headers and the UDP one;
             // the helper consumes it on every path.
             return to_result(unsafe {
@@ -84,11 +125,13 @@ impl Sender<'_> {
                     self.port,
                     route.flow_label,
                     via.as_ptr().cast(),
+                    cache,
                 )
             });
         }
-        // SAFETY: `sk` is the open tunnel socket (lifetime of `self`); the
-        // helper consumes the skb on every path.
+        // SAFETY: `sk` is the open tunnel socket (lifetime of `self`);
+        // `cache` is null or exclusively borrowed for the call; the helper
+        // consumes the skb on every path.
         to_result(unsafe {
             bindings::mrc_udp6_send(
                 self.sk,
@@ -98,6 +141,7 @@ impl Sender<'_> {
                 route.src_port,
                 self.port,
                 route.flow_label,
+                cache,
             )
         })
     }

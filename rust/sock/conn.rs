@@ -7,7 +7,7 @@ use super::addr::SockAddr;
 use super::paths::Paths;
 use crate::control::lease::CcProfileLease;
 use crate::endpoint::{Endpoint, Mib};
-use crate::ffi::udp::Route;
+use crate::ffi::udp::{Route, RouteCache};
 use crate::proto::conn::{
     CloseReason, ConnConfig, ConnEvent, ConnState, ConnStorage, Connection, MessageSlot,
     SendError, SentPacket, MAX_HEADER_LEN, MPR_UNIT,
@@ -67,6 +67,9 @@ pub(crate) struct Conn {
     pub(crate) local: SockAddr,
     pub(crate) peer: SockAddr,
     paths: Paths,
+    /// Each EV's route, looked up at its first packet and reused while the
+    /// stack says it is current (an EV's packets all take one route).
+    route_caches: KVec<RouteCache>,
     /// The CC profile's lease (`MRC_CC_PROFILE`), held while the
     /// connection lives: the profile answers EBUSY to changes meanwhile.
     _cc: Option<CcProfileLease>,
@@ -119,6 +122,7 @@ impl Conn {
         cc: Option<CcProfileLease>,
     ) -> Result<KBox<Self>> {
         paths.set_routes(&mut core);
+        let route_caches = ring(usize::from(core.paths().ev_count()), RouteCache::new)?;
         Ok(KBox::new(
             Self {
                 core,
@@ -131,6 +135,7 @@ impl Conn {
                 local,
                 peer,
                 paths,
+                route_caches,
                 _cc: cc,
                 hdr: [0; MAX_HEADER_LEN],
                 closed: None,
@@ -359,15 +364,16 @@ impl Conn {
             None => &[],
         };
         let steering = self.paths.steering(t.ev);
-        let route = Route {
+        let mut route = Route {
             src: &self.local.addr,
             dst: &self.peer.addr,
             src_port: steering.src_port,
             flow_label: steering.flow_label,
             via: steering.via.as_ref(),
+            cache: self.route_caches.get_mut(usize::from(t.ev)),
         };
         // A failed send is a lost packet, which the protocol recovers.
-        let _ = ep.send(&route, header.len() + payload.len(), |buf| {
+        let _ = ep.send(&mut route, header.len() + payload.len(), |buf| {
             let (h, p) = buf.split_at_mut(header.len());
             h.copy_from_slice(header);
             p.copy_from_slice(payload);

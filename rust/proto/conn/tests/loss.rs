@@ -79,30 +79,43 @@ fn trimmed_packet_is_nacked_and_resent_at_once() {
     assert_ne!(retx[0].1, sent[1].ev);
 }
 
-#[test]
-fn dead_ev_times_out_is_avoided_then_probed_back() {
-    let mut pair = Pair::new();
-    events(&mut pair.client);
-    pair.client.send_message(20_000, None).unwrap();
-    let dead = 1u16;
-    let mut lost = 0;
+/// Exchanges packets until `bytes` are placed or nothing is left to do,
+/// firing timers when quiet; the client's packets for which `dead(round,
+/// ev)` holds are dropped. Returns the packets dropped per EV.
+fn exchange_dropping(pair: &mut Pair, bytes: u64, dead: impl Fn(usize, u16) -> bool) -> Vec<usize> {
+    let mut lost = vec![0; usize::from(pair.client.paths().ev_count())];
+    let mut round = 0;
     for _ in 0..200 {
         let c: Vec<Wire> = drain(&mut pair.client, pair.now);
         let s = drain(&mut pair.server, pair.now);
         if c.is_empty() && s.is_empty() {
-            if pair.client.poll_timeout().is_none() || pair.placed == 20_000 {
+            if pair.client.poll_timeout().is_none() || pair.placed == bytes {
                 break;
             }
             pair.fire_timers();
             continue;
         }
         pair.now += 1_000;
-        let (dropped, kept): (Vec<Wire>, Vec<Wire>) = c.into_iter().partition(|w| w.ev == dead);
-        lost += dropped.len();
+        let (dropped, kept): (Vec<Wire>, Vec<Wire>) =
+            c.into_iter().partition(|w| dead(round, w.ev));
+        for w in &dropped {
+            lost[usize::from(w.ev)] += 1;
+        }
+        round += 1;
         pair.deliver_to_server(&kept);
         pair.deliver_to_client(&s);
     }
-    assert!(lost > 0);
+    lost
+}
+
+#[test]
+fn dead_ev_times_out_is_avoided_then_probed_back() {
+    let mut pair = Pair::new();
+    events(&mut pair.client);
+    pair.client.send_message(20_000, None).unwrap();
+    let dead = 1u16;
+    let lost = exchange_dropping(&mut pair, 20_000, |_, ev| ev == dead);
+    assert!(lost.iter().sum::<usize>() > 0);
     assert_eq!(pair.placed, 20_000, "every byte arrives over the other EVs");
     assert_eq!(pair.client.paths().state(dead), Some(EvState::AssumedBad));
     let evs = events(&mut pair.client);
@@ -141,26 +154,10 @@ fn a_timeout_takes_its_routes_other_evs_and_their_packets() {
     events(&mut pair.client);
     pair.client.set_ev_route(3, 1).unwrap();
     pair.client.send_message(20_000, None).unwrap();
-    let (mut round, mut lost_on_3) = (0, 0);
-    for _ in 0..200 {
-        let c: Vec<Wire> = drain(&mut pair.client, pair.now);
-        let s = drain(&mut pair.server, pair.now);
-        if c.is_empty() && s.is_empty() {
-            if pair.client.poll_timeout().is_none() || pair.placed == 20_000 {
-                break;
-            }
-            pair.fire_timers();
-            continue;
-        }
-        pair.now += 1_000;
-        let dead = |ev: u16| ev == 1 || (ev == 3 && round > 0);
-        let (dropped, kept): (Vec<Wire>, Vec<Wire>) = c.into_iter().partition(|w| dead(w.ev));
-        lost_on_3 += dropped.iter().filter(|w| w.ev == 3).count();
-        round += 1;
-        pair.deliver_to_server(&kept);
-        pair.deliver_to_client(&s);
-    }
-    assert!(lost_on_3 > 0, "EV 3 lost packets of its own");
+    let lost = exchange_dropping(&mut pair, 20_000, |round, ev| {
+        ev == 1 || (ev == 3 && round > 0)
+    });
+    assert!(lost[3] > 0, "EV 3 lost packets of its own");
     assert_eq!(pair.placed, 20_000);
     for ev in [1, 3] {
         assert_eq!(pair.client.paths().state(ev), Some(EvState::AssumedBad));
