@@ -7,6 +7,12 @@ export HOME=/tmp LANG=C.UTF-8
 mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev 2>/dev/null
+# What udev would add: /dev/fd (bash's process substitution) and the
+# standard streams.
+ln -sfn /proc/self/fd /dev/fd
+ln -sf /proc/self/fd/0 /dev/stdin
+ln -sf /proc/self/fd/1 /dev/stdout
+ln -sf /proc/self/fd/2 /dev/stderr
 out= repo=
 for arg in $(cat /proc/cmdline); do
 	case $arg in

@@ -15,7 +15,7 @@ from mrcsock import (AF, F_SETFL, LOOP, MRC_ACK_TIMEOUT, MRC_EV_COUNT, MRC_INFO,
                      MRC_PATH_INFO, MRC_RETRIES, MRC_SRV6_PATHS, MRC_STATE_ESTABLISHED, MSG_DONTWAIT,
                      MSG_EOR, MSG_PEEK, MSG_TRUNC, O_NONBLOCK, SO_ERROR, SO_RCVTIMEO,
                      SOL_MRC, SOL_SOCKET, addr, bind, connect, err, getopt,
-                     libc, name, recv, send, setopt, sock)
+                     libc, name, recv, send, send_unmapped, setopt, sock)
 
 
 def pair(port):
@@ -90,6 +90,8 @@ def main():
     ok(bind(fd, addr(7102, bytes(16)), 10) == errno.EINVAL, "bind with a short address: EINVAL")
     ok(bind(fd, addr(7102, bytes(16), family=10)) == errno.EAFNOSUPPORT, "bind with AF_INET6: EAFNOSUPPORT")
     ok(send(fd, b"x") == -errno.ENOTCONN, "send before connect: ENOTCONN")
+    ok(send_unmapped(fd, 65536) == -errno.ENOTCONN,
+       "send before connect from an unmapped buffer: ENOTCONN, found before the copy (not EFAULT)")
     ok(recv(fd, 10)[0] == -errno.ENOTCONN, "recv before connect: ENOTCONN")
     ok(setopt(fd, SOL_MRC, MRC_MPR, b"\x01") == errno.EINVAL, "a short int option: EINVAL")
     ok(setopt(fd, SOL_MRC, MRC_MPR, struct.pack("i", 65)) == errno.EINVAL, "MPR out of range: EINVAL")

@@ -79,6 +79,14 @@ def send(fd, data, flags=MSG_NOSIGNAL, imm=None):
     return rc if rc >= 0 else -ctypes.get_errno()
 
 
+def send_unmapped(fd, length):
+    """sendmsg of `length` bytes from an address nothing is mapped at."""
+    iov = Iovec(ctypes.c_void_p(4096), length)
+    m = Msghdr(None, 0, ctypes.pointer(iov), 1, None, 0, 0)
+    rc = libc.sendmsg(fd, ctypes.byref(m), MSG_NOSIGNAL)
+    return rc if rc >= 0 else -ctypes.get_errno()
+
+
 def recv(fd, size, flags=0):
     """(length or -errno, data, msg_flags, imm)."""
     buf = ctypes.create_string_buffer(max(size, 1))

@@ -2,7 +2,7 @@
 
 use crate::ffi::errno;
 use super::config::MAX_MESSAGE;
-use super::{close_error, Deferred, MrcSock, Phase};
+use super::{close_error, Deferred, Inner, MrcSock, Phase};
 use crate::ffi::bindings;
 use crate::ffi::msg::Msg;
 use crate::ffi::sock::send_sigpipe;
@@ -39,6 +39,8 @@ fn send(sock: &Arc<MrcSock>, msg: &mut Msg<'_>, flags: u32) -> Result<usize> {
         return Err(errno::emsgsize());
     }
     let imm = msg.imm()?;
+    // A send that cannot succeed fails before the message is copied.
+    sendable(&sock.inner.lock())?;
     let mut buf = KVVec::new();
     buf.extend_with(len, 0u8, GFP_KERNEL)?;
     msg.copy_from(&mut buf)?;
@@ -47,18 +49,14 @@ fn send(sock: &Arc<MrcSock>, msg: &mut Msg<'_>, flags: u32) -> Result<usize> {
     let sndbuf = sock.slot.bufsize(true);
     let mut pending = Some(buf);
     let (sent, deferred) = sock.wait(timeo, EAGAIN, |g| {
-        if g.shut_wr {
-            return Some(Err(EPIPE));
+        match sendable(g) {
+            Err(e) => return Some(Err(e)),
+            Ok(false) => return None,
+            Ok(true) => {}
         }
         let Phase::Conn(conn) = &mut g.phase else {
             return Some(Err(errno::enotconn()));
         };
-        match conn.state() {
-            ConnState::Connecting | ConnState::Accepting => return None,
-            ConnState::Closed(r) => return Some(Err(close_error(r).unwrap_or(EPIPE))),
-            ConnState::Closing => return Some(Err(EPIPE)),
-            ConnState::Established => {}
-        }
         if conn.tx_messages >= TX_MESSAGES || (conn.tx_bytes > 0 && conn.tx_bytes + len > sndbuf)
         {
             return None;
@@ -84,6 +82,23 @@ enum Got {
     /// MSG_PEEK: copied already.
     Peeked(usize),
     Eof,
+}
+
+/// Whether a send may queue now (`false`: not before the handshake ends),
+/// or the error it fails with.
+fn sendable(g: &Inner) -> Result<bool> {
+    if g.shut_wr {
+        return Err(EPIPE);
+    }
+    let Phase::Conn(conn) = &g.phase else {
+        return Err(errno::enotconn());
+    };
+    match conn.state() {
+        ConnState::Connecting | ConnState::Accepting => Ok(false),
+        ConnState::Closed(r) => Err(close_error(r).unwrap_or(EPIPE)),
+        ConnState::Closing => Err(EPIPE),
+        ConnState::Established => Ok(true),
+    }
 }
 
 pub(super) fn recvmsg(sock: &Arc<MrcSock>, msg: &mut Msg<'_>, flags: u32) -> Result<usize> {

@@ -335,6 +335,7 @@ fn client(a: &ClientArgs) -> io::Result<bool> {
         mptcp_subflows: subflows,
         interval_ms: report.interval_ms,
         intervals: intervals(&report.intervals, report.interval_ms),
+        start_epoch: sent_series.epoch,
         sender_intervals: intervals(&sent_series.bins, a.interval_ms),
         mrc: None,
     };

@@ -264,6 +264,7 @@ pub fn client(a: &ClientArgs) -> io::Result<bool> {
         receiver_goodput_bps: rate(rx.bytes, rx.seconds),
         mptcp_subflows: None,
         interval_ms: rx.interval_ms,
+        start_epoch: outcome.start_epoch,
         intervals: intervals(&rx.intervals, rx.interval_ms),
         sender_intervals: intervals(&outcome.sent_bins, a.interval_ms),
         mrc: Some(MrcReport {

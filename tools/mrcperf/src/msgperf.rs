@@ -50,6 +50,8 @@ pub struct ClientOutcome {
     pub reverse: Option<StreamReport>,
     /// From the Hello to the Report's arrival.
     pub seconds: f64,
+    /// The Hello's sending on the wall clock: the start of `sent_bins`.
+    pub start_epoch: f64,
 }
 
 /// Sends one stream: data messages until `limit` bytes or until `stop`,
@@ -227,6 +229,7 @@ pub fn client(sock: &SeqSocket, p: &ClientPlan) -> io::Result<ClientOutcome> {
         report,
         reverse,
         seconds: at.duration_since(start).as_secs_f64(),
+        start_epoch: sent_series.epoch,
     })
 }
 

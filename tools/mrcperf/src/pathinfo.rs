@@ -16,12 +16,13 @@
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
 use crate::mrc::{self, MrcInfo};
 use crate::seqsock::SeqSocket;
+use crate::series::wall_clock;
 
 /// One EV in a snapshot.
 #[derive(Clone, Debug, Serialize)]
@@ -53,9 +54,7 @@ pub struct Sample {
 impl Sample {
     /// Takes a snapshot of `sock`; `start` is the time origin of `t`.
     pub fn take(sock: &SeqSocket, start: Instant) -> Self {
-        let epoch = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0.0, |d| d.as_secs_f64());
+        let epoch = wall_clock();
         let t = start.elapsed().as_secs_f64();
         let mut errors = Vec::new();
         let info = mrc::info(sock)

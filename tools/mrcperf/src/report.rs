@@ -34,6 +34,10 @@ pub struct ClientReport {
     /// Extra MPTCP subflows seen while sending (max), MPTCP only.
     pub mptcp_subflows: Option<u8>,
     pub interval_ms: u32,
+    /// The wall clock (seconds since 1970) when the client started sending:
+    /// t = 0 of the sender's series; the receiver's starts when the first
+    /// bytes arrive, a one-way delay later.
+    pub start_epoch: f64,
     /// The receiver's goodput series.
     pub intervals: Vec<Interval>,
     /// The sender's series (bytes handed to the socket).

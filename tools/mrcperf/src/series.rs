@@ -1,12 +1,22 @@
 //! Goodput series: bytes per interval since a start, and their report form.
 
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
+
+/// The wall clock, seconds since 1970 (what the runs' other timestamps,
+/// like a script's $EPOCHREALTIME, use).
+pub fn wall_clock() -> f64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64())
+}
 
 /// Bytes per interval since `start`.
 pub struct Series {
     pub start: Instant,
+    /// `start` on the wall clock.
+    pub epoch: f64,
     interval: Duration,
     pub bins: Vec<u64>,
 }
@@ -19,6 +29,7 @@ impl Series {
     pub fn starting(start: Instant, interval_ms: u32) -> Self {
         Self {
             start,
+            epoch: wall_clock() - start.elapsed().as_secs_f64(),
             interval: Duration::from_millis(interval_ms.into()),
             bins: Vec::new(),
         }
