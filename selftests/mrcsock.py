@@ -68,23 +68,25 @@ def connect(fd, a):
     return err(libc.connect(fd, ctypes.byref(a), ctypes.sizeof(a)))
 
 
-def send(fd, data, flags=MSG_NOSIGNAL, imm=None):
-    iov = Iovec(ctypes.cast(ctypes.c_char_p(data), ctypes.c_void_p), len(data))
+def _sendmsg(fd, base, length, flags, cmsg=b""):
+    """sendmsg(2) of `length` bytes at address `base`, with control bytes `cmsg`."""
+    iov = Iovec(base, length)
     m = Msghdr(None, 0, ctypes.pointer(iov), 1, None, 0, 0)
-    if imm is not None:
-        cmsg = struct.pack("QiiI", 20, SOL_MRC, MRC_IMM, imm) + bytes(4)
+    if cmsg:
         cbuf = ctypes.create_string_buffer(cmsg, len(cmsg))
         m.control, m.controllen = ctypes.cast(cbuf, ctypes.c_void_p), len(cmsg)
     rc = libc.sendmsg(fd, ctypes.byref(m), flags)
     return rc if rc >= 0 else -ctypes.get_errno()
 
 
+def send(fd, data, flags=MSG_NOSIGNAL, imm=None):
+    cmsg = b"" if imm is None else struct.pack("QiiI", 20, SOL_MRC, MRC_IMM, imm) + bytes(4)
+    return _sendmsg(fd, ctypes.cast(ctypes.c_char_p(data), ctypes.c_void_p), len(data), flags, cmsg)
+
+
 def send_unmapped(fd, length):
     """sendmsg of `length` bytes from an address nothing is mapped at."""
-    iov = Iovec(ctypes.c_void_p(4096), length)
-    m = Msghdr(None, 0, ctypes.pointer(iov), 1, None, 0, 0)
-    rc = libc.sendmsg(fd, ctypes.byref(m), MSG_NOSIGNAL)
-    return rc if rc >= 0 else -ctypes.get_errno()
+    return _sendmsg(fd, ctypes.c_void_p(4096), length, MSG_NOSIGNAL)
 
 
 def recv(fd, size, flags=0):
