@@ -96,7 +96,9 @@ def hello(seed, flags, nbytes, max_msg):
 def parse_hello(m):
     if len(m) != 40 or m[:8] != b"MRCPMSG1":
         raise ValueError("not an mrcperf hello")
-    seed, interval, flags, nbytes, max_msg, _ = struct.unpack(">QIIQII", m[8:])
+    seed, interval, flags, nbytes, max_msg, min_msg = struct.unpack(">QIIQII", m[8:])
+    if min_msg > 1:
+        raise ValueError("a hello with a smallest message size (mrcperf --min-msg): not supported")
     return seed, flags, nbytes, max_msg
 
 

@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use crate::msgperf::{self, ClientPlan};
 use crate::seqsock::SeqSocket;
+use crate::sizes::SizeRange;
 
 const MAX: u32 = 48 << 10;
 
@@ -81,7 +82,7 @@ fn python_client_and_server() {
         interval_ms: 50,
         bytes: Some(1 << 20),
         seconds: None,
-        max_msg: MAX,
+        sizes: SizeRange::up_to(MAX),
         bidir: true,
         stall: Duration::from_secs(60),
     };

@@ -254,6 +254,7 @@ fn receive(conn: &mut dyn Conn) -> io::Result<ServerReport> {
         seconds,
         interval_ms: h.interval_ms,
         intervals: series.bins,
+        start_epoch: Some(series.epoch),
     })
 }
 
@@ -336,6 +337,7 @@ fn client(a: &ClientArgs) -> io::Result<bool> {
         interval_ms: report.interval_ms,
         intervals: intervals(&report.intervals, report.interval_ms),
         start_epoch: sent_series.epoch,
+        receiver_start_epoch: report.start_epoch,
         sender_intervals: intervals(&sent_series.bins, a.interval_ms),
         mrc: None,
     };

@@ -18,6 +18,7 @@ use crate::pathinfo::{self, Sample};
 use crate::report::{ClientReport, MrcReport, ReverseReport};
 use crate::seqsock::SeqSocket;
 use crate::series::intervals;
+use crate::sizes::SizeRange;
 use crate::transport::Proto;
 use crate::{ClientArgs, ServerArgs};
 
@@ -66,10 +67,14 @@ pub struct MrcClientArgs {
     /// (made with mrcctl) instead of --srv6 or the AUTO profile.
     #[arg(long, value_name = "ID")]
     pub ev_profile: Option<u64>,
-    /// (mrc) The largest message; sizes are drawn log-uniformly from 1 byte
-    /// up to it, from the seed [default: 1M].
-    #[arg(long, value_name = "SIZE", value_parser = parse_max_msg)]
+    /// (mrc) The largest message; sizes are drawn log-uniformly from
+    /// --min-msg up to it, from the seed [default: 1M].
+    #[arg(long, value_name = "SIZE", value_parser = parse_msg_size)]
     pub max_msg: Option<u32>,
+    /// (mrc) The smallest message [default: 1]; equal to --max-msg, every
+    /// message has that size.
+    #[arg(long, value_name = "SIZE", value_parser = parse_msg_size)]
+    pub min_msg: Option<u32>,
     /// (mrc) Write MRC_INFO and MRC_PATH_INFO snapshots (per EV state,
     /// RTT, losses) to FILE while the transfer runs, one JSON line each.
     #[arg(long, value_name = "FILE")]
@@ -94,6 +99,7 @@ impl MrcClientArgs {
             || self.evs.is_some()
             || self.ev_profile.is_some()
             || self.max_msg.is_some()
+            || self.min_msg.is_some()
             || self.path_info_json.is_some()
             || self.path_info_ms.is_some()
             || self.linger_good.is_some()
@@ -101,12 +107,27 @@ impl MrcClientArgs {
     }
 }
 
-fn parse_max_msg(s: &str) -> Result<u32, String> {
+fn parse_msg_size(s: &str) -> Result<u32, String> {
     let n = crate::parse_size(s)?;
     u32::try_from(n)
         .ok()
-        .filter(|&n| n <= MAX_MESSAGE)
-        .ok_or_else(|| format!("at most 1M (one MRC message): {s}"))
+        .filter(|&n| (1..=MAX_MESSAGE).contains(&n))
+        .ok_or_else(|| format!("from 1 to 1M (one MRC message): {s}"))
+}
+
+/// --min-msg and --max-msg.
+fn size_range(m: &MrcClientArgs) -> io::Result<SizeRange> {
+    let r = SizeRange {
+        min: m.min_msg.unwrap_or(1),
+        max: m.max_msg.unwrap_or(MAX_MESSAGE),
+    };
+    if r.min > r.max {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("--min-msg {} is above --max-msg {}", r.min, r.max),
+        ));
+    }
+    Ok(r)
 }
 
 fn parse_v6(s: &str) -> io::Result<Ipv6Addr> {
@@ -156,7 +177,7 @@ fn serve(sock: &SeqSocket, peer: &str, stall: Duration) -> bool {
             let r = &report.received;
             let line = serde_json::json!({
                 "proto": Proto::Mrc, "peer": peer, "seed": hello.seed, "bidir": hello.bidir(),
-                "max_msg": hello.max_msg, "bytes": r.bytes, "messages": r.messages,
+                "min_msg": hello.sizes.min, "max_msg": hello.sizes.max, "bytes": r.bytes, "messages": r.messages,
                 "intact": r.intact, "first_mismatch": r.first_mismatch,
                 "bad_message": r.bad_message, "seconds": r.seconds,
                 "reverse_bytes": report.reverse_bytes, "reverse_messages": report.reverse_messages,
@@ -204,7 +225,7 @@ pub fn client(a: &ClientArgs) -> io::Result<bool> {
         interval_ms: a.interval_ms,
         bytes: a.bytes,
         seconds: a.seconds,
-        max_msg: m.max_msg.unwrap_or(MAX_MESSAGE),
+        sizes: size_range(m)?,
         bidir: m.bidir,
         stall: stall(m.stall_timeout)?,
     };
@@ -265,6 +286,7 @@ pub fn client(a: &ClientArgs) -> io::Result<bool> {
         mptcp_subflows: None,
         interval_ms: rx.interval_ms,
         start_epoch: outcome.start_epoch,
+        receiver_start_epoch: rx.start_epoch,
         intervals: intervals(&rx.intervals, rx.interval_ms),
         sender_intervals: intervals(&outcome.sent_bins, a.interval_ms),
         mrc: Some(MrcReport {
@@ -272,7 +294,8 @@ pub fn client(a: &ClientArgs) -> io::Result<bool> {
             messages_sent: outcome.sent.messages,
             messages_received: rx.messages,
             bad_message: rx.bad_message,
-            max_msg: plan.max_msg,
+            min_msg: plan.sizes.min,
+            max_msg: plan.sizes.max,
             bidir: plan.bidir,
             evs: m.evs,
             srv6: m.srv6.iter().map(ToString::to_string).collect(),

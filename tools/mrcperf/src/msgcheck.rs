@@ -4,7 +4,7 @@
 
 use crate::msgwire::End;
 use crate::pattern::Pattern;
-use crate::sizes::Sizes;
+use crate::sizes::{SizeRange, Sizes};
 
 /// What a received message was.
 #[derive(Debug, PartialEq, Eq)]
@@ -28,10 +28,10 @@ pub struct MsgCheck {
 }
 
 impl MsgCheck {
-    pub fn new(seed: u64, max_msg: u32, limit: Option<u64>) -> Self {
+    pub fn new(seed: u64, sizes: SizeRange, limit: Option<u64>) -> Self {
         Self {
             pat: Pattern::new(seed),
-            sizes: Sizes::new(seed, max_msg),
+            sizes: Sizes::new(seed, sizes),
             limit,
             off: 0,
             messages: 0,
@@ -79,7 +79,7 @@ mod tests {
 
     /// The messages a sender of `seed` sends for `total` bytes.
     fn stream(seed: u64, max: u32, total: u64) -> Vec<Vec<u8>> {
-        let (pat, mut sizes) = (Pattern::new(seed), Sizes::new(seed, max));
+        let (pat, mut sizes) = (Pattern::new(seed), Sizes::new(seed, SizeRange::up_to(max)));
         let (mut off, mut out) = (0u64, Vec::new());
         while off < total {
             let n = sizes.next_within(Some(total - off)) as usize;
@@ -100,7 +100,7 @@ mod tests {
     #[test]
     fn intact_stream() {
         let msgs = stream(3, 4096, 100_000);
-        let mut c = MsgCheck::new(3, 4096, Some(100_000));
+        let mut c = MsgCheck::new(3, SizeRange::up_to(4096), Some(100_000));
         run(&mut c, &msgs);
         let end = End {
             bytes: 100_000,
@@ -109,7 +109,7 @@ mod tests {
         assert_eq!(c.feed(&end.encode()), Got::End(end));
         assert!(c.intact(&end));
         // Timed: no limit announced.
-        let mut t = MsgCheck::new(3, 4096, None);
+        let mut t = MsgCheck::new(3, SizeRange::up_to(4096), None);
         run(&mut t, &msgs[..5]);
         let n: u64 = msgs[..5].iter().map(|m| m.len() as u64).sum();
         assert!(t.intact(&End {
@@ -130,7 +130,7 @@ mod tests {
         // A flipped byte in message 3.
         let mut bad = msgs.clone();
         bad[3][0] ^= 1;
-        let mut c = MsgCheck::new(4, 4096, Some(50_000));
+        let mut c = MsgCheck::new(4, SizeRange::up_to(4096), Some(50_000));
         run(&mut c, &bad);
         assert_eq!((c.first_mismatch, c.bad_message), (Some(base), Some(3)));
         let end = End {
@@ -142,7 +142,7 @@ mod tests {
         // Two messages merged into one: the boundary is in the wrong place.
         let mut merged = msgs[..3].to_vec();
         merged.push([msgs[3].clone(), msgs[4].clone()].concat());
-        let mut c = MsgCheck::new(4, 4096, Some(50_000));
+        let mut c = MsgCheck::new(4, SizeRange::up_to(4096), Some(50_000));
         run(&mut c, &merged);
         assert_eq!(c.first_mismatch, Some(base + msgs[3].len() as u64));
         assert_eq!(c.bad_message, Some(3));
@@ -150,12 +150,12 @@ mod tests {
         // A lost message.
         let mut lost = msgs.clone();
         lost.remove(2);
-        let mut c = MsgCheck::new(4, 4096, Some(50_000));
+        let mut c = MsgCheck::new(4, SizeRange::up_to(4096), Some(50_000));
         run(&mut c, &lost);
         assert_eq!(c.bad_message, Some(2));
 
         // A stream cut short is not intact even if the End agrees with it.
-        let mut c = MsgCheck::new(4, 4096, Some(50_000));
+        let mut c = MsgCheck::new(4, SizeRange::up_to(4096), Some(50_000));
         run(&mut c, &msgs[..3]);
         assert!(!c.intact(&End {
             bytes: base,
@@ -167,9 +167,9 @@ mod tests {
     #[test]
     fn end_sized_data_is_data() {
         let pat = Pattern::new(11);
-        let mut s = Sizes::new(11, 24);
+        let mut s = Sizes::new(11, SizeRange::up_to(24));
         let mut off = 0u64;
-        let mut c = MsgCheck::new(11, 24, None);
+        let mut c = MsgCheck::new(11, SizeRange::up_to(24), None);
         for _ in 0..200 {
             let mut m = vec![0u8; s.next_size() as usize];
             pat.fill(off, &mut m);

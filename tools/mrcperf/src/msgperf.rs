@@ -17,7 +17,7 @@ use crate::msgwire::{End, Hello, MsgReport, StreamReport, BYE, FLAG_BIDIR};
 use crate::pattern::Pattern;
 use crate::seqsock::SeqSocket;
 use crate::series::Series;
-use crate::sizes::{reverse_seed, Sizes};
+use crate::sizes::{reverse_seed, SizeRange, Sizes};
 
 /// Receive buffer: the largest message and room to spare, so that a
 /// message a little too long is seen as such rather than as MSG_TRUNC.
@@ -31,7 +31,7 @@ pub struct ClientPlan {
     /// Bytes each way (`None`: send until `seconds` have passed).
     pub bytes: Option<u64>,
     pub seconds: Option<f64>,
-    pub max_msg: u32,
+    pub sizes: SizeRange,
     pub bidir: bool,
     /// Longest wait for any one send or receive.
     pub stall: Duration,
@@ -59,14 +59,14 @@ pub struct ClientOutcome {
 fn send_stream(
     sock: &SeqSocket,
     seed: u64,
-    max_msg: u32,
+    range: SizeRange,
     limit: Option<u64>,
     stop: &dyn Fn() -> bool,
     series: &mut Series,
 ) -> io::Result<End> {
     let pat = Pattern::new(seed);
-    let mut sizes = Sizes::new(seed, max_msg);
-    let mut buf = vec![0u8; max_msg as usize];
+    let mut sizes = Sizes::new(seed, range);
+    let mut buf = vec![0u8; range.max as usize];
     let mut sent = End::default();
     loop {
         if limit.is_some_and(|l| sent.bytes >= l) || (limit.is_none() && stop()) {
@@ -114,6 +114,7 @@ fn recv_stream(
                     seconds: series.start.elapsed().as_secs_f64(),
                     interval_ms,
                     intervals: series.bins,
+                    start_epoch: Some(series.epoch),
                 })
             }
         }
@@ -180,7 +181,7 @@ pub fn client(sock: &SeqSocket, p: &ClientPlan) -> io::Result<ClientOutcome> {
         interval_ms: p.interval_ms,
         flags: if p.bidir { FLAG_BIDIR } else { 0 },
         bytes: p.bytes.unwrap_or(0),
-        max_msg: p.max_msg,
+        sizes: p.sizes,
     };
     let mut sent_series = Series::new(p.interval_ms);
     let start = sent_series.start;
@@ -192,7 +193,7 @@ pub fn client(sock: &SeqSocket, p: &ClientPlan) -> io::Result<ClientOutcome> {
     let receive = || -> io::Result<(Option<StreamReport>, MsgReport, Instant)> {
         let mut buf = vec![0u8; RECV_BUF];
         let reverse = if p.bidir {
-            let check = MsgCheck::new(reverse_seed(p.seed), p.max_msg, hello.limit());
+            let check = MsgCheck::new(reverse_seed(p.seed), p.sizes, hello.limit());
             let series = Series::starting(start, p.interval_ms);
             Some(recv_stream(sock, check, series, p.interval_ms, &mut buf)?)
         } else {
@@ -213,7 +214,7 @@ pub fn client(sock: &SeqSocket, p: &ClientPlan) -> io::Result<ClientOutcome> {
         let r = send_stream(
             sock,
             p.seed,
-            p.max_msg,
+            p.sizes,
             hello.limit(),
             &stop,
             &mut sent_series,
@@ -261,7 +262,7 @@ pub fn serve(sock: &SeqSocket, stall: Duration) -> io::Result<Served> {
     let done = AtomicBool::new(false);
 
     let receive = || {
-        let check = MsgCheck::new(h.seed, h.max_msg, h.limit());
+        let check = MsgCheck::new(h.seed, h.sizes, h.limit());
         let r = recv_stream(sock, check, series, h.interval_ms, &mut buf);
         done.store(true, Ordering::Relaxed);
         r
@@ -272,7 +273,7 @@ pub fn serve(sock: &SeqSocket, stall: Duration) -> io::Result<Served> {
         send_stream(
             sock,
             reverse_seed(h.seed),
-            h.max_msg,
+            h.sizes,
             h.limit(),
             &stop,
             &mut unused,
@@ -307,7 +308,7 @@ mod tests {
             interval_ms: 20,
             bytes,
             seconds,
-            max_msg: MAX,
+            sizes: SizeRange::up_to(MAX),
             bidir,
             stall: Duration::from_secs(20),
         }
@@ -385,10 +386,10 @@ mod tests {
                 interval_ms: 10,
                 flags: 0,
                 bytes: 0,
-                max_msg: MAX,
+                sizes: SizeRange::up_to(MAX),
             };
             c.send_msg(&h.encode()).unwrap();
-            let mut sizes = Sizes::new(5, MAX);
+            let mut sizes = Sizes::new(5, SizeRange::up_to(MAX));
             let (a, b) = (sizes.next_size() as usize, sizes.next_size() as usize);
             let mut data = vec![0u8; a + b];
             Pattern::new(5).fill(0, &mut data);
@@ -423,7 +424,7 @@ mod tests {
             interval_ms: 10,
             flags: FLAG_BIDIR,
             bytes: 1 << 30,
-            max_msg: MAX,
+            sizes: SizeRange::up_to(MAX),
         };
         c.send_msg(&h.encode()).unwrap();
         c.send_msg(&[0u8; 3]).unwrap();

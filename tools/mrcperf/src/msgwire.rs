@@ -4,10 +4,10 @@
 //! ```text
 //! client -> server  Hello (40 bytes)
 //!                   data messages: the pattern (`pattern`, seed), cut at
-//!                   the sizes of `sizes` (seed, max_msg)
+//!                   the sizes of `sizes` (seed, min_msg..=max_msg)
 //!                   End (24 bytes): bytes and messages sent
 //! server -> client  with BIDIR, at the same time: data messages of the
-//!                   reverse stream (seed !seed, same max_msg), then End
+//!                   reverse stream (seed !seed, same sizes), then End
 //!                   Report: "MRCPREP1" then the JSON MsgReport
 //! client -> server  Bye (8 bytes); then both close
 //! ```
@@ -22,6 +22,8 @@
 
 use serde::{Deserialize, Serialize};
 use std::io;
+
+use crate::sizes::SizeRange;
 
 pub const HELLO_MAGIC: [u8; 8] = *b"MRCPMSG1";
 pub const END_MAGIC: [u8; 8] = *b"MRCPEND1";
@@ -42,8 +44,9 @@ pub struct Hello {
     /// Bytes the client sends (and, with BIDIR, the server sends back);
     /// 0: the client sends for a time and the server until the End.
     pub bytes: u64,
-    /// The largest data message, 1..=1 MiB.
-    pub max_msg: u32,
+    /// The data messages' sizes: `max` in 1..=1 MiB, `min` up to `max`
+    /// (on the wire 0 for 1: the foreign clients send 0 there).
+    pub sizes: SizeRange,
 }
 
 impl Hello {
@@ -56,8 +59,13 @@ impl Hello {
         b[16..20].copy_from_slice(&self.interval_ms.to_be_bytes());
         b[20..24].copy_from_slice(&self.flags.to_be_bytes());
         b[24..32].copy_from_slice(&self.bytes.to_be_bytes());
-        b[32..36].copy_from_slice(&self.max_msg.to_be_bytes());
-        // 36..40 reserved (zero)
+        b[32..36].copy_from_slice(&self.sizes.max.to_be_bytes());
+        let min = if self.sizes.min > 1 {
+            self.sizes.min
+        } else {
+            0
+        };
+        b[36..40].copy_from_slice(&min.to_be_bytes());
         b
     }
 
@@ -70,9 +78,14 @@ impl Hello {
             interval_ms: u32::from_be_bytes(b[16..20].try_into().ok()?),
             flags: u32::from_be_bytes(b[20..24].try_into().ok()?),
             bytes: u64::from_be_bytes(b[24..32].try_into().ok()?),
-            max_msg: u32::from_be_bytes(b[32..36].try_into().ok()?),
+            sizes: SizeRange {
+                min: u32::from_be_bytes(b[36..40].try_into().ok()?).max(1),
+                max: u32::from_be_bytes(b[32..36].try_into().ok()?),
+            },
         };
-        (h.interval_ms != 0 && (1..=crate::mrc::MAX_MESSAGE).contains(&h.max_msg)).then_some(h)
+        let sizes_ok =
+            (1..=crate::mrc::MAX_MESSAGE).contains(&h.sizes.max) && h.sizes.min <= h.sizes.max;
+        (h.interval_ms != 0 && sizes_ok).then_some(h)
     }
 
     pub fn bidir(&self) -> bool {
@@ -134,6 +147,10 @@ pub struct StreamReport {
     pub interval_ms: u32,
     /// Bytes received in each interval.
     pub intervals: Vec<u64>,
+    /// t = 0 of `intervals` on the receiver's wall clock (absent from
+    /// mrc_client.py's reports).
+    #[serde(default)]
+    pub start_epoch: Option<f64>,
 }
 
 /// The server's Report.
@@ -181,12 +198,21 @@ mod tests {
             interval_ms: 100,
             flags: FLAG_BIDIR,
             bytes: 64 << 20,
-            max_msg: 1 << 20,
+            sizes: SizeRange::up_to(1 << 20),
         };
         let b = h.encode();
         assert_eq!(&b[..8], b"MRCPMSG1");
-        assert_eq!(&b[32..36], &[0, 0x10, 0, 0]);
+        assert_eq!(&b[32..40], &[0, 0x10, 0, 0, 0, 0, 0, 0]);
         assert_eq!(Hello::decode(&b), Some(h));
+        let fixed = Hello {
+            sizes: SizeRange {
+                min: 8192,
+                max: 8192,
+            },
+            ..h
+        };
+        assert_eq!(&fixed.encode()[32..40], &[0, 0, 0x20, 0, 0, 0, 0x20, 0]);
+        assert_eq!(Hello::decode(&fixed.encode()), Some(fixed));
         assert!(h.bidir());
         assert_eq!(h.limit(), Some(64 << 20));
         assert_eq!(Hello { bytes: 0, ..h }.limit(), None);
@@ -196,9 +222,19 @@ mod tests {
                 interval_ms: 0,
                 ..h
             },
-            Hello { max_msg: 0, ..h },
             Hello {
-                max_msg: (1 << 20) + 1,
+                sizes: SizeRange::up_to(0),
+                ..h
+            },
+            Hello {
+                sizes: SizeRange::up_to((1 << 20) + 1),
+                ..h
+            },
+            Hello {
+                sizes: SizeRange {
+                    min: 5000,
+                    max: 4096,
+                },
                 ..h
             },
         ] {
@@ -229,6 +265,7 @@ mod tests {
                 intact: true,
                 interval_ms: 100,
                 intervals: vec![7; 1000],
+                start_epoch: Some(1_795_000_000.5),
                 ..Default::default()
             },
             reverse_bytes: 4,

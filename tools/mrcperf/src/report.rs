@@ -35,9 +35,12 @@ pub struct ClientReport {
     pub mptcp_subflows: Option<u8>,
     pub interval_ms: u32,
     /// The wall clock (seconds since 1970) when the client started sending:
-    /// t = 0 of the sender's series; the receiver's starts when the first
-    /// bytes arrive, a one-way delay later.
+    /// t = 0 of the sender's series.
     pub start_epoch: f64,
+    /// t = 0 of the receiver's series on its wall clock: when the server
+    /// read the header or Hello, a one-way delay and the server's own
+    /// scheduling later (the same clock when both run on one host).
+    pub receiver_start_epoch: Option<f64>,
     /// The receiver's goodput series.
     pub intervals: Vec<Interval>,
     /// The sender's series (bytes handed to the socket).
@@ -57,6 +60,7 @@ pub struct MrcReport {
     pub messages_received: u64,
     /// The first message that arrived other than sent, if any.
     pub bad_message: Option<u64>,
+    pub min_msg: u32,
     pub max_msg: u32,
     pub bidir: bool,
     /// MRC_EV_COUNT and MRC_SRV6_PATHS as set.

@@ -85,6 +85,10 @@ pub struct ServerReport {
     pub interval_ms: u32,
     /// Bytes received in each interval since the header arrived.
     pub intervals: Vec<u64>,
+    /// The header's arrival on the receiver's wall clock: t = 0 of
+    /// `intervals` (absent from older servers' reports).
+    #[serde(default)]
+    pub start_epoch: Option<f64>,
 }
 
 /// Writes a length-prefixed JSON report.
@@ -143,6 +147,7 @@ mod tests {
             seconds: 1.5,
             interval_ms: 100,
             intervals: vec![1, 2, 7],
+            start_epoch: Some(1_795_000_000.25),
         };
         let mut buf = Vec::new();
         write_report(&mut buf, &r).unwrap();
@@ -150,5 +155,10 @@ mod tests {
         // A length beyond the limit is refused before allocating.
         let huge = (MAX_REPLY + 1).to_be_bytes();
         assert!(read_report(&mut &huge[..]).is_err());
+        // An older server's report has no start_epoch.
+        let old = br#"{"bytes":1,"intact":true,"first_mismatch":null,"seconds":1.0,"interval_ms":10,"intervals":[1]}"#;
+        let mut buf = (old.len() as u32).to_be_bytes().to_vec();
+        buf.extend_from_slice(old);
+        assert_eq!(read_report(&mut &buf[..]).unwrap().start_epoch, None);
     }
 }
