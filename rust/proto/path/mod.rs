@@ -6,7 +6,7 @@
 //! # States and policy
 //!
 //! ```text
-//!            ECN echo / non-last-hop trim
+//!        ECN echo / delay mark / non-last-hop trim
 //!   GOOD ───────────────────────────────▶ SKIP ── its next turn passes ──▶ GOOD
 //!     │ ▲                                   │
 //!     │ └──── probe reply ──────┐           │ ACK timeout, or loss_threshold
@@ -22,11 +22,16 @@
 //!   [`HEALTH_FULL`] of credit, so healthy EVs send once per rotation and an
 //!   EV at health `h` about `h / best` times per rotation: N equally healthy
 //!   EVs share exactly evenly. A SKIP EV loses exactly its next turn, then is
-//!   GOOD again. A retransmission names the EV it was lost on (`avoid`); that
+//!   GOOD again. An EV skips after an ECN echo, a non-last-hop trim, and a
+//!   delay mark: an ACK while its smoothed RTT is more than twice the
+//!   lowest of the active EVs' at the rotation's start (without ECN in the
+//!   fabric, this is what moves packets off a link that ECMP hashed too
+//!   many EVs onto); none once routes are named (below). A retransmission names the EV it was lost on (`avoid`); that
 //!   EV is passed over without losing its credit unless it is the only one.
 //! - Health ([`HEALTH_MIN`] = 64 ..= [`HEALTH_FULL`] = 1024): a clean ACK
-//!   recovers 1/16 of the gap to full; a non-last-hop trim or a RACK loss
-//!   takes a quarter of the health, an ACK timeout half. An ECN echo takes
+//!   recovers 1/16 of the gap to full; a delay mark takes an eighth of the
+//!   health, a non-last-hop trim or a RACK loss a quarter, an ACK timeout
+//!   half. An ECN echo takes
 //!   nothing: its answer is the skip. An EV back from ASSUMED_BAD or DENIED
 //!   starts at half health.
 //! - Loss attribution ([`PathSet::on_loss`]): the caller infers losses per EV
@@ -98,6 +103,9 @@ pub struct PathSet<S> {
     probe_cursor: u16,
     /// Some EVs share a route ([`set_route`](Self::set_route)).
     shared_routes: bool,
+    /// Lowest smoothed RTT among the active EVs when the current rotation
+    /// started (0: none yet), the delay marks' reference.
+    rotation_min_srtt: u64,
     floor_refusals: u64,
     events: EventQueue,
 }
@@ -125,6 +133,7 @@ impl<S: DerefMut<Target = [PathState]>> PathSet<S> {
             rotation_best: HEALTH_FULL,
             probe_cursor: 0,
             shared_routes: false,
+            rotation_min_srtt: 0,
             floor_refusals: 0,
             events: EventQueue::new(),
         }

@@ -73,19 +73,27 @@ impl<S: DerefMut<Target = [PathState]>> PathSet<S> {
     }
 
     /// Starts a rotation at a random EV and notes the best health to weigh
-    /// this rotation's credits against.
+    /// this rotation's credits against and the lowest smoothed RTT (the
+    /// delay marks' reference).
     fn start_rotation(&mut self, rand: u32) {
         let count = u32::from(self.ev_count);
         self.cursor = u16::try_from(rand.checked_rem(count).unwrap_or(0)).unwrap_or(0);
         self.rotation_left = self.ev_count;
-        self.rotation_best = self
-            .paths
-            .iter()
-            .take(usize::from(self.ev_count))
-            .filter(|path| path.state.is_active())
+        let active = || {
+            self.paths
+                .iter()
+                .take(usize::from(self.ev_count))
+                .filter(|path| path.state.is_active())
+        };
+        self.rotation_best = active()
             .map(|path| path.health)
             .max()
             .unwrap_or(HEALTH_FULL)
             .max(HEALTH_MIN);
+        self.rotation_min_srtt = active()
+            .map(|path| path.srtt_ns)
+            .filter(|&srtt| srtt != 0)
+            .min()
+            .unwrap_or(0);
     }
 }

@@ -41,6 +41,7 @@ pub struct PathState {
     pub(super) timeouts: u64,
     pub(super) trimmed: u64,
     pub(super) ecn: u64,
+    pub(super) delayed: u64,
     pub(super) srtt_ns: u64,
     pub(super) rttvar_ns: u64,
     pub(super) last_ack_ns: u64,
@@ -78,6 +79,7 @@ impl PathState {
             timeouts: 0,
             trimmed: 0,
             ecn: 0,
+            delayed: 0,
             srtt_ns: 0,
             rttvar_ns: 0,
             last_ack_ns: 0,
@@ -132,6 +134,12 @@ impl PathState {
     /// ACKs with an ECN echo on this EV.
     pub fn ecn(&self) -> u64 {
         self.ecn
+    }
+
+    /// ACKs with a delay mark on this EV (its smoothed RTT was well above
+    /// the set's).
+    pub fn delayed(&self) -> u64 {
+        self.delayed
     }
 
     /// Smoothed RTT in ns (0 before the first sample).

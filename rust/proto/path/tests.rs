@@ -86,6 +86,82 @@ fn ecn_skips_exactly_the_next_turn() {
 }
 
 #[test]
+fn a_delay_mark_skips_the_next_turn_and_costs_an_eighth_of_health() {
+    let mut paths = set(4);
+    for (ev, rtt) in [(0, 10_000), (1, 19_000), (2, 21_000), (3, 10_000)] {
+        paths.on_ack(ev, 1, rtt, false);
+    }
+    // The rotation starting now takes 10 us as the lowest: above 20 us is
+    // a delay mark.
+    assert_eq!(picks(&mut paths, 2), [0, 1]);
+    paths.on_ack(1, 2, 19_000, false);
+    assert_eq!(paths.state(1), Some(EvState::Good));
+    paths.on_ack(2, 2, 21_000, false);
+    assert_eq!(paths.state(2), Some(EvState::Skip));
+    // EV 2 loses its turn, and at 7/8 of the others' health earns its
+    // next packet only at the visit after.
+    assert_eq!(picks(&mut paths, 7), [3, 0, 1, 3, 0, 1, 2]);
+    let stats = paths.stats(2).unwrap();
+    let health = HEALTH_FULL - HEALTH_FULL / 8;
+    assert_eq!(
+        (stats.health(), stats.delayed(), stats.ecn()),
+        (health, 1, 0)
+    );
+}
+
+#[test]
+fn named_routes_take_no_delay_marks() {
+    let mut paths = set(4);
+    paths.set_route(2, 0).unwrap();
+    for (ev, rtt) in [(0, 10_000), (1, 10_000), (2, 10_000), (3, 30_000)] {
+        paths.on_ack(ev, 1, rtt, false);
+    }
+    assert_eq!(picks(&mut paths, 2), [0, 1]);
+    // Three times the lowest, and no mark.
+    paths.on_ack(3, 2, 30_000, false);
+    assert_eq!(paths.state(3), Some(EvState::Good));
+    assert_eq!(paths.stats(3).unwrap().delayed(), 0);
+}
+
+/// Four links that ECMP hashed 6, 2, 4 and 4 of 16 EVs onto, each
+/// serving 0.275 packets per packet sent (the sender uses 91% of the
+/// sum): equal spraying would give the first 3/8 of them and a queue that
+/// grows without end. A packet's RTT is 10 us plus 1 us per packet queued
+/// before it on its link. The delay marks move packets off the busy links
+/// (skips and lost health) until no queue grows: the link with 2 EVs
+/// carries about a fifth.
+#[test]
+fn delay_marks_even_out_links_that_ecmp_loaded_unevenly() {
+    let mut paths = set(16);
+    let link = |ev: u16| match ev {
+        0..=5 => 0usize,
+        6..=7 => 1,
+        8..=11 => 2,
+        _ => 3,
+    };
+    let mut queue = [0.0f64; 4];
+    let mut carried = [0u32; 4];
+    for i in 0..40_000u32 {
+        let ev = paths
+            .choose(0, i.wrapping_mul(2_654_435_761), None)
+            .unwrap();
+        let l = link(ev);
+        carried[l] += 1;
+        queue[l] += 1.0;
+        let rtt = 10_000 + (1_000.0 * queue[l]) as u64;
+        for q in &mut queue {
+            *q = (*q - 0.275).max(0.0);
+        }
+        paths.on_ack(ev, u64::from(i), rtt, false);
+    }
+    for l in 0..4 {
+        let share = f64::from(carried[l]) / 40_000.0;
+        assert!(share <= 0.28, "link {l} carried {share:.3}");
+        assert!(queue[l] < 40.0, "link {l} queued {:.0}", queue[l]);
+    }
+}
+
+#[test]
 fn skip_after_its_turn_costs_the_next_rotation() {
     let mut paths = set(4);
     assert_eq!(picks(&mut paths, 3), [0, 1, 2]);
