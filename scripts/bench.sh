@@ -60,7 +60,7 @@
 #                 like mptcp_blackhole (time to recover, data intact), plus
 #                 the time until MRC_PATH_INFO showed spine 2's EVs
 #                 ASSUMED_BAD (snapshots every 20 ms); its messages are
-#                 all 8 KiB, so that 100 ms windows hold many
+#                 all one full packet, so that 100 ms windows hold many
 #                 (bench_mrc; skipped, with the reason in the JSON, when
 #                 mrc.ko does not load)
 # A connection is pinned to spine i by its source address fd00:a::1<i>:
@@ -239,13 +239,18 @@ bench_mrc() {
 	sleep 1
 	BENCH_CLIENT_ARGS="--srv6 $srv6_b" run_clients mrc mrc 5203 "$TOPO_HA" || echo "bench: mrc failed"
 	run_clients mrc_stev mrc 5204 "$TOPO_HA" || echo "bench: mrc_stev failed"
-	# Messages of 8 KiB (one packet each at MTU 9000) here: the receiver
-	# counts a message when it is whole, and a 100 ms window at the
-	# surviving rate holds about 90 of them, so one message more or less
-	# moves it by about 1%; with mixed sizes up to 64 KiB it was 9% and
-	# more, and windows dipped below 90% long after the fault for that
-	# reason alone. (Mixed small sizes would make the run CPU-bound.)
-	BENCH_CLIENT_ARGS="--srv6 $srv6_b --min-msg 8K --max-msg 8K --path-info-json $WORK/mrc_blackhole.paths --path-info-ms 20" \
+	# Messages of one full packet here (MRC's max_payload in SRv6 mode:
+	# the MTU less the outer and inner IPv6, UDP and MRC data headers,
+	# 8872 bytes at MTU 9000; MRC_INFO shows it): the receiver counts a
+	# message when it is whole, and a 100 ms window at the surviving rate
+	# holds about 80 of them, so one message more or less moves it by
+	# about 1%; with mixed sizes up to 64 KiB it was 9% and more, and
+	# windows dipped below 90% long after the fault for that reason
+	# alone. Not 8 KiB: NSCC's window (90000 bytes here) holds ten
+	# packets of either size, so 8 KiB ones would keep 8% less in
+	# flight. (Mixed small sizes would make the run CPU-bound.)
+	local msg=$((MTU - 128))
+	BENCH_CLIENT_ARGS="--srv6 $srv6_b --min-msg $msg --max-msg $msg --path-info-json $WORK/mrc_blackhole.paths --path-info-ms 20" \
 		BENCH_INTERVAL_MS=10 BENCH_FAULT_AT=$(awk -v s="$SECONDS_PER_RUN" 'BEGIN { print s / 3 }') \
 		run_clients mrc_blackhole mrc 5203 "$TOPO_HA" || echo "bench: mrc_blackhole failed"
 	spine_forwarding 2 1
