@@ -26,14 +26,14 @@
 //!   delay mark: an ACK while its smoothed RTT is more than twice the
 //!   lowest of the active EVs' at the rotation's start (without ECN in the
 //!   fabric, this is what moves packets off a link that ECMP hashed too
-//!   many EVs onto); none once routes are named (below). A retransmission names the EV it was lost on (`avoid`); that
-//!   EV is passed over without losing its credit unless it is the only one.
+//!   many EVs onto); none once routes are named (below). A retransmission
+//!   names the EV it was lost on (`avoid`); that EV is passed over without
+//!   losing its credit unless it is the only one.
 //! - Health ([`HEALTH_MIN`] = 64 ..= [`HEALTH_FULL`] = 1024): a clean ACK
 //!   recovers 1/16 of the gap to full; a delay mark takes an eighth of the
 //!   health, a non-last-hop trim or a RACK loss a quarter, an ACK timeout
-//!   half. An ECN echo takes
-//!   nothing: its answer is the skip. An EV back from ASSUMED_BAD or DENIED
-//!   starts at half health.
+//!   half. An ECN echo takes nothing: its answer is the skip. An EV back
+//!   from ASSUMED_BAD or DENIED starts at half health.
 //! - Loss attribution ([`PathSet::on_loss`]): the caller infers losses per EV
 //!   (RACK: a later packet on the same EV was acked; or the ACK timeout
 //!   fired without a trim). An ACK timeout moves the EV to ASSUMED_BAD; so do

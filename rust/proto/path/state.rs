@@ -136,8 +136,8 @@ impl PathState {
         self.ecn
     }
 
-    /// ACKs with a delay mark on this EV (its smoothed RTT was well above
-    /// the set's).
+    /// ACKs with a delay mark on this EV (its smoothed RTT was more than
+    /// twice the lowest active EV's).
     pub fn delayed(&self) -> u64 {
         self.delayed
     }
