@@ -38,8 +38,8 @@
 #   tcp_parallel  K TCP connections, connection i pinned to spine i: the
 #                 control that shows the VM can fill all K paths at once
 #   mptcp         one MPTCP connection, K subflows, subflow i on spine i
-#   mptcp_blackhole  the same, with spine 2 blackholed (the spine stops forwarding)
-#                 a third of the way through: time to recover and
+#   mptcp_blackhole  the same, with spine 2 blackholed (it stops
+#                 forwarding) a third of the way through: time to recover and
 #                 whether every byte still arrived. The receiver's
 #                 goodput in 10 ms intervals, averaged over 100 ms
 #                 windows sliding by 10 ms; recovered at the start of the
@@ -48,9 +48,9 @@
 #                 first window below it starting within 200 ms of the
 #                 fault (none: 0);
 #                 the fault's time is the wall clock's, placed on the
-#                 series by the server's receiver_start_epoch. Also the longest
-#                 run of 10 ms intervals without a delivered byte, and
-#                 when delivery resumed after it.
+#                 series by the server's start (receiver_start_epoch).
+#                 Also the longest run of 10 ms intervals without a
+#                 delivered byte, and when delivery resumed after it.
 #   mrc           one AF_MRC connection (mrcperf --proto mrc), SRv6:
 #                 MRC_SRV6_PATHS = the K containers (EV i via spine i) on
 #                 the client, the K containers toward A on the server
@@ -154,10 +154,10 @@ cpu_busy() {
 	awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat
 }
 
-# spine_forwarding SPINE 0|1: the spine forwards (1) or drops (0)
-# everything passing through it (the blackhole runs' fault).
-spine_forwarding() {
-	"$IP" netns exec "$(topo_ns "s$1")" sh -c "echo $2 >/proc/sys/net/ipv6/conf/all/forwarding"
+# spine_restore SPINE: the spine forwards again after a blackhole run's
+# fault (run_clients with BENCH_FAULT_AT).
+spine_restore() {
+	"$IP" netns exec "$(topo_ns "s$1")" sh -c "echo 1 >/proc/sys/net/ipv6/conf/all/forwarding"
 }
 
 run_clients() {
@@ -253,7 +253,7 @@ bench_mrc() {
 	BENCH_CLIENT_ARGS="--srv6 $srv6_b --min-msg $msg --max-msg $msg --path-info-json $WORK/mrc_blackhole.paths --path-info-ms 20" \
 		BENCH_INTERVAL_MS=10 BENCH_FAULT_AT=$(awk -v s="$SECONDS_PER_RUN" 'BEGIN { print s / 3 }') \
 		run_clients mrc_blackhole mrc 5203 "$TOPO_HA" || echo "bench: mrc_blackhole failed"
-	spine_forwarding 2 1
+	spine_restore 2
 	# MRC_INFO and MRC_PATH_INFO every 20 ms through the blackhole run.
 	cp "$WORK/mrc_blackhole.paths" "$OUT/mrc_blackhole.paths.jsonl" 2>/dev/null
 }
@@ -266,7 +266,7 @@ run_clients tcp_parallel tcp 5201 "${srcs[@]}" || echo "bench: tcp_parallel fail
 run_clients mptcp mptcp 5202 "$(topo_ha_via 1)" || echo "bench: mptcp failed"
 BENCH_INTERVAL_MS=10 BENCH_FAULT_AT=$(awk -v s="$SECONDS_PER_RUN" 'BEGIN { print s / 3 }') \
 	run_clients mptcp_blackhole mptcp 5202 "$(topo_ha_via 1)" || echo "bench: mptcp_blackhole failed"
-spine_forwarding 2 1
+spine_restore 2
 bench_mrc
 
 /usr/bin/python3 - "$WORK" "$OUT/bench.json" "$K" "$(rate_bps "$RATE")" "$RATE" "$DELAY" "$SECONDS_PER_RUN" "${TOPO_GSO_SEGS:-}" <<'PY'
