@@ -24,7 +24,6 @@ where
     }
 
     pub(super) fn on_sack(&mut self, now: u64, sack: &SackRepr) -> Result<(), PacketError> {
-        self.require_established()?;
         let outstanding = self.tx.una.forward_to(self.tx.nxt);
         let cum = self.tx.una.distance_to(sack.cum_ack);
         if cum < 0 || cum.unsigned_abs() > outstanding {
@@ -39,6 +38,8 @@ where
             }
         }
         let echo = self.echo_of(now, sack)?;
+        // Validated: now it may complete a half-open connection.
+        self.require_established()?;
         let ecn_ev = echo.map(|(ev, _, _)| ev).filter(|_| sack.ecn_echo);
         let mut acked_bytes = 0u32;
         let mut acked_packets = 0u32;
@@ -255,10 +256,10 @@ where
     }
 
     pub(super) fn on_nack(&mut self, now: u64, nack: &NackRepr) -> Result<(), PacketError> {
-        self.require_established()?;
         if !self.is_outstanding(nack.psn) {
             return Err(PacketError::PsnOutOfWindow);
         }
+        self.require_established()?;
         match nack.code {
             NackCode::Trimmed | NackCode::TrimmedLastHop => {
                 if let Some(record) = self.mark_lost(nack.psn) {

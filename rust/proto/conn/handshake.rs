@@ -81,6 +81,9 @@ where
 
     pub(super) fn on_accept(&mut self, accept: &ConnectAcceptRepr) -> Result<(), PacketError> {
         match self.state {
+            ConnState::Connecting if accept.echo_psn != self.initial_psn => {
+                Err(PacketError::BadEcho)
+            }
             ConnState::Connecting => {
                 self.peer = accept.responder_conn;
                 self.peer_initial_psn = accept.initial_psn;

@@ -111,7 +111,10 @@ impl Listener {
         let reject = Packet {
             pkey,
             dest_conn: request.initiator_conn,
-            body: Body::ConnectReject(ConnectRejectRepr { reason }),
+            body: Body::ConnectReject(ConnectRejectRepr {
+                reason,
+                echo_psn: request.initial_psn,
+            }),
         };
         match reject.emit(buf) {
             Ok(len) => ListenAction::Reply { len },

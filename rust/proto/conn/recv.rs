@@ -58,6 +58,9 @@ pub enum PacketError {
     BadTimestamp,
     /// The connection is closed.
     Closed,
+    /// A connect accept or reject that does not echo this end's initial
+    /// PSN (forged, or for an earlier attempt).
+    BadEcho,
 }
 
 /// The packet a SACK will echo.
@@ -240,16 +243,25 @@ where
             Body::Nack(nack) => self.on_nack(now, &nack).map(|()| None),
             Body::ConnectAccept(accept) => self.on_accept(&accept).map(|()| None),
             Body::ConnectReject(reject) => match self.state {
-                ConnState::Connecting => {
+                ConnState::Connecting if reject.echo_psn == self.initial_psn => {
                     self.close_with(CloseReason::Rejected(reject.reason));
                     Ok(None)
                 }
+                ConnState::Connecting => Err(PacketError::BadEcho),
                 _ => Err(PacketError::UnexpectedOpcode),
             },
-            Body::Reset(reset) => {
-                self.close_with(CloseReason::PeerReset(reset.reason));
-                Ok(None)
-            }
+            // A reset ends the connection only with the PSN its sender
+            // would send next, which this end's receive window bounds:
+            // before the handshake there is none to check, and none is
+            // honoured (the request's retries end in a reject instead).
+            Body::Reset(reset) => match self.state {
+                ConnState::Connecting => Err(PacketError::UnexpectedOpcode),
+                _ if !self.rx_window.admits_next(reset.psn) => Err(PacketError::PsnOutOfWindow),
+                _ => {
+                    self.close_with(CloseReason::PeerReset(reset.reason));
+                    Ok(None)
+                }
+            },
             Body::ConnectRequest(_) | Body::ProbeRequest(_) | Body::ProbeResponse(_) => {
                 Err(PacketError::UnexpectedOpcode)
             }
@@ -283,12 +295,23 @@ where
         data: &DataRepr,
         payload_len: usize,
     ) -> Result<Option<Placement>, PacketError> {
-        self.require_established()?;
+        // Validated before anything changes: a half-open responder
+        // establishes only on a new in-window PSN from the initiator.
+        let accepting = match self.state {
+            ConnState::Accepting => true,
+            ConnState::Established | ConnState::Closing => false,
+            ConnState::Connecting | ConnState::Closed(_) => {
+                return Err(PacketError::UnexpectedOpcode)
+            }
+        };
         let len = u32::try_from(payload_len).map_err(|_| PacketError::BadLength)?;
         if data.msg_len > self.cfg.max_message_len || len > u32::from(self.cfg.max_payload) {
             return Err(PacketError::BadLength);
         }
         match self.rx_window.check(&self.rx_psns, arrival.psn) {
+            RxPsn::OutOfWindow | RxPsn::Duplicate if accepting => {
+                return Err(PacketError::PsnOutOfWindow)
+            }
             RxPsn::OutOfWindow => {
                 if self.rx_window.next().distance_to(arrival.psn) > 0 {
                     self.queue_nack(NackCode::PsnOutOfWindow, arrival.psn, data.ev_index);
@@ -300,7 +323,7 @@ where
                 self.note_arrival(arrival, data, true);
                 return Ok(None);
             }
-            RxPsn::New => {}
+            RxPsn::New => self.require_established()?,
         }
         match arrival.trim {
             Trim::None => {}

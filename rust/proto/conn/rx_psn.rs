@@ -81,6 +81,15 @@ impl RxPsnWindow {
         }
     }
 
+    /// Whether `psn` can be the PSN the sender sends next: at or past the
+    /// next one expected here, by at most the window (the sender keeps no
+    /// more in flight). An off-path sender guesses it with odds of about
+    /// the window over 2^24.
+    pub(super) fn admits_next(&self, psn: Psn) -> bool {
+        let distance = self.next.distance_to(psn);
+        distance >= 0 && distance.unsigned_abs() <= self.len
+    }
+
     /// Classify `psn` without recording it.
     pub(super) fn check(&self, storage: &[u64], psn: Psn) -> RxPsn {
         let distance = self.next.distance_to(psn);

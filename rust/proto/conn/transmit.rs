@@ -131,7 +131,10 @@ where
     fn transmit_reset(&mut self, now: u64, rand: u32, buf: &mut [u8]) -> Option<Transmit> {
         let reason = self.control.reset?;
         let ev = self.control_ev(now, rand, None);
-        let t = self.emit_control(buf, self.peer, Body::Reset(ResetRepr { reason }), ev)?;
+        let t = self.emit_control(buf, self.peer, Body::Reset(ResetRepr {
+                reason,
+                psn: self.tx.nxt,
+            }), ev)?;
         self.control.reset = None;
         Some(t)
     }
@@ -172,6 +175,7 @@ where
             mpr: u16::from(self.cfg.mpr),
             max_wimm: self.cfg.max_wimm,
             dynamic_mpr: self.dynamic_mpr,
+            echo_psn: self.peer_initial_psn,
         };
         let ev = self.control_ev(now, rand, None);
         let t = self.emit_control(buf, self.peer, Body::ConnectAccept(accept), ev)?;

@@ -11,7 +11,7 @@
 //! | 10–11 | | WIMM: Write-with-Immediate operations the responder accepts in flight (`max_wimm_dest`) |
 //! | 12 | 7 | dynamic MPR in use (both ends enabled it) |
 //! | 12 | 6–0 | reserved, 0 |
-//! | 13–15 | | reserved, 0 |
+//! | 13–15 | | the initiator's initial PSN, echoed from its request: the initiator honours the accept only if it matches, which an off-path sender cannot guess |
 //!
 //! 16 bytes.
 
@@ -33,6 +33,8 @@ pub struct ConnectAcceptRepr {
     pub max_wimm: u16,
     /// Dynamic MPR is in use on this connection.
     pub dynamic_mpr: bool,
+    /// The initial PSN of the request accepted.
+    pub echo_psn: Psn,
 }
 
 impl ConnectAcceptRepr {
@@ -53,7 +55,7 @@ impl ConnectAcceptRepr {
         let mpr = r.u16()?;
         let max_wimm = r.u16()?;
         let flags = r.u8()?;
-        r.reserved::<3>()?;
+        let echo_psn = Psn::new_truncating(r.u24_packed()?);
         if flags & !DYNAMIC_MPR != 0 {
             return Err(WireError::ReservedBitsSet);
         }
@@ -63,6 +65,7 @@ impl ConnectAcceptRepr {
             mpr,
             max_wimm,
             dynamic_mpr: flags & DYNAMIC_MPR != 0,
+            echo_psn,
         };
         repr.check()?;
         Ok((repr, r.rest()))
@@ -78,7 +81,7 @@ impl ConnectAcceptRepr {
         w.u16(self.mpr)?;
         w.u16(self.max_wimm)?;
         w.u8(if self.dynamic_mpr { DYNAMIC_MPR } else { 0 })?;
-        w.reserved::<3>()?;
+        w.u24_packed(self.echo_psn.get())?;
         Ok(Self::LEN)
     }
 
@@ -98,7 +101,7 @@ mod tests {
     use super::*;
 
     const SAMPLE: [u8; 16] = [
-        0, 0x0A, 0x0B, 0x0C, 0, 0, 0, 1, 0x01, 0x00, 0, 4, 0, 0, 0, 0,
+        0, 0x0A, 0x0B, 0x0C, 0, 0, 0, 1, 0x01, 0x00, 0, 4, 0, 0, 0, 7,
     ];
 
     fn sample() -> ConnectAcceptRepr {
@@ -108,6 +111,7 @@ mod tests {
             mpr: 256,
             max_wimm: 4,
             dynamic_mpr: false,
+            echo_psn: Psn::new(7).unwrap(),
         }
     }
 
@@ -133,7 +137,7 @@ mod tests {
 
     #[test]
     fn reserved_bits_and_zero_fields_are_refused() {
-        for (byte, bit) in [(0, 1), (4, 1), (12, 0x40), (15, 1)] {
+        for (byte, bit) in [(0, 1), (4, 1), (12, 0x40)] {
             let mut b = SAMPLE;
             b[byte] |= bit;
             assert_eq!(

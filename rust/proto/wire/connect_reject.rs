@@ -4,12 +4,13 @@
 //! | byte | field |
 //! |------|-------|
 //! | 0 | reason (see [`RejectReason`]) |
-//! | 1–3 | reserved, 0 |
+//! | 1–3 | the initiator's initial PSN, echoed from its request: the initiator honours the reject only if it matches, which an off-path sender cannot guess |
 //!
 //! 4 bytes.
 
 use super::cursor::{Reader, Writer};
 use super::WireError;
+use crate::proto::psn::Psn;
 
 /// Why a connect request was refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -56,6 +57,8 @@ impl RejectReason {
 pub struct ConnectRejectRepr {
     /// Why.
     pub reason: RejectReason,
+    /// The initial PSN of the request refused.
+    pub echo_psn: Psn,
 }
 
 impl ConnectRejectRepr {
@@ -71,10 +74,9 @@ impl ConnectRejectRepr {
     /// it and the bytes after it.
     pub fn parse(buf: &[u8]) -> Result<(ConnectRejectRepr, &[u8]), WireError> {
         let mut r = Reader::new(buf);
-        let reason = r.u8()?;
-        r.reserved::<3>()?;
-        let reason = RejectReason::from_u8(reason)?;
-        Ok((ConnectRejectRepr { reason }, r.rest()))
+        let reason = RejectReason::from_u8(r.u8()?)?;
+        let echo_psn = Psn::new_truncating(r.u24_packed()?);
+        Ok((ConnectRejectRepr { reason, echo_psn }, r.rest()))
     }
 
     /// Writes the connect reject extension to the start of `buf`; returns
@@ -82,7 +84,7 @@ impl ConnectRejectRepr {
     pub fn emit(&self, buf: &mut [u8]) -> Result<usize, WireError> {
         let mut w = Writer::new(buf);
         w.u8(self.reason.to_u8())?;
-        w.reserved::<3>()?;
+        w.u24_packed(self.echo_psn.get())?;
         Ok(Self::LEN)
     }
 }
@@ -95,11 +97,12 @@ mod tests {
     fn parses_and_emits_the_documented_layout() {
         let want = ConnectRejectRepr {
             reason: RejectReason::BacklogFull,
+            echo_psn: Psn::new(0x0A_0B0C).unwrap(),
         };
-        assert_eq!(ConnectRejectRepr::parse(&[2, 0, 0, 0]), Ok((want, &[][..])));
+        assert_eq!(ConnectRejectRepr::parse(&[2, 10, 11, 12]), Ok((want, &[][..])));
         let mut out = [0xFFu8; 4];
         assert_eq!(want.emit(&mut out), Ok(4));
-        assert_eq!(out, [2, 0, 0, 0]);
+        assert_eq!(out, [2, 10, 11, 12]);
     }
 
     #[test]
@@ -121,14 +124,10 @@ mod tests {
     }
 
     #[test]
-    fn truncation_and_reserved_bytes_are_refused() {
+    fn truncation_is_refused() {
         assert_eq!(
             ConnectRejectRepr::parse(&[1, 0, 0]),
             Err(WireError::Truncated)
-        );
-        assert_eq!(
-            ConnectRejectRepr::parse(&[1, 0, 1, 0]),
-            Err(WireError::ReservedBitsSet)
         );
     }
 }

@@ -42,6 +42,12 @@ impl<'a> Reader<'a> {
         Ok(u32::from_be_bytes([0, a, b, c]))
     }
 
+    /// A 24-bit field in three bytes, with no reserved byte before it.
+    pub(super) fn u24_packed(&mut self) -> Result<u32, WireError> {
+        let [a, b, c] = self.take::<3>()?;
+        Ok(u32::from_be_bytes([0, a, b, c]))
+    }
+
     pub(super) fn u32(&mut self) -> Result<u32, WireError> {
         Ok(u32::from_be_bytes(self.take()?))
     }
@@ -101,6 +107,15 @@ impl<'a> Writer<'a> {
             return Err(WireError::FieldTooWide);
         }
         self.put([0, a, b, c])
+    }
+
+    /// A 24-bit field in three bytes, with no reserved byte before it.
+    pub(super) fn u24_packed(&mut self, v: u32) -> Result<(), WireError> {
+        let [top, a, b, c] = v.to_be_bytes();
+        if top != 0 {
+            return Err(WireError::FieldTooWide);
+        }
+        self.put([a, b, c])
     }
 
     pub(super) fn u32(&mut self, v: u32) -> Result<(), WireError> {

@@ -4,12 +4,13 @@
 //! | byte | field |
 //! |------|-------|
 //! | 0 | reason (see [`ResetReason`]) |
-//! | 1–3 | reserved, 0 |
+//! | 1–3 | the sender's next PSN: the receiver honours the reset only if it lies in its receive window, which an off-path sender cannot guess (as RFC 5961 asks of a TCP RST) |
 //!
 //! 4 bytes.
 
 use super::cursor::{Reader, Writer};
 use super::WireError;
+use crate::proto::psn::Psn;
 
 /// Why a connection was reset.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -57,6 +58,8 @@ impl ResetReason {
 pub struct ResetRepr {
     /// Why.
     pub reason: ResetReason,
+    /// The PSN the sender would send next.
+    pub psn: Psn,
 }
 
 impl ResetRepr {
@@ -72,17 +75,16 @@ impl ResetRepr {
     /// the bytes after it.
     pub fn parse(buf: &[u8]) -> Result<(ResetRepr, &[u8]), WireError> {
         let mut r = Reader::new(buf);
-        let reason = r.u8()?;
-        r.reserved::<3>()?;
-        let reason = ResetReason::from_u8(reason)?;
-        Ok((ResetRepr { reason }, r.rest()))
+        let reason = ResetReason::from_u8(r.u8()?)?;
+        let psn = Psn::new_truncating(r.u24_packed()?);
+        Ok((ResetRepr { reason, psn }, r.rest()))
     }
 
     /// Writes the reset extension to the start of `buf`; returns its length.
     pub fn emit(&self, buf: &mut [u8]) -> Result<usize, WireError> {
         let mut w = Writer::new(buf);
         w.u8(self.reason.to_u8())?;
-        w.reserved::<3>()?;
+        w.u24_packed(self.psn.get())?;
         Ok(Self::LEN)
     }
 }
@@ -95,11 +97,12 @@ mod tests {
     fn parses_and_emits_the_documented_layout() {
         let want = ResetRepr {
             reason: ResetReason::UnknownConnection,
+            psn: Psn::new(0x01_0203).unwrap(),
         };
-        assert_eq!(ResetRepr::parse(&[4, 0, 0, 0]), Ok((want, &[][..])));
+        assert_eq!(ResetRepr::parse(&[4, 1, 2, 3]), Ok((want, &[][..])));
         let mut out = [0xFFu8; 4];
         assert_eq!(want.emit(&mut out), Ok(4));
-        assert_eq!(out, [4, 0, 0, 0]);
+        assert_eq!(out, [4, 1, 2, 3]);
     }
 
     #[test]
@@ -117,11 +120,8 @@ mod tests {
     }
 
     #[test]
-    fn truncation_and_reserved_bytes_are_refused() {
+    fn truncation_is_refused() {
         assert_eq!(ResetRepr::parse(&[1]), Err(WireError::Truncated));
-        assert_eq!(
-            ResetRepr::parse(&[1, 0x80, 0, 0]),
-            Err(WireError::ReservedBitsSet)
-        );
+        assert_eq!(ResetRepr::parse(&[1, 0, 0]), Err(WireError::Truncated));
     }
 }

@@ -103,26 +103,29 @@ pub(super) fn connect_request() -> impl Strategy<Value = ConnectRequestRepr> {
 }
 
 pub(super) fn connect_accept() -> impl Strategy<Value = ConnectAcceptRepr> {
-    (conn(), psn(), 1..=u16::MAX, any::<u16>(), any::<bool>()).prop_map(
-        |(responder_conn, initial_psn, mpr, max_wimm, dynamic_mpr)| ConnectAcceptRepr {
+    (conn(), psn(), 1..=u16::MAX, any::<u16>(), any::<bool>(), psn()).prop_map(
+        |(responder_conn, initial_psn, mpr, max_wimm, dynamic_mpr, echo_psn)| ConnectAcceptRepr {
             responder_conn,
             initial_psn,
             mpr,
             max_wimm,
             dynamic_mpr,
+            echo_psn,
         },
     )
 }
 
 pub(super) fn connect_reject() -> impl Strategy<Value = ConnectRejectRepr> {
-    (1u8..=5).prop_map(|v| ConnectRejectRepr {
+    (1u8..=5, psn()).prop_map(|(v, echo_psn)| ConnectRejectRepr {
         reason: RejectReason::from_u8(v).unwrap(),
+        echo_psn,
     })
 }
 
 pub(super) fn reset() -> impl Strategy<Value = ResetRepr> {
-    (1u8..=4).prop_map(|v| ResetRepr {
+    (1u8..=5, psn()).prop_map(|(v, psn)| ResetRepr {
         reason: ResetReason::from_u8(v).unwrap(),
+        psn,
     })
 }
 

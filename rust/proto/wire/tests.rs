@@ -38,6 +38,7 @@ fn reset_packet() -> Packet<'static> {
         dest_conn: conn(5),
         body: Body::Reset(ResetRepr {
             reason: ResetReason::Aborted,
+            psn: crate::proto::psn::Psn::new(9).unwrap(),
         }),
     }
 }

@@ -1,6 +1,7 @@
 //! Connection tests: a pair of connections wired back to back on a
 //! hand-driven clock, and packets forged with the wire module.
 
+mod forgery;
 mod handshake;
 mod harness;
 mod loss;

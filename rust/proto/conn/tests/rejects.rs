@@ -310,6 +310,7 @@ fn opcodes_unexpected_in_the_state() {
         CLIENT,
         Body::ConnectReject(ConnectRejectRepr {
             reason: RejectReason::NoResource,
+            echo_psn: Psn::ZERO,
         }),
     );
     assert_eq!(
@@ -322,6 +323,7 @@ fn opcodes_unexpected_in_the_state() {
         mpr: 1,
         max_wimm: 1,
         dynamic_mpr: false,
+        echo_psn: Psn::ZERO,
     };
     assert_eq!(
         pair.client.handle_packet(
