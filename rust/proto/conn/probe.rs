@@ -47,6 +47,12 @@ where
         if response.timestamp_echo > now {
             return Err(PacketError::BadTimestamp);
         }
+        if !self
+            .paths
+            .answers_probe(response.ev_index, response.timestamp_echo)
+        {
+            return Err(PacketError::NoProbeOutstanding);
+        }
         let rtt = now
             .saturating_sub(response.timestamp_echo)
             .saturating_sub(u64::from(response.service_time));

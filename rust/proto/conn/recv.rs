@@ -58,6 +58,8 @@ pub enum PacketError {
     BadTimestamp,
     /// The connection is closed.
     Closed,
+    /// A probe response that answers no probe outstanding on its EV.
+    NoProbeOutstanding,
     /// A connect accept or reject that does not echo this end's initial
     /// PSN (forged, or for an earlier attempt).
     BadEcho,

@@ -131,10 +131,15 @@ where
     fn transmit_reset(&mut self, now: u64, rand: u32, buf: &mut [u8]) -> Option<Transmit> {
         let reason = self.control.reset?;
         let ev = self.control_ev(now, rand, None);
-        let t = self.emit_control(buf, self.peer, Body::Reset(ResetRepr {
+        let t = self.emit_control(
+            buf,
+            self.peer,
+            Body::Reset(ResetRepr {
                 reason,
                 psn: self.tx.nxt,
-            }), ev)?;
+            }),
+            ev,
+        )?;
         self.control.reset = None;
         Some(t)
     }

@@ -39,12 +39,24 @@ impl<S: DerefMut<Target = [PathState]>> PathSet<S> {
                     .srtt_ns
                     .saturating_add(path.rttvar_ns.saturating_mul(4));
                 path.probe_deadline_ns = Some(now.saturating_add(configured.max(rto)));
+                path.probe_sent_ns = now;
                 path.probes_sent = path.probes_sent.saturating_add(1);
                 self.probe_cursor = ev.saturating_add(1).checked_rem(self.ev_count).unwrap_or(0);
                 return Some(ev);
             }
         }
         None
+    }
+
+    /// Whether a reply echoing `sent_at` answers the probe outstanding on
+    /// `ev`: only such a reply may return the EV to GOOD (a forged one
+    /// would have to guess the send time to the ns).
+    pub fn answers_probe(&self, ev: u16, sent_at: u64) -> bool {
+        self.path(ev).is_some_and(|path| {
+            path.state == EvState::AssumedBad
+                && path.probe_deadline_ns.is_some()
+                && path.probe_sent_ns == sent_at
+        })
     }
 
     /// A probe on `ev` was answered after `rtt_ns` (already net of the

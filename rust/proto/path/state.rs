@@ -54,6 +54,8 @@ pub struct PathState {
     pub(super) probe_due_ns: u64,
     /// Deadline of the outstanding probe, if one is outstanding.
     pub(super) probe_deadline_ns: Option<u64>,
+    /// When the outstanding probe was sent: its reply echoes it.
+    pub(super) probe_sent_ns: u64,
     pub(super) probe_backoff: u8,
     pub(super) probes_sent: u64,
     /// EVs with the same route take the same network path (the caller
@@ -90,6 +92,7 @@ impl PathState {
             loss_window_count: 0,
             probe_due_ns: 0,
             probe_deadline_ns: None,
+            probe_sent_ns: 0,
             probe_backoff: 0,
             probes_sent: 0,
             route: 0,

@@ -99,7 +99,10 @@ mod tests {
             reason: RejectReason::BacklogFull,
             echo_psn: Psn::new(0x0A_0B0C).unwrap(),
         };
-        assert_eq!(ConnectRejectRepr::parse(&[2, 10, 11, 12]), Ok((want, &[][..])));
+        assert_eq!(
+            ConnectRejectRepr::parse(&[2, 10, 11, 12]),
+            Ok((want, &[][..]))
+        );
         let mut out = [0xFFu8; 4];
         assert_eq!(want.emit(&mut out), Ok(4));
         assert_eq!(out, [2, 10, 11, 12]);

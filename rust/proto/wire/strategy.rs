@@ -103,16 +103,26 @@ pub(super) fn connect_request() -> impl Strategy<Value = ConnectRequestRepr> {
 }
 
 pub(super) fn connect_accept() -> impl Strategy<Value = ConnectAcceptRepr> {
-    (conn(), psn(), 1..=u16::MAX, any::<u16>(), any::<bool>(), psn()).prop_map(
-        |(responder_conn, initial_psn, mpr, max_wimm, dynamic_mpr, echo_psn)| ConnectAcceptRepr {
-            responder_conn,
-            initial_psn,
-            mpr,
-            max_wimm,
-            dynamic_mpr,
-            echo_psn,
-        },
+    (
+        conn(),
+        psn(),
+        1..=u16::MAX,
+        any::<u16>(),
+        any::<bool>(),
+        psn(),
     )
+        .prop_map(
+            |(responder_conn, initial_psn, mpr, max_wimm, dynamic_mpr, echo_psn)| {
+                ConnectAcceptRepr {
+                    responder_conn,
+                    initial_psn,
+                    mpr,
+                    max_wimm,
+                    dynamic_mpr,
+                    echo_psn,
+                }
+            },
+        )
 }
 
 pub(super) fn connect_reject() -> impl Strategy<Value = ConnectRejectRepr> {

@@ -22,9 +22,14 @@ fn reset_outside_the_receive_window_is_refused() {
     let mut pair = Pair::new();
     let next = pair.client.rx_window.next();
     let window = pair.client.cfg.rx_window();
-    for psn in [next.wrapping_sub(1), next.wrapping_add(window + 1), next.wrapping_add(Psn::HALF)] {
+    for psn in [
+        next.wrapping_sub(1),
+        next.wrapping_add(window + 1),
+        next.wrapping_add(Psn::HALF),
+    ] {
         assert_eq!(
-            pair.client.handle_packet(pair.now, false, &control(CLIENT, reset(psn))),
+            pair.client
+                .handle_packet(pair.now, false, &control(CLIENT, reset(psn))),
             Err(PacketError::PsnOutOfWindow),
             "reset at {psn:?} (next {next:?})"
         );
@@ -32,8 +37,11 @@ fn reset_outside_the_receive_window_is_refused() {
     }
     // The peer's own reset carries its next PSN, which is in the window.
     assert_eq!(
-        pair.client
-            .handle_packet(pair.now, false, &control(CLIENT, reset(next.wrapping_add(window)))),
+        pair.client.handle_packet(
+            pair.now,
+            false,
+            &control(CLIENT, reset(next.wrapping_add(window)))
+        ),
         Ok(None)
     );
     assert!(matches!(pair.client.state(), ConnState::Closed(_)));

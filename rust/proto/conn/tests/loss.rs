@@ -118,6 +118,13 @@ fn dead_ev_times_out_is_avoided_then_probed_back() {
     assert!(lost.iter().sum::<usize>() > 0);
     assert_eq!(pair.placed, 20_000, "every byte arrives over the other EVs");
     assert_eq!(pair.client.paths().state(dead), Some(EvState::AssumedBad));
+    // Before its probe is sent, no reply is taken for the EV.
+    let mut buf = [0u8; 64];
+    let n = answer_probe(&control_probe(dead, pair.now), 100, &mut buf).unwrap();
+    assert_eq!(
+        pair.client.handle_packet(pair.now, false, &buf[..n]),
+        Err(PacketError::NoProbeOutstanding)
+    );
     let evs = events(&mut pair.client);
     assert!(evs
         .iter()
@@ -135,7 +142,15 @@ fn dead_ev_times_out_is_avoided_then_probed_back() {
     }
     assert_eq!(probes.len(), 1);
     assert_eq!(probes[0].ev, dead);
+    // A forged reply (another send time) does not bring the EV back.
+    let forged = control_probe(dead, pair.now - 1);
     let mut buf = [0u8; 64];
+    let n = answer_probe(&forged, 100, &mut buf).unwrap();
+    assert_eq!(
+        pair.client.handle_packet(pair.now, false, &buf[..n]),
+        Err(PacketError::NoProbeOutstanding)
+    );
+    assert_eq!(pair.client.paths().state(dead), Some(EvState::AssumedBad));
     let n = answer_probe(&probes[0].bytes, 100, &mut buf).unwrap();
     pair.now += 2_000;
     pair.client
@@ -299,4 +314,22 @@ fn a_path_slower_than_the_ack_timeout_is_not_timed_out() {
     );
     assert_eq!(pair.client.stats().active_evs, pair.client.stats().ev_count);
     assert_eq!(pair.client.state(), ConnState::Established);
+}
+
+/// The probe request the client would send on `ev` at `timestamp`.
+fn control_probe(ev: u16, timestamp: u64) -> Vec<u8> {
+    use crate::proto::wire::{Body, ConnNumber, Packet, ProbeRequestRepr};
+    let packet = Packet {
+        pkey: PKEY,
+        dest_conn: ConnNumber::NONE,
+        body: Body::ProbeRequest(ProbeRequestRepr {
+            probe_id: CLIENT,
+            ev_index: ev,
+            timestamp,
+        }),
+    };
+    let mut buf = vec![0u8; 64];
+    let n = packet.emit(&mut buf).unwrap();
+    buf.truncate(n);
+    buf
 }
