@@ -30,6 +30,12 @@ key=$( { cat "${fragments[@]}"; echo "recipe $RECIPE $srcver"; /usr/bin/rustc --
 	"$BINDGEN" --version; } | sha256sum | cut -c1-12)
 out=$cache/kernel-$variant-$key
 
+# One build of a tree at a time: a second `make` waits for the first
+# instead of deleting the tree under it.
+mkdir -p "$cache"
+exec 9>"$cache/.lock-$variant"
+flock 9 || die "cannot lock $cache/.lock-$variant"
+
 src=$cache/src/linux-source-6.12-$srcver
 mk=(make -C "$src" O="$out" LLVM=1 RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc BINDGEN="$BINDGEN")
 
