@@ -69,6 +69,11 @@ void mrc_kfree_skb(struct sk_buff *skb)
 	kfree_skb(skb);
 }
 
+void mrc_consume_skb(struct sk_buff *skb)
+{
+	consume_skb(skb);
+}
+
 /* An skb with room for `len` bytes of MRC packet and every header below it. */
 struct sk_buff *mrc_alloc_tx_skb(unsigned int len)
 {
@@ -254,9 +259,20 @@ void mrc_skb_queue_init(struct sk_buff_head *q)
 	skb_queue_head_init(q);
 }
 
-void mrc_skb_queue_tail(struct sk_buff_head *q, struct sk_buff *skb)
+/* Appends `skb` unless `q` holds `max` already: then -ENOBUFS, and the
+ * caller keeps the skb. */
+int mrc_skb_queue_tail_bounded(struct sk_buff_head *q, struct sk_buff *skb, u32 max)
 {
-	skb_queue_tail(q, skb);
+	unsigned long flags;
+	int err = 0;
+
+	spin_lock_irqsave(&q->lock, flags);
+	if (skb_queue_len(q) >= max)
+		err = -ENOBUFS;
+	else
+		__skb_queue_tail(q, skb);
+	spin_unlock_irqrestore(&q->lock, flags);
+	return err;
 }
 
 struct sk_buff *mrc_skb_dequeue(struct sk_buff_head *q)
@@ -442,6 +458,19 @@ int mrc_srv6_send(struct sock *sk, struct sk_buff *skb, const struct in6_addr *s
 struct net *mrc_sock_net(const struct sock *sk)
 {
 	return sock_net(sk);
+}
+
+/* Whether `addr` is one of the addresses of the sock's namespace. */
+bool mrc_sock_addr_local(const struct sock *sk, const struct in6_addr *addr)
+{
+	return ipv6_chk_addr(sock_net(sk), addr, NULL, 0);
+}
+
+/* Whether the calling task has CAP_NET_RAW in the user namespace that owns
+ * the sock's network namespace. */
+bool mrc_sock_net_raw_capable(const struct sock *sk)
+{
+	return ns_capable(sock_net(sk)->user_ns, CAP_NET_RAW);
 }
 
 /* The MTU of the route to `daddr`, or a negative error. */

@@ -303,13 +303,13 @@ const struct genl_split_ops mrc_nl_ops[22] = {
 		.doit		= mrc_nl_conn_get_doit,
 		.policy		= mrc_conn_get_nl_policy,
 		.maxattr	= MRC_A_CONN_LOCAL_CONN,
-		.flags		= GENL_CMD_CAP_DO,
+		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 	{
 		.cmd	= MRC_CMD_CONN_GET,
 		.start	= mrc_nl_conn_get_start,
 		.dumpit	= mrc_nl_conn_get_dumpit,
-		.flags	= GENL_CMD_CAP_DUMP,
+		.flags	= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DUMP,
 	},
 	{
 		.cmd		= MRC_CMD_PROBE,

@@ -51,6 +51,12 @@ pub(crate) struct MrcNet {
     /// until CC profiles come from the controller.
     cc_rate_mbit: IntKnob,
     cc_base_rtt_us: IntKnob,
+    /// `net.mrc.mem`: pages of received messages the namespace holds at
+    /// most: min, pressure, max (as `tcp_mem`). Under pressure a
+    /// connection holding a message gets no room for another; at max no
+    /// new message gets room. Data refused is not acked: the peer sends it
+    /// again.
+    mem: IntKnob,
     endpoint: Arc<Endpoint>,
 }
 
@@ -77,6 +83,13 @@ impl MrcNet {
 }
 
 impl MrcNet {
+    /// Hands `net.mrc.mem` to the endpoint's budget.
+    fn apply_mem(&self) {
+        self.endpoint
+            .mem()
+            .set_limits(self.mem.get(1), self.mem.get(2));
+    }
+
     fn get(knob: &IntKnob) -> i32 {
         knob.value.load(Ordering::Relaxed)
     }
@@ -105,6 +118,7 @@ impl Knobs for MrcNet {
             &self.rmem_default,
             &self.cc_rate_mbit,
             &self.cc_base_rtt_us,
+            &self.mem,
         ] {
             f(knob)?;
         }
@@ -114,19 +128,31 @@ impl Knobs for MrcNet {
     fn changed(&self, knob: &IntKnob) {
         if core::ptr::eq(knob, &self.udp_port) {
             self.open_tunnel();
+        } else if core::ptr::eq(knob, &self.mem) {
+            self.apply_mem();
         }
     }
 }
 
 /// Per-namespace MRC state. Field order is drop order: the proc file and
-/// the sysctls go before the endpoint they show and shape, which is shut
-/// down (its tunnel closed, its connections reset) before the profiles its
-/// connections lease.
+/// the sysctls go before the endpoint they show and shape (so no write of
+/// `net.mrc.udp_port` can reopen its tunnel once it is shut down), which
+/// is shut down (its tunnel closed, its connections reset) before the
+/// profiles its connections lease.
 pub(crate) struct NetMrc {
     _snmp: ProcFile<Endpoint>,
     _sysctls: Sysctls<MrcNet>,
-    endpoint: Arc<Endpoint>,
+    endpoint: Running,
     control: Arc<Control>,
+}
+
+/// The namespace's endpoint, shut down when dropped.
+struct Running(Arc<Endpoint>);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.0.shut_down();
+    }
 }
 
 impl NetMrc {
@@ -142,13 +168,7 @@ impl NetMrc {
 
     /// The namespace's endpoint.
     pub(crate) fn endpoint(&self) -> &Arc<Endpoint> {
-        &self.endpoint
-    }
-}
-
-impl Drop for NetMrc {
-    fn drop(&mut self) {
-        self.endpoint.shut_down();
+        &self.endpoint.0
     }
 }
 
@@ -170,17 +190,20 @@ impl NetState for NetMrc {
                 rmem_default: IntKnob::new(c"rmem_default", 8 << 20, 64 << 10, 256 << 20),
                 cc_rate_mbit: IntKnob::new(c"cc_rate_mbit", 1000, 1, 1_000_000),
                 cc_base_rtt_us: IntKnob::new(c"cc_base_rtt_us", 2000, 1, 1_000_000),
+                // 64, 128 and 256 MiB of 4 KiB pages.
+                mem: IntKnob::vector(c"mem", &[16384, 32768, 65536], 0, i32::MAX),
                 endpoint,
             }? Error),
         )?;
         let snmp = ProcFile::create(net, c"mrc_snmp", shown)?;
+        sysctls.apply_mem();
         sysctls.open_tunnel();
         // On failure the state is dropped, which shuts the endpoint down.
         Ok(KBox::new(
             Self {
                 _snmp: snmp,
                 _sysctls: sysctls,
-                endpoint: kept,
+                endpoint: Running(kept),
                 control,
             },
             GFP_KERNEL,

@@ -69,12 +69,24 @@ def child(args, ynl):
                           capture_output=True, text=True, env=dict(os.environ, MRC_YNL=ynl))
 
 
+def subscribe_errno(group):
+    """0 if joining multicast `group` worked, else its errno (from a new
+    socket: YNL binds it first, which a used socket refuses)."""
+    try:
+        family().ntf_subscribe(group)
+    except OSError as e:
+        return e.errno
+    return 0
+
+
 def child_main():
-    """In the child: dev-get, then ev-fmt-new; prints both errnos."""
+    """In the child: dev-get, ev-fmt-new, a conn-get dump and joining the
+    events group; prints the four errnos."""
     nl = family()
     read, _ = refusal(lambda: nl.do("dev-get", {}))
     write, _ = refusal(lambda: nl.do("ev-fmt-new", {"id": 9, "mode": "udp", "field-width": [16]}))
-    print(read, write)
+    conns, _ = refusal(lambda: nl.dump("conn-get", {}))
+    print(read, write, conns, subscribe_errno("events"))
     return 0
 
 
@@ -289,15 +301,18 @@ def main():
     nl.do("cc-profile-new", {"id": 4})
     t.result([p["id"] for p in nl.dump("cc-profile-get", {})] == [3, 4], "cc-profile-get dump")
 
-    # Permissions: reads for anyone, changes for CAP_NET_ADMIN over the netns.
+    # Permissions: profile reads for anyone; changes, connections (whose
+    # numbers address packets) and events for CAP_NET_ADMIN over the netns.
     ynl = tempfile.mkdtemp()
     os.chmod(ynl, 0o755)
     shutil.copytree(os.path.join(ynl_dir(), "lib"), os.path.join(ynl, "lib"))
     out = child(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all"], ynl)
-    t.result(out.stdout.split() == ["0", "1"], f"unprivileged: dev-get works, ev-fmt-new is EPERM ({out.stdout.strip()})")
+    t.result(out.stdout.split() == ["0", "1", "1", "1"],
+             f"unprivileged: dev-get works; ev-fmt-new, conn-get and the events group are EPERM ({out.stdout.strip()})")
     out = child(["unshare", "--user", "--map-root-user", "--net"], ynl)
     shutil.rmtree(ynl)
-    t.result(out.stdout.split() == ["0", "0"], f"root of its own user and net namespace may change its profiles ({out.stdout.strip()})")
+    t.result(out.stdout.split() == ["0", "0", "0", "0"],
+             f"root of its own user and net namespace may change its profiles, list its connections, join its events ({out.stdout.strip()})")
 
     # Malformed requests change nothing.
     before = snapshot(nl)

@@ -3,57 +3,65 @@
 
 use core::sync::atomic::{AtomicU64, Ordering};
 
-/// One counter per event; names follow /proc/net/snmp6 style.
-#[derive(Clone, Copy)]
-pub(crate) enum Mib {
-    /// Datagrams that reached the tunnel socket.
-    InDatagrams,
-    /// Datagrams refused as malformed (bad UDP length or MRC headers).
-    InMalformed,
-    /// Well-formed packets for a connection that does not exist here.
-    InNoConnection,
-    /// Connect requests for an MRC port nobody listens on (rejected).
-    InNoListener,
-    /// Probe requests answered.
-    InProbeRequests,
-    /// Probe responses for no outstanding probe.
-    InUnexpectedProbeResponses,
-    /// Packets sent.
-    OutPackets,
-    /// Packets that could not be sent (no route, no memory).
-    OutErrors,
-    /// Failures to open the tunnel socket (port in use, no memory).
-    TunnelOpenErrors,
-    /// Packets a connection refused (wrong state, out of window, bad
-    /// lengths; the connection's own counters say which).
-    InConnRejected,
-    /// Data packets dropped before the connection saw them because the
-    /// receiving socket had no room (SO_RCVBUF, or unread messages).
-    InNoBuffer,
-    /// Connect requests admitted by a listener.
-    PassiveOpens,
-    /// Connections opened by connect(2).
-    ActiveOpens,
+/// Declares the counters once: the enum, its `/proc` names in order, and
+/// their number.
+macro_rules! mibs {
+    ($($(#[doc = $doc:literal])* $name:ident = $proc:literal,)*) => {
+        /// One counter per event; names follow /proc/net/snmp6 style.
+        #[derive(Clone, Copy)]
+        pub(crate) enum Mib {
+            $($(#[doc = $doc])* $name,)*
+        }
+
+        /// Names, in `Mib` order.
+        const NAMES: &[&core::ffi::CStr] = &[$($proc,)*];
+    };
 }
 
-const COUNT: usize = 13;
+mibs! {
+    /// Datagrams that reached the tunnel socket.
+    InDatagrams = c"MrcInDatagrams",
+    /// Datagrams refused as malformed (bad UDP length or MRC headers).
+    InMalformed = c"MrcInMalformed",
+    /// Well-formed packets for a connection that does not exist here.
+    InNoConnection = c"MrcInNoConnection",
+    /// Connect requests for an MRC port nobody listens on (rejected).
+    InNoListener = c"MrcInNoListener",
+    /// Probe requests answered.
+    InProbeRequests = c"MrcInProbeRequests",
+    /// Probe requests sent to a multicast address (never answered).
+    InProbeToMulticast = c"MrcInProbeToMulticast",
+    /// Probe requests over the reply rate limit (not answered).
+    InProbeRateLimited = c"MrcInProbeRateLimited",
+    /// Probe responses for no outstanding probe.
+    InUnexpectedProbeResponses = c"MrcInUnexpectedProbeResponses",
+    /// Packets sent.
+    OutPackets = c"MrcOutPackets",
+    /// Packets that could not be sent (no route, no memory).
+    OutErrors = c"MrcOutErrors",
+    /// Failures to open the tunnel socket (port in use, no memory).
+    TunnelOpenErrors = c"MrcTunnelOpenErrors",
+    /// Packets a connection refused (wrong state, out of window, bad
+    /// lengths; the connection's own counters say which).
+    InConnRejected = c"MrcInConnRejected",
+    /// Data packets dropped before the connection saw them because the
+    /// receiving socket had no room (SO_RCVBUF, or unread messages).
+    InNoBuffer = c"MrcInNoBuffer",
+    /// Connect requests admitted by a listener.
+    PassiveOpens = c"MrcPassiveOpens",
+    /// Connections opened by connect(2).
+    ActiveOpens = c"MrcActiveOpens",
+    /// Packets naming a live connection from an address that is not its
+    /// peer's (the inner source in SRv6 modes): refused unseen.
+    InWrongPeer = c"MrcInWrongPeer",
+    /// Data of a new message dropped because the namespace's message
+    /// memory (`net.mrc.mem`) had no room for it (the peer sends it again).
+    InNoMemory = c"MrcInNoMemory",
+    /// Datagrams dropped because the namespace's receive queue was full.
+    InRxQueueFull = c"MrcInRxQueueFull",
+}
 
-/// Names, in `Mib` order.
-const NAMES: [&core::ffi::CStr; COUNT] = [
-    c"MrcInDatagrams",
-    c"MrcInMalformed",
-    c"MrcInNoConnection",
-    c"MrcInNoListener",
-    c"MrcInProbeRequests",
-    c"MrcInUnexpectedProbeResponses",
-    c"MrcOutPackets",
-    c"MrcOutErrors",
-    c"MrcTunnelOpenErrors",
-    c"MrcInConnRejected",
-    c"MrcInNoBuffer",
-    c"MrcPassiveOpens",
-    c"MrcActiveOpens",
-];
+const COUNT: usize = NAMES.len();
 
 /// The counters of one namespace.
 pub(crate) struct Counters([AtomicU64; COUNT]);

@@ -11,25 +11,44 @@
 //! Lock order: a socket's mutex, then `tables`, then `tunnel`. The work
 //! item takes a socket's mutex only after dropping `tables`.
 
+mod mem;
 mod mib;
 mod probe;
+mod ratelimit;
 
 use crate::ffi::errno;
 use crate::ffi::proc::{Lines, Show};
 use crate::ffi::skb::{Datagram, DatagramQueue};
 use crate::ffi::udp::{Ipv6Addr, Receiver, Route, Sender, Tunnel};
-use crate::proto::wire::{Body, ConnNumber, ConnectRejectRepr, Packet, RejectReason};
+use crate::proto::wire::{
+    Body, ConnNumber, ConnectRejectRepr, ConnectRequestRepr, Packet, RejectReason,
+};
 use crate::sock::MrcSock;
 use kernel::prelude::*;
 use kernel::rbtree::{RBTree, RBTreeNode, RBTreeNodeReservation};
 use kernel::sync::{new_mutex, Arc, ArcBorrow, Mutex};
 use kernel::workqueue::{new_work, Work, WorkItem};
+pub(crate) use mem::MemPool;
 use mib::Counters;
+use ratelimit::TokenBucket;
 pub(crate) use mib::Mib;
 pub(crate) use probe::ProbeBatch;
 
 /// Datagrams one run of the work item handles.
 const RX_BATCH: usize = 64;
+
+/// Probe replies a namespace sends per second, and in one burst: a
+/// controller's batch is one probe per EV (at most 256); beyond, requests
+/// are dropped and counted (`MrcInProbeRateLimited`), as ICMP errors are
+/// rate-limited, so that forged sources cannot turn a host into a
+/// reflector.
+const PROBE_REPLIES_PER_SEC: u64 = 20_000;
+const PROBE_REPLY_BURST: u64 = 1_024;
+
+/// Datagrams waiting for the work item, at most, per namespace: beyond,
+/// arrivals are dropped and counted (`MrcInRxQueueFull`), so a flood costs
+/// bounded memory (about 2048 times the largest skb's truesize).
+const RX_QUEUE_MAX: u32 = 2048;
 
 /// Which socket owns what, in one namespace.
 struct Tables {
@@ -60,6 +79,10 @@ impl Tables {
 #[pin_data]
 pub(crate) struct Endpoint {
     counters: Counters,
+    /// Probe replies sent, at most as fast as it allows.
+    probe_replies: TokenBucket,
+    /// What the namespace's received messages may take (`net.mrc.mem`).
+    mem: Arc<MemPool>,
     /// The open tunnel socket; `None` when opening it failed (the port is
     /// taken), until a write of `net.mrc.udp_port` retries, and after the
     /// namespace's exit began.
@@ -97,9 +120,12 @@ impl WorkItem for Endpoint {
 
 impl Endpoint {
     pub(crate) fn new() -> Result<Arc<Self>> {
+        let mem = Arc::new(MemPool::new(), GFP_KERNEL)?;
         Arc::pin_init(
             pin_init!(Self {
                 counters: Counters::new(),
+                probe_replies: TokenBucket::new(PROBE_REPLIES_PER_SEC, PROBE_REPLY_BURST),
+                mem,
                 tunnel <- new_mutex!(None),
                 tables <- new_mutex!(Tables {
                     ports: RBTree::new(),
@@ -111,6 +137,11 @@ impl Endpoint {
             }),
             GFP_KERNEL,
         )
+    }
+
+    /// The namespace's budget for received messages.
+    pub(crate) fn mem(&self) -> &Arc<MemPool> {
+        &self.mem
     }
 
     /// Counts one event.
@@ -242,33 +273,21 @@ impl Endpoint {
         Ok(out)
     }
 
-    /// Every live connection (for teardown and listings).
-    fn for_each_conn(&self, mut f: impl FnMut(&Arc<MrcSock>)) {
-        let mut all = KVec::new();
-        {
-            let t = self.tables.lock();
-            for (_, s) in t.conns.iter() {
-                if all.push(s.clone(), GFP_ATOMIC).is_err() {
-                    break;
-                }
-            }
-        }
-        for s in all.iter() {
-            f(s);
-        }
-    }
-
     /// The namespace is going away: no socket of it is open any more, but
-    /// connections closed by their owners may still be finishing. Resets
-    /// them, closes the tunnel and empties the tables.
+    /// connections closed by their owners may still be finishing. Closes
+    /// the tunnel, empties the tables and resets every connection that was
+    /// in them (each one: the tables are taken whole, nothing is copied
+    /// that could fail to allocate).
     pub(crate) fn shut_down(&self) {
         self.set_tunnel(None);
-        self.for_each_conn(|s| s.abort());
         let mut t = self.tables.lock();
         let ports = core::mem::replace(&mut t.ports, RBTree::new());
         let conns = core::mem::replace(&mut t.conns, RBTree::new());
         let probes = core::mem::replace(&mut t.probes, RBTree::new());
         drop(t);
+        for (_, sock) in conns.iter() {
+            sock.abort();
+        }
         drop(ports);
         drop(conns);
         drop(probes);
@@ -301,13 +320,14 @@ impl Endpoint {
     }
 
     /// Refuses a connect request nobody listens for.
-    fn reject_no_listener(&self, dgram: &Datagram, pkey: u16, initiator: ConnNumber) {
+    fn reject_no_listener(&self, dgram: &Datagram, pkey: u16, request: &ConnectRequestRepr) {
         self.count(Mib::InNoListener);
         let reject = Packet {
             pkey,
-            dest_conn: initiator,
+            dest_conn: request.initiator_conn,
             body: Body::ConnectReject(ConnectRejectRepr {
                 reason: RejectReason::NoListener,
+                echo_psn: request.initial_psn,
             }),
         };
         let tunnel = self.tunnel.lock();
@@ -326,7 +346,7 @@ impl Endpoint {
             let listener = self.tables.lock().ports.get(&request.dest_port).cloned();
             match listener {
                 Some(l) if l.is_listening() => l.on_request(self, &dgram, &request),
-                _ => self.reject_no_listener(&dgram, packet.pkey, request.initiator_conn),
+                _ => self.reject_no_listener(&dgram, packet.pkey, &request),
             }
             return;
         }
@@ -355,9 +375,20 @@ impl Receiver for Endpoint {
         this.count(Mib::InDatagrams);
         let Ok(packet) = Packet::parse(dgram.payload()) else {
             this.count(Mib::InMalformed);
+            dgram.discard();
             return;
         };
         match packet.body {
+            Body::ProbeRequest(_) if dgram.dst()[0] == 0xFF => {
+                // Never answer a group: one probe would draw a reply from
+                // every member (an amplifier).
+                this.count(Mib::InProbeToMulticast);
+                dgram.discard();
+            }
+            Body::ProbeRequest(_) if !this.probe_replies.admit(dgram.arrival_ns) => {
+                this.count(Mib::InProbeRateLimited);
+                dgram.discard();
+            }
             Body::ProbeRequest(request) => {
                 this.count(Mib::InProbeRequests);
                 let held = crate::clock::now_ns().saturating_sub(dgram.arrival_ns);
@@ -369,10 +400,13 @@ impl Receiver for Endpoint {
                 };
                 this.reply(tx, &dgram, &response);
             }
-            _ => {
-                this.rx.push(dgram);
-                crate::ffi::work::enqueue::<Endpoint>(this.into());
-            }
+            _ => match this.rx.push(dgram, RX_QUEUE_MAX) {
+                Ok(()) => crate::ffi::work::enqueue::<Endpoint>(this.into()),
+                Err(dgram) => {
+                    this.count(Mib::InRxQueueFull);
+                    dgram.discard();
+                }
+            },
         }
     }
 
@@ -385,5 +419,6 @@ impl Receiver for Endpoint {
 impl Show for Endpoint {
     fn show(&self, lines: &mut Lines) {
         self.counters.each(|name, value| lines.put(name, value));
+        lines.put(c"MrcRxMemBytes", self.mem.used() as u64);
     }
 }

@@ -11,10 +11,14 @@
 #include <linux/module.h>
 #include <linux/net.h>
 #include <linux/socket.h>
+#include <linux/sockios.h>
+#include <asm/ioctls.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 #include <net/sock.h>
 #include <net/ip6_route.h>
+#include <net/addrconf.h>
+#include <linux/capability.h>
 #include <net/udp_tunnel.h>
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
@@ -32,6 +36,9 @@
 #ifdef __BINDGEN__
 /* Macros bindgen cannot evaluate, as constants it can. */
 const gfp_t MRC_GFP_KERNEL = GFP_KERNEL;
+const unsigned int MRC_SIOCINQ = SIOCINQ;
+const unsigned int MRC_SIOCOUTQ = SIOCOUTQ;
+const u8 MRC_GENL_MCAST_CAP_NET_ADMIN = GENL_MCAST_CAP_NET_ADMIN;
 #endif
 
 /* Module parameter `family` (rust/helpers.c). */
@@ -53,6 +60,7 @@ struct mrc_datagram {
 };
 int mrc_skb_datagram(struct sk_buff *skb, struct mrc_datagram *d);
 void mrc_kfree_skb(struct sk_buff *skb);
+void mrc_consume_skb(struct sk_buff *skb);
 struct sk_buff *mrc_alloc_tx_skb(unsigned int len);
 /* A route kept for reuse while current (rust/ffi/udp.rs `RouteCache`). */
 struct mrc_dst {
@@ -84,13 +92,15 @@ void mrc_timer_cancel(struct mrc_timer *t);
 
 /* Datagram queues (rust/ffi/skb.rs). */
 void mrc_skb_queue_init(struct sk_buff_head *q);
-void mrc_skb_queue_tail(struct sk_buff_head *q, struct sk_buff *skb);
+int mrc_skb_queue_tail_bounded(struct sk_buff_head *q, struct sk_buff *skb, u32 max);
 struct sk_buff *mrc_skb_dequeue(struct sk_buff_head *q);
 void mrc_skb_queue_purge(struct sk_buff_head *q);
 
 /* Sockets: references, waiting and waking, limits (rust/ffi/sock.rs). */
 void mrc_sock_hold(struct sock *sk);
 struct net *mrc_sock_net(const struct sock *sk);
+bool mrc_sock_addr_local(const struct sock *sk, const struct in6_addr *addr);
+bool mrc_sock_net_raw_capable(const struct sock *sk);
 void mrc_sk_wake(struct sock *sk);
 long mrc_sk_wait(struct sock *sk, const u32 *seq, u32 seen, long timeo);
 bool mrc_signal_pending(void);

@@ -99,3 +99,9 @@ pub(crate) fn ealready() -> Error {
 pub(crate) fn enoprotoopt() -> Error {
     errno(bindings::ENOPROTOOPT)
 }
+
+/// An ioctl command the socket does not implement (kernel-internal: the
+/// socket layer then tries its generic ones, or answers ENOTTY).
+pub(crate) fn enoioctlcmd() -> Error {
+    errno(bindings::ENOIOCTLCMD)
+}

@@ -6,13 +6,14 @@ use super::bindings;
 use super::msg::{Msg, OptIn, OptOut};
 use super::sock::SockSlot;
 use super::socket::Socket;
-use core::ffi::{c_char, c_int};
+use core::ffi::{c_char, c_int, c_uint, c_ulong};
 use core::marker::PhantomData;
 use core::ptr;
 use kernel::sync::{Arc, ArcBorrow};
 use core::sync::atomic::{AtomicPtr, Ordering};
 use kernel::error::{code, from_result, to_result};
 use kernel::prelude::*;
+use kernel::uaccess::UserSlice;
 use kernel::ThisModule;
 
 /// What a socket family implements; called from the socket layer in
@@ -76,6 +77,20 @@ pub(crate) trait Protocol {
 
     /// getsockopt(2) below SOL_SOCKET.
     fn getsockopt(sock: &Arc<Self::Sock>, level: i32, name: i32, opt: &mut OptOut) -> Result;
+
+    /// ioctl(2) `cmd`: the `int` it answers. Called without the caller's
+    /// locks held by this layer; the answer is copied to the user after
+    /// the call returns.
+    fn ioctl(sock: &Self::Sock, cmd: Ioctl) -> Result<i32>;
+}
+
+/// The ioctl(2) commands a family answers; the socket layer gets
+/// ENOIOCTLCMD for any other, as from UDP.
+pub(crate) enum Ioctl {
+    /// SIOCINQ (FIONREAD): the length of the next message recvmsg returns.
+    InQueue,
+    /// SIOCOUTQ: the bytes sent and not yet acknowledged.
+    OutQueue,
 }
 
 /// The network namespace of a socket being created, borrowed for the call.
@@ -141,6 +156,15 @@ impl Registration {
                     obj_size: core::mem::size_of::<bindings::sock>() as u32,
                     ..Default::default()
                 },
+                // Every entry that the socket layer calls without a NULL
+                // check is set, to the family's or a `sock_no_*`. Left NULL
+                // are only the optional hooks whose every caller in 6.12
+                // checks first and falls back: gettstamp (ENOIOCTLCMD),
+                // compat_ioctl (the native ioctl), show_fdinfo,
+                // splice_read (copy_splice_read over recvmsg), splice_eof,
+                // set_peek_off (EOPNOTSUPP), set_rcvlowat (sk_rcvlowat),
+                // and peek_len, read_sock, read_skb, which only TCP/UDP
+                // users (vhost, sockmap, strparser) reach.
                 ops: bindings::proto_ops {
                     family,
                     owner,
@@ -151,6 +175,7 @@ impl Registration {
                     accept: Some(accept::<T>),
                     getname: Some(getname::<T>),
                     poll: Some(poll::<T>),
+                    ioctl: Some(ioctl::<T>),
                     listen: Some(listen::<T>),
                     shutdown: Some(shutdown::<T>),
                     setsockopt: Some(setsockopt::<T>),
@@ -158,6 +183,7 @@ impl Registration {
                     sendmsg: Some(sendmsg::<T>),
                     recvmsg: Some(recvmsg::<T>),
                     mmap: Some(bindings::sock_no_mmap),
+                    sendmsg_locked: Some(bindings::sock_no_sendmsg_locked),
                     ..Default::default()
                 },
             },
@@ -382,15 +408,23 @@ unsafe extern "C" fn accept<T: Protocol>(
         let (s, flags, kern) = unsafe { (state::<T>(sock), (*arg).flags, (*arg).kern) };
         let nonblock = flags as u32 & bindings::O_NONBLOCK != 0;
         let child = T::accept(&s.into(), nonblock)?;
+        let kept = child.clone();
         // SAFETY: `sock` is live, so is its sock and namespace; `newsock`
         // is the new socket the layer allocated for the connection,
         // without a sock yet.
-        unsafe {
+        let attached = unsafe {
             let sk = (*sock).sk;
             let net = bindings::mrc_sock_net(sk);
-            attach::<T>(net, newsock, (*sk).sk_protocol, c_int::from(kern), child)?;
-            (*newsock).state = bindings::socket_state_SS_CONNECTED;
+            attach::<T>(net, newsock, (*sk).sk_protocol, c_int::from(kern), child)
+        };
+        if let Err(e) = attached {
+            // Taken from the queue but given no socket: closed at once, as
+            // if accepted and closed, so it does not live on unowned.
+            T::release(kept);
+            return Err(e);
         }
+        // SAFETY: as above; the new socket now has its sock.
+        unsafe { (*newsock).state = bindings::socket_state_SS_CONNECTED };
         Ok(0)
     })
 }
@@ -424,6 +458,32 @@ unsafe extern "C" fn poll<T: Protocol>(
     // SAFETY: a live socket of ours, in a socket-layer call.
     let s = unsafe { state::<T>(sock) };
     T::poll(&s.into())
+}
+
+/// `proto_ops.ioctl`: SIOCINQ and SIOCOUTQ; ENOIOCTLCMD for the rest.
+///
+/// # Safety
+/// `sock` must be a live socket of this family, in a socket-layer call.
+unsafe extern "C" fn ioctl<T: Protocol>(
+    sock: *mut bindings::socket,
+    cmd: c_uint,
+    arg: c_ulong,
+) -> c_int {
+    let cmd = match cmd {
+        bindings::MRC_SIOCINQ => Ioctl::InQueue,
+        bindings::MRC_SIOCOUTQ => Ioctl::OutQueue,
+        _ => return super::errno::enoioctlcmd().to_errno(),
+    };
+    // SAFETY: a live socket of ours, in a socket-layer call (caller).
+    let s = unsafe { state::<T>(sock) };
+    from_result(|| {
+        let answer = T::ioctl(&s, cmd)?;
+        // `arg` is the caller's pointer; UserSlice checks it.
+        UserSlice::new(arg as usize, core::mem::size_of::<c_int>())
+            .writer()
+            .write(&answer)?;
+        Ok(0)
+    })
 }
 
 unsafe extern "C" fn shutdown<T: Protocol>(sock: *mut bindings::socket, how: c_int) -> c_int {

@@ -57,7 +57,13 @@ impl Registration {
                     module: module.as_ptr().cast(),
                     ..Default::default()
                 },
-                mcgrps: [bindings::genl_multicast_group::default()],
+                // The events name connections, whose numbers address
+                // packets to them: only CAP_NET_ADMIN in the namespace's
+                // user namespace may listen (as for conn-get).
+                mcgrps: [bindings::genl_multicast_group {
+                    flags: bindings::MRC_GENL_MCAST_CAP_NET_ADMIN,
+                    ..Default::default()
+                }],
             },
             GFP_KERNEL,
         )?;

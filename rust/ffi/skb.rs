@@ -91,10 +91,23 @@ impl Datagram {
     }
 }
 
+impl Datagram {
+    /// Frees a datagram refused unprocessed, as a drop (drop monitors and
+    /// `kfree_skb` tracepoints see it); a datagram simply dropped was
+    /// handled, and is consumed.
+    pub(crate) fn discard(self) {
+        let skb = self.skb;
+        core::mem::forget(self);
+        // SAFETY: the skb was owned by `self` (type invariant), forgotten
+        // above, so it is freed once.
+        unsafe { bindings::mrc_kfree_skb(skb) };
+    }
+}
+
 impl Drop for Datagram {
     fn drop(&mut self) {
         // SAFETY: the skb is owned (type invariant) and not used after this.
-        unsafe { bindings::mrc_kfree_skb(self.skb) };
+        unsafe { bindings::mrc_consume_skb(self.skb) };
     }
 }
 
@@ -120,13 +133,17 @@ impl DatagramQueue {
         })
     }
 
-    /// Appends a datagram.
-    pub(crate) fn push(&self, d: Datagram) {
-        let skb = d.skb;
+    /// Appends a datagram unless the queue holds `max` already: then the
+    /// datagram is handed back.
+    pub(crate) fn push(&self, d: Datagram, max: u32) -> Result<(), Datagram> {
+        // SAFETY: the queue is initialized; on success it takes over the
+        // skb that `d` owns (forgotten below, so it is not freed twice);
+        // on failure the skb stays `d`'s.
+        if unsafe { bindings::mrc_skb_queue_tail_bounded(self.head.get(), d.skb, max) } != 0 {
+            return Err(d);
+        }
         core::mem::forget(d);
-        // SAFETY: the queue is initialized; it takes over the skb that `d`
-        // owned (forgotten above, so it is not freed twice).
-        unsafe { bindings::mrc_skb_queue_tail(self.head.get(), skb) };
+        Ok(())
     }
 
     /// Takes the oldest datagram.

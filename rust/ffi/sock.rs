@@ -90,6 +90,21 @@ impl SockSlot {
         }
     }
 
+    /// Whether the calling task may use `addr` as its source: an address
+    /// of the sock's namespace, or any with CAP_NET_RAW there (as
+    /// IP_FREEBIND and IP_TRANSPARENT are gated).
+    pub(crate) fn may_use_source(&self, addr: &[u8; 16]) -> bool {
+        let Some(sk) = self.get() else {
+            return false;
+        };
+        let a = bindings::in6_addr {
+            in6_u: bindings::in6_addr__bindgen_ty_1 { u6_addr8: *addr },
+        };
+        // SAFETY: the sock is referenced (type invariant); `a` lives for
+        // the call; both run in process context (the caller's bind).
+        unsafe { bindings::mrc_sock_addr_local(sk, &a) || bindings::mrc_sock_net_raw_capable(sk) }
+    }
+
     /// Sleeps until [`wake`](Self::wake) is called after `seq` was read as
     /// `seen`, or `timeo` jiffies pass; returns the jiffies left. A pending
     /// signal ends the wait with EINTR or ERESTARTSYS (SO_*TIMEO rules).

@@ -1,6 +1,7 @@
-//! Per-namespace integer sysctls under /proc/sys/net/mrc, each bounded by
-//! its own min and max (`proc_dointvec_minmax`), with a hook that runs
-//! after a write changed a value.
+//! Per-namespace integer sysctls under /proc/sys/net/mrc, each one integer
+//! or a vector of up to [`MAX_VALUES`] (as `tcp_mem`), every value bounded
+//! by the knob's min and max (`proc_dointvec_minmax`), with a hook that
+//! runs after a write changed a value.
 
 use super::bindings;
 use super::pernet::Net;
@@ -11,10 +12,18 @@ use core::sync::atomic::{AtomicI32, Ordering};
 use kernel::error::code;
 use kernel::prelude::*;
 
-/// One bounded integer knob; code reads `value` with `Ordering::Relaxed`.
+/// Values a vector knob holds at most.
+pub(crate) const MAX_VALUES: usize = 3;
+
+/// One bounded integer knob, or a vector of them; code reads them with
+/// [`get`](Self::get) or `value` (the first).
 pub(crate) struct IntKnob {
-    /// The current value.
+    /// The current value (the first of a vector).
     pub(crate) value: AtomicI32,
+    /// The vector's other values.
+    rest: [AtomicI32; MAX_VALUES - 1],
+    /// Values in use: 1 for a plain knob.
+    len: usize,
     min: c_int,
     max: c_int,
     name: &'static CStr,
@@ -23,11 +32,38 @@ pub(crate) struct IntKnob {
 impl IntKnob {
     /// A knob named `name` starting at `default`, writable within min..=max.
     pub(crate) const fn new(name: &'static CStr, default: i32, min: i32, max: i32) -> Self {
+        Self::vector(name, &[default], min, max)
+    }
+
+    /// A knob of `defaults.len()` (1..=[`MAX_VALUES`]) values, each
+    /// writable within min..=max; extra defaults are ignored.
+    pub(crate) const fn vector(name: &'static CStr, defaults: &[i32], min: i32, max: i32) -> Self {
+        let mut at = [0; MAX_VALUES];
+        let mut len = 0;
+        while len < defaults.len() && len < MAX_VALUES {
+            at[len] = defaults[len];
+            len += 1;
+        }
         Self {
-            value: AtomicI32::new(default),
+            value: AtomicI32::new(at[0]),
+            rest: [AtomicI32::new(at[1]), AtomicI32::new(at[2])],
+            len,
             min,
             max,
             name,
+        }
+    }
+
+    /// Value `i` of the vector (0 for one past its end).
+    pub(crate) fn get(&self, i: usize) -> i32 {
+        self.slot(i).map_or(0, |v| v.load(Ordering::Relaxed))
+    }
+
+    fn slot(&self, i: usize) -> Option<&AtomicI32> {
+        match i {
+            0 => Some(&self.value),
+            _ if i < self.len => self.rest.get(i - 1),
+            _ => None,
         }
     }
 
@@ -36,7 +72,7 @@ impl IntKnob {
         bindings::ctl_table {
             procname: self.name.as_ptr(),
             data: self.value.as_ptr().cast(),
-            maxlen: core::mem::size_of::<c_int>() as c_int,
+            maxlen: (core::mem::size_of::<c_int>() * self.len) as c_int,
             mode: 0o644,
             proc_handler: Some(handler::<K>),
             extra1: (self as *const Self).cast_mut().cast(),
@@ -138,22 +174,34 @@ unsafe extern "C" fn handler<K: Knobs>(
             &*((*table).extra2 as *const K),
         )
     };
-    let mut value: c_int = knob.value.load(Ordering::Relaxed);
+    let mut values: [c_int; MAX_VALUES] = [0; MAX_VALUES];
+    for (i, v) in values.iter_mut().enumerate() {
+        *v = knob.get(i);
+    }
     let copy = bindings::ctl_table {
         // SAFETY: as above, `table` is valid to read.
         procname: unsafe { (*table).procname },
-        data: (&mut value as *mut c_int).cast(),
-        maxlen: core::mem::size_of::<c_int>() as c_int,
+        data: values.as_mut_ptr().cast(),
+        maxlen: (core::mem::size_of::<c_int>() * knob.len) as c_int,
         mode: 0o644,
         extra1: (&knob.min as *const c_int).cast_mut().cast(),
         extra2: (&knob.max as *const c_int).cast_mut().cast(),
         ..Default::default()
     };
-    // SAFETY: `copy` points at `value` and the bounds, all alive for the
-    // call; the other arguments are the caller's, passed through.
+    // SAFETY: `copy` points at `values` (`knob.len` of them) and the
+    // bounds, all alive for the call; the other arguments are the
+    // caller's, passed through.
     let ret = unsafe { bindings::proc_dointvec_minmax(&copy, write, buffer, lenp, ppos) };
-    if write != 0 && ret == 0 && knob.value.swap(value, Ordering::Relaxed) != value {
-        knobs.changed(knob);
+    if write != 0 && ret == 0 {
+        let mut changed = false;
+        for (i, v) in values.iter().enumerate() {
+            if let Some(slot) = knob.slot(i) {
+                changed |= slot.swap(*v, Ordering::Relaxed) != *v;
+            }
+        }
+        if changed {
+            knobs.changed(knob);
+        }
     }
     ret
 }

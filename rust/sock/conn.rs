@@ -6,7 +6,7 @@
 use super::addr::SockAddr;
 use super::paths::Paths;
 use crate::control::lease::CcProfileLease;
-use crate::endpoint::{Endpoint, Mib};
+use crate::endpoint::{Endpoint, MemPool, Mib};
 use crate::ffi::udp::{Route, RouteCache};
 use crate::proto::conn::{
     CloseReason, ConnConfig, ConnEvent, ConnState, ConnStorage, Connection, MessageSlot,
@@ -16,6 +16,7 @@ use crate::proto::path::{EvEvent, PathState};
 use crate::proto::psn::Psn;
 use crate::proto::wire::{Body, ConnNumber, ConnectRequestRepr, Packet};
 use kernel::prelude::*;
+use kernel::sync::Arc;
 
 /// The core connection over kernel storage.
 pub(crate) type Core = Connection<KVVec<SentPacket>, KVec<MessageSlot>, KVec<u64>, KVec<PathState>>;
@@ -62,8 +63,10 @@ pub(crate) struct Conn {
     rx: KVec<RxSlot>,
     /// Next message the application reads.
     rx_next: u32,
-    /// Bytes held in `rx`.
+    /// Bytes held in `rx`, charged to `mem`.
     pub(crate) rx_bytes: usize,
+    /// The namespace's budget for received messages.
+    mem: Arc<MemPool>,
     pub(crate) local: SockAddr,
     pub(crate) peer: SockAddr,
     paths: Paths,
@@ -120,6 +123,7 @@ impl Conn {
         peer: SockAddr,
         paths: Paths,
         cc: Option<CcProfileLease>,
+        mem: Arc<MemPool>,
     ) -> Result<KBox<Self>> {
         paths.set_routes(&mut core);
         let route_caches = ring(usize::from(core.paths().ev_count()), RouteCache::new)?;
@@ -132,6 +136,7 @@ impl Conn {
                 rx: ring(RX_RING as usize, || RxSlot::Empty)?,
                 rx_next: 0,
                 rx_bytes: 0,
+                mem,
                 local,
                 peer,
                 paths,
@@ -152,10 +157,11 @@ impl Conn {
         peer: SockAddr,
         paths: Paths,
         cc: Option<CcProfileLease>,
+        mem: Arc<MemPool>,
     ) -> Result<KBox<Self>> {
         let core = Core::connect(cfg, storage(&cfg)?, local_conn, peer.port, random_psn())
             .map_err(|_| EINVAL)?;
-        Self::wrap(core, local, peer, paths, cc)
+        Self::wrap(core, local, peer, paths, cc, mem)
     }
 
     /// A responder for an admitted connect request.
@@ -167,10 +173,11 @@ impl Conn {
         peer: SockAddr,
         paths: Paths,
         cc: Option<CcProfileLease>,
+        mem: Arc<MemPool>,
     ) -> Result<KBox<Self>> {
         let core = Core::accept(cfg, storage(&cfg)?, local_conn, request, random_psn())
             .map_err(|_| EINVAL)?;
-        Self::wrap(core, local, peer, paths, cc)
+        Self::wrap(core, local, peer, paths, cc, mem)
     }
 
     pub(crate) fn core(&self) -> &Core {
@@ -237,8 +244,13 @@ impl Conn {
                     });
                     return;
                 }
+                if !self.mem.charge(len, self.rx_bytes) {
+                    ep.count(Mib::InNoMemory);
+                    return;
+                }
                 let mut buf = KVVec::new();
                 if buf.extend_with(len, 0u8, GFP_KERNEL).is_err() {
+                    self.mem.uncharge(len);
                     ep.count(Mib::InNoBuffer);
                     return;
                 }
@@ -263,7 +275,13 @@ impl Conn {
                     }
                 }
             }
-            Ok(None) => {}
+            // A packet that placed nothing (a trimmed one, say) keeps no
+            // buffer it made room for.
+            Ok(None) => {
+                if let Some(msn) = fresh {
+                    self.free_rx(msn);
+                }
+            }
             Err(_) => {
                 ep.count(Mib::InConnRejected);
                 if let Some(msn) = fresh {
@@ -279,6 +297,7 @@ impl Conn {
                 core::mem::replace(slot, RxSlot::Empty)
             {
                 self.rx_bytes -= buf.len();
+                self.mem.uncharge(buf.len());
             }
         }
     }
@@ -400,6 +419,7 @@ impl Conn {
             return None;
         };
         self.rx_bytes -= buf.len();
+        self.mem.uncharge(buf.len());
         self.rx_next = self.rx_next.wrapping_add(1);
         Some((buf, imm))
     }
@@ -407,5 +427,12 @@ impl Conn {
     /// The core's next deadline.
     pub(crate) fn deadline(&self) -> Option<u64> {
         self.core.poll_timeout()
+    }
+}
+
+impl Drop for Conn {
+    /// Messages still held go back to the namespace's budget.
+    fn drop(&mut self) {
+        self.mem.uncharge(self.rx_bytes);
     }
 }

@@ -4,6 +4,7 @@ use crate::ffi::errno;
 use super::config::MAX_MESSAGE;
 use super::{close_error, Deferred, Inner, MrcSock, Phase};
 use crate::ffi::bindings;
+use crate::ffi::family::Ioctl;
 use crate::ffi::msg::Msg;
 use crate::ffi::sock::send_sigpipe;
 use crate::proto::conn::{ConnState, SendError};
@@ -79,8 +80,12 @@ fn send(sock: &Arc<MrcSock>, msg: &mut Msg<'_>, flags: u32) -> Result<usize> {
 /// What a receive found.
 enum Got {
     Message(KVVec<u8>, Option<u32>),
-    /// MSG_PEEK: copied already.
-    Peeked(usize),
+    /// MSG_PEEK: a copy of the first bytes of a message of `full` bytes.
+    Peeked {
+        head: KVVec<u8>,
+        full: usize,
+        imm: Option<u32>,
+    },
     Eof,
 }
 
@@ -117,10 +122,19 @@ pub(super) fn recvmsg(sock: &Arc<MrcSock>, msg: &mut Msg<'_>, flags: u32) -> Res
         };
         peer = Some(conn.peer);
         if peek {
+            // Copied out under the mutex, to the user after it (a user
+            // copy may fault and sleep; the receive work needs the mutex).
             if let Some((buf, imm)) = conn.peek() {
-                let n = buf.len().min(want);
-                let r = deliver(msg, buf.get(..n).unwrap_or(&[]), buf.len(), imm);
-                return Some(r.map(|()| Got::Peeked(buf.len())));
+                let mut head = KVVec::new();
+                let r = head.extend_from_slice(buf.get(..want).unwrap_or(buf), GFP_KERNEL);
+                return Some(
+                    r.map(|()| Got::Peeked {
+                        head,
+                        full: buf.len(),
+                        imm,
+                    })
+                    .map_err(|_| ENOMEM),
+                );
             }
         } else if let Some((buf, imm)) = conn.take() {
             return Some(Ok(Got::Message(buf, imm)));
@@ -135,7 +149,10 @@ pub(super) fn recvmsg(sock: &Arc<MrcSock>, msg: &mut Msg<'_>, flags: u32) -> Res
     })?;
     let full = match got {
         Got::Eof => return Ok(0),
-        Got::Peeked(full) => full,
+        Got::Peeked { head, full, imm } => {
+            deliver(msg, &head, full, imm)?;
+            full
+        }
         Got::Message(buf, imm) => {
             let n = buf.len().min(want);
             deliver(msg, buf.get(..n).unwrap_or(&[]), buf.len(), imm)?;
@@ -206,6 +223,20 @@ pub(super) fn poll(sock: &Arc<MrcSock>) -> u32 {
         }
     }
     mask
+}
+
+/// SIOCINQ: the length of the next whole message (0 if none), as for
+/// SCTP and UDP; SIOCOUTQ: the bytes of messages not yet acknowledged. A
+/// listener has neither (EINVAL, as TCP's).
+pub(super) fn ioctl(sock: &MrcSock, cmd: Ioctl) -> Result<i32> {
+    let g = sock.inner.lock();
+    let n = match (&g.phase, cmd) {
+        (Phase::Listening(_), _) => return Err(EINVAL),
+        (Phase::Idle, _) => 0,
+        (Phase::Conn(c), Ioctl::InQueue) => c.peek().map_or(0, |(buf, _)| buf.len()),
+        (Phase::Conn(c), Ioctl::OutQueue) => c.tx_bytes,
+    };
+    Ok(i32::try_from(n).unwrap_or(i32::MAX))
 }
 
 pub(super) fn shutdown(sock: &Arc<MrcSock>, how: i32) -> Result {

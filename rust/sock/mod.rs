@@ -24,7 +24,7 @@ use crate::control::Control;
 use crate::endpoint::{Endpoint, Mib};
 use crate::ffi::bindings::sock_type_SOCK_SEQPACKET as SOCK_SEQPACKET;
 use crate::ffi::errno;
-use crate::ffi::family::{NetRef, Protocol};
+use crate::ffi::family::{Ioctl, NetRef, Protocol};
 use crate::ffi::msg::{Msg, OptIn, OptOut};
 use crate::ffi::skb::Datagram;
 use crate::ffi::sock::SockSlot;
@@ -269,6 +269,12 @@ impl MrcSock {
             ep.count(Mib::InNoConnection);
             return;
         };
+        // Only the peer speaks for a connection: a packet naming its number
+        // from any other address is refused before the core sees it.
+        if dgram.src() != conn.peer.addr {
+            ep.count(Mib::InWrongPeer);
+            return;
+        }
         conn.input(ep, crate::clock::now_ns(), dgram.payload(), rcvbuf);
         let deferred = self.drive(&mut g);
         drop(g);
@@ -317,6 +323,10 @@ impl MrcSock {
         let origin = (dgram.src(), request.initiator_conn.get());
         let mut g = self.inner.lock();
         let (cfg, port) = (g.cfg, g.local.map(|l| l.port).unwrap_or(0));
+        if g.released {
+            // Closed after the request was dispatched to it.
+            return;
+        }
         let Phase::Listening(l) = &mut g.phase else {
             return;
         };
@@ -355,14 +365,24 @@ impl MrcSock {
         };
         let spawned = paths.and_then(|p| self.spawn(ep, origin, cfg, port, dgram, &request, p));
         let mut g = self.inner.lock();
+        let released = g.released;
         let Phase::Listening(l) = &mut g.phase else {
-            // Closed meanwhile.
             drop(g);
             if let Ok(child) = spawned {
                 child.abort();
             }
             return;
         };
+        if released {
+            // Closed meanwhile: a child it admitted now would never be
+            // accepted, and would hold the listener for ever.
+            l.listener.half_open_done();
+            drop(g);
+            if let Ok(child) = spawned {
+                child.abort();
+            }
+            return;
+        }
         let child = match spawned {
             Ok(child) => child,
             Err(_) => {
@@ -426,7 +446,7 @@ impl MrcSock {
             port: 0,
             scope_id: 0,
         };
-        let conn = Conn::accept(conn_cfg, conn_no, request, local, peer, paths, cc)
+        let conn = Conn::accept(conn_cfg, conn_no, request, local, peer, paths, cc, ep.mem().clone())
             .inspect_err(|_| ep.remove_conn(conn_no))?;
         let mut cg = child.inner.lock();
         cg.local = Some(local);
@@ -548,7 +568,7 @@ impl Protocol for Mrc {
 
     fn bind(sock: &Arc<MrcSock>, addr: &[u8]) -> Result {
         let a = SockAddr::parse(addr)?;
-        if a.is_multicast() {
+        if a.is_multicast() || !(a.is_unspecified() || sock.slot.may_use_source(&a.addr)) {
             return Err(errno::eaddrnotavail());
         }
         let mut g = sock.inner.lock();
@@ -568,7 +588,8 @@ impl Protocol for Mrc {
 
     fn listen(sock: &Arc<MrcSock>, backlog: i32) -> Result {
         let mut g = sock.inner.lock();
-        let backlog = usize::try_from(backlog).unwrap_or(0).clamp(1, 4096);
+        // The socket layer has capped it at net.core.somaxconn.
+        let backlog = usize::try_from(backlog).unwrap_or(0).max(1);
         match &mut g.phase {
             Phase::Listening(l) => {
                 l.backlog = backlog;
@@ -643,7 +664,8 @@ impl Protocol for Mrc {
             let mtu = sock.endpoint.route_mtu(&paths.first_hop(&peer.addr))?;
             let cfg = g.cfg.conn_config(&paths, cc.as_ref(), mtu);
             let conn_no = sock.endpoint.add_conn(sock.clone())?;
-            let conn = Conn::connect(cfg, conn_no, local, peer, paths, cc)
+            let mem = sock.endpoint.mem().clone();
+            let conn = Conn::connect(cfg, conn_no, local, peer, paths, cc, mem)
                 .inspect_err(|_| sock.endpoint.remove_conn(conn_no))?;
             g.conn_no = Some(conn_no);
             g.local = Some(local);
@@ -699,5 +721,9 @@ impl Protocol for Mrc {
 
     fn getsockopt(sock: &Arc<MrcSock>, level: i32, name: i32, opt: &mut OptOut) -> Result {
         options::get(sock, level, name, opt)
+    }
+
+    fn ioctl(sock: &MrcSock, cmd: Ioctl) -> Result<i32> {
+        io::ioctl(sock, cmd)
     }
 }

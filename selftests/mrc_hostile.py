@@ -1,0 +1,314 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Attacks on mrc.ko that must fail, each refused and counted: an
+unprivileged user's ioctl and bind, and packets forged by an off-path
+sender (another address) and by one that has the peer's address but not
+its PSN, against a live connection on the loopback; probes to a group;
+peers announcing 4 MiB messages. Runs in a network namespace of its own,
+so the counters of /proc/net/mrc_snmp are its own, with a second one
+behind a veth pair (the peer, whose mrc.ko listens on another UDP port so
+that a plain socket there gets the replies)."""
+import ctypes
+import errno
+import fcntl
+import os
+import socket
+import struct
+import subprocess
+import sys
+import time
+
+from ksft import Tap, skip_unloaded
+from mrcsock import (AF, LOOP, MRC_INFO, SOL_MRC, addr, bind, connect, getopt, libc, name,
+                     recv, send, sock)
+from mrcwire import base, connect_request, parse_probe_response, probe_request
+
+FIONREAD, SIOCOUTQ, TIOCGWINSZ = 0x541B, 0x5411, 0x5413
+OP_CONNECT_ACCEPT, OP_CONNECT_REJECT, OP_RESET = 0xF1, 0xF2, 0xF3
+UDP_PORT = 4791
+NOBODY = 65534
+# A second address of this host, and one it lacks (routed to the loopback,
+# where nothing answers for it).
+OTHER = socket.inet_pton(socket.AF_INET6, "fd00:6d72:63::2")
+ABSENT = socket.inet_pton(socket.AF_INET6, "2001:db8::5")
+# This host and the peer across the veth pair.
+HOST, PEER, PEER_NS = "fd00:6d72:64::1", "fd00:6d72:64::9", "mrc-hostile-peer"
+CLONE_NEWNET = 0x40000000
+
+
+def peer_socket():
+    """A UDP socket in the peer's namespace, bound to the MRC port there."""
+    own = os.open("/proc/self/ns/net", os.O_RDONLY)
+    other = os.open(f"/run/netns/{PEER_NS}", os.O_RDONLY)
+    try:
+        if libc.setns(other, CLONE_NEWNET):
+            raise OSError(ctypes.get_errno(), "setns")
+        s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+        s.bind(("::", UDP_PORT))
+        s.settimeout(0.5)
+    finally:
+        libc.setns(own, CLONE_NEWNET)
+        os.close(own)
+        os.close(other)
+    return s
+
+
+def snmp():
+    with open("/proc/net/mrc_snmp") as f:
+        return {k: int(v) for k, v in (line.split() for line in f)}
+
+
+def ioctl_int(fd, cmd):
+    """(value, 0), or (None, errno)."""
+    v = ctypes.c_int(-1)
+    rc = libc.ioctl(fd, cmd, ctypes.byref(v))
+    return (v.value, 0) if rc == 0 else (None, ctypes.get_errno())
+
+
+def pair(port):
+    """A listener on `port`, a client connected to it and the accepted
+    socket, or None."""
+    lfd, cfd = sock(), sock()
+    if bind(lfd, addr(port, bytes(16))) or libc.listen(lfd, 8) or connect(cfd, addr(port)):
+        return None
+    afd = libc.accept(lfd, None, None)
+    return (lfd, cfd, afd) if afd >= 0 else None
+
+
+def as_nobody(check):
+    """Runs `check()` in a child with uid and gid 65534 and no
+    capabilities; returns what it printed (one line of words)."""
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(r)
+        out = "crashed"
+        try:
+            os.setgroups([])
+            os.setgid(NOBODY)
+            os.setuid(NOBODY)
+            out = check()
+        finally:
+            os.write(w, out.encode())
+            os._exit(0)
+    os.close(w)
+    got = os.read(r, 4096).decode()
+    os.waitpid(pid, 0)
+    return got
+
+
+def unprivileged_calls():
+    """ioctl on every kind of socket, and bind to an address the host
+    does not have; prints what each answered."""
+    fds = pair(7300)
+    if fds is None:
+        return "no-pair"
+    lfd, cfd, afd = fds
+    empty = ioctl_int(afd, FIONREAD)
+    send(cfd, b"x" * 1234)
+    time.sleep(0.2)
+    inq = ioctl_int(afd, FIONREAD)
+    outq = ioctl_int(cfd, SIOCOUTQ)
+    listener = ioctl_int(lfd, FIONREAD)
+    unknown = ioctl_int(cfd, TIOCGWINSZ)
+    idle = ioctl_int(sock(), FIONREAD)
+    foreign = bind(sock(), addr(0, ABSENT))
+    return " ".join(str(x) for x in (empty[0], inq[0], outq[1], listener[1], unknown[1],
+                                     idle[0], foreign))
+
+
+def info(fd):
+    """(state, local connection number, peer connection number)."""
+    raw, _ = getopt(fd, SOL_MRC, MRC_INFO, 256)
+    return struct.unpack_from("=B3xII", raw)
+
+
+def udp_from(src):
+    s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+    s.setsockopt(socket.IPPROTO_IPV6, 78, 1)  # IPV6_FREEBIND: any source, we are root
+    s.bind((socket.inet_ntop(socket.AF_INET6, src), 0))
+    s.settimeout(0.5)
+    return s
+
+
+def forged_reset(conn, psn):
+    """A RESET (reason Aborted) to connection `conn` claiming next PSN `psn`."""
+    return base(OP_RESET, conn) + struct.pack(">BBH", 1, psn >> 16 & 0xFF, psn & 0xFFFF)
+
+
+def receive(s, wanted):
+    """The first packet on `s` that `wanted` accepts (others, such as the
+    SACKs of earlier connections, are passed over), or None on a timeout."""
+    while True:
+        try:
+            p = s.recv(2048)
+        except socket.timeout:
+            return None
+        if wanted(p):
+            return p
+
+
+def announce_big_messages(port, count, msg_len):
+    """`count` connections to the listener on `port`, each opened by hand
+    from the peer's namespace and sent the first 1000 bytes of a message
+    of `msg_len` bytes that never comes; returns how many were accepted
+    by the listener's handshake."""
+    u = peer_socket()
+    established = 0
+    for i in range(count):
+        conn = 0x10000 + i
+        u.sendto(connect_request(conn, port), (HOST, UDP_PORT))
+        accept = receive(u, lambda p: len(p) == 28 and p[0] == OP_CONNECT_ACCEPT
+                         and p[5:8] == conn.to_bytes(3, "big"))
+        if accept is None:
+            continue
+        responder = struct.unpack_from(">I", accept, 12)[0]
+        # DATA_FIRST at the request's initial PSN (1234): msn 0, offset 0.
+        header = struct.pack(">BBHII", 0xC0, 0, 0xFFFF, responder, 1234)
+        ext = struct.pack(">IIIHHQ", 0, 0, msg_len, 0, 0, 1)
+        u.sendto(header + ext + bytes(1000), (HOST, UDP_PORT))
+        established += 1
+    u.close()
+    return established
+
+
+def main():
+    if AF is None:
+        return skip_unloaded()
+    if os.environ.get("MRC_HOSTILE_NETNS") != "1":
+        env = dict(os.environ, MRC_HOSTILE_NETNS="1")
+        return subprocess.run(["unshare", "--net", sys.executable, os.path.abspath(__file__)],
+                              env=env).returncode
+    subprocess.run(["ip", "link", "set", "lo", "up"], check=True)
+    for cmd in (["ip", "addr", "add", "fd00:6d72:63::2/128", "dev", "lo", "nodad"],
+                ["ip", "route", "add", "2001:db8::/64", "dev", "lo"],
+                ["sysctl", "-qw", "net.ipv6.conf.default.accept_dad=0"],
+                ["ip", "netns", "add", PEER_NS],
+                ["ip", "link", "add", "mrch0", "type", "veth", "peer", "name", "mrch1",
+                 "netns", PEER_NS],
+                ["ip", "addr", "add", f"{HOST}/64", "dev", "mrch0", "nodad"],
+                ["ip", "link", "set", "mrch0", "up"],
+                ["ip", "-n", PEER_NS, "addr", "add", f"{PEER}/64", "dev", "mrch1", "nodad"],
+                ["ip", "-n", PEER_NS, "link", "set", "mrch1", "up"],
+                ["ip", "netns", "exec", PEER_NS, "sysctl", "-qw", "net.mrc.udp_port=4792"]):
+        subprocess.run(cmd, check=True)
+    try:
+        return attacks()
+    finally:
+        subprocess.run(["ip", "netns", "del", PEER_NS])
+
+
+def attacks():
+    tap = Tap()
+    ok = tap.result
+
+    # A local unprivileged user.
+    got = as_nobody(unprivileged_calls).split()
+    want = ["0", "1234", "0", str(errno.EINVAL), str(errno.ENOTTY), "0", str(errno.EADDRNOTAVAIL)]
+    ok(got == want, f"unprivileged: FIONREAD is the next message's length (0, then 1234), SIOCOUTQ "
+       f"answers, a listener's FIONREAD is EINVAL, other ioctls ENOTTY, bind to an address "
+       f"the host lacks EADDRNOTAVAIL (got {got})")
+    ok(bind(sock(), addr(0, ABSENT)) == 0, "root (CAP_NET_RAW) may bind an address the host lacks")
+
+    # An off-path sender and one with the peer's address but not its PSN.
+    fds = pair(7301)
+    ok(fds is not None, "a connection on the loopback")
+    if fds is None:
+        return tap.end()
+    lfd, cfd, afd = fds
+    state, client_conn, server_conn = info(cfd)
+    before = snmp()
+    other = udp_from(OTHER)
+    for psn in range(0, 1 << 24, 1 << 18):
+        other.sendto(forged_reset(client_conn, psn), ("::1", UDP_PORT))
+    peer = udp_from(LOOP)
+    peer.sendto(forged_reset(client_conn, 0x123456), ("::1", UDP_PORT))
+    time.sleep(0.5)
+    after = snmp()
+    wrong_peer = after["MrcInWrongPeer"] - before["MrcInWrongPeer"]
+    rejected = after["MrcInConnRejected"] - before["MrcInConnRejected"]
+    ok(wrong_peer == 64, f"64 RESETs from another address refused as MrcInWrongPeer ({wrong_peer})")
+    ok(rejected >= 1, f"a RESET from the peer's address outside the window refused ({rejected})")
+    ok(info(cfd)[0] == state and send(cfd, b"still here") == 10 and recv(afd, 100)[1] == b"still here",
+       "the connection lives on and carries data")
+
+    # Forged handshake replies, from the address being connected to, to a
+    # connecting socket: it keeps waiting.
+    s = sock()
+    fcntl.fcntl(s, fcntl.F_SETFL, os.O_NONBLOCK)
+    rc = connect(s, addr(7399, ABSENT))
+    conn = info(s)[1]
+    local, _ = name(s, False)
+    to = socket.inet_ntop(socket.AF_INET6, bytes(local.addr))
+    before = snmp()
+    for op, ext in ((OP_CONNECT_REJECT, struct.pack(">BBH", 1, 0x12, 0x3456)),
+                    (OP_CONNECT_ACCEPT, struct.pack(">IIHHBBH", 77, 5, 4, 8, 0, 0x12, 0x3456))):
+        udp_from(ABSENT).sendto(base(op, conn) + ext, (to, UDP_PORT))
+    time.sleep(0.3)
+    refused = snmp()["MrcInConnRejected"] - before["MrcInConnRejected"]
+    ok(rc == errno.EINPROGRESS and refused == 2 and info(s)[0] == 2,
+       f"a CONNECT_REJECT and a CONNECT_ACCEPT without the request's PSN are refused ({refused}), "
+       "the socket still connects")
+    os.close(s)
+
+    # Probes from the peer: a group address is never answered.
+    before = snmp()
+    probe = peer_socket()
+    probe.sendto(probe_request(1, 0, 42), (HOST, UDP_PORT))
+    reply = receive(probe, parse_probe_response)
+    reply = reply and parse_probe_response(reply)
+    ok(reply is not None and reply[2] == 42, "a probe to a unicast address is answered")
+    probe.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_HOPS, 1)
+    out = subprocess.run(["ip", "-n", PEER_NS, "-o", "link", "show", "mrch1"],
+                         capture_output=True, text=True).stdout
+    probe.sendto(probe_request(2, 0, 43), ("ff02::1", UDP_PORT, 0, int(out.split(":")[0])))
+    # Our own request loops back to this socket: only a response counts.
+    group_reply = receive(probe, parse_probe_response)
+    probe.close()
+    after = snmp()
+    answered = after["MrcInProbeRequests"] - before["MrcInProbeRequests"]
+    to_group = after["MrcInProbeToMulticast"] - before["MrcInProbeToMulticast"]
+    ok(group_reply is None and answered == 1 and to_group >= 1,
+       f"a probe to ff02::1 is not answered (answered {answered}, counted {to_group})")
+
+    # A peer announcing 4 MiB messages from many connections: the
+    # namespace holds no more than net.mrc.mem's max.
+    pages = (1024, 2048, 4096)
+    with open("/proc/sys/net/mrc/mem", "w") as f:
+        f.write(" ".join(map(str, pages)))
+    big = sock()
+    bind(big, addr(7302, bytes(16)))
+    libc.listen(big, 1024)
+    fcntl.fcntl(big, fcntl.F_SETFL, os.O_NONBLOCK)
+    before = snmp()
+    opened = announce_big_messages(7302, 200, 4 << 20)
+    time.sleep(0.5)
+    after = snmp()
+    accepted = []
+    while (fd := libc.accept(big, None, None)) >= 0:
+        accepted.append(fd)
+    used, limit = after["MrcRxMemBytes"], pages[2] * 4096
+    refused = after["MrcInNoMemory"] - before["MrcInNoMemory"]
+    print(f"# {opened} connections announced {opened * 4} MiB; MRC holds {used} bytes "
+          f"(net.mrc.mem max {limit}), {refused} packets refused for memory", flush=True)
+    ok(opened == 200 and 0 < used <= limit and refused > 0,
+       f"200 peers announcing 4 MiB messages: held memory {used} <= net.mrc.mem max {limit}")
+    for fd in accepted:
+        os.close(fd)
+    os.close(big)
+    deadline = time.monotonic() + 5
+    while snmp()["MrcRxMemBytes"] and time.monotonic() < deadline:
+        time.sleep(0.1)
+    ok(snmp()["MrcRxMemBytes"] == 0, "closing the connections returns their memory")
+
+    # The peer's own close is still honoured.
+    os.close(afd)
+    rc, _, _, _ = recv(cfd, 100)
+    ok(rc == 0, "the peer's close still ends the connection (EOF)")
+    os.close(cfd)
+    os.close(lfd)
+    return tap.end()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
