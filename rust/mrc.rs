@@ -2,18 +2,26 @@
 //!
 //! Registers the AF_MRC socket family and per-network-namespace state. The
 //! module is one crate: `proto` is the protocol core (also built on the
-//! host by cargo), `sock` and `netns` are the safe glue, and `ffi` is the
-//! only place with `unsafe`.
+//! host by cargo), `sock`, `endpoint`, `control` and `netns` are the safe
+//! glue, and `ffi` is the only place with `unsafe` (the others deny it).
 
 use kernel::prelude::*;
 
 pub mod proto;
 
+// Only `ffi` may use `unsafe` (`proto` forbids it itself): the compiler
+// checks the confinement. (The crate root cannot deny it: `module!`
+// expands to unsafe code here.)
+#[deny(unsafe_code)]
 mod clock;
+#[deny(unsafe_code)]
 mod control;
+#[deny(unsafe_code)]
 mod endpoint;
 mod ffi;
+#[deny(unsafe_code)]
 mod netns;
+#[deny(unsafe_code)]
 pub(crate) mod sock;
 
 module! {

@@ -57,6 +57,9 @@ pub(crate) struct MrcNet {
     /// new message gets room. Data refused is not acked: the peer sends it
     /// again.
     mem: IntKnob,
+    /// `net.mrc.max_orphans`: connections whose sockets were closed that
+    /// may still be finishing; past it, a close resets at once.
+    max_orphans: IntKnob,
     endpoint: Arc<Endpoint>,
 }
 
@@ -83,11 +86,14 @@ impl MrcNet {
 }
 
 impl MrcNet {
-    /// Hands `net.mrc.mem` to the endpoint's budget.
-    fn apply_mem(&self) {
+    /// Hands `net.mrc.mem` and `net.mrc.max_orphans` to the endpoint.
+    fn apply_limits(&self) {
         self.endpoint
             .mem()
             .set_limits(self.mem.get(1), self.mem.get(2));
+        self.endpoint
+            .orphans()
+            .set_max(Self::get(&self.max_orphans));
     }
 
     fn get(knob: &IntKnob) -> i32 {
@@ -119,6 +125,7 @@ impl Knobs for MrcNet {
             &self.cc_rate_mbit,
             &self.cc_base_rtt_us,
             &self.mem,
+            &self.max_orphans,
         ] {
             f(knob)?;
         }
@@ -128,8 +135,8 @@ impl Knobs for MrcNet {
     fn changed(&self, knob: &IntKnob) {
         if core::ptr::eq(knob, &self.udp_port) {
             self.open_tunnel();
-        } else if core::ptr::eq(knob, &self.mem) {
-            self.apply_mem();
+        } else if core::ptr::eq(knob, &self.mem) || core::ptr::eq(knob, &self.max_orphans) {
+            self.apply_limits();
         }
     }
 }
@@ -192,11 +199,12 @@ impl NetState for NetMrc {
                 cc_base_rtt_us: IntKnob::new(c"cc_base_rtt_us", 2000, 1, 1_000_000),
                 // 64, 128 and 256 MiB of 4 KiB pages.
                 mem: IntKnob::vector(c"mem", &[16384, 32768, 65536], 0, i32::MAX),
+                max_orphans: IntKnob::new(c"max_orphans", 4096, 0, i32::MAX),
                 endpoint,
             }? Error),
         )?;
         let snmp = ProcFile::create(net, c"mrc_snmp", shown)?;
-        sysctls.apply_mem();
+        sysctls.apply_limits();
         sysctls.open_tunnel();
         // On failure the state is dropped, which shuts the endpoint down.
         Ok(KBox::new(

@@ -148,25 +148,27 @@ def receive(s, wanted):
             return p
 
 
-def announce_big_messages(port, count, msg_len):
+def open_by_hand(port, count, msg_len, first=0x10000):
     """`count` connections to the listener on `port`, each opened by hand
     from the peer's namespace and sent the first 1000 bytes of a message
-    of `msg_len` bytes that never comes; returns how many were accepted
-    by the listener's handshake."""
+    of `msg_len` bytes (all of it if it is that short); nothing sent back
+    is ever acknowledged. Returns how many the listener's handshake took."""
     u = peer_socket()
     established = 0
     for i in range(count):
-        conn = 0x10000 + i
+        conn = first + i
         u.sendto(connect_request(conn, port), (HOST, UDP_PORT))
         accept = receive(u, lambda p: len(p) == 28 and p[0] == OP_CONNECT_ACCEPT
                          and p[5:8] == conn.to_bytes(3, "big"))
         if accept is None:
             continue
         responder = struct.unpack_from(">I", accept, 12)[0]
-        # DATA_FIRST at the request's initial PSN (1234): msn 0, offset 0.
-        header = struct.pack(">BBHII", 0xC0, 0, 0xFFFF, responder, 1234)
+        # DATA_FIRST (DATA_ONLY if it is all) at the request's initial
+        # PSN (1234): msn 0, offset 0.
+        opcode = 0xC3 if msg_len <= 1000 else 0xC0
+        header = struct.pack(">BBHII", opcode, 0, 0xFFFF, responder, 1234)
         ext = struct.pack(">IIIHHQ", 0, 0, msg_len, 0, 0, 1)
-        u.sendto(header + ext + bytes(1000), (HOST, UDP_PORT))
+        u.sendto(header + ext + bytes(min(msg_len, 1000)), (HOST, UDP_PORT))
         established += 1
     u.close()
     return established
@@ -281,7 +283,7 @@ def attacks():
     libc.listen(big, 1024)
     fcntl.fcntl(big, fcntl.F_SETFL, os.O_NONBLOCK)
     before = snmp()
-    opened = announce_big_messages(7302, 200, 4 << 20)
+    opened = open_by_hand(7302, 200, 4 << 20)
     time.sleep(0.5)
     after = snmp()
     accepted = []
@@ -300,6 +302,28 @@ def attacks():
     while snmp()["MrcRxMemBytes"] and time.monotonic() < deadline:
         time.sleep(0.1)
     ok(snmp()["MrcRxMemBytes"] == 0, "closing the connections returns their memory")
+
+    # Closed connections that cannot finish (their peer never acks): at
+    # most net.mrc.max_orphans linger, the next close resets at once.
+    with open("/proc/sys/net/mrc/max_orphans", "w") as f:
+        f.write("2")
+    quiet = sock()
+    bind(quiet, addr(7303, bytes(16)))
+    libc.listen(quiet, 8)
+    before = snmp()
+    opened = open_by_hand(7303, 3, 100, first=0x20000)
+    closed = 0
+    for _ in range(opened):
+        fd = libc.accept(quiet, None, None)
+        if fd >= 0 and recv(fd, 200)[0] == 100 and send(fd, b"never acked") == 11:
+            os.close(fd)
+            closed += 1
+    after = snmp()
+    resets = after["MrcOrphanResets"] - before["MrcOrphanResets"]
+    ok(closed == 3 and after["MrcOrphans"] == 2 and resets == 1,
+       f"max_orphans 2: of 3 closed connections waiting for acks, 2 linger "
+       f"({after['MrcOrphans']}) and 1 is reset ({resets})")
+    os.close(quiet)
 
     # The peer's own close is still honoured.
     os.close(afd)

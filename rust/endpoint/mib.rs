@@ -51,6 +51,9 @@ mibs! {
     PassiveOpens = c"MrcPassiveOpens",
     /// Connections opened by connect(2).
     ActiveOpens = c"MrcActiveOpens",
+    /// Connections reset at close(2) because the namespace had
+    /// `net.mrc.max_orphans` closed connections still finishing.
+    OrphanResets = c"MrcOrphanResets",
     /// Packets naming a live connection from an address that is not its
     /// peer's (the inner source in SRv6 modes): refused unseen.
     InWrongPeer = c"MrcInWrongPeer",

@@ -13,6 +13,7 @@
 
 mod mem;
 mod mib;
+mod orphans;
 mod probe;
 mod ratelimit;
 
@@ -30,6 +31,7 @@ use kernel::sync::{new_mutex, Arc, ArcBorrow, Mutex};
 use kernel::workqueue::{new_work, Work, WorkItem};
 pub(crate) use mem::MemPool;
 use mib::Counters;
+pub(crate) use orphans::Orphans;
 use ratelimit::TokenBucket;
 pub(crate) use mib::Mib;
 pub(crate) use probe::ProbeBatch;
@@ -83,6 +85,8 @@ pub(crate) struct Endpoint {
     probe_replies: TokenBucket,
     /// What the namespace's received messages may take (`net.mrc.mem`).
     mem: Arc<MemPool>,
+    /// Closed sockets' connections still finishing (`net.mrc.max_orphans`).
+    orphans: Orphans,
     /// The open tunnel socket; `None` when opening it failed (the port is
     /// taken), until a write of `net.mrc.udp_port` retries, and after the
     /// namespace's exit began.
@@ -126,6 +130,7 @@ impl Endpoint {
                 counters: Counters::new(),
                 probe_replies: TokenBucket::new(PROBE_REPLIES_PER_SEC, PROBE_REPLY_BURST),
                 mem,
+                orphans: Orphans::new(),
                 tunnel <- new_mutex!(None),
                 tables <- new_mutex!(Tables {
                     ports: RBTree::new(),
@@ -142,6 +147,11 @@ impl Endpoint {
     /// The namespace's budget for received messages.
     pub(crate) fn mem(&self) -> &Arc<MemPool> {
         &self.mem
+    }
+
+    /// The namespace's orphaned connections.
+    pub(crate) fn orphans(&self) -> &Orphans {
+        &self.orphans
     }
 
     /// Counts one event.
@@ -420,5 +430,6 @@ impl Show for Endpoint {
     fn show(&self, lines: &mut Lines) {
         self.counters.each(|name, value| lines.put(name, value));
         lines.put(c"MrcRxMemBytes", self.mem.used() as u64);
+        lines.put(c"MrcOrphans", u64::from(self.orphans.count()));
     }
 }

@@ -44,6 +44,11 @@ use listen::Listen;
 pub(crate) use paths::Paths;
 pub(crate) use snapshot::ConnSnapshot;
 
+/// Doublings of the ACK timeout a closed socket's connection still tries
+/// (as `tcp_orphan_retries`): a peer that vanished does not keep it, its
+/// socket and its namespace for ever, whatever MRC_RETRIES said.
+const ORPHAN_EXP_CNT: u8 = 8;
+
 /// `MRCPROTO_MRC` of the uapi header: the family's one protocol.
 const MRCPROTO_MRC: i32 = 1;
 
@@ -80,6 +85,8 @@ struct Inner {
     released: bool,
     /// The connection is over: out of the tables, timer stopped.
     retired: bool,
+    /// Counted among the namespace's orphans until retired.
+    orphan: bool,
 }
 
 /// One MRC socket.
@@ -144,6 +151,7 @@ impl MrcSock {
                     shut_wr: false,
                     released: false,
                     retired: false,
+                    orphan: false,
                 }),
                 timer <- Timer::new(),
                 work <- new_work!("MrcSock::work"),
@@ -233,6 +241,9 @@ impl MrcSock {
             return;
         }
         g.retired = true;
+        if core::mem::take(&mut g.orphan) {
+            self.endpoint.orphans().release();
+        }
         self.timer.cancel();
         if let Some(n) = g.conn_no.take() {
             self.endpoint.remove_conn(n);
@@ -538,21 +549,33 @@ impl Protocol for Mrc {
 
     /// close(2): a connection closes gracefully (its queued messages are
     /// still delivered, then RESET(FINISHED) ends it) and lives on until
-    /// then; a listener resets its children.
+    /// then, as one of the namespace's orphans, with bounded retries; past
+    /// `net.mrc.max_orphans` it is reset at once. A listener resets its
+    /// children.
     fn release(sock: Arc<MrcSock>) {
         let mut g = sock.inner.lock();
-        g.released = true;
-        if let (Some(local), true) = (g.local, g.port_bound) {
-            g.port_bound = false;
+        let inner = &mut *g;
+        inner.released = true;
+        if let (Some(local), true) = (inner.local, inner.port_bound) {
+            inner.port_bound = false;
             sock.endpoint.unbind_port(local.port);
         }
-        match &mut g.phase {
+        match &mut inner.phase {
             Phase::Conn(conn) => {
                 if conn.rx_bytes > 0 {
                     // Unread data: like TCP, the peer learns by a reset.
                     conn.core_mut().reset();
                 } else {
                     conn.core_mut().close();
+                }
+                if !inner.retired && !matches!(conn.state(), ConnState::Closed(_)) {
+                    if sock.endpoint.orphans().adopt() {
+                        inner.orphan = true;
+                        conn.core_mut().limit_retries(ORPHAN_EXP_CNT);
+                    } else {
+                        sock.endpoint.count(Mib::OrphanResets);
+                        conn.core_mut().reset();
+                    }
                 }
                 let d = sock.drive(&mut g);
                 drop(g);

@@ -9,6 +9,7 @@ use super::{
     SentPacket,
 };
 use crate::proto::path::PathState;
+use super::retry::EXP_CNT_INFINITE;
 use crate::proto::wire::ResetReason;
 
 impl<S, M, B, P> Connection<S, M, B, P>
@@ -78,6 +79,17 @@ where
             self.maybe_finish();
         } else if !matches!(self.state, ConnState::Closed(_) | ConnState::Closing) {
             self.close_with(CloseReason::LocalReset);
+        }
+    }
+
+    /// Bounds the retries left to a connection nobody will read from any
+    /// more (its socket was closed): at most `exp_cnt` doublings, where it
+    /// had more or retried for ever, as TCP bounds its orphans by
+    /// `tcp_orphan_retries`.
+    pub fn limit_retries(&mut self, exp_cnt: u8) {
+        let retry = &mut self.cfg.retry;
+        if retry.exp_cnt == EXP_CNT_INFINITE || retry.exp_cnt > exp_cnt {
+            retry.exp_cnt = exp_cnt;
         }
     }
 

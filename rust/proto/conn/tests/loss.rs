@@ -333,3 +333,28 @@ fn control_probe(ev: u16, timestamp: u64) -> Vec<u8> {
     buf.truncate(n);
     buf
 }
+
+/// A connection that would retry for ever, once closed by its
+/// application, gives up after the orphan's bound.
+#[test]
+fn an_orphan_that_retried_for_ever_gives_up() {
+    let mut cfg = cfg();
+    cfg.retry.exp_cnt = EXP_CNT_INFINITE;
+    let mut pair = Pair::with(cfg, cfg);
+    pair.client.send_message(500, None).unwrap();
+    pair.client.close();
+    pair.client.limit_retries(2);
+    let mut rounds = 0;
+    drain(&mut pair.client, pair.now);
+    while let Some(t) = pair.client.poll_timeout() {
+        pair.now = t;
+        pair.client.handle_timeout(t);
+        drain(&mut pair.client, t);
+        rounds += 1;
+        assert!(rounds < 100, "still retrying after {rounds} timeouts");
+    }
+    assert_eq!(
+        pair.client.state(),
+        ConnState::Closed(CloseReason::RetriesExhausted)
+    );
+}
