@@ -43,4 +43,13 @@ test-debug: setup
 bench: setup
 	@scripts/bench.sh
 
-.PHONY: modules setup kernel clean run test test-debug bench
+# The in-VM fuzzer (selftests/mrc_fuzz.py) on the debug kernel for MINUTES;
+# make test-debug runs a bounded slice of it.
+MINUTES ?= 10
+fuzz: setup
+	@$(MAKE) --no-print-directory KVARIANT=debug modules
+	@mkdir -p build/debug && cp mrc.ko build/debug/mrc.ko
+	@scripts/vm.sh --debug --timeout $$(( $(MINUTES) * 60 + 900 )) -- env MRC_FUZZ_SECONDS=$$(( $(MINUTES) * 60 )) \
+		bash -c 'insmod build/debug/mrc.ko && selftests/mrc_fuzz.py'
+
+.PHONY: modules setup kernel clean run test test-debug bench fuzz

@@ -33,6 +33,7 @@ TESTS=(
 	"$here/mrc_endpoint.py"
 	"$here/mrc_conn.py"
 	"$here/mrc_hostile.py"
+	"$here/mrc_fuzz.py"
 	"$here/mrc_netlink.py"
 	"$here/mrc_mrcctl.sh"
 	"$here/mrc_events.sh"
