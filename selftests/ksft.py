@@ -45,3 +45,41 @@ def mrcctl():
 def skip_missing(path, crate):
     print(f"# {path} missing (cargo build --release -p {crate})\n1..0 # SKIP", flush=True)
     return KSFT_SKIP
+
+
+def own_netns(script, flag):
+    """Runs `script` again in a network namespace of its own (its mrc.ko
+    state and counters its own) unless `flag` says this is that run;
+    returns the exit code, or None in the namespace, lo up."""
+    import subprocess
+    import sys
+    if os.environ.get(flag) == "1":
+        subprocess.run(["ip", "link", "set", "lo", "up"], check=True)
+        return None
+    return subprocess.run(["unshare", "--net", sys.executable, os.path.abspath(script)],
+                          env=dict(os.environ, **{flag: "1"})).returncode
+
+
+def as_user(uid, work):
+    """Runs `work()` in a child with `uid` as its user and group and no
+    capabilities; returns the string it returned ("crashed" if it raised)."""
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(r)
+        out = "crashed"
+        try:
+            os.setgroups([])
+            os.setgid(uid)
+            os.setuid(uid)
+            out = str(work())
+        finally:
+            os.write(w, out.encode())
+            os._exit(0)
+    os.close(w)
+    got = b""
+    while chunk := os.read(r, 4096):
+        got += chunk
+    os.close(r)
+    os.waitpid(pid, 0)
+    return got.decode()

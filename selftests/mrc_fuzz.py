@@ -14,13 +14,11 @@ import ctypes
 import os
 import random
 import socket
-import struct
-import subprocess
 import sys
 import threading
 import time
 
-from ksft import Tap, skip_unloaded
+from ksft import Tap, as_user, own_netns, skip_unloaded
 from mrcsock import AF, SOCK_SEQPACKET, SOL_MRC, SockaddrMrc, libc
 from mrcwire import base, connect_request, probe_request
 
@@ -172,35 +170,17 @@ def run_calls(seed, seconds, threads):
     return calls.count
 
 
-def unprivileged(seed, seconds):
-    """Random calls from a child with uid 65534; returns its count."""
-    r, w = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        os.close(r)
-        n = 0
-        try:
-            os.setgroups([])
-            os.setgid(NOBODY)
-            os.setuid(NOBODY)
-            n = run_calls(seed, seconds, 2)
-        finally:
-            os.write(w, str(n).encode())
-            os._exit(0)
-    os.close(w)
-    out = os.read(r, 64)
-    os.waitpid(pid, 0)
-    return int(out or b"0")
+def count(printed):
+    """The count a child printed (0 if it crashed)."""
+    return int(printed) if printed.isdigit() else 0
 
 
 def main():
     if AF is None:
         return skip_unloaded()
-    if os.environ.get("MRC_FUZZ_NETNS") != "1":
-        env = dict(os.environ, MRC_FUZZ_NETNS="1")
-        return subprocess.run(["unshare", "--net", sys.executable, os.path.abspath(__file__)],
-                              env=env).returncode
-    subprocess.run(["ip", "link", "set", "lo", "up"], check=True)
+    rc = own_netns(__file__, "MRC_FUZZ_NETNS")
+    if rc is not None:
+        return rc
     seconds = float(os.environ.get("MRC_FUZZ_SECONDS", "20"))
     seed = int(os.environ.get("MRC_FUZZ_SEED", time.time_ns() % (1 << 32)))
     print(f"# seed {seed} (MRC_FUZZ_SEED), {seconds:.0f} s", flush=True)
@@ -208,7 +188,7 @@ def main():
     results = {}
     jobs = {
         "calls": lambda: run_calls(seed, seconds, 4),
-        "unprivileged": lambda: unprivileged(seed + 1, seconds),
+        "unprivileged": lambda: count(as_user(NOBODY, lambda: run_calls(seed + 1, seconds, 2))),
         "packets": lambda: packets(random.Random(seed + 2), seconds),
         "netlink": lambda: netlink(random.Random(seed + 3), seconds),
     }

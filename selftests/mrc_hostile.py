@@ -18,7 +18,7 @@ import subprocess
 import sys
 import time
 
-from ksft import Tap, skip_unloaded
+from ksft import Tap, as_user, own_netns, skip_unloaded
 from mrcsock import (AF, LOOP, MRC_INFO, SOL_MRC, addr, bind, connect, getopt, libc, name,
                      recv, send, sock)
 from mrcwire import base, connect_request, parse_probe_response, probe_request
@@ -73,28 +73,6 @@ def pair(port):
         return None
     afd = libc.accept(lfd, None, None)
     return (lfd, cfd, afd) if afd >= 0 else None
-
-
-def as_nobody(check):
-    """Runs `check()` in a child with uid and gid 65534 and no
-    capabilities; returns what it printed (one line of words)."""
-    r, w = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        os.close(r)
-        out = "crashed"
-        try:
-            os.setgroups([])
-            os.setgid(NOBODY)
-            os.setuid(NOBODY)
-            out = check()
-        finally:
-            os.write(w, out.encode())
-            os._exit(0)
-    os.close(w)
-    got = os.read(r, 4096).decode()
-    os.waitpid(pid, 0)
-    return got
 
 
 def unprivileged_calls():
@@ -177,11 +155,9 @@ def open_by_hand(port, count, msg_len, first=0x10000):
 def main():
     if AF is None:
         return skip_unloaded()
-    if os.environ.get("MRC_HOSTILE_NETNS") != "1":
-        env = dict(os.environ, MRC_HOSTILE_NETNS="1")
-        return subprocess.run(["unshare", "--net", sys.executable, os.path.abspath(__file__)],
-                              env=env).returncode
-    subprocess.run(["ip", "link", "set", "lo", "up"], check=True)
+    rc = own_netns(__file__, "MRC_HOSTILE_NETNS")
+    if rc is not None:
+        return rc
     for cmd in (["ip", "addr", "add", "fd00:6d72:63::2/128", "dev", "lo", "nodad"],
                 ["ip", "route", "add", "2001:db8::/64", "dev", "lo"],
                 ["sysctl", "-qw", "net.ipv6.conf.default.accept_dad=0"],
@@ -205,7 +181,7 @@ def attacks():
     ok = tap.result
 
     # A local unprivileged user.
-    got = as_nobody(unprivileged_calls).split()
+    got = as_user(NOBODY, unprivileged_calls).split()
     want = ["0", "1234", "0", str(errno.EINVAL), str(errno.ENOTTY), "0", str(errno.EADDRNOTAVAIL)]
     ok(got == want, f"unprivileged: FIONREAD is the next message's length (0, then 1234), SIOCOUTQ "
        f"answers, a listener's FIONREAD is EINVAL, other ioctls ENOTTY, bind to an address "
