@@ -23,6 +23,7 @@ from mrcsock import AF, SOCK_SEQPACKET, SOL_MRC, SockaddrMrc, libc
 from mrcwire import base, connect_request, probe_request
 
 UDP_PORT = 4791
+SOCK_NONBLOCK = 0o4000
 NOBODY = 65534
 MSG_FLAGS = (0, 0x40, 0x42, 0x60, 0x4040, 0x1, 0x40 | 0x20)  # DONTWAIT, PEEK, TRUNC, NOSIGNAL, OOB
 IOCTLS = (0x541B, 0x5411, 0x5413, 0x8905, 0x8906, 0x89E0, 0x8915, 0x40045400)
@@ -39,6 +40,8 @@ class Calls:
         self.fds = []
         self.lock = threading.Lock()
         self.count = 0
+        # The call each thread is in, to name one that does not return.
+        self.doing = {}
 
     def pick(self):
         with self.lock:
@@ -59,8 +62,11 @@ class Calls:
         r, fd = self.rng, self.pick()
         op = r.randrange(14)
         self.count += 1
+        self.doing[threading.get_ident()] = op
         if op == 0 or fd < 0:
-            new = libc.socket(AF, SOCK_SEQPACKET | r.choice((0, 0o4000)), r.choice((0, 0, 1, 2)))
+            # Non-blocking (a blocking accept or connect would stall the
+            # thread, not the kernel); blocking waits have tests of their own.
+            new = libc.socket(AF, SOCK_SEQPACKET | SOCK_NONBLOCK, r.choice((0, 0, 1, 2)))
             if new >= 0:
                 with self.lock:
                     self.fds.append(new)
@@ -80,7 +86,7 @@ class Calls:
         elif op == 4:
             libc.listen(fd, r.choice((-1, 0, 1, 8, 1 << 20)))
         elif op == 5:
-            new = libc.accept4(fd, None, None, 0o4000)
+            new = libc.accept4(fd, None, None, SOCK_NONBLOCK)
             if new >= 0:
                 with self.lock:
                     self.fds.append(new)
@@ -160,11 +166,15 @@ def run_calls(seed, seconds, threads):
         while time.monotonic() < end:
             calls.one()
 
-    workers = [threading.Thread(target=loop) for _ in range(threads)]
+    workers = [threading.Thread(target=loop, daemon=True) for _ in range(threads)]
     for w in workers:
         w.start()
     for w in workers:
-        w.join()
+        w.join(max(0, end - time.monotonic()) + 30)
+    stuck = [calls.doing.get(w.ident) for w in workers if w.is_alive()]
+    if stuck:
+        print(f"# threads stuck in calls {stuck} (ops of Calls.one)", flush=True)
+        return -1
     for fd in calls.fds:
         libc.close(fd)
     return calls.count
@@ -201,7 +211,7 @@ def main():
           f"{results.get('unprivileged', 0)} as uid {NOBODY}, {results.get('packets', 0)} packets, "
           f"{results.get('netlink', 0)} netlink requests", flush=True)
     tap.result(results.get("calls", 0) > 0 and results.get("unprivileged", 0) > 0
-               and results.get("packets", 0) > 0, "every kind of input ran")
+               and results.get("packets", 0) > 0, "every kind of input ran, no call stuck")
     # The module still works: a connection on the loopback carries a message.
     from mrcsock import addr, bind, connect, recv, send, sock
     lfd, cfd = sock(), sock()
