@@ -83,15 +83,15 @@ def listener(port, ev_count=None, ev_profile=None):
 
 def one(tap):
     ok = tap.result
-    made = (ctl("ev-fmt", "add", FMT, "--mode", "stev", "--widths", "16,16")[0] == 0
-            and ctl("ev-fmt", "set", FMT, "--state", "offline")[0] == 0
-            and ctl("ev-fmt", "set", FMT, "--state", "online")[0] == 0
-            and ctl("ev-profile", "add", EVP, "--mode", "explicit", "--fmt", FMT,
-                    "--count", COUNT, "--field", "width=16,init=0x7000,mask=0xff",
-                    "--field", "width=16,init=0x100",
-                    *[a for i in range(1, COUNT + 1) for a in ("--ev", f"{i:02x}")])[0] == 0
-            and ctl("ev-profile", "set", EVP, "--state", "offline")[0] == 0
-            and ctl("ev-profile", "set", EVP, "--state", "online")[0] == 0)
+    made = (ctl("ev-fmt", "add", FMT, "mode", "stev", "widths", "16,16")[0] == 0
+            and ctl("ev-fmt", "set", FMT, "state", "offline")[0] == 0
+            and ctl("ev-fmt", "set", FMT, "state", "online")[0] == 0
+            and ctl("ev-profile", "add", EVP, "mode", "explicit", "fmt", FMT,
+                    "count", COUNT, "field", "width=16,init=0x7000,mask=0xff",
+                    "field", "width=16,init=0x100",
+                    *[a for i in range(1, COUNT + 1) for a in ("ev", f"{i:02x}")])[0] == 0
+            and ctl("ev-profile", "set", EVP, "state", "offline")[0] == 0
+            and ctl("ev-profile", "set", EVP, "state", "online")[0] == 0)
     ok(made, f"mrcctl: an explicit EV profile of {COUNT} EVs, ONLINE")
 
     # An accepted connection takes its listener's profile.
@@ -140,7 +140,7 @@ def one(tap):
     ok(rc == 0 and out.startswith(f"established [::1]:") and f"conn {c_no} peer [::1]:{PORT}"
        f" conn {a_no} ev-profile {EVP}" in out and "\n" not in out,
        f"conn show {c_no}: one ss-like line ({out})")
-    rc, out, _ = ctl("conn", "show", "-d", c_no)
+    rc, out, _ = ctl("-d", "conn", "show", c_no)
     ok(rc == 0 and sum(line.startswith("    ev ") for line in out.splitlines()) == COUNT,
        "conn show -d: a line per EV")
     rc, _, err = ctl("conn", "show", 0xfffffe)
@@ -156,12 +156,12 @@ def one(tap):
     ok(gone(PORT), "after the close: neither is listed")
     gone_profile = False
     for _ in range(50):
-        if ctl("ev-profile", "set", EVP, "--state", "offline")[0] == 0:
+        if ctl("ev-profile", "set", EVP, "state", "offline")[0] == 0:
             gone_profile = True
             break
         time.sleep(0.1)
     ok(gone_profile and ctl("ev-profile", "del", EVP)[0] == 0
-       and ctl("ev-fmt", "set", FMT, "--state", "offline")[0] == 0
+       and ctl("ev-fmt", "set", FMT, "state", "offline")[0] == 0
        and ctl("ev-fmt", "del", FMT)[0] == 0, "cleanup: the profiles are deleted")
 
 

@@ -318,13 +318,13 @@ fi
 # 512 KiB send buffers keep what its writes leave to drain short.
 actl() { "$IP" netns exec "$NSA" "$CTL" "$@"; }
 evs=()
-for ((i = 1; i <= K; i++)); do evs+=(--ev "$i"); done
-actl ev-fmt add 1 --mode srv6 --widths 32,16,16,16,16,16,16 &&
-	actl ev-fmt set 1 --state offline && actl ev-fmt set 1 --state online &&
-	actl ev-profile add 2 --mode explicit --fmt 1 --count $K --events assumed-bad,good \
-		--field width=32,init=0xfcbb0000 --field width=16,init=0x10,mask=0xf \
-		--field width=16,init=0xb0 --field width=16,init=0xb1 "${evs[@]}" &&
-	actl ev-profile set 2 --state offline && actl ev-profile set 2 --state online
+for ((i = 1; i <= K; i++)); do evs+=(ev "$i"); done
+actl ev-fmt add 1 mode srv6 widths 32,16,16,16,16,16,16 &&
+	actl ev-fmt set 1 state offline && actl ev-fmt set 1 state online &&
+	actl ev-profile add 2 mode explicit fmt 1 count $K events assumed-bad,good \
+		field width=32,init=0xfcbb0000 field width=16,init=0x10,mask=0xf \
+		field width=16,init=0xb0 field width=16,init=0xb1 "${evs[@]}" &&
+	actl ev-profile set 2 state offline && actl ev-profile set 2 state online
 check "(f) mrcctl: an SRv6 format and an explicit EV profile, EV i via spine i+1" test $? -eq 0
 "$IP" netns exec "$NSA" sysctl -qw net.mrc.wmem_default=524288
 "$IP" netns exec "$NSA" "$CTL" -j monitor >"$WORK/ctl-events.json" 2>/dev/null &
@@ -335,17 +335,17 @@ PI=$WORK/ctl-paths.jsonl
 	--path-info-json "$PI" --path-info-ms 200 --json "$WORK/ctl.json" >"$WORK/ctl.out" 2>&1 &
 cpid=$!
 wait_until 60 grep -q '"bytes_acked":[1-9]' "$PI"
-actl ev set 2 1 --state denied
+actl ev set 2 1 state denied
 sleep 0.5
 topo_spine_counters >"$WORK/deny.before"
 sleep 2
 topo_spine_counters >"$WORK/deny.after"
-actl ev set 2 1 --state good
+actl ev set 2 1 state good
 verdict "(f) EV 1 denied: spine 2 carries nothing toward B, the other spines all of it" \
 	judge denied "$WORK/deny.before" "$WORK/deny.after" 2
 topo_blackhole 3 toward-b
 sleep 2
-actl -j probe "$TOPO_HB" --ev-profile 2 --timeout 1000 >"$WORK/probe.json" 2>&1
+actl -j probe "$TOPO_HB" ev-profile 2 timeout 1000 >"$WORK/probe.json" 2>&1
 check "(f) the transfer still ran through the failure" kill -0 $cpid
 topo_restore 3
 verdict "(f) mrcctl probe during the failure: EV 2 times out, the others answer" \
