@@ -20,7 +20,7 @@ import time
 
 from ksft import Tap, mrcctl, skip_missing, skip_unloaded
 from mrcsock import (AF, MRC_EV_COUNT, MRC_EV_PROFILE, MRC_INFO, SOL_MRC,
-                     addr, bind, connect, getopt, libc, recv, send, setopt, sock)
+                     addr, connect, getopt, libc, listen, recv, send, setopt, sock)
 
 CTL = mrcctl()
 FMT, EVP = 21, 22
@@ -70,14 +70,16 @@ def gone(port, seconds=10):
     return False
 
 
-def listener(port, ev_count=None, ev_profile=None):
-    """A listener whose connections take `ev_count` EVs or `ev_profile`."""
+def listener(ok, port, ev_count=None, ev_profile=None):
+    """A listener whose connections take `ev_count` EVs or `ev_profile`, as
+    a check."""
     lfd = sock()
     if ev_count:
         setopt(lfd, SOL_MRC, MRC_EV_COUNT, struct.pack("i", ev_count))
     if ev_profile:
         setopt(lfd, SOL_MRC, MRC_EV_PROFILE, struct.pack("Q", ev_profile))
-    assert bind(lfd, addr(port, bytes(16))) == 0 and libc.listen(lfd, 512) == 0
+    e = listen(lfd, port, 512)
+    ok(e == 0, f"listening on MRC port {port} (errno {e})")
     return lfd
 
 
@@ -95,7 +97,7 @@ def one(tap):
     ok(made, f"mrcctl: an explicit EV profile of {COUNT} EVs, ONLINE")
 
     # An accepted connection takes its listener's profile.
-    lfd = listener(PORT, ev_profile=EVP)
+    lfd = listener(ok, PORT, ev_profile=EVP)
     cfd = sock()
     setopt(cfd, SOL_MRC, MRC_EV_PROFILE, struct.pack("Q", EVP))
     e = connect(cfd, addr(PORT))
@@ -167,7 +169,7 @@ def one(tap):
 
 def many(tap):
     ok = tap.result
-    lfd = listener(MANY_PORT, ev_count=COUNT)
+    lfd = listener(ok, MANY_PORT, ev_count=COUNT)
     fds, numbers, failed = [], set(), 0
     for _ in range(MANY):
         cfd = sock()

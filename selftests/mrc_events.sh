@@ -11,22 +11,11 @@
 PERF=${MRC_PERF:-$MRC_REPO/target/release/mrcperf}
 CTL=${MRC_CTL:-$MRC_REPO/target/release/mrcctl}
 A=mrc-eva-$$ B=mrc-evb-$$
+netns="$A $B"
 ADDR_A=fd00:6d72:66::1 ADDR_B=fd00:6d72:66::2
 PORT=7100
 WORK=$(mktemp -d)
-pids=
-
-cleanup() {
-	local p
-	for p in $pids; do kill "$p" 2>/dev/null; done
-	wait 2>/dev/null
-	ip netns del "$A" 2>/dev/null
-	ip netns del "$B" 2>/dev/null
-	rm -rf "$WORK"
-}
 trap cleanup EXIT
-
-skip_all() { echo "# $*"; echo "1..0 # SKIP $*"; exit "$KSFT_SKIP"; }
 
 ksft_begin
 mrc_load || skip_all "mrc.ko does not load"

@@ -8,7 +8,7 @@ source "$(dirname "$0")/lib.sh"
 CTL=${MRC_CTL:-$MRC_REPO/target/release/mrcctl}
 
 ksft_begin
-[[ -x $CTL ]] || { echo "# $CTL missing (cargo build --release -p mrcctl)"; echo "1..0 # SKIP"; exit $KSFT_SKIP; }
+[[ -x $CTL ]] || skip_all "$CTL missing (cargo build --release -p mrcctl)"
 
 # expect CODE NAME COMMAND...: the command exits with CODE.
 expect() {

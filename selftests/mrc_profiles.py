@@ -19,7 +19,7 @@ import threading
 
 from ksft import Tap, mrcctl, skip_missing, skip_unloaded
 from mrcsock import (AF, MRC_CC_PROFILE, MRC_EV_PROFILE, MRC_INFO, MRC_PATH_INFO, SOL_MRC,
-                     addr, bind, connect, getopt, libc, recv, send, setopt, sock)
+                     addr, connect, getopt, libc, listen, recv, send, setopt, sock)
 
 CTL = mrcctl()
 FMT, EVP, CCP = 11, 12, 13
@@ -149,7 +149,8 @@ def checks(ok, tap, udp_port):
     ok(made, "mrcctl: an STEV format, an explicit profile of 4 EVs, a CC profile")
 
     lfd = sock()
-    assert bind(lfd, addr(PORT, bytes(16))) == 0 and libc.listen(lfd, 8) == 0
+    e = listen(lfd, PORT)
+    ok(e == 0, f"listening on MRC port {PORT} (errno {e})")
 
     def connect_with(ev, cc=0):
         fd = sock()

@@ -59,18 +59,7 @@ F_SECONDS=40
 [[ ${MRC_VARIANT:-} == debug ]] && F_SECONDS=240
 PORT_STEV=7000 PORT_SRV6=7001
 WORK=$(mktemp -d)
-srv_pids=
-
-cleanup() {
-	local p
-	for p in $srv_pids; do kill "$p" 2>/dev/null; done
-	wait 2>/dev/null
-	topo_down
-	rm -rf "$WORK"
-}
 trap cleanup EXIT
-
-skip_all() { echo "# $*"; echo "1..0 # SKIP $*"; exit "$KSFT_SKIP"; }
 
 ksft_begin
 for t in "$IP" "$TC" "$PY"; do [[ -x $t ]] || skip_all "$t missing"; done
@@ -224,7 +213,7 @@ start_server() {
 	local port=$1; shift
 	"$IP" netns exec "$NSB" "$PERF" server --proto mrc --port "$port" "$@" \
 		>"$WORK/srv-$port.out" 2>"$WORK/srv-$port.err" &
-	srv_pids+=" $!"
+	pids+=" $!"
 	wait_until 60 grep -q listening "$WORK/srv-$port.err"
 }
 if start_server $PORT_STEV && start_server $PORT_SRV6 --srv6 "$SRV6_A"; then
@@ -357,7 +346,7 @@ wait $mon 2>/dev/null
 verdict "(f) mrcctl monitor: EV 2 of the connection on profile 2 went ASSUMED_BAD" \
 	judge event "$WORK/ctl-events.json" 2 2
 
-for p in $srv_pids; do
+for p in $pids; do
 	check "mrcperf server (pid $p) still running" kill -0 "$p"
 done
 ksft_end
