@@ -81,11 +81,15 @@ ok(all(0 <= e["index"] < 256 for e in events), "events: EV indexes within the co
 EOF
 }
 verdicts=$(judge 2>&1)
+rc=$?
 while read -r line; do
 	case $line in
 	"ok - "*) ksft_ok "${line#ok - }" ;;
 	"not ok - "*) ksft_fail "${line#not ok - }" ;;
-	*) echo "$line" ;;
+	"#"*) echo "$line" ;;
+	*) echo "# $line" ;;
 	esac
 done <<<"$verdicts"
+# A judge that died (the monitor's output did not parse) judged nothing.
+((rc == 0)) || ksft_fail "events: the monitor's JSON judged to the end (python exit $rc)"
 ksft_end
