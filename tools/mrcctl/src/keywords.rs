@@ -65,6 +65,15 @@ fn valid(keywords: &[Keyword]) -> String {
     format!("valid: {}", names.join(", "))
 }
 
+/// A command's keywords as its `--help` lists them, one a line.
+pub fn help(keywords: &[Keyword]) -> String {
+    if keywords.is_empty() {
+        return String::new();
+    }
+    let lines: Vec<String> = keywords.iter().map(|k| format!("  {k}")).collect();
+    format!("Keywords:\n{}", lines.join("\n"))
+}
+
 /// The pairs of a command line, in the order given.
 #[derive(Debug)]
 pub struct Pairs(Vec<(Keyword, String)>);
@@ -175,6 +184,12 @@ mod tests {
         // Keywords match whole words: no abbreviations, no GNU flags.
         assert!(parse(&words("mod stev"), &KEYWORDS).is_err());
         assert!(parse(&words("--mode stev"), &KEYWORDS).is_err());
+    }
+
+    #[test]
+    fn help_lists_one_keyword_a_line() {
+        assert_eq!(help(&KEYWORDS), "Keywords:\n  mode MODE\n  field FIELD ...");
+        assert_eq!(help(&[]), "");
     }
 
     #[test]

@@ -27,7 +27,7 @@ use std::fmt;
 use std::net::Ipv6Addr;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use cc_profile::CcProfiles;
 use ev_fmt::EvFmts;
@@ -72,26 +72,16 @@ enum Object {
     /// What the loaded mrc.ko supports.
     #[command(subcommand)]
     Dev(dev::DevCommand),
-    /// EV format profiles: how an EV sits on the wire. Keywords: mode {
-    /// udp | stev | srv6 | srv6-srh }, widths W1,W2,...
+    /// EV format profiles: how an EV sits on the wire.
     #[command(subcommand, name = "ev-fmt")]
     EvFmt(profile::Command),
-    /// EV profiles: the EVs a connection sprays over. Keywords: mode {
-    /// auto | explicit | generated }, fmt ID, count N, min-active N,
-    /// events { assumed-bad,good | none }, field
-    /// width=N,init=V,min=V,max=V,mask=V (once per field), ev HEX (once
-    /// per EV); show ID max-evs N.
+    /// EV profiles: the EVs a connection sprays over.
     #[command(subcommand, name = "ev-profile")]
     EvProfile(profile::Command),
-    /// Congestion control (NSCC) profiles. Keywords: base-rtt,
-    /// target-delay, qa-threshold, adjust-period TIME (ns, us, ms, s);
-    /// eta, fi, max-cwnd, adjust-bytes, mtu BYTES; fi-scale, gamma,
-    /// max-md-jump N/1024; qa-gate SHIFT; disable-qa { on | off }; add
-    /// only: link-rate BYTES/S.
+    /// Congestion control (NSCC) profiles.
     #[command(subcommand, name = "cc-profile")]
     CcProfile(profile::Command),
-    /// Print EV state changes as they happen (the events group):
-    /// [count N].
+    /// Print EV state changes as they happen (the events group).
     Monitor {
         #[arg(trailing_var_arg = true, value_name = "KEYWORD VALUE")]
         args: Vec<String>,
@@ -103,8 +93,7 @@ enum Object {
     /// window, counters, and each EV's (-d).
     #[command(subcommand)]
     Conn(conn::ConnCommand),
-    /// Probe EVs toward a host, each EV's RTT or a timeout: [ev-profile
-    /// ID] [ev INDEX]... [timeout MS].
+    /// Probe EVs toward a host: each EV's RTT, or a timeout.
     Probe {
         /// The host to probe (IPv6 address); its mrc.ko answers.
         addr: Ipv6Addr,
@@ -161,8 +150,22 @@ impl Failure {
     }
 }
 
+/// The command line's parser, each command's `--help` listing the keywords
+/// it takes (from the tables its parser takes them from).
+fn command() -> clap::Command {
+    Cli::command()
+        .mut_subcommand("ev-fmt", profile::with_keywords::<EvFmts>)
+        .mut_subcommand("ev-profile", profile::with_keywords::<EvProfiles>)
+        .mut_subcommand("cc-profile", profile::with_keywords::<CcProfiles>)
+        .mut_subcommand("ev", ev::with_keywords)
+        .mut_subcommand("monitor", |c| {
+            c.after_help(keywords::help(&monitor::KEYWORDS))
+        })
+        .mut_subcommand("probe", |c| c.after_help(keywords::help(&probe::KEYWORDS)))
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::from_arg_matches(&command().get_matches()).unwrap_or_else(|e| e.exit());
     let format = Format::new(cli.json, cli.pretty);
     let result = match cli.object {
         Object::Dev(command) => dev::run(command, format),

@@ -14,6 +14,8 @@ use crate::Failure;
 
 /// Exit after this many events.
 const COUNT: Keyword = Keyword::once("count", "N");
+/// `monitor`'s keywords.
+pub const KEYWORDS: [Keyword; 1] = [COUNT];
 
 pub fn state_name(v: Option<u32>) -> &'static str {
     match v {
@@ -73,7 +75,7 @@ impl Render for EvEvent {
 /// Runs `mrcctl monitor [count N]`. JSON is one object per line, even
 /// with `-p`.
 pub fn run(words: &[String], format: Format) -> Result<(), Failure> {
-    let count = keywords::parse(words, &[COUNT])?.one(COUNT.name, values::number)?;
+    let count = keywords::parse(words, &KEYWORDS)?.one(COUNT.name, values::number)?;
     let events = Mrc::open()?.subscribe(MRC_MCGRP_EVENTS)?;
     let mut seen = 0;
     let mut out = std::io::stdout();

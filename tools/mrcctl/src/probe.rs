@@ -20,6 +20,8 @@ const EV_PROFILE: Keyword = Keyword::once("ev-profile", "ID");
 const EV: Keyword = Keyword::repeated("ev", "INDEX");
 /// How long to wait for the replies, ms (1-10000).
 const TIMEOUT: Keyword = Keyword::once("timeout", "MS");
+/// `probe`'s keywords.
+pub const KEYWORDS: [Keyword; 3] = [EV_PROFILE, EV, TIMEOUT];
 /// `timeout`'s default.
 const TIMEOUT_MS: u32 = 1000;
 
@@ -102,7 +104,7 @@ fn attrs(addr: &Ipv6Addr, pairs: &Pairs) -> Result<Vec<Attr>, Usage> {
 
 /// Runs `probe`.
 pub fn run(addr: &Ipv6Addr, words: &[String], format: Format) -> Result<(), Failure> {
-    let attrs = attrs(addr, &keywords::parse(words, &[EV_PROFILE, EV, TIMEOUT])?)?;
+    let attrs = attrs(addr, &keywords::parse(words, &KEYWORDS)?)?;
     let reply = Mrc::open()?.get(MRC_CMD_PROBE, &attrs)?;
     output::print(&Probes::from(addr, &reply), format)
 }
@@ -145,7 +147,7 @@ mod tests {
         let words: Vec<String> = ["ev-profile", "7", "ev", "1", "ev", "2", "timeout", "500"]
             .map(String::from)
             .to_vec();
-        let pairs = keywords::parse(&words, &[EV_PROFILE, EV, TIMEOUT]).unwrap();
+        let pairs = keywords::parse(&words, &KEYWORDS).unwrap();
         let given = attrs(&addr, &pairs).unwrap();
         let types: Vec<u16> = given.iter().map(|a| a.ty).collect();
         assert_eq!(
@@ -159,7 +161,7 @@ mod tests {
             ]
         );
         assert_eq!(given[1].payload(), 500u32.to_ne_bytes());
-        let none = keywords::parse(&[], &[EV_PROFILE, EV, TIMEOUT]).unwrap();
+        let none = keywords::parse(&[], &KEYWORDS).unwrap();
         let default = attrs(&addr, &none).unwrap();
         assert_eq!(default[1].payload(), TIMEOUT_MS.to_ne_bytes());
     }

@@ -124,6 +124,25 @@ pub trait Profile {
     fn shown(reply: &Reply, one: bool) -> Self::Shown;
 }
 
+/// `set`'s keywords: the configuration's and `state`.
+fn set_keywords<P: Profile>() -> Vec<Keyword> {
+    let mut keywords = P::keywords(false);
+    keywords.push(STATE);
+    keywords
+}
+
+/// `P`'s object with each command's keywords in its `--help`.
+pub fn with_keywords<P: Profile>(object: clap::Command) -> clap::Command {
+    object
+        .mut_subcommand("add", |c| c.after_help(keywords::help(&P::keywords(true))))
+        .mut_subcommand("set", |c| {
+            c.after_help(keywords::help(&set_keywords::<P>()))
+        })
+        .mut_subcommand("show", |c| {
+            c.after_help(keywords::help(&P::show_keywords()))
+        })
+}
+
 /// `set`'s attributes: the state alone, or a configuration.
 fn set_attrs<P: Profile>(pairs: &Pairs) -> Result<Vec<Attr>, Usage> {
     match pairs.one(STATE.name, values::choice::<State>)? {
@@ -152,9 +171,7 @@ pub fn run<P: Profile>(command: Command, format: Format) -> Result<(), Failure> 
             Ok(Mrc::open()?.change(P::NEW, &attrs)?)
         }
         Command::Set { id, args } => {
-            let mut keywords = P::keywords(false);
-            keywords.push(STATE);
-            let pairs = keywords::parse(&args, &keywords)?;
+            let pairs = keywords::parse(&args, &set_keywords::<P>())?;
             let mut attrs = vec![Attr::u64(P::ATTR_ID, "id", id)];
             attrs.extend(set_attrs::<P>(&pairs)?);
             Ok(Mrc::open()?.change(P::SET, &attrs)?)

@@ -111,3 +111,20 @@ fn show_keywords_need_an_id() {
         "unknown keyword \"max-evs\" (it takes none)",
     );
 }
+
+#[test]
+fn a_commands_help_lists_its_keywords() {
+    let out = mrcctl("ev-fmt set --help");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success());
+    assert!(
+        stdout.contains(
+            "Keywords:\n  mode { udp | stev | srv6 | srv6-srh }\n  widths W1,W2,...\n  \
+             state { init | offline | online }"
+        ),
+        "{stdout}"
+    );
+    let out = mrcctl("probe --help");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("  ev INDEX ...\n"), "{stdout}");
+}

@@ -13,6 +13,9 @@ use crate::Failure;
 /// The EV: up to 64 hex digits, most significant first.
 const EV: Keyword = Keyword::once("ev", "HEX");
 
+/// `ev expand`'s keywords.
+pub const KEYWORDS: [Keyword; 4] = [MODE, WIDTHS, FIELD, EV];
+
 /// A format field's width: 0 to 255 bits (the format's rules say more).
 fn width(text: &str) -> Result<u8, String> {
     u8::try_from(values::number(text)?).map_err(|_| format!("'{text}' is wider than 255 bits"))
@@ -36,7 +39,7 @@ fn hex(wire: &WireEv) -> String {
 
 /// Runs `mrcctl ev expand KEYWORD VALUE...`.
 pub fn run(words: &[String], format: Format) -> Result<(), Failure> {
-    let pairs = keywords::parse(words, &[MODE, WIDTHS, FIELD, EV])?;
+    let pairs = keywords::parse(words, &KEYWORDS)?;
     let mode = pairs.required(MODE, values::choice::<Mode>)?;
     let widths = pairs.required(WIDTHS, |v| values::list(v, width))?;
     let fields = pairs.all(FIELD.name, args::field)?;

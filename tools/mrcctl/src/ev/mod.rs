@@ -10,6 +10,7 @@ use clap::Subcommand;
 
 pub use args::Mode;
 
+use crate::keywords;
 use crate::output::Format;
 use crate::values;
 use crate::Failure;
@@ -18,14 +19,12 @@ use crate::Failure;
 #[derive(Subcommand, Debug)]
 pub enum EvCommand {
     /// Expand an EV through a format and EV fields, as the datapath does
-    /// (offline: no kernel module needed): mode MODE widths W1,W2,...
-    /// [field FIELD]... ev HEX.
+    /// (offline: no kernel module needed).
     Expand {
         #[arg(trailing_var_arg = true, value_name = "KEYWORD VALUE")]
         args: Vec<String>,
     },
-    /// Deny, allow or replace one EV of an EV profile: state { good |
-    /// denied }, value HEX.
+    /// Deny, allow or replace one EV of an EV profile.
     Set {
         /// The EV profile.
         #[arg(value_parser = values::id)]
@@ -45,6 +44,16 @@ pub enum EvCommand {
         #[arg(value_parser = values::number_u32)]
         index: Option<u32>,
     },
+}
+
+/// `ev` with each command's keywords in its `--help`.
+pub fn with_keywords(ev: clap::Command) -> clap::Command {
+    ev.mut_subcommand("expand", |c| {
+        c.after_help(keywords::help(&expand::KEYWORDS))
+    })
+    .mut_subcommand("set", |c| {
+        c.after_help(keywords::help(&profile_ev::SET_KEYWORDS))
+    })
 }
 
 /// Runs an `ev` command.

@@ -24,6 +24,8 @@ pub enum Set {
 const STATE: Keyword = Keyword::once("state", "{ good | denied }");
 /// Replace the EV (EXPLICIT profiles, while no connection uses them).
 const VALUE: Keyword = Keyword::once("value", "HEX");
+/// `ev set`'s keywords.
+pub const SET_KEYWORDS: [Keyword; 2] = [STATE, VALUE];
 
 /// One EV as the kernel shows it.
 #[derive(Serialize)]
@@ -60,7 +62,7 @@ impl Render for ProfileEv {
 
 /// `ev set PROFILE INDEX KEYWORD VALUE...`.
 pub fn set(profile: u64, index: u32, words: &[String]) -> Result<(), Failure> {
-    let pairs = keywords::parse(words, &[STATE, VALUE])?;
+    let pairs = keywords::parse(words, &SET_KEYWORDS)?;
     let mut attrs = vec![
         Attr::u64(MRC_A_PROFILE_EV_PROFILE_ID, "profile-id", profile),
         Attr::u32(MRC_A_PROFILE_EV_INDEX, "index", index),
