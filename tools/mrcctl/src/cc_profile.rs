@@ -36,56 +36,22 @@ const fn param(name: &'static str, value: &'static str, attr: u16, kind: Kind) -
     }
 }
 
-/// NSCC's parameters (fractions are 1/1024).
+/// NSCC's parameters (fractions are 1/1024), a line each.
+#[rustfmt::skip]
 const PARAMS: [Param; 14] = [
     param("base-rtt", "TIME", MRC_A_CC_PROFILE_BASE_RTT, Kind::Time),
-    param(
-        "target-delay",
-        "TIME",
-        MRC_A_CC_PROFILE_TARGET_DELAY,
-        Kind::Time,
-    ),
+    param("target-delay", "TIME", MRC_A_CC_PROFILE_TARGET_DELAY, Kind::Time),
     param("eta", "BYTES", MRC_A_CC_PROFILE_ETA, Kind::Number),
     param("fi", "BYTES", MRC_A_CC_PROFILE_FI, Kind::Number),
-    param(
-        "fi-scale",
-        "N/1024",
-        MRC_A_CC_PROFILE_FI_SCALE,
-        Kind::Number,
-    ),
+    param("fi-scale", "N/1024", MRC_A_CC_PROFILE_FI_SCALE, Kind::Number),
     param("gamma", "N/1024", MRC_A_CC_PROFILE_GAMMA, Kind::Number),
-    param(
-        "max-md-jump",
-        "N/1024",
-        MRC_A_CC_PROFILE_MAX_MD_JUMP,
-        Kind::Number,
-    ),
+    param("max-md-jump", "N/1024", MRC_A_CC_PROFILE_MAX_MD_JUMP, Kind::Number),
     param("max-cwnd", "BYTES", MRC_A_CC_PROFILE_MAX_CWND, Kind::Number),
     param("qa-gate", "SHIFT", MRC_A_CC_PROFILE_QA_GATE, Kind::Number),
-    param(
-        "qa-threshold",
-        "TIME",
-        MRC_A_CC_PROFILE_QA_THRESHOLD,
-        Kind::Time,
-    ),
-    param(
-        "adjust-bytes",
-        "BYTES",
-        MRC_A_CC_PROFILE_ADJUST_BYTES,
-        Kind::Number,
-    ),
-    param(
-        "adjust-period",
-        "TIME",
-        MRC_A_CC_PROFILE_ADJUST_PERIOD,
-        Kind::Time,
-    ),
-    param(
-        "disable-qa",
-        "{ on | off }",
-        MRC_A_CC_PROFILE_DISABLE_QA,
-        Kind::Bool,
-    ),
+    param("qa-threshold", "TIME", MRC_A_CC_PROFILE_QA_THRESHOLD, Kind::Time),
+    param("adjust-bytes", "BYTES", MRC_A_CC_PROFILE_ADJUST_BYTES, Kind::Number),
+    param("adjust-period", "TIME", MRC_A_CC_PROFILE_ADJUST_PERIOD, Kind::Time),
+    param("disable-qa", "{ on | off }", MRC_A_CC_PROFILE_DISABLE_QA, Kind::Bool),
     param("mtu", "BYTES", MRC_A_CC_PROFILE_MTU, Kind::Number),
 ];
 

@@ -70,7 +70,7 @@ pub enum Command {
         args: Vec<String>,
     },
     /// Change its configuration (not while ONLINE), or move it to a
-    /// state: `state { init | offline | online }`, alone.
+    /// state (`state` alone).
     Set {
         /// The profile's id.
         #[arg(value_parser = values::id)]
