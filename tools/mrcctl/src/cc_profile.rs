@@ -150,7 +150,7 @@ impl Render for CcProfile {
             self.max_md_jump,
             self.qa_gate,
             self.qa_threshold_ns,
-            self.disable_qa,
+            if self.disable_qa { "on" } else { "off" },
             self.adjust_bytes,
             self.adjust_period_ns
         )
