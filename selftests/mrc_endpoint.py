@@ -59,11 +59,12 @@ def udp_socket_in(ns, addr, port):
 
 def probe_id(s, dst, pid):
     """Sends a probe request with id `pid` from `s` to `dst`; the id of the
-    probe response that comes back, or None (none in 5 s, or not one)."""
+    probe response that comes back, or None (none in 5 s, the port
+    unreachable, or not a probe response)."""
     s.sendto(probe_request(pid, pid, pid), dst)
     try:
         reply, _ = s.recvfrom(2048)
-    except socket.timeout:
+    except OSError:  # socket.timeout, ConnectionRefusedError
         return None
     return (parse_probe_response(reply) or (None,))[0]
 
