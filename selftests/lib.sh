@@ -13,6 +13,10 @@ ksft_fail() { ksft_n=$((ksft_n + 1)); ksft_failed=$((ksft_failed + 1)); echo "no
 
 ksft_skip() { ksft_n=$((ksft_n + 1)); echo "ok $ksft_n - $* # SKIP"; }
 
+# skip_all REASON: the whole test is skipped (kselftest's exit code 4, which
+# run.sh reports as a skip), with no check run.
+skip_all() { echo "# $*"; echo "1..0 # SKIP $*"; exit "$KSFT_SKIP"; }
+
 # check NAME COMMAND...: ok if the command succeeds.
 check() {
 	local name=$1; shift
@@ -37,9 +41,12 @@ check_fails() {
 	if "$@" >/dev/null 2>&1; then ksft_fail "$name (succeeded)"; else ksft_ok "$name"; fi
 }
 
+# ksft_end: the plan and the exit code; a test that ran no check did not
+# pass (skip_all is the way to run none).
 ksft_end() {
 	echo "1..$ksft_n"
-	((ksft_failed == 0)) && exit $KSFT_PASS
+	((ksft_n == 0)) && echo "# no check ran"
+	((ksft_failed == 0 && ksft_n > 0)) && exit $KSFT_PASS
 	exit $KSFT_FAIL
 }
 
@@ -49,5 +56,19 @@ MRC_KO=${MRC_KO:-$MRC_REPO/mrc.ko}
 MRC_BIN=${MRC_BIN:-$MRC_REPO/build/selftests}
 
 mrc_family() { cat /sys/module/mrc/parameters/family; }
+
+# What a test leaves behind, for `trap cleanup EXIT`: the background
+# processes in $pids (killed, then waited for), the leaf/spine fabric if the
+# test sourced topology.sh, the network namespaces in $netns and the
+# directory $WORK.
+pids= netns= WORK=
+cleanup() {
+	local p n
+	for p in $pids; do kill "$p" 2>/dev/null; done
+	wait 2>/dev/null
+	! declare -F topo_down >/dev/null || topo_down
+	for n in $netns; do ip netns del "$n" 2>/dev/null; done
+	[[ -z $WORK ]] || rm -rf "$WORK"
+}
 mrc_load() { lsmod | grep -q '^mrc ' || insmod "$MRC_KO" "$@"; }
 mrc_unload() { ! lsmod | grep -q '^mrc ' || rmmod mrc; }

@@ -14,25 +14,14 @@ PY=/usr/bin/python3
 PERF=${MRC_PERF:-$MRC_REPO/target/release/mrcperf}
 CLIENT_PY=$MRC_REPO/selftests/mrc_client.py
 A=mrc-cla-$$ B=mrc-clb-$$
+netns="$A $B"
 ADDR_A=fd00:6d72:65::1 ADDR_B=fd00:6d72:65::2
 PORT=7000
 # The Rust and C clients are fast; Python computes the pattern itself.
 if [[ ${MRC_VARIANT:-} == debug ]]; then SIZE=2M PY_SIZE=512K; else SIZE=8M PY_SIZE=2M; fi
 TMO=240
 WORK=$(mktemp -d)
-pids=
-
-cleanup() {
-	local p
-	for p in $pids; do kill "$p" 2>/dev/null; done
-	wait 2>/dev/null
-	ip netns del "$A" 2>/dev/null
-	ip netns del "$B" 2>/dev/null
-	rm -rf "$WORK"
-}
 trap cleanup EXIT
-
-skip_all() { echo "# $*"; echo "1..0 # SKIP $*"; exit "$KSFT_SKIP"; }
 
 ksft_begin
 mrc_load || skip_all "mrc.ko does not load"

@@ -15,17 +15,27 @@ from mrcsock import (AF, F_SETFL, LOOP, MRC_ACK_TIMEOUT, MRC_EV_COUNT, MRC_INFO,
                      MRC_PATH_INFO, MRC_RETRIES, MRC_SRV6_PATHS, MRC_STATE_ESTABLISHED, MSG_DONTWAIT,
                      MSG_EOR, MSG_PEEK, MSG_TRUNC, O_NONBLOCK, SO_ERROR, SO_RCVTIMEO,
                      SOL_MRC, SOL_SOCKET, addr, bind, connect, err, getopt,
-                     libc, name, recv, send, send_unmapped, setopt, sock)
+                     libc, listen, name, recv, send, send_unmapped, setopt, sock)
 
 
-def pair(port):
-    """A listener on `port`, a client connected to it, and the accepted socket."""
-    lfd = sock()
-    assert bind(lfd, addr(port, bytes(16))) == 0 and libc.listen(lfd, 8) == 0
-    cfd = sock()
-    assert connect(cfd, addr(port)) == 0
-    afd = libc.accept(lfd, None, None)
-    assert afd >= 0
+def pair(ok, port):
+    """A listener on `port`, a client connected to it, and the accepted
+    socket, as one check; None if a step failed (the checks on the pair
+    cannot run)."""
+    lfd, cfd = sock(), sock()
+    e = listen(lfd, port)
+    step = "listen"
+    if e == 0:
+        e, step = connect(cfd, addr(port)), "connect"
+    if e == 0:
+        afd = libc.accept(lfd, None, None)
+        e, step = err(afd), "accept"
+    ok(e == 0, f"listen, connect and accept on the loopback, port {port}"
+       + (f" ({step}: {errno.errorcode.get(e, e)})" if e else ""))
+    if e:
+        for f in (lfd, cfd):
+            libc.close(f)
+        return None
     return lfd, cfd, afd
 
 
@@ -36,8 +46,10 @@ def main():
     tap = Tap()
     ok = tap.result
 
-    lfd, cfd, afd = pair(7100)
-    ok(True, "listen, connect and accept on the loopback")
+    fds = pair(ok, 7100)
+    if fds is None:
+        return tap.end()
+    lfd, cfd, afd = fds
     sizes = [0, 1, 1411, 1412, 1413, 65536, 1 << 20]
     good = True
     for i, n in enumerate(sizes):
@@ -122,7 +134,10 @@ def main():
     for f in (fd, afd, lfd):
         libc.close(f)
 
-    lfd, cfd, afd = pair(7103)
+    fds = pair(ok, 7103)
+    if fds is None:
+        return tap.end()
+    lfd, cfd, afd = fds
     send(cfd, b"never read")
     r, _, _ = select.select([afd], [], [], 5)
     libc.close(afd)

@@ -20,7 +20,7 @@ import time
 
 from ksft import Tap, mrcctl, skip_missing, skip_unloaded
 from mrcsock import (AF, MRC_EV_COUNT, MRC_EV_PROFILE, MRC_INFO, SOL_MRC,
-                     addr, bind, connect, getopt, libc, recv, send, setopt, sock)
+                     addr, connect, getopt, libc, listen, recv, send, setopt, sock)
 
 CTL = mrcctl()
 FMT, EVP = 21, 22
@@ -70,32 +70,34 @@ def gone(port, seconds=10):
     return False
 
 
-def listener(port, ev_count=None, ev_profile=None):
-    """A listener whose connections take `ev_count` EVs or `ev_profile`."""
+def listener(ok, port, ev_count=None, ev_profile=None):
+    """A listener whose connections take `ev_count` EVs or `ev_profile`, as
+    a check."""
     lfd = sock()
     if ev_count:
         setopt(lfd, SOL_MRC, MRC_EV_COUNT, struct.pack("i", ev_count))
     if ev_profile:
         setopt(lfd, SOL_MRC, MRC_EV_PROFILE, struct.pack("Q", ev_profile))
-    assert bind(lfd, addr(port, bytes(16))) == 0 and libc.listen(lfd, 512) == 0
+    e = listen(lfd, port, 512)
+    ok(e == 0, f"listening on MRC port {port} (errno {e})")
     return lfd
 
 
 def one(tap):
     ok = tap.result
-    made = (ctl("ev-fmt", "add", FMT, "--mode", "stev", "--widths", "16,16")[0] == 0
-            and ctl("ev-fmt", "set", FMT, "--state", "offline")[0] == 0
-            and ctl("ev-fmt", "set", FMT, "--state", "online")[0] == 0
-            and ctl("ev-profile", "add", EVP, "--mode", "explicit", "--fmt", FMT,
-                    "--count", COUNT, "--field", "width=16,init=0x7000,mask=0xff",
-                    "--field", "width=16,init=0x100",
-                    *[a for i in range(1, COUNT + 1) for a in ("--ev", f"{i:02x}")])[0] == 0
-            and ctl("ev-profile", "set", EVP, "--state", "offline")[0] == 0
-            and ctl("ev-profile", "set", EVP, "--state", "online")[0] == 0)
+    made = (ctl("ev-fmt", "add", FMT, "mode", "stev", "widths", "16,16")[0] == 0
+            and ctl("ev-fmt", "set", FMT, "state", "offline")[0] == 0
+            and ctl("ev-fmt", "set", FMT, "state", "online")[0] == 0
+            and ctl("ev-profile", "add", EVP, "mode", "explicit", "fmt", FMT,
+                    "count", COUNT, "field", "width=16,init=0x7000,mask=0xff",
+                    "field", "width=16,init=0x100",
+                    *[a for i in range(1, COUNT + 1) for a in ("ev", f"{i:02x}")])[0] == 0
+            and ctl("ev-profile", "set", EVP, "state", "offline")[0] == 0
+            and ctl("ev-profile", "set", EVP, "state", "online")[0] == 0)
     ok(made, f"mrcctl: an explicit EV profile of {COUNT} EVs, ONLINE")
 
     # An accepted connection takes its listener's profile.
-    lfd = listener(PORT, ev_profile=EVP)
+    lfd = listener(ok, PORT, ev_profile=EVP)
     cfd = sock()
     setopt(cfd, SOL_MRC, MRC_EV_PROFILE, struct.pack("Q", EVP))
     e = connect(cfd, addr(PORT))
@@ -140,7 +142,7 @@ def one(tap):
     ok(rc == 0 and out.startswith(f"established [::1]:") and f"conn {c_no} peer [::1]:{PORT}"
        f" conn {a_no} ev-profile {EVP}" in out and "\n" not in out,
        f"conn show {c_no}: one ss-like line ({out})")
-    rc, out, _ = ctl("conn", "show", "-d", c_no)
+    rc, out, _ = ctl("-d", "conn", "show", c_no)
     ok(rc == 0 and sum(line.startswith("    ev ") for line in out.splitlines()) == COUNT,
        "conn show -d: a line per EV")
     rc, _, err = ctl("conn", "show", 0xfffffe)
@@ -156,18 +158,18 @@ def one(tap):
     ok(gone(PORT), "after the close: neither is listed")
     gone_profile = False
     for _ in range(50):
-        if ctl("ev-profile", "set", EVP, "--state", "offline")[0] == 0:
+        if ctl("ev-profile", "set", EVP, "state", "offline")[0] == 0:
             gone_profile = True
             break
         time.sleep(0.1)
     ok(gone_profile and ctl("ev-profile", "del", EVP)[0] == 0
-       and ctl("ev-fmt", "set", FMT, "--state", "offline")[0] == 0
+       and ctl("ev-fmt", "set", FMT, "state", "offline")[0] == 0
        and ctl("ev-fmt", "del", FMT)[0] == 0, "cleanup: the profiles are deleted")
 
 
 def many(tap):
     ok = tap.result
-    lfd = listener(MANY_PORT, ev_count=COUNT)
+    lfd = listener(ok, MANY_PORT, ev_count=COUNT)
     fds, numbers, failed = [], set(), 0
     for _ in range(MANY):
         cfd = sock()

@@ -27,12 +27,46 @@ def sh(*cmd):
     subprocess.run(cmd, check=True, capture_output=True)
 
 
-def in_ns(ns):
+def setns(fd):
+    """Moves this process into the network namespace `fd` refers to."""
     # os.setns needs Python 3.12; libc's setns(2) works everywhere.
-    fd = os.open(f"/run/netns/{ns}", os.O_RDONLY)
     if ctypes.CDLL(None, use_errno=True).setns(fd, CLONE_NEWNET) != 0:
         raise OSError(ctypes.get_errno(), "setns")
-    os.close(fd)
+
+
+def in_ns(ns):
+    fd = os.open(f"/run/netns/{ns}", os.O_RDONLY)
+    try:
+        setns(fd)
+    finally:
+        os.close(fd)
+
+
+def udp_socket_in(ns, addr, port):
+    """A UDP socket of namespace `ns` bound to (addr, port), made there and
+    used from here: a socket stays in the namespace it was made in."""
+    here = os.open("/proc/self/ns/net", os.O_RDONLY)
+    try:
+        in_ns(ns)
+        s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+    finally:
+        setns(here)
+        os.close(here)
+    s.bind((addr, port))
+    s.settimeout(5)
+    return s
+
+
+def probe_id(s, dst, pid):
+    """Sends a probe request with id `pid` from `s` to `dst`; the id of the
+    probe response that comes back, or None (none in 5 s, the port
+    unreachable, or not a probe response)."""
+    s.sendto(probe_request(pid, pid, pid), dst)
+    try:
+        reply, _ = s.recvfrom(2048)
+    except OSError:  # socket.timeout, ConnectionRefusedError
+        return None
+    return (parse_probe_response(reply) or (None,))[0]
 
 
 def snmp(ns):
@@ -113,9 +147,7 @@ def main():
         s6 = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
         s6.bind((ADDR_A, 6000))
         s6.settimeout(5)
-        s6.sendto(probe_request(3, 3, 3), (ADDR_B, 6000))
-        reply, _ = s6.recvfrom(2048)
-        result((parse_probe_response(reply) or (None,))[0] == 3,
+        result(probe_id(s6, (ADDR_B, 6000), 3) == 3,
                "after net.mrc.udp_port=6000 the tunnel answers on 6000")
 
         blocker = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
@@ -125,7 +157,12 @@ def main():
         result(snmp(A)["MrcTunnelOpenErrors"] == errors + 1, "a taken port is counted as a tunnel open error")
         blocker.close()
         subprocess.run(["sh", "-c", "echo 7001 > /proc/sys/net/mrc/udp_port"], check=True)
-        result(snmp(A)["MrcTunnelOpenErrors"] == errors + 1, "a free port opens again")
+        result(snmp(A)["MrcTunnelOpenErrors"] == errors + 1, "a free port opens without an error")
+        # A's tunnel answers a probe from B's port 7001 on 7001 (replies go
+        # to the responder's own MRC port).
+        b7001 = udp_socket_in(B, ADDR_B, 7001)
+        result(probe_id(b7001, (ADDR_A, 7001), 4) == 4,
+               "after the taken port, the free 7001 opens the tunnel: it answers there")
     except (OSError, subprocess.CalledProcessError, KeyError, struct.error) as e:
         result(False, f"unexpected error: {e!r}")
     finally:

@@ -11,22 +11,11 @@
 PERF=${MRC_PERF:-$MRC_REPO/target/release/mrcperf}
 CTL=${MRC_CTL:-$MRC_REPO/target/release/mrcctl}
 A=mrc-eva-$$ B=mrc-evb-$$
+netns="$A $B"
 ADDR_A=fd00:6d72:66::1 ADDR_B=fd00:6d72:66::2
 PORT=7100
 WORK=$(mktemp -d)
-pids=
-
-cleanup() {
-	local p
-	for p in $pids; do kill "$p" 2>/dev/null; done
-	wait 2>/dev/null
-	ip netns del "$A" 2>/dev/null
-	ip netns del "$B" 2>/dev/null
-	rm -rf "$WORK"
-}
 trap cleanup EXIT
-
-skip_all() { echo "# $*"; echo "1..0 # SKIP $*"; exit "$KSFT_SKIP"; }
 
 ksft_begin
 mrc_load || skip_all "mrc.ko does not load"
@@ -92,11 +81,15 @@ ok(all(0 <= e["index"] < 256 for e in events), "events: EV indexes within the co
 EOF
 }
 verdicts=$(judge 2>&1)
+rc=$?
 while read -r line; do
 	case $line in
 	"ok - "*) ksft_ok "${line#ok - }" ;;
 	"not ok - "*) ksft_fail "${line#not ok - }" ;;
-	*) echo "$line" ;;
+	"#"*) echo "$line" ;;
+	*) echo "# $line" ;;
 	esac
 done <<<"$verdicts"
+# A judge that died (the monitor's output did not parse) judged nothing.
+((rc == 0)) || ksft_fail "events: the monitor's JSON judged to the end (python exit $rc)"
 ksft_end

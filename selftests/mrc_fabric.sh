@@ -23,11 +23,11 @@
 K=${MRC_FABRIC_K:-4}
 PY=/usr/bin/python3
 WORK=$(mktemp -d)
-trap 'topo_down; rm -rf "$WORK"' EXIT
+trap cleanup EXIT
 
 ksft_begin
 for t in "$IP" "$TC" "$PY"; do
-	[[ -x $t ]] || { echo "# $t missing"; ksft_skip "fabric tools"; echo "1..$ksft_n"; exit $KSFT_SKIP; }
+	[[ -x $t ]] || skip_all "$t missing"
 done
 
 # The traffic tool: "recv PORT READY DONE" creates READY once bound, counts

@@ -11,7 +11,7 @@ import socket
 import sys
 import time
 
-from mrcsock import (AF, F_SETFL, MSG_DONTWAIT, O_NONBLOCK, addr, bind, connect, err, libc,
+from mrcsock import (AF, F_SETFL, MSG_DONTWAIT, O_NONBLOCK, addr, connect, libc, listen,
                      recv, send, sock)
 
 MESSAGES = 3
@@ -26,7 +26,9 @@ def payload(i, k):
 
 def server(port, n, deadline):
     lfd = sock()
-    assert bind(lfd, addr(port, bytes(16))) == 0 and libc.listen(lfd, n) == 0
+    e = listen(lfd, port, n)
+    if e:
+        sys.exit(f"listen on MRC port {port}: errno {e}")
     libc.fcntl(lfd, F_SETFL, O_NONBLOCK)
     print("listening", flush=True)
     poll = select.poll()
@@ -61,7 +63,8 @@ def client(host, port, n, deadline):
         fd = sock()
         libc.fcntl(fd, F_SETFL, O_NONBLOCK)
         rc = connect(fd, addr(port, ip))
-        assert rc in (0, EINPROGRESS), f"connect {i}: errno {rc}"
+        if rc not in (0, EINPROGRESS):
+            sys.exit(f"connect {i}: errno {rc}")
         fds.append(fd)
     poll = select.poll()
     for fd in fds:

@@ -11,13 +11,14 @@
 if [[ ${MRC_VARIANT:-} == debug ]]; then N=${MRC_MANY_N:-32}; else N=${MRC_MANY_N:-256}; fi
 PORT=7200
 WORK=$(mktemp -d)
-trap 'kill %1 2>/dev/null; topo_down; rm -rf "$WORK"' EXIT
+trap cleanup EXIT
 here=$(cd "$(dirname "$0")" && pwd)
 
 ksft_begin
 topo_up 4 200mbit
 hb=$(topo_ns hb) ha=$(topo_ns ha)
 "$IP" netns exec "$hb" /usr/bin/python3 "$here/mrc_many.py" server $PORT "$N" 500 >"$WORK/server" 2>&1 &
+pids+=" $!"
 check "server listening" wait_until 120 grep -q listening "$WORK/server"
 "$IP" netns exec "$ha" /usr/bin/python3 "$here/mrc_many.py" client fd00:b::1 $PORT "$N" 480 >"$WORK/client" 2>&1
 sed 's/^/# client: /' "$WORK/client"

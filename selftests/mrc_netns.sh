@@ -6,9 +6,8 @@
 source "$(dirname "$0")/lib.sh"
 
 ns1=mrc-ns1-$$ ns2=mrc-ns2-$$
+netns="$ns1 $ns2"
 inuse() { ip netns exec "$1" awk '$1 == "MRC" { print $3 }' /proc/net/protocols; }
-
-cleanup() { kill $holders 2>/dev/null; wait 2>/dev/null; ip netns del "$ns1" 2>/dev/null; ip netns del "$ns2" 2>/dev/null; }
 trap cleanup EXIT
 
 ksft_begin
@@ -19,17 +18,16 @@ ip netns exec "$ns1" sh -c 'echo 6000 > /proc/sys/net/mrc/udp_port'
 check "a change in ns1 stays in ns1" test "$(ip netns exec "$ns1" cat /proc/sys/net/mrc/udp_port)" = 6000
 check "ns2 keeps the default" test "$(ip netns exec "$ns2" cat /proc/sys/net/mrc/udp_port)" = 4791
 
-holders=
 for ns in "$ns1" "$ns2" "$ns2"; do
 	ip netns exec "$ns" python3 -c "import socket, time
 s = socket.socket($(mrc_family), socket.SOCK_SEQPACKET)
 time.sleep(120)" &
-	holders+=" $!"
+	pids+=" $!"
 done
 check "ns1 counts its one socket" wait_until 120 eval '[ "$(inuse "$ns1")" = 1 ]'
 check "ns2 counts its two sockets" wait_until 120 eval '[ "$(inuse "$ns2")" = 2 ]'
 check "the initial namespace counts none" test "$(awk '$1 == "MRC" { print $3 }' /proc/net/protocols)" = 0
-kill $holders; wait 2>/dev/null; holders=
+kill $pids; wait 2>/dev/null; pids=
 check "closed sockets leave the counts" wait_until 60 eval '[ "$(inuse "$ns1")" = 0 ] && [ "$(inuse "$ns2")" = 0 ]'
 
 check "delete the namespaces" bash -c "ip netns del $ns1 && ip netns del $ns2"

@@ -19,7 +19,7 @@ import threading
 
 from ksft import Tap, mrcctl, skip_missing, skip_unloaded
 from mrcsock import (AF, MRC_CC_PROFILE, MRC_EV_PROFILE, MRC_INFO, MRC_PATH_INFO, SOL_MRC,
-                     addr, bind, connect, getopt, libc, recv, send, setopt, sock)
+                     addr, connect, getopt, libc, listen, recv, send, setopt, sock)
 
 CTL = mrcctl()
 FMT, EVP, CCP = 11, 12, 13
@@ -135,21 +135,22 @@ def main():
 def checks(ok, tap, udp_port):
     ok(silent_host(), "a host behind a veth whose MRC port is another")
 
-    made = (ctl("ev-fmt", "add", FMT, "--mode", "stev", "--widths", "16,16")[0] == 0
-            and ctl("ev-fmt", "set", FMT, "--state", "offline")[0] == 0
-            and ctl("ev-fmt", "set", FMT, "--state", "online")[0] == 0
-            and ctl("ev-profile", "add", EVP, "--mode", "explicit", "--fmt", FMT,
-                    "--count", COUNT, "--field", "width=16,init=0x7000,mask=0xff",
-                    "--field", f"width=16,init={FLOW_LABEL:#x}",
-                    *[a for i in range(1, COUNT + 1) for a in ("--ev", f"{i:02x}")])[0] == 0
-            and ctl("cc-profile", "add", CCP, "--link-rate", 1250000000,
-                    "--base-rtt", "50us")[0] == 0
-            and ctl("cc-profile", "set", CCP, "--state", "offline")[0] == 0
-            and ctl("cc-profile", "set", CCP, "--state", "online")[0] == 0)
+    made = (ctl("ev-fmt", "add", FMT, "mode", "stev", "widths", "16,16")[0] == 0
+            and ctl("ev-fmt", "set", FMT, "state", "offline")[0] == 0
+            and ctl("ev-fmt", "set", FMT, "state", "online")[0] == 0
+            and ctl("ev-profile", "add", EVP, "mode", "explicit", "fmt", FMT,
+                    "count", COUNT, "field", "width=16,init=0x7000,mask=0xff",
+                    "field", f"width=16,init={FLOW_LABEL:#x}",
+                    *[a for i in range(1, COUNT + 1) for a in ("ev", f"{i:02x}")])[0] == 0
+            and ctl("cc-profile", "add", CCP, "link-rate", 1250000000,
+                    "base-rtt", "50us")[0] == 0
+            and ctl("cc-profile", "set", CCP, "state", "offline")[0] == 0
+            and ctl("cc-profile", "set", CCP, "state", "online")[0] == 0)
     ok(made, "mrcctl: an STEV format, an explicit profile of 4 EVs, a CC profile")
 
     lfd = sock()
-    assert bind(lfd, addr(PORT, bytes(16))) == 0 and libc.listen(lfd, 8) == 0
+    e = listen(lfd, PORT)
+    ok(e == 0, f"listening on MRC port {PORT} (errno {e})")
 
     def connect_with(ev, cc=0):
         fd = sock()
@@ -163,8 +164,8 @@ def checks(ok, tap, udp_port):
     fd, e = connect_with(EVP)
     ok(e == errno.EBUSY, f"connect with an EV profile not ONLINE yet: EBUSY (got {e})")
     os.close(fd)
-    ok(ctl("ev-profile", "set", EVP, "--state", "offline")[0] == 0
-       and ctl("ev-profile", "set", EVP, "--state", "online")[0] == 0,
+    ok(ctl("ev-profile", "set", EVP, "state", "offline")[0] == 0
+       and ctl("ev-profile", "set", EVP, "state", "online")[0] == 0,
        "mrcctl: the EV profile goes ONLINE")
 
     cap = Capture(udp_port)
@@ -184,29 +185,29 @@ def checks(ok, tap, udp_port):
     ok(len(sent) == COUNT and all(n > 0 for n in sent),
        f"MRC_PATH_INFO: {COUNT} EVs, each sent packets ({sent})")
 
-    probes = ctl_json("probe", "::1", "--ev-profile", EVP)
+    probes = ctl_json("probe", "::1", "ev-profile", EVP)
     rtts = [r.get("rtt_ns") for r in probes.get("results", [])]
     print(f"# probe over the profile's EVs: {rtts} ns", flush=True)
     ok(len(rtts) == COUNT and all(rtts), "mrcctl probe: every EV of the profile answers, with an RTT")
-    probes = ctl_json("probe", "::1", "--ev", 0, "--ev", 63)
+    probes = ctl_json("probe", "::1", "ev", 0, "ev", 63)
     ok([r["index"] for r in probes.get("results", []) if "rtt_ns" in r] == [0, 63],
        "mrcctl probe: chosen EVs of the built-in profile")
-    rc, msg = ctl("probe", "::1", "--ev-profile", EVP, "--ev", COUNT)
+    rc, msg = ctl("probe", "::1", "ev-profile", EVP, "ev", COUNT)
     ok(rc == 1 and f"index: the profile has {COUNT} EVs" in msg,
        f"mrcctl probe: an EV past the profile refused, naming the attribute ({msg})")
-    probes = ctl_json("probe", SILENT_ADDR, "--timeout", 300, "--ev", 1, "--ev", 2)
+    probes = ctl_json("probe", SILENT_ADDR, "timeout", 300, "ev", 1, "ev", 2)
     ok([r.get("timed_out") for r in probes.get("results", [])] == [True, True]
        and probes.get("answered") == 0,
        "mrcctl probe: a host whose MRC port is closed: each EV times out")
 
     rc, msg = ctl("ev-profile", "del", EVP)
     ok(rc != 0 and "busy" in msg.lower(), f"ev-profile del while in use: EBUSY ({msg})")
-    rc, msg = ctl("ev-profile", "set", EVP, "--state", "offline")
+    rc, msg = ctl("ev-profile", "set", EVP, "state", "offline")
     ok(rc != 0 and "busy" in msg.lower(), f"ev-profile offline while in use: EBUSY ({msg})")
     rc, msg = ctl("cc-profile", "del", CCP)
     ok(rc != 0 and "busy" in msg.lower(), f"cc-profile del while in use: EBUSY ({msg})")
 
-    ok(ctl("ev", "set", EVP, 1, "--state", "denied")[0] == 0, "mrcctl: deny EV 1")
+    ok(ctl("ev", "set", EVP, 1, "state", "denied")[0] == 0, "mrcctl: deny EV 1")
     before = evs_sent(cfd)
     cap = Capture(udp_port)
     good = transfer(cfd, afd, 200)
@@ -218,21 +219,21 @@ def checks(ok, tap, udp_port):
     ok(after[1] == before[1] and PORTS[1] not in seen,
        "the denied EV carries no more packets")
     ok(all(after[i] > before[i] for i in (0, 2, 3)), "the other EVs carry them")
-    ok(ctl("ev", "set", EVP, 1, "--state", "good")[0] == 0, "mrcctl: allow EV 1 again")
+    ok(ctl("ev", "set", EVP, 1, "state", "good")[0] == 0, "mrcctl: allow EV 1 again")
 
     for f in (cfd, afd, lfd):
         os.close(f)
     # The accepted side drops its leases once the close is done with.
     gone = False
     for _ in range(50):
-        if ctl("ev-profile", "set", EVP, "--state", "offline")[0] == 0:
+        if ctl("ev-profile", "set", EVP, "state", "offline")[0] == 0:
             gone = True
             break
         subprocess.run(["sleep", "0.1"])
     ok(gone and ctl("ev-profile", "del", EVP)[0] == 0
-       and ctl("cc-profile", "set", CCP, "--state", "offline")[0] == 0
+       and ctl("cc-profile", "set", CCP, "state", "offline")[0] == 0
        and ctl("cc-profile", "del", CCP)[0] == 0
-       and ctl("ev-fmt", "set", FMT, "--state", "offline")[0] == 0
+       and ctl("ev-fmt", "set", FMT, "state", "offline")[0] == 0
        and ctl("ev-fmt", "del", FMT)[0] == 0,
        "after the close: the profiles go offline and are deleted")
     return tap.end()

@@ -59,18 +59,7 @@ F_SECONDS=40
 [[ ${MRC_VARIANT:-} == debug ]] && F_SECONDS=240
 PORT_STEV=7000 PORT_SRV6=7001
 WORK=$(mktemp -d)
-srv_pids=
-
-cleanup() {
-	local p
-	for p in $srv_pids; do kill "$p" 2>/dev/null; done
-	wait 2>/dev/null
-	topo_down
-	rm -rf "$WORK"
-}
 trap cleanup EXIT
-
-skip_all() { echo "# $*"; echo "1..0 # SKIP $*"; exit "$KSFT_SKIP"; }
 
 ksft_begin
 for t in "$IP" "$TC" "$PY"; do [[ -x $t ]] || skip_all "$t missing"; done
@@ -224,7 +213,7 @@ start_server() {
 	local port=$1; shift
 	"$IP" netns exec "$NSB" "$PERF" server --proto mrc --port "$port" "$@" \
 		>"$WORK/srv-$port.out" 2>"$WORK/srv-$port.err" &
-	srv_pids+=" $!"
+	pids+=" $!"
 	wait_until 60 grep -q listening "$WORK/srv-$port.err"
 }
 if start_server $PORT_STEV && start_server $PORT_SRV6 --srv6 "$SRV6_A"; then
@@ -318,13 +307,13 @@ fi
 # 512 KiB send buffers keep what its writes leave to drain short.
 actl() { "$IP" netns exec "$NSA" "$CTL" "$@"; }
 evs=()
-for ((i = 1; i <= K; i++)); do evs+=(--ev "$i"); done
-actl ev-fmt add 1 --mode srv6 --widths 32,16,16,16,16,16,16 &&
-	actl ev-fmt set 1 --state offline && actl ev-fmt set 1 --state online &&
-	actl ev-profile add 2 --mode explicit --fmt 1 --count $K --events assumed-bad,good \
-		--field width=32,init=0xfcbb0000 --field width=16,init=0x10,mask=0xf \
-		--field width=16,init=0xb0 --field width=16,init=0xb1 "${evs[@]}" &&
-	actl ev-profile set 2 --state offline && actl ev-profile set 2 --state online
+for ((i = 1; i <= K; i++)); do evs+=(ev "$i"); done
+actl ev-fmt add 1 mode srv6 widths 32,16,16,16,16,16,16 &&
+	actl ev-fmt set 1 state offline && actl ev-fmt set 1 state online &&
+	actl ev-profile add 2 mode explicit fmt 1 count $K events assumed-bad,good \
+		field width=32,init=0xfcbb0000 field width=16,init=0x10,mask=0xf \
+		field width=16,init=0xb0 field width=16,init=0xb1 "${evs[@]}" &&
+	actl ev-profile set 2 state offline && actl ev-profile set 2 state online
 check "(f) mrcctl: an SRv6 format and an explicit EV profile, EV i via spine i+1" test $? -eq 0
 "$IP" netns exec "$NSA" sysctl -qw net.mrc.wmem_default=524288
 "$IP" netns exec "$NSA" "$CTL" -j monitor >"$WORK/ctl-events.json" 2>/dev/null &
@@ -335,17 +324,17 @@ PI=$WORK/ctl-paths.jsonl
 	--path-info-json "$PI" --path-info-ms 200 --json "$WORK/ctl.json" >"$WORK/ctl.out" 2>&1 &
 cpid=$!
 wait_until 60 grep -q '"bytes_acked":[1-9]' "$PI"
-actl ev set 2 1 --state denied
+actl ev set 2 1 state denied
 sleep 0.5
 topo_spine_counters >"$WORK/deny.before"
 sleep 2
 topo_spine_counters >"$WORK/deny.after"
-actl ev set 2 1 --state good
+actl ev set 2 1 state good
 verdict "(f) EV 1 denied: spine 2 carries nothing toward B, the other spines all of it" \
 	judge denied "$WORK/deny.before" "$WORK/deny.after" 2
 topo_blackhole 3 toward-b
 sleep 2
-actl -j probe "$TOPO_HB" --ev-profile 2 --timeout 1000 >"$WORK/probe.json" 2>&1
+actl -j probe "$TOPO_HB" ev-profile 2 timeout 1000 >"$WORK/probe.json" 2>&1
 check "(f) the transfer still ran through the failure" kill -0 $cpid
 topo_restore 3
 verdict "(f) mrcctl probe during the failure: EV 2 times out, the others answer" \
@@ -357,7 +346,7 @@ wait $mon 2>/dev/null
 verdict "(f) mrcctl monitor: EV 2 of the connection on profile 2 went ASSUMED_BAD" \
 	judge event "$WORK/ctl-events.json" 2 2
 
-for p in $srv_pids; do
+for p in $pids; do
 	check "mrcperf server (pid $p) still running" kill -0 "$p"
 done
 ksft_end

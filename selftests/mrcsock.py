@@ -55,13 +55,21 @@ def err(rc):
 
 
 def sock():
+    """A new AF_MRC socket; OSError if there is none (the test cannot go on)."""
     fd = libc.socket(AF, SOCK_SEQPACKET, 0)
-    assert fd >= 0, os.strerror(ctypes.get_errno())
+    if fd < 0:
+        e = ctypes.get_errno()
+        raise OSError(e, os.strerror(e))
     return fd
 
 
 def bind(fd, a, size=ctypes.sizeof(SockaddrMrc)):
     return err(libc.bind(fd, ctypes.byref(a), size))
+
+
+def listen(fd, port, backlog=8):
+    """Binds `fd` to MRC port `port` of every address and listens: 0, else errno."""
+    return bind(fd, addr(port, bytes(16))) or err(libc.listen(fd, backlog))
 
 
 def connect(fd, a):

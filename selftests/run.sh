@@ -3,7 +3,8 @@
 # The kselftest-style runner, run inside the test VM: each test prints TAP,
 # nested here behind "# ", and gets a top-level ok / not ok from its exit
 # code (0 pass, 4 skip, anything else fail). Ends with the totals of the
-# individual checks.
+# individual checks. `run.sh NAME...` runs only the tests named (e.g.
+# mrc_conn.py mrc_mrcctl.sh), in the list's order.
 here=$(cd "$(dirname "$0")" && pwd)
 export MRC_REPO=$(cd "$here/.." && pwd)
 bin=${MRC_BIN:-$MRC_REPO/build/selftests}
@@ -46,6 +47,15 @@ TESTS=(
 	"$here/mrc_clients.sh"
 	"$here/mrc_transfer.sh"
 )
+
+if (($#)); then
+	chosen=()
+	for t in "${TESTS[@]}"; do
+		[[ " $* " == *" $(basename "$t") "* ]] && chosen+=("$t")
+	done
+	((${#chosen[@]} == $#)) || { echo "run.sh: no test named in: $*" >&2; exit 2; }
+	TESTS=("${chosen[@]}")
+fi
 
 # Tests that load the module themselves unload it; the others need it.
 echo "TAP version 13"

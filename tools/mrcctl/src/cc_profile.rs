@@ -1,149 +1,83 @@
 //! `mrcctl cc-profile`: congestion control profiles (NSCC's parameters).
 
-use clap::{Args, Subcommand};
 use serde::Serialize;
 
+use crate::keywords::{Keyword, Pairs, Usage};
 use crate::nl::uapi::*;
-use crate::nl::{Attr, Mrc, Reply};
-use crate::output::{self, Format, Render};
-use crate::profile::{self, state_of, State};
-use crate::Failure;
+use crate::nl::{Attr, Reply};
+use crate::output::Render;
+use crate::profile::{state_of, Profile, State};
+use crate::values;
 
-/// `mrcctl cc-profile COMMAND`.
-#[derive(Subcommand, Debug)]
-pub enum CcProfileCommand {
-    /// Create a CC profile (INIT): defaults for the path's rate and base
-    /// RTT, then the parameters given.
-    Add(AddArgs),
-    /// Change parameters (not while ONLINE), or move it to a state.
-    Set(SetArgs),
-    /// Show one profile, or all.
-    Show {
-        #[arg(value_parser = profile::id)]
-        id: Option<u64>,
-    },
-    /// Delete a profile that is not ONLINE.
-    Del {
-        #[arg(value_parser = profile::id)]
-        id: u64,
-    },
+/// How a parameter's value reads and travels.
+#[derive(Clone, Copy)]
+enum Kind {
+    /// A time with an optional unit (ns, us, ms, s), in ns, u64.
+    Time,
+    /// A number, u32.
+    Number,
+    /// on or off, u8.
+    Bool,
 }
 
-/// NSCC's parameters (times take ns, us, ms or s; fractions are 1/1024).
-#[derive(Args, Debug)]
-pub struct Params {
-    /// The profile's id (1 or more).
-    #[arg(value_parser = profile::id)]
-    id: u64,
-    #[arg(long, value_parser = profile::duration_ns, value_name = "TIME")]
-    base_rtt: Option<u64>,
-    #[arg(long, value_parser = profile::duration_ns, value_name = "TIME")]
-    target_delay: Option<u64>,
-    #[arg(long, value_name = "BYTES")]
-    eta: Option<u32>,
-    #[arg(long, value_name = "BYTES")]
-    fi: Option<u32>,
-    #[arg(long, value_name = "N/1024")]
-    fi_scale: Option<u32>,
-    #[arg(long, value_name = "N/1024")]
-    gamma: Option<u32>,
-    #[arg(long, value_name = "N/1024")]
-    max_md_jump: Option<u32>,
-    #[arg(long, value_name = "BYTES")]
-    max_cwnd: Option<u32>,
-    #[arg(long, value_name = "SHIFT")]
-    qa_gate: Option<u32>,
-    #[arg(long, value_parser = profile::duration_ns, value_name = "TIME")]
-    qa_threshold: Option<u64>,
-    #[arg(long, value_name = "BYTES")]
-    adjust_bytes: Option<u32>,
-    #[arg(long, value_parser = profile::duration_ns, value_name = "TIME")]
-    adjust_period: Option<u64>,
-    /// Quick adapt off (true) or on (false).
-    #[arg(long, value_name = "BOOL")]
-    disable_qa: Option<bool>,
-    #[arg(long, value_name = "BYTES")]
-    mtu: Option<u32>,
+/// One of NSCC's parameters: its keyword (the spec's attribute name),
+/// attribute and kind.
+struct Param {
+    keyword: Keyword,
+    attr: u16,
+    kind: Kind,
 }
 
-/// `add`: the parameters and the path their defaults scale to.
-#[derive(Args, Debug)]
-pub struct AddArgs {
-    #[command(flatten)]
-    params: Params,
-    /// The path's rate in bytes/s (default 125000000, 1 Gb/s).
-    #[arg(long, value_name = "BYTES/S")]
-    link_rate: Option<u64>,
-}
-
-/// `set`: parameters, or a state.
-#[derive(Args, Debug)]
-pub struct SetArgs {
-    #[command(flatten)]
-    params: Params,
-    /// Move to this state (alone).
-    #[arg(long, value_enum, conflicts_with_all = [
-        "base_rtt", "target_delay", "eta", "fi", "fi_scale", "gamma", "max_md_jump",
-        "max_cwnd", "qa_gate", "qa_threshold", "adjust_bytes", "adjust_period",
-        "disable_qa", "mtu",
-    ])]
-    state: Option<State>,
-}
-
-fn param_attrs(p: &Params) -> Vec<Attr> {
-    let mut attrs = vec![Attr::u64(MRC_A_CC_PROFILE_ID, "id", p.id)];
-    let u64s = [
-        (MRC_A_CC_PROFILE_BASE_RTT, "base-rtt", p.base_rtt),
-        (
-            MRC_A_CC_PROFILE_TARGET_DELAY,
-            "target-delay",
-            p.target_delay,
-        ),
-        (
-            MRC_A_CC_PROFILE_QA_THRESHOLD,
-            "qa-threshold",
-            p.qa_threshold,
-        ),
-        (
-            MRC_A_CC_PROFILE_ADJUST_PERIOD,
-            "adjust-period",
-            p.adjust_period,
-        ),
-    ];
-    for (ty, name, v) in u64s {
-        attrs.extend(v.map(|v| Attr::u64(ty, name, v)));
+const fn param(name: &'static str, value: &'static str, attr: u16, kind: Kind) -> Param {
+    Param {
+        keyword: Keyword::once(name, value),
+        attr,
+        kind,
     }
-    let u32s = [
-        (MRC_A_CC_PROFILE_ETA, "eta", p.eta),
-        (MRC_A_CC_PROFILE_FI, "fi", p.fi),
-        (MRC_A_CC_PROFILE_FI_SCALE, "fi-scale", p.fi_scale),
-        (MRC_A_CC_PROFILE_GAMMA, "gamma", p.gamma),
-        (MRC_A_CC_PROFILE_MAX_MD_JUMP, "max-md-jump", p.max_md_jump),
-        (MRC_A_CC_PROFILE_MAX_CWND, "max-cwnd", p.max_cwnd),
-        (MRC_A_CC_PROFILE_QA_GATE, "qa-gate", p.qa_gate),
-        (
-            MRC_A_CC_PROFILE_ADJUST_BYTES,
-            "adjust-bytes",
-            p.adjust_bytes,
-        ),
-        (MRC_A_CC_PROFILE_MTU, "mtu", p.mtu),
-    ];
-    for (ty, name, v) in u32s {
-        attrs.extend(v.map(|v| Attr::u32(ty, name, v)));
-    }
-    if let Some(off) = p.disable_qa {
-        attrs.push(Attr::u8(
-            MRC_A_CC_PROFILE_DISABLE_QA,
-            "disable-qa",
-            u8::from(off),
-        ));
-    }
-    attrs
+}
+
+/// NSCC's parameters (fractions are 1/1024), a line each.
+#[rustfmt::skip]
+const PARAMS: [Param; 14] = [
+    param("base-rtt", "TIME", MRC_A_CC_PROFILE_BASE_RTT, Kind::Time),
+    param("target-delay", "TIME", MRC_A_CC_PROFILE_TARGET_DELAY, Kind::Time),
+    param("eta", "BYTES", MRC_A_CC_PROFILE_ETA, Kind::Number),
+    param("fi", "BYTES", MRC_A_CC_PROFILE_FI, Kind::Number),
+    param("fi-scale", "N/1024", MRC_A_CC_PROFILE_FI_SCALE, Kind::Number),
+    param("gamma", "N/1024", MRC_A_CC_PROFILE_GAMMA, Kind::Number),
+    param("max-md-jump", "N/1024", MRC_A_CC_PROFILE_MAX_MD_JUMP, Kind::Number),
+    param("max-cwnd", "BYTES", MRC_A_CC_PROFILE_MAX_CWND, Kind::Number),
+    param("qa-gate", "SHIFT", MRC_A_CC_PROFILE_QA_GATE, Kind::Number),
+    param("qa-threshold", "TIME", MRC_A_CC_PROFILE_QA_THRESHOLD, Kind::Time),
+    param("adjust-bytes", "BYTES", MRC_A_CC_PROFILE_ADJUST_BYTES, Kind::Number),
+    param("adjust-period", "TIME", MRC_A_CC_PROFILE_ADJUST_PERIOD, Kind::Time),
+    param("disable-qa", "{ on | off }", MRC_A_CC_PROFILE_DISABLE_QA, Kind::Bool),
+    param("mtu", "BYTES", MRC_A_CC_PROFILE_MTU, Kind::Number),
+];
+
+/// `add`'s: the path's rate in bytes/s (default 125000000, 1 Gb/s), which
+/// the defaults scale to.
+const LINK_RATE: Keyword = Keyword::once("link-rate", "BYTES/S");
+
+/// The attribute a parameter's value asks for.
+fn param_attr(p: &Param, pairs: &Pairs) -> Result<Option<Attr>, Usage> {
+    let name = p.keyword.name;
+    Ok(match p.kind {
+        Kind::Time => pairs
+            .one(name, values::duration_ns)?
+            .map(|v| Attr::u64(p.attr, name, v)),
+        Kind::Number => pairs
+            .one(name, values::number_u32)?
+            .map(|v| Attr::u32(p.attr, name, v)),
+        Kind::Bool => pairs
+            .one(name, values::on_off)?
+            .map(|v| Attr::u8(p.attr, name, u8::from(v))),
+    })
 }
 
 /// One CC profile as the kernel shows it.
 #[derive(Serialize)]
-struct CcProfile {
+pub struct CcProfile {
     id: u64,
     state: Option<State>,
     users: u32,
@@ -216,64 +150,49 @@ impl Render for CcProfile {
             self.max_md_jump,
             self.qa_gate,
             self.qa_threshold_ns,
-            self.disable_qa,
+            if self.disable_qa { "on" } else { "off" },
             self.adjust_bytes,
             self.adjust_period_ns
         )
     }
 }
 
-#[derive(Serialize)]
-#[serde(transparent)]
-struct List(Vec<CcProfile>);
+/// `mrcctl cc-profile`.
+pub struct CcProfiles;
 
-impl Render for List {
-    fn text(&self) -> String {
-        self.0
-            .iter()
-            .map(Render::text)
-            .collect::<Vec<_>>()
-            .join("\n")
+impl Profile for CcProfiles {
+    const NEW: u8 = MRC_CMD_CC_PROFILE_NEW;
+    const SET: u8 = MRC_CMD_CC_PROFILE_SET;
+    const GET: u8 = MRC_CMD_CC_PROFILE_GET;
+    const DEL: u8 = MRC_CMD_CC_PROFILE_DEL;
+    const ATTR_ID: u16 = MRC_A_CC_PROFILE_ID;
+    const ATTR_STATE: u16 = MRC_A_CC_PROFILE_STATE;
+    type Shown = CcProfile;
+
+    fn keywords(add: bool) -> Vec<Keyword> {
+        let params = PARAMS.iter().map(|p| p.keyword);
+        if add {
+            params.chain([LINK_RATE]).collect()
+        } else {
+            params.collect()
+        }
     }
-}
 
-/// Runs a `cc-profile` command.
-pub fn run(command: CcProfileCommand, format: Format) -> Result<(), Failure> {
-    let mrc = Mrc::open()?;
-    match command {
-        CcProfileCommand::Add(args) => {
-            let mut attrs = param_attrs(&args.params);
+    fn config(pairs: &Pairs, add: bool) -> Result<Vec<Attr>, Usage> {
+        let mut attrs = Vec::new();
+        for p in &PARAMS {
+            attrs.extend(param_attr(p, pairs)?);
+        }
+        if add {
             attrs.push(Attr::u32(MRC_A_CC_PROFILE_ALGO, "algo", MRC_CC_ALGO_NSCC));
-            if let Some(rate) = args.link_rate {
+            if let Some(rate) = pairs.one(LINK_RATE.name, values::number)? {
                 attrs.push(Attr::u64(MRC_A_CC_PROFILE_LINK_RATE, "link-rate", rate));
             }
-            mrc.request(MRC_CMD_CC_PROFILE_NEW, &attrs, false)?;
         }
-        CcProfileCommand::Set(args) => {
-            let attrs = match args.state {
-                Some(state) => vec![
-                    Attr::u64(MRC_A_CC_PROFILE_ID, "id", args.params.id),
-                    Attr::u32(MRC_A_CC_PROFILE_STATE, "state", state.to_uapi()),
-                ],
-                None => param_attrs(&args.params),
-            };
-            mrc.request(MRC_CMD_CC_PROFILE_SET, &attrs, false)?;
-        }
-        CcProfileCommand::Show { id: Some(id) } => {
-            let attrs = [Attr::u64(MRC_A_CC_PROFILE_ID, "id", id)];
-            let replies = mrc.request(MRC_CMD_CC_PROFILE_GET, &attrs, false)?;
-            let reply = replies.first().cloned().unwrap_or_default();
-            output::print(&CcProfile::from(&reply), format).map_err(Failure::Output)?;
-        }
-        CcProfileCommand::Show { id: None } => {
-            let replies = mrc.request(MRC_CMD_CC_PROFILE_GET, &[], true)?;
-            let list = List(replies.iter().map(CcProfile::from).collect());
-            output::print(&list, format).map_err(Failure::Output)?;
-        }
-        CcProfileCommand::Del { id } => {
-            let attrs = [Attr::u64(MRC_A_CC_PROFILE_ID, "id", id)];
-            mrc.request(MRC_CMD_CC_PROFILE_DEL, &attrs, false)?;
-        }
+        Ok(attrs)
     }
-    Ok(())
+
+    fn shown(reply: &Reply, _one: bool) -> CcProfile {
+        CcProfile::from(reply)
+    }
 }

@@ -1,6 +1,6 @@
 //! `mrcctl conn show`: the namespace's live connections (`conn-get`), one
-//! line each like ss, with each EV's state and counters under `-d` (and
-//! always in JSON).
+//! line each like ss, with each EV's state and counters under the global
+//! `-d` (and always in JSON).
 
 use std::net::Ipv6Addr;
 
@@ -11,7 +11,7 @@ use crate::monitor::state_name;
 use crate::nl::uapi::*;
 use crate::nl::{Attr, Mrc, Reply};
 use crate::output::{self, Format, Render};
-use crate::profile;
+use crate::values;
 use crate::Failure;
 
 /// `mrcctl conn COMMAND`.
@@ -20,17 +20,9 @@ pub enum ConnCommand {
     /// Show one connection by its local number, or all of them.
     Show {
         /// The local connection number (MRC_INFO's mrci_local_conn).
-        #[arg(value_parser = conn_number)]
+        #[arg(value_parser = values::number_u32)]
         conn: Option<u32>,
-        /// Each EV's state and counters too (JSON always has them).
-        #[arg(short = 'd', long = "details")]
-        details: bool,
     },
-}
-
-fn conn_number(text: &str) -> Result<u32, String> {
-    let n = profile::number(text)?;
-    u32::try_from(n).map_err(|_| format!("'{text}' does not fit 32 bits"))
 }
 
 fn conn_state_name(v: Option<u32>) -> &'static str {
@@ -210,22 +202,23 @@ impl Render for Listing {
     }
 }
 
-/// Runs a `conn` command.
-pub fn run(command: ConnCommand, format: Format) -> Result<(), Failure> {
-    let ConnCommand::Show { conn, details } = command;
+/// Runs a `conn` command; `details` shows each EV in text.
+pub fn run(command: ConnCommand, details: bool, format: Format) -> Result<(), Failure> {
+    let ConnCommand::Show { conn } = command;
     let mrc = Mrc::open()?;
     let shown = match conn {
         Some(n) => {
             let attrs = [Attr::u32(MRC_A_CONN_LOCAL_CONN, "local-conn", n)];
-            let replies = mrc.request(MRC_CMD_CONN_GET, &attrs, false)?;
-            Shown::One(Conn::from(&replies.first().cloned().unwrap_or_default()))
+            Shown::One(Conn::from(&mrc.get(MRC_CMD_CONN_GET, &attrs)?))
         }
-        None => {
-            let replies = mrc.request(MRC_CMD_CONN_GET, &[], true)?;
-            Shown::List(replies.iter().map(Conn::from).collect())
-        }
+        None => Shown::List(
+            mrc.dump(MRC_CMD_CONN_GET, &[])?
+                .iter()
+                .map(Conn::from)
+                .collect(),
+        ),
     };
-    output::print(&Listing { shown, details }, format).map_err(Failure::Output)
+    output::print(&Listing { shown, details }, format)
 }
 
 #[cfg(test)]
@@ -310,12 +303,5 @@ mod tests {
         assert_eq!(c["evs"].as_array().unwrap().len(), 2);
         assert_eq!(c["evs"][1]["state"], "assumed-bad");
         assert_eq!(c["evs"][1]["srtt_us"], 41);
-    }
-
-    #[test]
-    fn connection_numbers_fit_u32() {
-        assert_eq!(conn_number("0x10"), Ok(16));
-        assert!(conn_number("4294967296").is_err());
-        assert!(conn_number("x").is_err());
     }
 }

@@ -96,9 +96,8 @@ impl Render for Dev {
 pub fn run(command: DevCommand, format: Format) -> Result<(), Failure> {
     match command {
         DevCommand::Show => {
-            let replies = Mrc::open()?.request(MRC_CMD_DEV_GET, &[], false)?;
-            let reply = replies.first().cloned().unwrap_or_default();
-            output::print(&Dev::from(&reply), format).map_err(Failure::Output)
+            let reply = Mrc::open()?.get(MRC_CMD_DEV_GET, &[])?;
+            output::print(&Dev::from(&reply), format)
         }
     }
 }

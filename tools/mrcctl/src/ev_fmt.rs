@@ -1,58 +1,20 @@
 //! `mrcctl ev-fmt`: EV format profiles (a mode and the field widths of the
 //! on-wire EV).
 
-use clap::{Args, Subcommand};
 use serde::Serialize;
 
 use crate::ev::Mode;
+use crate::keywords::{Keyword, Pairs, Usage};
 use crate::nl::uapi::*;
-use crate::nl::{Attr, Mrc, Reply};
-use crate::output::{self, Format, Render};
-use crate::profile::{self, state_of, State};
-use crate::Failure;
+use crate::nl::{Attr, Reply};
+use crate::output::Render;
+use crate::profile::{state_of, Profile, State};
+use crate::values;
 
-/// `mrcctl ev-fmt COMMAND`.
-#[derive(Subcommand, Debug)]
-pub enum EvFmtCommand {
-    /// Create an EV format profile (INIT).
-    Add(FormatArgs),
-    /// Change its format (not while ONLINE), or move it to a state.
-    Set(SetArgs),
-    /// Show one profile, or all.
-    Show {
-        #[arg(value_parser = profile::id)]
-        id: Option<u64>,
-    },
-    /// Delete a profile that is not ONLINE.
-    Del {
-        #[arg(value_parser = profile::id)]
-        id: u64,
-    },
-}
-
-/// The id and format of `add` and `set`.
-#[derive(Args, Debug)]
-pub struct FormatArgs {
-    /// The profile's id (1 or more).
-    #[arg(value_parser = profile::id)]
-    id: u64,
-    /// Where the EV goes on the wire.
-    #[arg(long, value_enum)]
-    mode: Option<Mode>,
-    /// Field widths in bits, most significant first (e.g. 16,16).
-    #[arg(long, value_name = "W1,W2,...", value_delimiter = ',')]
-    widths: Vec<u32>,
-}
-
-/// `set`: a new format, or a state.
-#[derive(Args, Debug)]
-pub struct SetArgs {
-    #[command(flatten)]
-    format: FormatArgs,
-    /// Move to this state (alone).
-    #[arg(long, value_enum, conflicts_with_all = ["mode", "widths"])]
-    state: Option<State>,
-}
+/// Where the EV goes on the wire.
+pub const MODE: Keyword = Keyword::once("mode", "{ udp | stev | srv6 | srv6-srh }");
+/// The field widths in bits, most significant first.
+pub const WIDTHS: Keyword = Keyword::once("widths", "W1,W2,...");
 
 pub fn mode_uapi(mode: Mode) -> u32 {
     match mode {
@@ -75,7 +37,7 @@ pub fn mode_name(mode: u32) -> &'static str {
 
 /// One EV format profile as the kernel shows it.
 #[derive(Serialize)]
-struct EvFmt {
+pub struct EvFmt {
     id: u64,
     state: Option<State>,
     mode: Option<&'static str>,
@@ -110,64 +72,35 @@ impl Render for EvFmt {
     }
 }
 
-/// A list of profiles renders one per line, or as a JSON array.
-#[derive(Serialize)]
-#[serde(transparent)]
-struct List(Vec<EvFmt>);
+/// `mrcctl ev-fmt`.
+pub struct EvFmts;
 
-impl Render for List {
-    fn text(&self) -> String {
-        self.0
-            .iter()
-            .map(Render::text)
-            .collect::<Vec<_>>()
-            .join("\n")
-    }
-}
+impl Profile for EvFmts {
+    const NEW: u8 = MRC_CMD_EV_FMT_NEW;
+    const SET: u8 = MRC_CMD_EV_FMT_SET;
+    const GET: u8 = MRC_CMD_EV_FMT_GET;
+    const DEL: u8 = MRC_CMD_EV_FMT_DEL;
+    const ATTR_ID: u16 = MRC_A_EV_FMT_ID;
+    const ATTR_STATE: u16 = MRC_A_EV_FMT_STATE;
+    type Shown = EvFmt;
 
-fn format_attrs(args: &FormatArgs) -> Vec<Attr> {
-    let mut attrs = vec![Attr::u64(MRC_A_EV_FMT_ID, "id", args.id)];
-    if let Some(mode) = args.mode {
-        attrs.push(Attr::u32(MRC_A_EV_FMT_MODE, "mode", mode_uapi(mode)));
+    fn keywords(_add: bool) -> Vec<Keyword> {
+        vec![MODE, WIDTHS]
     }
-    for &w in &args.widths {
-        attrs.push(Attr::u32(MRC_A_EV_FMT_FIELD_WIDTH, "field-width", w));
-    }
-    attrs
-}
 
-/// Runs an `ev-fmt` command.
-pub fn run(command: EvFmtCommand, format: Format) -> Result<(), Failure> {
-    let mrc = Mrc::open()?;
-    match command {
-        EvFmtCommand::Add(args) => {
-            mrc.request(MRC_CMD_EV_FMT_NEW, &format_attrs(&args), false)?;
+    fn config(pairs: &Pairs, _add: bool) -> Result<Vec<Attr>, Usage> {
+        let mut attrs = Vec::new();
+        if let Some(mode) = pairs.one(MODE.name, values::choice::<Mode>)? {
+            attrs.push(Attr::u32(MRC_A_EV_FMT_MODE, "mode", mode_uapi(mode)));
         }
-        EvFmtCommand::Set(args) => {
-            let attrs = match args.state {
-                Some(state) => vec![
-                    Attr::u64(MRC_A_EV_FMT_ID, "id", args.format.id),
-                    Attr::u32(MRC_A_EV_FMT_STATE, "state", state.to_uapi()),
-                ],
-                None => format_attrs(&args.format),
-            };
-            mrc.request(MRC_CMD_EV_FMT_SET, &attrs, false)?;
+        let widths = pairs.one(WIDTHS.name, |v| values::list(v, values::number_u32))?;
+        for w in widths.unwrap_or_default() {
+            attrs.push(Attr::u32(MRC_A_EV_FMT_FIELD_WIDTH, "field-width", w));
         }
-        EvFmtCommand::Show { id: Some(id) } => {
-            let attrs = [Attr::u64(MRC_A_EV_FMT_ID, "id", id)];
-            let replies = mrc.request(MRC_CMD_EV_FMT_GET, &attrs, false)?;
-            let reply = replies.first().cloned().unwrap_or_default();
-            output::print(&EvFmt::from(&reply), format).map_err(Failure::Output)?;
-        }
-        EvFmtCommand::Show { id: None } => {
-            let replies = mrc.request(MRC_CMD_EV_FMT_GET, &[], true)?;
-            let list = List(replies.iter().map(EvFmt::from).collect());
-            output::print(&list, format).map_err(Failure::Output)?;
-        }
-        EvFmtCommand::Del { id } => {
-            let attrs = [Attr::u64(MRC_A_EV_FMT_ID, "id", id)];
-            mrc.request(MRC_CMD_EV_FMT_DEL, &attrs, false)?;
-        }
+        Ok(attrs)
     }
-    Ok(())
+
+    fn shown(reply: &Reply, _one: bool) -> EvFmt {
+        EvFmt::from(reply)
+    }
 }

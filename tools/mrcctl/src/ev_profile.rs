@@ -1,39 +1,17 @@
 //! `mrcctl ev-profile`: EV profiles (mode, format, EV count, floor, event
 //! mask, fields and an EXPLICIT profile's EVs).
 
-use clap::{Args, Subcommand, ValueEnum};
+use clap::ValueEnum;
 use mrc_proto::ev::{Ev, EvField};
 use serde::Serialize;
 
-use crate::ev::args;
+use crate::ev::args::{self, FIELD};
+use crate::keywords::{Keyword, Pairs, Usage};
 use crate::nl::uapi::*;
-use crate::nl::{Attr, Mrc, Reply};
-use crate::output::{self, Format, Render};
-use crate::profile::{self, state_of, State};
-use crate::Failure;
-
-/// `mrcctl ev-profile COMMAND`.
-#[derive(Subcommand, Debug)]
-pub enum EvProfileCommand {
-    /// Create an EV profile (INIT), configured and populated as given.
-    Add(ConfigArgs),
-    /// Change its configuration or EVs (not while ONLINE; the floor and
-    /// event mask alone in any state), or move it to a state.
-    Set(SetArgs),
-    /// Show one profile with its EVs, or all without.
-    Show {
-        #[arg(value_parser = profile::id)]
-        id: Option<u64>,
-        /// Refuse (E2BIG) rather than show more EVs than this.
-        #[arg(long, value_name = "N", requires = "id")]
-        max_evs: Option<u32>,
-    },
-    /// Delete a profile that is not ONLINE.
-    Del {
-        #[arg(value_parser = profile::id)]
-        id: u64,
-    },
-}
+use crate::nl::{Attr, Reply};
+use crate::output::Render;
+use crate::profile::{state_of, Profile, State};
+use crate::values;
 
 /// How EVs are chosen.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -52,55 +30,32 @@ pub enum Event {
     Good,
 }
 
-/// The id and configuration of `add` and `set`.
-#[derive(Args, Debug)]
-pub struct ConfigArgs {
-    /// The profile's id (1 or more).
-    #[arg(value_parser = profile::id)]
-    id: u64,
-    #[arg(long, value_enum)]
-    mode: Option<ProfileMode>,
-    /// The EV format profile the fields pair with.
-    #[arg(long = "fmt", value_name = "ID", value_parser = profile::id)]
-    fmt: Option<u64>,
-    /// EVs per connection.
-    #[arg(long = "count", value_name = "N")]
-    count: Option<u32>,
-    /// Never let the usable EVs fall below this floor.
-    #[arg(long = "min-active", value_name = "N")]
-    min_active: Option<u32>,
-    /// Transitions to report (comma-separated; "none" for none).
-    #[arg(long, value_name = "EVENTS", value_delimiter = ',', value_parser = event)]
-    events: Option<Vec<u32>>,
-    /// An EV field, in format order (repeat for each field).
-    #[arg(long = "field", value_name = "width=N,init=V,min=V,max=V,mask=V", value_parser = args::field)]
-    fields: Vec<EvField>,
-    /// An EV of an EXPLICIT profile, in order (repeat for each; hex).
-    #[arg(long = "ev", value_name = "HEX", value_parser = args::ev)]
-    evs: Vec<Ev>,
-}
+const MODE: Keyword = Keyword::once("mode", "{ auto | explicit | generated }");
+/// The EV format profile the fields pair with.
+const FMT: Keyword = Keyword::once("fmt", "ID");
+/// EVs per connection.
+const COUNT: Keyword = Keyword::once("count", "N");
+/// Never let the usable EVs fall below this floor.
+const MIN_ACTIVE: Keyword = Keyword::once("min-active", "N");
+/// Transitions to report (comma-separated; "none" for none).
+const EVENTS: Keyword = Keyword::once("events", "{ assumed-bad,good | none }");
+/// An EV of an EXPLICIT profile, in order (hex).
+const EV: Keyword = Keyword::repeated("ev", "HEX");
+/// `show ID`: refuse (E2BIG) rather than show more EVs than this.
+const MAX_EVS: Keyword = Keyword::once("max-evs", "N");
 
-/// `set`: a change, or a state.
-#[derive(Args, Debug)]
-pub struct SetArgs {
-    #[command(flatten)]
-    config: ConfigArgs,
-    /// Move to this state (alone).
-    #[arg(long, value_enum,
-          conflicts_with_all = ["mode", "fmt", "count", "min_active", "events", "fields", "evs"])]
-    state: Option<State>,
-}
-
-fn event(text: &str) -> Result<u32, String> {
-    match text {
-        "none" => Ok(0),
-        other => Event::from_str(other, true)
-            .map(|e| match e {
-                Event::AssumedBad => MRC_EV_EVENT_ASSUMED_BAD,
-                Event::Good => MRC_EV_EVENT_GOOD,
-            })
-            .map_err(|_| format!("'{other}': assumed-bad, good or none")),
+/// The event mask `events` names.
+fn events(text: &str) -> Result<u32, String> {
+    if text == "none" {
+        return Ok(0);
     }
+    let events = values::list(text, values::choice::<Event>)?;
+    Ok(events.iter().fold(0, |mask, e| {
+        mask | match e {
+            Event::AssumedBad => MRC_EV_EVENT_ASSUMED_BAD,
+            Event::Good => MRC_EV_EVENT_GOOD,
+        }
+    }))
 }
 
 fn mode_uapi(mode: ProfileMode) -> u32 {
@@ -132,7 +87,7 @@ struct Field {
 
 /// One EV profile as the kernel shows it.
 #[derive(Serialize)]
-struct EvProfile {
+pub struct EvProfile {
     id: u64,
     state: Option<State>,
     users: u32,
@@ -220,103 +175,84 @@ impl Render for EvProfile {
     }
 }
 
-#[derive(Serialize)]
-#[serde(transparent)]
-struct List(Vec<EvProfile>);
-
-impl Render for List {
-    fn text(&self) -> String {
-        self.0
-            .iter()
-            .map(Render::text)
-            .collect::<Vec<_>>()
-            .join("\n")
-    }
+fn field_attr(f: &EvField) -> Attr {
+    Attr::nest(
+        MRC_A_EV_PROFILE_FIELD,
+        "field",
+        vec![
+            Attr::u32(MRC_A_EV_FIELD_WIDTH, "width", u32::from(f.width)),
+            Attr::u64(MRC_A_EV_FIELD_INIT_VAL, "init-val", f.init_val),
+            Attr::u64(MRC_A_EV_FIELD_MIN_VAL, "min-val", f.min_val),
+            Attr::u64(MRC_A_EV_FIELD_MAX_VAL, "max-val", f.max_val),
+            Attr::u64(MRC_A_EV_FIELD_MASK, "mask", f.mask),
+        ],
+    )
 }
 
-fn config_attrs(args: &ConfigArgs) -> Vec<Attr> {
-    let mut attrs = vec![Attr::u64(MRC_A_EV_PROFILE_ID, "id", args.id)];
-    if let Some(mode) = args.mode {
-        attrs.push(Attr::u32(MRC_A_EV_PROFILE_MODE, "mode", mode_uapi(mode)));
-    }
-    if let Some(fmt) = args.fmt {
-        attrs.push(Attr::u64(MRC_A_EV_PROFILE_FMT_ID, "fmt-id", fmt));
-    }
-    if let Some(n) = args.count {
-        attrs.push(Attr::u32(MRC_A_EV_PROFILE_EV_COUNT, "ev-count", n));
-    }
-    if let Some(n) = args.min_active {
-        attrs.push(Attr::u32(
-            MRC_A_EV_PROFILE_EV_MIN_ACTIVE,
-            "ev-min-active",
-            n,
-        ));
-    }
-    if let Some(events) = &args.events {
-        let mask = events.iter().fold(0, |m, e| m | e);
-        attrs.push(Attr::u32(
-            MRC_A_EV_PROFILE_EV_EVENT_MASK,
-            "ev-event-mask",
-            mask,
-        ));
-    }
-    for f in &args.fields {
-        attrs.push(Attr::nest(
-            MRC_A_EV_PROFILE_FIELD,
-            "field",
-            vec![
-                Attr::u32(MRC_A_EV_FIELD_WIDTH, "width", u32::from(f.width)),
-                Attr::u64(MRC_A_EV_FIELD_INIT_VAL, "init-val", f.init_val),
-                Attr::u64(MRC_A_EV_FIELD_MIN_VAL, "min-val", f.min_val),
-                Attr::u64(MRC_A_EV_FIELD_MAX_VAL, "max-val", f.max_val),
-                Attr::u64(MRC_A_EV_FIELD_MASK, "mask", f.mask),
-            ],
-        ));
-    }
-    for ev in &args.evs {
-        attrs.push(Attr::bytes(MRC_A_EV_PROFILE_EV, "ev", &ev.0));
-    }
-    attrs
-}
+/// `mrcctl ev-profile`.
+pub struct EvProfiles;
 
-/// Runs an `ev-profile` command.
-pub fn run(command: EvProfileCommand, format: Format) -> Result<(), Failure> {
-    let mrc = Mrc::open()?;
-    match command {
-        EvProfileCommand::Add(args) => {
-            mrc.request(MRC_CMD_EV_PROFILE_NEW, &config_attrs(&args), false)?;
-        }
-        EvProfileCommand::Set(args) => {
-            let attrs = match args.state {
-                Some(state) => vec![
-                    Attr::u64(MRC_A_EV_PROFILE_ID, "id", args.config.id),
-                    Attr::u32(MRC_A_EV_PROFILE_STATE, "state", state.to_uapi()),
-                ],
-                None => config_attrs(&args.config),
-            };
-            mrc.request(MRC_CMD_EV_PROFILE_SET, &attrs, false)?;
-        }
-        EvProfileCommand::Show {
-            id: Some(id),
-            max_evs,
-        } => {
-            let mut attrs = vec![Attr::u64(MRC_A_EV_PROFILE_ID, "id", id)];
-            if let Some(n) = max_evs {
-                attrs.push(Attr::u32(MRC_A_EV_PROFILE_EV_ARRAY_MAX, "ev-array-max", n));
-            }
-            let replies = mrc.request(MRC_CMD_EV_PROFILE_GET, &attrs, false)?;
-            let reply = replies.first().cloned().unwrap_or_default();
-            output::print(&EvProfile::from(&reply, true), format).map_err(Failure::Output)?;
-        }
-        EvProfileCommand::Show { id: None, .. } => {
-            let replies = mrc.request(MRC_CMD_EV_PROFILE_GET, &[], true)?;
-            let list = List(replies.iter().map(|r| EvProfile::from(r, false)).collect());
-            output::print(&list, format).map_err(Failure::Output)?;
-        }
-        EvProfileCommand::Del { id } => {
-            let attrs = [Attr::u64(MRC_A_EV_PROFILE_ID, "id", id)];
-            mrc.request(MRC_CMD_EV_PROFILE_DEL, &attrs, false)?;
-        }
+impl Profile for EvProfiles {
+    const NEW: u8 = MRC_CMD_EV_PROFILE_NEW;
+    const SET: u8 = MRC_CMD_EV_PROFILE_SET;
+    const GET: u8 = MRC_CMD_EV_PROFILE_GET;
+    const DEL: u8 = MRC_CMD_EV_PROFILE_DEL;
+    const ATTR_ID: u16 = MRC_A_EV_PROFILE_ID;
+    const ATTR_STATE: u16 = MRC_A_EV_PROFILE_STATE;
+    type Shown = EvProfile;
+
+    fn keywords(_add: bool) -> Vec<Keyword> {
+        vec![MODE, FMT, COUNT, MIN_ACTIVE, EVENTS, FIELD, EV]
     }
-    Ok(())
+
+    fn config(pairs: &Pairs, _add: bool) -> Result<Vec<Attr>, Usage> {
+        let mut attrs = Vec::new();
+        if let Some(mode) = pairs.one(MODE.name, values::choice::<ProfileMode>)? {
+            attrs.push(Attr::u32(MRC_A_EV_PROFILE_MODE, "mode", mode_uapi(mode)));
+        }
+        if let Some(fmt) = pairs.one(FMT.name, values::id)? {
+            attrs.push(Attr::u64(MRC_A_EV_PROFILE_FMT_ID, "fmt-id", fmt));
+        }
+        if let Some(n) = pairs.one(COUNT.name, values::number_u32)? {
+            attrs.push(Attr::u32(MRC_A_EV_PROFILE_EV_COUNT, "ev-count", n));
+        }
+        if let Some(n) = pairs.one(MIN_ACTIVE.name, values::number_u32)? {
+            attrs.push(Attr::u32(
+                MRC_A_EV_PROFILE_EV_MIN_ACTIVE,
+                "ev-min-active",
+                n,
+            ));
+        }
+        if let Some(mask) = pairs.one(EVENTS.name, events)? {
+            attrs.push(Attr::u32(
+                MRC_A_EV_PROFILE_EV_EVENT_MASK,
+                "ev-event-mask",
+                mask,
+            ));
+        }
+        attrs.extend(pairs.all(FIELD.name, args::field)?.iter().map(field_attr));
+        let evs: Vec<Ev> = pairs.all(EV.name, args::ev)?;
+        attrs.extend(
+            evs.iter()
+                .map(|ev| Attr::bytes(MRC_A_EV_PROFILE_EV, "ev", &ev.0)),
+        );
+        Ok(attrs)
+    }
+
+    fn show_keywords() -> Vec<Keyword> {
+        vec![MAX_EVS]
+    }
+
+    fn show_attrs(pairs: &Pairs) -> Result<Vec<Attr>, Usage> {
+        let max = pairs.one(MAX_EVS.name, values::number_u32)?;
+        Ok(max
+            .map(|n| Attr::u32(MRC_A_EV_PROFILE_EV_ARRAY_MAX, "ev-array-max", n))
+            .into_iter()
+            .collect())
+    }
+
+    /// A dump's list shows no EVs.
+    fn shown(reply: &Reply, one: bool) -> EvProfile {
+        EvProfile::from(reply, one)
+    }
 }

@@ -1,23 +1,21 @@
 //! `mrcctl monitor`: the events group, one line (or JSON object) per EV
-//! state change, until interrupted or `--count` events.
+//! state change, until interrupted or `count N` events.
 
 use std::io::Write;
 
-use clap::Args;
 use serde::Serialize;
 
+use crate::keywords::{self, Keyword};
 use crate::nl::uapi::*;
 use crate::nl::{Mrc, Reply};
 use crate::output::{Format, Render};
+use crate::values;
 use crate::Failure;
 
-/// `mrcctl monitor`.
-#[derive(Args, Debug)]
-pub struct MonitorArgs {
-    /// Exit after this many events.
-    #[arg(long, value_name = "N")]
-    count: Option<u64>,
-}
+/// Exit after this many events.
+const COUNT: Keyword = Keyword::once("count", "N");
+/// `monitor`'s keywords.
+pub const KEYWORDS: [Keyword; 1] = [COUNT];
 
 pub fn state_name(v: Option<u32>) -> &'static str {
     match v {
@@ -74,12 +72,14 @@ impl Render for EvEvent {
     }
 }
 
-/// Runs `mrcctl monitor`. JSON is one object per line, even with `-p`.
-pub fn run(args: &MonitorArgs, format: Format) -> Result<(), Failure> {
+/// Runs `mrcctl monitor [count N]`. JSON is one object per line, even
+/// with `-p`.
+pub fn run(words: &[String], format: Format) -> Result<(), Failure> {
+    let count = keywords::parse(words, &KEYWORDS)?.one(COUNT.name, values::number)?;
     let events = Mrc::open()?.subscribe(MRC_MCGRP_EVENTS)?;
     let mut seen = 0;
     let mut out = std::io::stdout();
-    while args.count.is_none_or(|n| seen < n) {
+    while count.is_none_or(|n| seen < n) {
         for (cmd, reply) in events.next()? {
             if cmd != MRC_CMD_EV_STATE_NTF {
                 continue;
@@ -93,7 +93,7 @@ pub fn run(args: &MonitorArgs, format: Format) -> Result<(), Failure> {
                 .and_then(|()| out.flush())
                 .map_err(|e| Failure::Output(e.to_string()))?;
             seen += 1;
-            if args.count.is_some_and(|n| seen >= n) {
+            if count.is_some_and(|n| seen >= n) {
                 break;
             }
         }

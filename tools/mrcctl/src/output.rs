@@ -3,6 +3,8 @@
 
 use serde::Serialize;
 
+use crate::Failure;
+
 /// How results are printed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
@@ -31,13 +33,32 @@ pub trait Render: Serialize {
     fn text(&self) -> String;
 }
 
+/// Objects of one kind: one per line, or a JSON array.
+#[derive(Serialize)]
+#[serde(transparent)]
+pub struct List<T>(pub Vec<T>);
+
+impl<T: Render> Render for List<T> {
+    fn text(&self) -> String {
+        self.0
+            .iter()
+            .map(Render::text)
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
 /// Prints `value` on stdout in `format`.
-pub fn print<T: Render>(value: &T, format: Format) -> Result<(), String> {
+pub fn print<T: Render>(value: &T, format: Format) -> Result<(), Failure> {
     let line = match format {
         Format::Text => value.text(),
-        Format::Json => serde_json::to_string(value).map_err(|e| e.to_string())?,
-        Format::PrettyJson => serde_json::to_string_pretty(value).map_err(|e| e.to_string())?,
+        Format::Json => serde_json::to_string(value).map_err(output)?,
+        Format::PrettyJson => serde_json::to_string_pretty(value).map_err(output)?,
     };
     println!("{line}");
     Ok(())
+}
+
+fn output(e: serde_json::Error) -> Failure {
+    Failure::Output(e.to_string())
 }

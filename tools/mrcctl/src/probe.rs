@@ -1,32 +1,29 @@
-//! `mrcctl probe ADDR`: probe EVs toward a host (`probe`) and print the
+//! `mrcctl probe ADDR [ev-profile ID] [ev INDEX]... [timeout MS]`: probe
+//! EVs toward a host (`probe`) and print the
 //! RTT of each EV's reply, or that none came in time.
 
 use std::net::Ipv6Addr;
 
-use clap::Args;
 use serde::Serialize;
 
+use crate::keywords::{self, Keyword, Pairs, Usage};
 use crate::nl::uapi::*;
 use crate::nl::{Attr, Mrc, Reply};
 use crate::output::{self, Format, Render};
+use crate::values;
 use crate::Failure;
 
-/// `mrcctl probe ADDR [--ev-profile ID] [--ev INDEX]... [--timeout MS]`.
-#[derive(Args, Debug)]
-pub struct ProbeArgs {
-    /// The host to probe (IPv6 address); its mrc.ko answers.
-    addr: Ipv6Addr,
-    /// The online EV profile whose EVs to probe (default: the built-in
-    /// AUTO profile, net.mrc.ev_count EVs).
-    #[arg(long = "ev-profile", value_name = "ID")]
-    ev_profile: Option<u64>,
-    /// An EV index to probe (repeat; default: every EV of the profile).
-    #[arg(long = "ev", value_name = "INDEX")]
-    evs: Vec<u32>,
-    /// How long to wait for the replies, ms (1-10000).
-    #[arg(long, value_name = "MS", default_value_t = 1000)]
-    timeout: u32,
-}
+/// The online EV profile whose EVs to probe (default: the built-in AUTO
+/// profile, net.mrc.ev_count EVs).
+const EV_PROFILE: Keyword = Keyword::once("ev-profile", "ID");
+/// An EV index to probe (once per EV; default: every EV of the profile).
+const EV: Keyword = Keyword::repeated("ev", "INDEX");
+/// How long to wait for the replies, ms (1-10000).
+const TIMEOUT: Keyword = Keyword::once("timeout", "MS");
+/// `probe`'s keywords.
+pub const KEYWORDS: [Keyword; 3] = [EV_PROFILE, EV, TIMEOUT];
+/// `timeout`'s default.
+const TIMEOUT_MS: u32 = 1000;
 
 /// One EV's outcome.
 #[derive(Serialize, Debug, PartialEq)]
@@ -86,25 +83,30 @@ impl Render for Probes {
 }
 
 /// The request's attributes.
-fn attrs(args: &ProbeArgs) -> Vec<Attr> {
+fn attrs(addr: &Ipv6Addr, pairs: &Pairs) -> Result<Vec<Attr>, Usage> {
+    let timeout = pairs.one(TIMEOUT.name, values::number_u32)?;
     let mut attrs = vec![
-        Attr::bytes(MRC_A_PROBE_ADDR, "addr", &args.addr.octets()),
-        Attr::u32(MRC_A_PROBE_TIMEOUT, "timeout", args.timeout),
+        Attr::bytes(MRC_A_PROBE_ADDR, "addr", &addr.octets()),
+        Attr::u32(
+            MRC_A_PROBE_TIMEOUT,
+            "timeout",
+            timeout.unwrap_or(TIMEOUT_MS),
+        ),
     ];
-    if let Some(id) = args.ev_profile {
+    if let Some(id) = pairs.one(EV_PROFILE.name, values::id)? {
         attrs.push(Attr::u64(MRC_A_PROBE_EV_PROFILE_ID, "ev-profile-id", id));
     }
-    for &ev in &args.evs {
+    for ev in pairs.all(EV.name, values::number_u32)? {
         attrs.push(Attr::u32(MRC_A_PROBE_INDEX, "index", ev));
     }
-    attrs
+    Ok(attrs)
 }
 
 /// Runs `probe`.
-pub fn run(args: &ProbeArgs, format: Format) -> Result<(), Failure> {
-    let replies = Mrc::open()?.request(MRC_CMD_PROBE, &attrs(args), false)?;
-    let reply = replies.first().cloned().unwrap_or_default();
-    output::print(&Probes::from(&args.addr, &reply), format).map_err(Failure::Output)
+pub fn run(addr: &Ipv6Addr, words: &[String], format: Format) -> Result<(), Failure> {
+    let attrs = attrs(addr, &keywords::parse(words, &KEYWORDS)?)?;
+    let reply = Mrc::open()?.get(MRC_CMD_PROBE, &attrs)?;
+    output::print(&Probes::from(addr, &reply), format)
 }
 
 #[cfg(test)]
@@ -141,13 +143,13 @@ mod tests {
 
     #[test]
     fn request_names_the_evs() {
-        let args = ProbeArgs {
-            addr: "fd00::2".parse().unwrap(),
-            ev_profile: Some(7),
-            evs: vec![1, 2],
-            timeout: 500,
-        };
-        let types: Vec<u16> = attrs(&args).iter().map(|a| a.ty).collect();
+        let addr = "fd00::2".parse().unwrap();
+        let words: Vec<String> = ["ev-profile", "7", "ev", "1", "ev", "2", "timeout", "500"]
+            .map(String::from)
+            .to_vec();
+        let pairs = keywords::parse(&words, &KEYWORDS).unwrap();
+        let given = attrs(&addr, &pairs).unwrap();
+        let types: Vec<u16> = given.iter().map(|a| a.ty).collect();
         assert_eq!(
             types,
             [
@@ -158,5 +160,9 @@ mod tests {
                 MRC_A_PROBE_INDEX
             ]
         );
+        assert_eq!(given[1].payload(), 500u32.to_ne_bytes());
+        let none = keywords::parse(&[], &KEYWORDS).unwrap();
+        let default = attrs(&addr, &none).unwrap();
+        assert_eq!(default[1].payload(), TIMEOUT_MS.to_ne_bytes());
     }
 }

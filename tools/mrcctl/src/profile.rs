@@ -1,12 +1,18 @@
-//! What the three profile objects share: ids, states, and the commands'
-//! shape (`add`, `set`, `show`, `del`).
+//! What the three profile objects (`ev-fmt`, `ev-profile`, `cc-profile`)
+//! share: their states and their commands, `add`, `set`, `show` and `del`,
+//! run once here for any [`Profile`].
 
-use clap::ValueEnum;
+use clap::{Subcommand, ValueEnum};
 use serde::Serialize;
 
+use crate::keywords::{self, Keyword, Pairs, Usage};
 use crate::nl::uapi::{
     MRC_PROFILE_STATE_INIT, MRC_PROFILE_STATE_OFFLINE, MRC_PROFILE_STATE_ONLINE,
 };
+use crate::nl::{Attr, Mrc, Reply};
+use crate::output::{self, Format, List, Render};
+use crate::values;
+use crate::Failure;
 
 /// A profile's state.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Serialize)]
@@ -49,57 +55,142 @@ pub fn state_of(v: Option<u32>) -> Option<State> {
     v.and_then(State::from_uapi)
 }
 
-/// A number in decimal or `0x` hexadecimal (ids, counts, parameters).
-pub fn number(text: &str) -> Result<u64, String> {
-    let parsed = match text.strip_prefix("0x").or_else(|| text.strip_prefix("0X")) {
-        Some(hex) => u64::from_str_radix(hex, 16),
-        None => text.parse(),
-    };
-    parsed.map_err(|e| format!("'{text}': {e}"))
+/// `set`'s keyword that moves a profile, alone.
+const STATE: Keyword = Keyword::once("state", "{ init | offline | online }");
+
+/// `mrcctl ev-fmt|ev-profile|cc-profile COMMAND`.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Create a profile (INIT), configured as the keywords say.
+    Add {
+        /// The profile's id (1 or more).
+        #[arg(value_parser = values::id)]
+        id: u64,
+        #[arg(trailing_var_arg = true, value_name = "KEYWORD VALUE")]
+        args: Vec<String>,
+    },
+    /// Change its configuration (not while ONLINE), or move it to a
+    /// state (`state` alone).
+    Set {
+        /// The profile's id.
+        #[arg(value_parser = values::id)]
+        id: u64,
+        #[arg(trailing_var_arg = true, value_name = "KEYWORD VALUE")]
+        args: Vec<String>,
+    },
+    /// Show one profile, or all.
+    Show {
+        /// The profile's id; every profile without it.
+        #[arg(value_parser = values::id)]
+        id: Option<u64>,
+        #[arg(trailing_var_arg = true, value_name = "KEYWORD VALUE", requires = "id")]
+        args: Vec<String>,
+    },
+    /// Delete a profile that is not ONLINE.
+    Del {
+        /// The profile's id.
+        #[arg(value_parser = values::id)]
+        id: u64,
+    },
 }
 
-/// A profile id: 1 or more.
-pub fn id(text: &str) -> Result<u64, String> {
-    match number(text)? {
-        0 => Err("ids start at 1 (0 names the built-in defaults)".to_string()),
-        id => Ok(id),
+/// One kind of profile: its commands, attributes, keywords and how it
+/// shows.
+pub trait Profile {
+    const NEW: u8;
+    const SET: u8;
+    const GET: u8;
+    const DEL: u8;
+    /// The id attribute.
+    const ATTR_ID: u16;
+    /// The state attribute.
+    const ATTR_STATE: u16;
+    /// How the kernel's answer shows.
+    type Shown: Render;
+
+    /// The keywords of `add` (with `add`) or of `set`, but `state`.
+    fn keywords(add: bool) -> Vec<Keyword>;
+    /// The attributes the configuration keywords ask for.
+    fn config(pairs: &Pairs, add: bool) -> Result<Vec<Attr>, Usage>;
+    /// The keywords of `show ID`.
+    fn show_keywords() -> Vec<Keyword> {
+        Vec::new()
+    }
+    /// The attributes `show ID`'s keywords ask for.
+    fn show_attrs(_pairs: &Pairs) -> Result<Vec<Attr>, Usage> {
+        Ok(Vec::new())
+    }
+    /// One profile; `one` for `show ID` (a dump may leave out details).
+    fn shown(reply: &Reply, one: bool) -> Self::Shown;
+}
+
+/// `set`'s keywords: the configuration's and `state`.
+fn set_keywords<P: Profile>() -> Vec<Keyword> {
+    let mut keywords = P::keywords(false);
+    keywords.push(STATE);
+    keywords
+}
+
+/// `P`'s object with each command's keywords in its `--help`.
+pub fn with_keywords<P: Profile>(object: clap::Command) -> clap::Command {
+    object
+        .mut_subcommand("add", |c| c.after_help(keywords::help(&P::keywords(true))))
+        .mut_subcommand("set", |c| {
+            c.after_help(keywords::help(&set_keywords::<P>()))
+        })
+        .mut_subcommand("show", |c| {
+            c.after_help(keywords::help(&P::show_keywords()))
+        })
+}
+
+/// `set`'s attributes: the state alone, or a configuration.
+fn set_attrs<P: Profile>(pairs: &Pairs) -> Result<Vec<Attr>, Usage> {
+    match pairs.one(STATE.name, values::choice::<State>)? {
+        Some(state) => match pairs.names().find(|&n| n != STATE.name) {
+            Some(other) => Err(Usage(format!("\"state\" goes alone, without \"{other}\""))),
+            None => Ok(vec![Attr::u32(P::ATTR_STATE, "state", state.to_uapi())]),
+        },
+        None if pairs.is_empty() => {
+            let names: Vec<String> = P::keywords(false).iter().map(|k| k.to_string()).collect();
+            Err(Usage(format!(
+                "nothing to set: give {STATE} or some of {}",
+                names.join(", ")
+            )))
+        }
+        None => P::config(pairs, false),
     }
 }
 
-/// A duration in ns, with an optional unit: ns, us, ms, s.
-pub fn duration_ns(text: &str) -> Result<u64, String> {
-    let (digits, scale) = [
-        ("ns", 1),
-        ("us", 1_000),
-        ("ms", 1_000_000),
-        ("s", 1_000_000_000),
-    ]
-    .iter()
-    .find_map(|(unit, scale)| text.strip_suffix(unit).map(|d| (d, *scale)))
-    .unwrap_or((text, 1));
-    number(digits)?
-        .checked_mul(scale)
-        .ok_or_else(|| format!("'{text}' is too long"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn durations_take_units() {
-        assert_eq!(duration_ns("250"), Ok(250));
-        assert_eq!(duration_ns("10us"), Ok(10_000));
-        assert_eq!(duration_ns("2ms"), Ok(2_000_000));
-        assert_eq!(duration_ns("1s"), Ok(1_000_000_000));
-        assert!(duration_ns("ms").is_err());
-        assert!(duration_ns("99999999999999999999s").is_err());
-    }
-
-    #[test]
-    fn ids_start_at_one() {
-        assert_eq!(id("0x10"), Ok(16));
-        assert!(id("0").is_err());
-        assert!(id("-1").is_err());
+/// Runs a profile command.
+pub fn run<P: Profile>(command: Command, format: Format) -> Result<(), Failure> {
+    match command {
+        Command::Add { id, args } => {
+            let pairs = keywords::parse(&args, &P::keywords(true))?;
+            let mut attrs = vec![Attr::u64(P::ATTR_ID, "id", id)];
+            attrs.extend(P::config(&pairs, true)?);
+            Ok(Mrc::open()?.change(P::NEW, &attrs)?)
+        }
+        Command::Set { id, args } => {
+            let pairs = keywords::parse(&args, &set_keywords::<P>())?;
+            let mut attrs = vec![Attr::u64(P::ATTR_ID, "id", id)];
+            attrs.extend(set_attrs::<P>(&pairs)?);
+            Ok(Mrc::open()?.change(P::SET, &attrs)?)
+        }
+        Command::Show { id: Some(id), args } => {
+            let pairs = keywords::parse(&args, &P::show_keywords())?;
+            let mut attrs = vec![Attr::u64(P::ATTR_ID, "id", id)];
+            attrs.extend(P::show_attrs(&pairs)?);
+            let reply = Mrc::open()?.get(P::GET, &attrs)?;
+            output::print(&P::shown(&reply, true), format)
+        }
+        Command::Show { id: None, .. } => {
+            let replies = Mrc::open()?.dump(P::GET, &[])?;
+            let list = List(replies.iter().map(|r| P::shown(r, false)).collect());
+            output::print(&list, format)
+        }
+        Command::Del { id } => {
+            let attrs = [Attr::u64(P::ATTR_ID, "id", id)];
+            Ok(Mrc::open()?.change(P::DEL, &attrs)?)
+        }
     }
 }

@@ -20,13 +20,13 @@ fn stderr(out: &Output) -> String {
 const STEV: [&str; 9] = [
     "ev",
     "expand",
-    "--mode",
+    "mode",
     "stev",
-    "--fmt-fields",
+    "widths",
     "16,16",
-    "--field",
+    "field",
     "width=16,init=0x0,min=0x0,max=0x0,mask=0xffff",
-    "--ev",
+    "ev",
 ];
 
 fn stev(ev: &str, flags: &[&str]) -> Output {
@@ -61,19 +61,19 @@ fn srv6_usid_container() {
     let out = mrcctl(&[
         "ev",
         "expand",
-        "--mode",
+        "mode",
         "srv6",
-        "--fmt-fields",
+        "widths",
         "32,16,16,16,16,16,16",
-        "--field",
+        "field",
         "width=32,init=0xfcbb0000",
-        "--field",
+        "field",
         "width=16,init=0x10,min=1,max=4,mask=0xf",
-        "--field",
+        "field",
         "width=16,init=0xb",
-        "--field",
+        "field",
         "width=16,init=0xc",
-        "--ev",
+        "ev",
         "3",
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -100,13 +100,13 @@ fn invalid_profile_exit_1_naming_the_rule() {
     let out = mrcctl(&[
         "ev",
         "expand",
-        "--mode",
+        "mode",
         "udp",
-        "--fmt-fields",
+        "widths",
         "16",
-        "--field",
+        "field",
         "width=8,max=8,mask=0x7",
-        "--ev",
+        "ev",
         "00",
     ]);
     assert_eq!(out.status.code(), Some(1));
@@ -115,16 +115,7 @@ fn invalid_profile_exit_1_naming_the_rule() {
         "{}",
         stderr(&out)
     );
-    let out = mrcctl(&[
-        "ev",
-        "expand",
-        "--mode",
-        "udp",
-        "--fmt-fields",
-        "16,16",
-        "--ev",
-        "00",
-    ]);
+    let out = mrcctl(&["ev", "expand", "mode", "udp", "widths", "16,16", "ev", "00"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
         stderr(&out).contains("on-wire EV width"),
@@ -139,28 +130,10 @@ fn usage_errors_exit_2() {
     assert_eq!(mrcctl(&["ev", "explode"]).status.code(), Some(2));
     assert_eq!(stev("12zz", &[]).status.code(), Some(2));
     assert_eq!(stev(&"1".repeat(65), &[]).status.code(), Some(2));
-    let out = mrcctl(&[
-        "ev",
-        "expand",
-        "--mode",
-        "ipx",
-        "--fmt-fields",
-        "16",
-        "--ev",
-        "0",
-    ]);
+    let out = mrcctl(&["ev", "expand", "mode", "ipx", "widths", "16", "ev", "0"]);
     assert_eq!(out.status.code(), Some(2));
     let out = mrcctl(&[
-        "ev",
-        "expand",
-        "--mode",
-        "udp",
-        "--fmt-fields",
-        "16",
-        "--field",
-        "mask=1",
-        "--ev",
-        "0",
+        "ev", "expand", "mode", "udp", "widths", "16", "field", "mask=1", "ev", "0",
     ]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("width=N is required"));

@@ -1,11 +1,14 @@
-//! Parsers for the `ev` commands' argument values: format modes,
-//! `--field` specifications and EV hex strings. A malformed value is
-//! a usage error (exit code 2, reported by clap).
+//! The values of EVs as commands take them: format modes, `field`
+//! specifications and EV hex strings. A malformed value is a usage error
+//! (exit code 2).
 
 use clap::ValueEnum;
 use mrc_proto::ev::{Ev, EvField, EvFormatMode, EV_BYTES};
 
-/// `--mode`.
+use crate::keywords::Keyword;
+use crate::values::number;
+
+/// An EV format's mode.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Mode {
     /// UDP source port.
@@ -30,16 +33,10 @@ impl From<Mode> for EvFormatMode {
     }
 }
 
-/// A number in decimal or `0x` hexadecimal.
-fn number(text: &str) -> Result<u64, String> {
-    let parsed = match text.strip_prefix("0x").or_else(|| text.strip_prefix("0X")) {
-        Some(hex) => u64::from_str_radix(hex, 16),
-        None => text.parse(),
-    };
-    parsed.map_err(|e| format!("'{text}': {e}"))
-}
+/// An EV field, in format order (once per field).
+pub const FIELD: Keyword = Keyword::repeated("field", "width=N,init=V,min=V,max=V,mask=V");
 
-/// `--field width=16,init=0x0,min=0x0,max=0x0,mask=0xffff`: every key
+/// `field width=16,init=0x0,min=0x0,max=0x0,mask=0xffff`: every key
 /// once; `width` is required, the others default to 0.
 pub fn field(text: &str) -> Result<EvField, String> {
     let mut field = EvField::default();
@@ -76,7 +73,7 @@ pub fn field(text: &str) -> Result<EvField, String> {
     Ok(field)
 }
 
-/// `--ev`: up to 64 hex digits (optional `0x`), most significant first:
+/// An EV: up to 64 hex digits (optional `0x`), most significant first:
 /// the first digit is the top nibble of byte 0; shorter EVs are padded with
 /// zeros at the end.
 pub fn ev(text: &str) -> Result<Ev, String> {

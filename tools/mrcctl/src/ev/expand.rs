@@ -1,36 +1,24 @@
 //! `mrcctl ev expand`: the EV expansion of the protocol core, offline.
 
-use clap::Args;
-use mrc_proto::ev::{Ev, EvField, EvFormat, EvLayout, WireEv};
+use mrc_proto::ev::{EvFormat, EvLayout, WireEv};
 use serde::Serialize;
 
-use super::args::{self, Mode};
+use super::args::{self, Mode, FIELD};
+use crate::ev_fmt::{MODE, WIDTHS};
+use crate::keywords::{self, Keyword};
 use crate::output::{self, Format, Render};
+use crate::values;
+use crate::Failure;
 
-/// Arguments of `mrcctl ev expand`.
-#[derive(Args, Debug)]
-pub struct ExpandArgs {
-    /// Format mode: where the expanded EV goes on the wire.
-    #[arg(long, value_enum)]
-    mode: Mode,
-    /// Format field widths, most significant first (e.g. 16,16).
-    #[arg(
-        long = "fmt-fields",
-        value_name = "W1,W2,...",
-        value_delimiter = ',',
-        required = true
-    )]
-    fmt_fields: Vec<u8>,
-    /// An EV field, in format order (repeat for each field).
-    #[arg(
-        long = "field",
-        value_name = "width=N,init=V,min=V,max=V,mask=V",
-        value_parser = args::field
-    )]
-    fields: Vec<EvField>,
-    /// The EV: up to 64 hex digits, most significant first.
-    #[arg(long, value_name = "HEX", value_parser = args::ev)]
-    ev: Ev,
+/// The EV: up to 64 hex digits, most significant first.
+const EV: Keyword = Keyword::once("ev", "HEX");
+
+/// `ev expand`'s keywords.
+pub const KEYWORDS: [Keyword; 4] = [MODE, WIDTHS, FIELD, EV];
+
+/// A format field's width: 0 to 255 bits (the format's rules say more).
+fn width(text: &str) -> Result<u8, String> {
+    u8::try_from(values::number(text)?).map_err(|_| format!("'{text}' is wider than 255 bits"))
 }
 
 /// The result: the 32 expanded bytes.
@@ -49,20 +37,26 @@ fn hex(wire: &WireEv) -> String {
     wire.0.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Runs `mrcctl ev expand`.
-pub fn run(args: &ExpandArgs, format: Format) -> Result<(), String> {
-    let ev_format = EvFormat::new(args.mode.into(), &args.fmt_fields)
-        .map_err(|e| format!("invalid EV format: {e}"))?;
-    for (i, field) in args.fields.iter().enumerate() {
+/// Runs `mrcctl ev expand KEYWORD VALUE...`.
+pub fn run(words: &[String], format: Format) -> Result<(), Failure> {
+    let pairs = keywords::parse(words, &KEYWORDS)?;
+    let mode = pairs.required(MODE, values::choice::<Mode>)?;
+    let widths = pairs.required(WIDTHS, |v| values::list(v, width))?;
+    let fields = pairs.all(FIELD.name, args::field)?;
+    let ev = pairs.required(EV, args::ev)?;
+    let invalid = |what: &str, e: String| Failure::Invalid(format!("invalid {what}: {e}"));
+    let ev_format =
+        EvFormat::new(mode.into(), &widths).map_err(|e| invalid("EV format", e.to_string()))?;
+    for (i, field) in fields.iter().enumerate() {
         field
             .validate()
-            .map_err(|e| format!("invalid EV profile: field {i}: {e}"))?;
+            .map_err(|e| invalid("EV profile", format!("field {i}: {e}")))?;
     }
     let layout =
-        EvLayout::new(ev_format, &args.fields).map_err(|e| format!("invalid EV profile: {e}"))?;
+        EvLayout::new(ev_format, &fields).map_err(|e| invalid("EV profile", e.to_string()))?;
     let wire = layout
-        .expand(&args.ev)
-        .map_err(|e| format!("invalid EV: {e}"))?;
+        .expand(&ev)
+        .map_err(|e| invalid("EV", e.to_string()))?;
     output::print(
         &Expanded {
             expanded: hex(&wire),

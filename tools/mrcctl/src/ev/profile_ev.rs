@@ -1,16 +1,16 @@
 //! `mrcctl ev set` / `ev show`: one EV of an EV profile, as the controller
 //! handles it (deny, allow, replace, read back).
 
-use clap::{Args, ValueEnum};
-use mrc_proto::ev::Ev;
+use clap::ValueEnum;
 use serde::Serialize;
 
 use super::args;
+use crate::keywords::{self, Keyword};
 use crate::monitor::state_name;
 use crate::nl::uapi::*;
 use crate::nl::{Attr, Mrc, Reply};
-use crate::output::{self, Format, Render};
-use crate::profile;
+use crate::output::{self, Format, List, Render};
+use crate::values;
 use crate::Failure;
 
 /// The states the controller sets.
@@ -20,31 +20,12 @@ pub enum Set {
     Denied,
 }
 
-/// `ev set`.
-#[derive(Args, Debug)]
-pub struct SetArgs {
-    /// The EV profile.
-    #[arg(value_parser = profile::id)]
-    profile: u64,
-    /// The EV's index in the profile.
-    index: u32,
-    /// Deny the EV (no connection of the profile uses it) or allow it.
-    #[arg(long, value_enum, required_unless_present = "value")]
-    state: Option<Set>,
-    /// Replace the EV (EXPLICIT profiles, while no connection uses them).
-    #[arg(long, value_name = "HEX", value_parser = args::ev)]
-    value: Option<Ev>,
-}
-
-/// `ev show`.
-#[derive(Args, Debug)]
-pub struct ShowArgs {
-    /// The EV profile.
-    #[arg(value_parser = profile::id)]
-    profile: u64,
-    /// One EV; every EV of the profile without it.
-    index: Option<u32>,
-}
+/// Deny the EV (no connection of the profile uses it) or allow it.
+const STATE: Keyword = Keyword::once("state", "{ good | denied }");
+/// Replace the EV (EXPLICIT profiles, while no connection uses them).
+const VALUE: Keyword = Keyword::once("value", "HEX");
+/// `ev set`'s keywords.
+pub const SET_KEYWORDS: [Keyword; 2] = [STATE, VALUE];
 
 /// One EV as the kernel shows it.
 #[derive(Serialize)]
@@ -79,59 +60,46 @@ impl Render for ProfileEv {
     }
 }
 
-#[derive(Serialize)]
-#[serde(transparent)]
-struct List(Vec<ProfileEv>);
-
-impl Render for List {
-    fn text(&self) -> String {
-        self.0
-            .iter()
-            .map(Render::text)
-            .collect::<Vec<_>>()
-            .join("\n")
-    }
-}
-
-/// `ev set`.
-pub fn set(args: &SetArgs) -> Result<(), Failure> {
+/// `ev set PROFILE INDEX KEYWORD VALUE...`.
+pub fn set(profile: u64, index: u32, words: &[String]) -> Result<(), Failure> {
+    let pairs = keywords::parse(words, &SET_KEYWORDS)?;
     let mut attrs = vec![
-        Attr::u64(MRC_A_PROFILE_EV_PROFILE_ID, "profile-id", args.profile),
-        Attr::u32(MRC_A_PROFILE_EV_INDEX, "index", args.index),
+        Attr::u64(MRC_A_PROFILE_EV_PROFILE_ID, "profile-id", profile),
+        Attr::u32(MRC_A_PROFILE_EV_INDEX, "index", index),
     ];
-    if let Some(state) = args.state {
+    if let Some(state) = pairs.one(STATE.name, values::choice::<Set>)? {
         let v = match state {
             Set::Good => MRC_EV_GOOD,
             Set::Denied => MRC_EV_DENIED,
         };
         attrs.push(Attr::u32(MRC_A_PROFILE_EV_STATE, "state", v));
     }
-    if let Some(ev) = &args.value {
+    if let Some(ev) = pairs.one(VALUE.name, args::ev)? {
         attrs.push(Attr::bytes(MRC_A_PROFILE_EV_VALUE, "value", &ev.0));
     }
-    Mrc::open()?.request(MRC_CMD_EV_SET, &attrs, false)?;
-    Ok(())
+    if pairs.is_empty() {
+        return Err(keywords::Usage(format!("nothing to set: give {STATE} or {VALUE}")).into());
+    }
+    Ok(Mrc::open()?.change(MRC_CMD_EV_SET, &attrs)?)
 }
 
-/// `ev show`.
-pub fn show(args: &ShowArgs, format: Format) -> Result<(), Failure> {
+/// `ev show PROFILE [INDEX]`.
+pub fn show(profile: u64, index: Option<u32>, format: Format) -> Result<(), Failure> {
     let mut attrs = vec![Attr::u64(
         MRC_A_PROFILE_EV_PROFILE_ID,
         "profile-id",
-        args.profile,
+        profile,
     )];
     let mrc = Mrc::open()?;
-    match args.index {
+    match index {
         Some(index) => {
             attrs.push(Attr::u32(MRC_A_PROFILE_EV_INDEX, "index", index));
-            let replies = mrc.request(MRC_CMD_EV_GET, &attrs, false)?;
-            let reply = replies.first().cloned().unwrap_or_default();
-            output::print(&ProfileEv::from(&reply), format).map_err(Failure::Output)
+            let reply = mrc.get(MRC_CMD_EV_GET, &attrs)?;
+            output::print(&ProfileEv::from(&reply), format)
         }
         None => {
-            let replies = mrc.request(MRC_CMD_EV_GET, &attrs, true)?;
-            let list = List(replies.iter().map(ProfileEv::from).collect());
-            output::print(&list, format).map_err(Failure::Output)
+            let replies = mrc.dump(MRC_CMD_EV_GET, &attrs)?;
+            output::print(&List(replies.iter().map(ProfileEv::from).collect()), format)
         }
     }
 }

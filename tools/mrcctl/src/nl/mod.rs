@@ -158,10 +158,27 @@ impl Mrc {
         Ok(Subscription { socket })
     }
 
+    /// Sends command `cmd` with `attrs`, a change that answers with an
+    /// acknowledgement alone.
+    pub fn change(&self, cmd: u8, attrs: &[Attr]) -> Result<(), Failure> {
+        self.request(cmd, attrs, false).map(drop)
+    }
+
+    /// Sends command `cmd` with `attrs`, a do that answers one object.
+    pub fn get(&self, cmd: u8, attrs: &[Attr]) -> Result<Reply, Failure> {
+        let replies = self.request(cmd, attrs, false)?;
+        Ok(replies.into_iter().next().unwrap_or_default())
+    }
+
+    /// Dumps command `cmd` with `attrs`: every entry.
+    pub fn dump(&self, cmd: u8, attrs: &[Attr]) -> Result<Vec<Reply>, Failure> {
+        self.request(cmd, attrs, true)
+    }
+
     /// Sends command `cmd` with `attrs`; returns the replies (one for a
     /// do that answers, none for one that only acknowledges, every entry
     /// for a dump).
-    pub fn request(&self, cmd: u8, attrs: &[Attr], dump: bool) -> Result<Vec<Reply>, Failure> {
+    fn request(&self, cmd: u8, attrs: &[Attr], dump: bool) -> Result<Vec<Reply>, Failure> {
         let mut buffer = GenlBuffer::<u16, Buffer>::new();
         for a in attrs {
             let ty = AttrTypeBuilder::default()
