@@ -48,7 +48,7 @@
 #                 first window below it starting within 200 ms of the
 #                 fault (none: 0);
 #                 the fault's time is the wall clock's, placed on the
-#                 series by the server's start (receiver_start_epoch).
+#                 series by the server's start (receiver_start_epoch_ns).
 #                 Also the longest run of 10 ms intervals without a
 #                 delivered byte, and when delivery resumed after it.
 #   mrc           one AF_MRC connection (mrcperf --proto mrc), SRv6:
@@ -177,7 +177,7 @@ run_clients() {
 		# open, at a real-time priority: the fault is one write(2), no
 		# fork then. NAME.fault gets the wall clock just before and
 		# after it ($EPOCHREALTIME, the clock of the clients'
-		# start_epoch). Not netem loss 100% (topo_blackhole, the
+		# start_epoch_ns). Not netem loss 100% (topo_blackhole, the
 		# selftests' fault): under TCG the tc processes applied that
 		# 25 to 60 ms after it was written (MRC_PATH_INFO showed acks
 		# for packets on spine 2 that long), and this measurement
@@ -330,10 +330,10 @@ def recovery(name):
     t1, t2 = map(float, open(f"{work}/{name}.fault").read().split())
     c = bh["clients"][0]
     # The fault on the receiver's series: the server reports its start on
-    # the wall clock (the guest's one clock). The client's start_epoch
+    # the wall clock (the guest's one clock). The client's start_epoch_ns
     # would place it a one-way delay and the server's scheduling early:
     # 30 ms and more under TCG, all counted as recovery.
-    fault = t1 - c["receiver_start_epoch"]
+    fault = t1 - c["receiver_start_epoch_ns"] / 1e9
     surviving = res["runs"]["tcp_parallel"]["goodput_bps"] * (k - 1) / k
     iv = c["intervals"]
     step = c["interval_ms"] / 1000.0

@@ -16,7 +16,7 @@ use crate::msgcheck::{Got, MsgCheck};
 use crate::msgwire::{End, Hello, MsgReport, StreamReport, BYE, FLAG_BIDIR};
 use crate::pattern::Pattern;
 use crate::seqsock::SeqSocket;
-use crate::series::Series;
+use crate::series::{nanos, Series};
 use crate::sizes::{reverse_seed, SizeRange, Sizes};
 
 /// Receive buffer: the largest message and room to spare, so that a
@@ -50,8 +50,9 @@ pub struct ClientOutcome {
     pub reverse: Option<StreamReport>,
     /// From the Hello to the Report's arrival.
     pub seconds: f64,
-    /// The Hello's sending on the wall clock: the start of `sent_bins`.
-    pub start_epoch: f64,
+    /// The Hello's sending on the wall clock (ns since 1970): the start of
+    /// `sent_bins`.
+    pub start_epoch_ns: u64,
 }
 
 /// Sends one stream: data messages until `limit` bytes or until `stop`,
@@ -111,10 +112,10 @@ fn recv_stream(
                     intact: check.intact(&end),
                     first_mismatch: check.first_mismatch,
                     bad_message: check.bad_message,
-                    seconds: series.start.elapsed().as_secs_f64(),
+                    ns: nanos(series.start.elapsed()),
                     interval_ms,
                     intervals: series.bins,
-                    start_epoch: Some(series.epoch),
+                    start_epoch_ns: Some(series.epoch_ns),
                 })
             }
         }
@@ -230,7 +231,7 @@ pub fn client(sock: &SeqSocket, p: &ClientPlan) -> io::Result<ClientOutcome> {
         report,
         reverse,
         seconds: at.duration_since(start).as_secs_f64(),
-        start_epoch: sent_series.epoch,
+        start_epoch_ns: sent_series.epoch_ns,
     })
 }
 
@@ -328,12 +329,14 @@ mod tests {
     }
 
     /// The stall bounds each wait, not the transfer: a stream sent for
-    /// longer than it still gets its report.
+    /// longer than it still gets its report. (A stall of 1 s, not 100 ms:
+    /// the two threads share a loaded 2-core machine, where a thread can
+    /// wait 100 ms for a CPU.)
     #[test]
     fn a_stream_longer_than_the_stall_gets_its_report() {
         let p = ClientPlan {
-            stall: Duration::from_millis(100),
-            ..plan(None, Some(0.5), false)
+            stall: Duration::from_secs(1),
+            ..plan(None, Some(2.5), false)
         };
         let (out, rep, byed) = exchange(&p);
         assert!(byed && rep.received.intact);
