@@ -90,6 +90,10 @@ pub struct MrcClientArgs {
     /// is given up [default: 120].
     #[arg(long, value_name = "SECS")]
     pub stall_timeout: Option<f64>,
+    /// (mrc) With --seconds: SIGUSR1 ends the sending earlier; the End,
+    /// the report and the JSON follow as after the time.
+    #[arg(long, requires = "seconds")]
+    pub until_signal: bool,
 }
 
 impl MrcClientArgs {
@@ -104,6 +108,7 @@ impl MrcClientArgs {
             || self.path_info_ms.is_some()
             || self.linger_good.is_some()
             || self.stall_timeout.is_some()
+            || self.until_signal
     }
 }
 
@@ -228,10 +233,14 @@ pub fn client(a: &ClientArgs) -> io::Result<bool> {
         sizes: size_range(m)?,
         bidir: m.bidir,
         stall: stall(m.stall_timeout)?,
+        until_signal: m.until_signal,
     };
     let period = Duration::from_millis(m.path_info_ms.unwrap_or(DEFAULT_PATH_INFO_MS).into());
     let snapshots = m.path_info_json.as_ref().map(File::create).transpose()?;
 
+    if m.until_signal {
+        crate::stopsig::arm()?;
+    }
     let t_connect = Instant::now();
     let sock = mrc::connect(src, &dst, &opts)?;
     let connect_seconds = t_connect.elapsed().as_secs_f64();

@@ -18,6 +18,7 @@ use crate::pattern::Pattern;
 use crate::seqsock::SeqSocket;
 use crate::series::{nanos, Series};
 use crate::sizes::{reverse_seed, SizeRange, Sizes};
+use crate::stopsig;
 
 /// Receive buffer: the largest message and room to spare, so that a
 /// message a little too long is seen as such rather than as MSG_TRUNC.
@@ -35,6 +36,8 @@ pub struct ClientPlan {
     pub bidir: bool,
     /// Longest wait for any one send or receive.
     pub stall: Duration,
+    /// A timed stream also ends on SIGUSR1 (`stopsig`).
+    pub until_signal: bool,
 }
 
 /// The client's result.
@@ -188,7 +191,8 @@ pub fn client(sock: &SeqSocket, p: &ClientPlan) -> io::Result<ClientOutcome> {
     let start = sent_series.start;
     sock.send_msg(&hello.encode())?;
     let deadline = p.seconds.map(|s| start + Duration::from_secs_f64(s));
-    let stop = || deadline.is_some_and(|d| Instant::now() >= d);
+    let stop =
+        || deadline.is_some_and(|d| Instant::now() >= d) || (p.until_signal && stopsig::raised());
     let ended = AtomicBool::new(false);
 
     let receive = || -> io::Result<(Option<StreamReport>, MsgReport, Instant)> {
@@ -312,6 +316,7 @@ mod tests {
             sizes: SizeRange::up_to(MAX),
             bidir,
             stall: Duration::from_secs(20),
+            until_signal: false,
         }
     }
 
