@@ -131,6 +131,7 @@ rate_bps() {
 
 TOPO_MTU=$MTU topo_up "$K" "$RATE" "$DELAY" || { echo "bench: topo_up failed"; exit 1; }
 topo_steer_srv6 || { echo "bench: topo_steer_srv6 failed"; exit 1; }
+topo_fault_arm 2 || { echo "bench: topo_fault_arm failed"; exit 1; }
 # MPTCP: host A announces one extra subflow endpoint per spine beyond the
 # first (the initial subflow leaves from fd00:a::11); both sides allow K.
 /usr/sbin/ip -n "$NSA" mptcp limits set subflows 8 add_addr_accepted 8
@@ -154,12 +155,6 @@ cpu_busy() {
 	awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat
 }
 
-# spine_restore SPINE: the spine forwards again after a blackhole run's
-# fault (run_clients with BENCH_FAULT_AT).
-spine_restore() {
-	"$IP" netns exec "$(topo_ns "s$1")" sh -c "echo 1 >/proc/sys/net/ipv6/conf/all/forwarding"
-}
-
 run_clients() {
 	local name=$1 proto=$2 port=$3; shift 3
 	local n=0 pids=() src rc=0
@@ -169,25 +164,17 @@ run_clients() {
 	cpu_busy >"$WORK/$name.cpu"
 	local fault_pid=
 	if [[ -n ${BENCH_FAULT_AT:-} ]]; then
-		# Blackhole spine 2 BENCH_FAULT_AT s after the clients' launch:
-		# it stops forwarding (net.ipv6.conf.all.forwarding = 0 in its
-		# namespace), so every packet through it, either way, is
-		# dropped silently: no link goes down, no ICMP. The writer is
-		# started beforehand in the spine's namespace with the sysctl
-		# open, at a real-time priority: the fault is one write(2), no
-		# fork then. NAME.fault gets the wall clock just before and
-		# after it ($EPOCHREALTIME, the clock of the clients'
-		# start_epoch_ns). Not netem loss 100% (topo_blackhole, the
-		# selftests' fault): under TCG the tc processes applied that
-		# 25 to 60 ms after it was written (MRC_PATH_INFO showed acks
-		# for packets on spine 2 that long), and this measurement
-		# counted the delay as the transports' recovery.
-		"$IP" netns exec "$(topo_ns s2)" chrt -f 50 bash -c '
-			exec {fd}>/proc/sys/net/ipv6/conf/all/forwarding
-			sleep "$1"
-			t1=$EPOCHREALTIME
-			echo 0 >&"$fd"
-			echo "$t1 $EPOCHREALTIME" >"$2"' fault "$BENCH_FAULT_AT" "$WORK/$name.fault" &
+		# Blackhole spine 2 BENCH_FAULT_AT s after the clients' launch
+		# with topology.sh's fast fault (its forwarding sysctl, written
+		# once by a writer armed beforehand): every packet through it,
+		# either way, is dropped silently. NAME.fault gets "0 T1 T2",
+		# the wall clock just before and after the write
+		# ($EPOCHREALTIME, the clock of the clients' start_epoch_ns).
+		# Not topo_blackhole (netem loss 100%, the selftests' fault):
+		# under TCG its tc processes applied that 25 to 60 ms after it
+		# was written, and this measurement counted the delay as the
+		# transports' recovery.
+		(sleep "$BENCH_FAULT_AT"; topo_fault 0 "$WORK/$name.fault") &
 		fault_pid=$!
 	fi
 	for src in "$@"; do
@@ -253,7 +240,7 @@ bench_mrc() {
 	BENCH_CLIENT_ARGS="--srv6 $srv6_b --min-msg $msg --max-msg $msg --path-info-json $WORK/mrc_blackhole.paths --path-info-ms 20" \
 		BENCH_INTERVAL_MS=10 BENCH_FAULT_AT=$(awk -v s="$SECONDS_PER_RUN" 'BEGIN { print s / 3 }') \
 		run_clients mrc_blackhole mrc 5203 "$TOPO_HA" || echo "bench: mrc_blackhole failed"
-	spine_restore 2
+	topo_fault 1
 	# MRC_INFO and MRC_PATH_INFO every 20 ms through the blackhole run.
 	cp "$WORK/mrc_blackhole.paths" "$OUT/mrc_blackhole.paths.jsonl" 2>/dev/null
 }
@@ -266,7 +253,7 @@ run_clients tcp_parallel tcp 5201 "${srcs[@]}" || echo "bench: tcp_parallel fail
 run_clients mptcp mptcp 5202 "$(topo_ha_via 1)" || echo "bench: mptcp failed"
 BENCH_INTERVAL_MS=10 BENCH_FAULT_AT=$(awk -v s="$SECONDS_PER_RUN" 'BEGIN { print s / 3 }') \
 	run_clients mptcp_blackhole mptcp 5202 "$(topo_ha_via 1)" || echo "bench: mptcp_blackhole failed"
-spine_restore 2
+topo_fault 1
 bench_mrc
 
 /usr/bin/python3 - "$WORK" "$OUT/bench.json" "$K" "$(rate_bps "$RATE")" "$RATE" "$DELAY" "$SECONDS_PER_RUN" "${TOPO_GSO_SEGS:-}" <<'PY'
@@ -327,7 +314,7 @@ def recovery(name):
     bh = res["runs"].get(name, {})
     if not ("clients" in bh and os.path.exists(f"{work}/{name}.fault") and "goodput_bps" in res["runs"].get("tcp_parallel", {})):
         return None
-    t1, t2 = map(float, open(f"{work}/{name}.fault").read().split())
+    _, t1, t2 = map(float, open(f"{work}/{name}.fault").read().split())
     c = bh["clients"][0]
     # The fault on the receiver's series: the server reports its start on
     # the wall clock (the guest's one clock). The client's start_epoch_ns
