@@ -350,14 +350,18 @@ topo_fault_arm() {
 	# Read-write: opening never blocks, and the writer sees no EOF until
 	# topo_fault_disarm closes it.
 	exec {TOPO_FAULT_FD}<>"$TOPO_FAULT_FIFO"
+	# The sysctl is opened again after each write: a numeric sysctl
+	# ignores a write at a file offset other than 0.
 	"$IP" netns exec "$(topo_ns "s$1")" chrt -f 50 bash -c '
-		exec {fd}>/proc/sys/net/ipv6/conf/all/forwarding || exit 1
+		f=/proc/sys/net/ipv6/conf/all/forwarding
+		exec {fd}>"$f" || exit 1
 		while read -r v log; do
 			t1=$EPOCHREALTIME
 			echo "$v" >&"$fd"
 			t2=$EPOCHREALTIME
+			exec {fd}>&- {fd}>"$f"
 			[[ -n $log ]] && echo "$v $t1 $t2" >>"$log"
-		done' <"$TOPO_FAULT_FIFO" &
+		done' <"$TOPO_FAULT_FIFO" {TOPO_FAULT_FD}>&- &
 	TOPO_FAULT_PID=$!
 }
 
