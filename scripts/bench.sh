@@ -81,18 +81,16 @@ ACK_TIMEOUT=${BENCH_ACK_TIMEOUT:-15}
 if [[ ${1:-} != --guest ]]; then
 	set -e
 	cd "$here"
-	echo "bench: building mrcperf"
-	cargo build --release -p mrcperf 2>&1 | tail -1
+	scripts/progress.sh "bench: building mrcperf" cargo build --release -q -p mrcperf
 	# The MRC runs need the module, built against the test kernel like
 	# `make test` builds it; without it they are skipped.
-	echo "bench: building mrc.ko"
-	if make --no-print-directory KVARIANT=release modules >/dev/null; then
+	if scripts/progress.sh "bench: building mrc.ko" make --no-print-directory KVARIANT=release modules >/dev/null; then
 		mkdir -p build/release && cp mrc.ko build/release/mrc.ko
 	else
 		echo "bench: mrc.ko did not build; the MRC runs will be skipped" >&2
 	fi
 	out=$here/build/vm/release
-	rm -f "$out/bench.json" "$out/mrc_blackhole.paths.jsonl"
+	rm -f "$out/bench.json" "$out/mrc_blackhole.paths.jsonl" "$out"/*.counters.jsonl
 	rc=0
 	scripts/vm.sh --timeout "${BENCH_TIMEOUT:-900}" -- env BENCH_K="$K" BENCH_RATE="$RATE" \
 		BENCH_DELAY="$DELAY" BENCH_SECONDS="$SECONDS_PER_RUN" TOPO_GSO_SEGS="${TOPO_GSO_SEGS:-}" \
@@ -101,8 +99,9 @@ if [[ ${1:-} != --guest ]]; then
 	if [[ -f $out/bench.json ]]; then
 		mkdir -p build/bench
 		cp "$out/bench.json" build/bench/bench.json
-		cp "$out/mrc_blackhole.paths.jsonl" build/bench/ 2>/dev/null || true
+		cp "$out/mrc_blackhole.paths.jsonl" "$out"/*.counters.jsonl build/bench/ 2>/dev/null || true
 		echo "bench: wrote build/bench/bench.json"
+		python3 scripts/plot.py bench build/bench || echo "bench: the plots failed" >&2
 	fi
 	((rc == 0)) || echo "bench: FAILED (a run failed or delivered damaged data; exit $rc)" >&2
 	exit "$rc"
@@ -132,6 +131,7 @@ rate_bps() {
 TOPO_MTU=$MTU topo_up "$K" "$RATE" "$DELAY" || { echo "bench: topo_up failed"; exit 1; }
 topo_steer_srv6 || { echo "bench: topo_steer_srv6 failed"; exit 1; }
 topo_fault_arm 2 || { echo "bench: topo_fault_arm failed"; exit 1; }
+topo_watch
 # MPTCP: host A announces one extra subflow endpoint per spine beyond the
 # first (the initial subflow leaves from fd00:a::11); both sides allow K.
 /usr/sbin/ip -n "$NSA" mptcp limits set subflows 8 add_addr_accepted 8
@@ -162,7 +162,7 @@ run_clients() {
 	local extra=(${BENCH_CLIENT_ARGS:-})
 	topo_spine_counters >"$WORK/$name.before"
 	cpu_busy >"$WORK/$name.cpu"
-	local fault_pid=
+	local fault_pid= sampler=
 	if [[ -n ${BENCH_FAULT_AT:-} ]]; then
 		# Blackhole spine 2 BENCH_FAULT_AT s after the clients' launch
 		# with topology.sh's fast fault (its forwarding sysctl, written
@@ -176,6 +176,10 @@ run_clients() {
 		# transports' recovery.
 		(sleep "$BENCH_FAULT_AT"; topo_fault 0 "$WORK/$name.fault") &
 		fault_pid=$!
+		# The spines' counters every 100 ms, for the plots.
+		python3 "$here/selftests/spinecounters.py" "$OUT/$name.counters.jsonl" 100 \
+			"${TOPO_WATCH_PIDS[@]}" &
+		sampler=$!
 	fi
 	for src in "$@"; do
 		n=$((n + 1))
@@ -186,6 +190,7 @@ run_clients() {
 	done
 	for p in "${pids[@]}"; do wait "$p" || rc=1; done
 	[[ -n $fault_pid ]] && wait "$fault_pid"
+	[[ -n $sampler ]] && kill "$sampler" && wait "$sampler"
 	cpu_busy >>"$WORK/$name.cpu"
 	topo_spine_counters >"$WORK/$name.after"
 	((rc == 0)) || touch "$WORK/$name.failed"

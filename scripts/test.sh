@@ -26,7 +26,7 @@ if [[ $variant == release ]]; then
 	if scripts/ynl-gen.sh --check; then count 1 0; else count 0 1; fi
 
 	step "host: clippy on the protocol core (panic-free, no float, no overflow lints)"
-	if cargo clippy -p mrc-proto --all-targets -- -D warnings 2>&1 | tail -3; then count 1 0; else count 0 1; fi
+	if scripts/progress.sh "clippy" cargo clippy -q -p mrc-proto --all-targets -- -D warnings; then count 1 0; else count 0 1; fi
 
 	if [[ -x scripts/fuzz.sh ]]; then
 		step "host: fuzzing every parser for a bounded time"

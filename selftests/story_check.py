@@ -13,6 +13,7 @@ check; exits 1 if any part did not happen, naming it.
 import os
 import sys
 
+from sparkline import columns, marks, sparkline
 from story_data import DEAD, K, RATE_MBIT, Story
 
 BAD_BOUND_S = float(os.environ.get("STORY_BAD_BOUND_S", "10"))
@@ -22,7 +23,6 @@ BACK_BYTES = int(os.environ.get("STORY_BACK_BYTES", str(1 << 20)))
 # goodput scaled to the surviving spines arrived.
 DEAD_SHARE_MAX = 0.05
 SURVIVING_MIN = 0.5
-BLOCKS = " ▁▂▃▄▅▆▇█"
 
 tap = sys.argv[1] == "--tap"
 st = Story(sys.argv[-1])
@@ -103,28 +103,19 @@ if ser:
     say(f"  over time, {w:.2f} s per column (full block: {RATE_MBIT} Mbit/s per spine, "
         f"{K * RATE_MBIT} Mbit/s goodput; F fault, R restore)")
 
-    def row(points, full):
-        cols = [[] for _ in range(bins)]
-        for t, v in points:
-            if 0 <= t < span:
-                cols[min(bins - 1, int(t / w))].append(v)
-        return "".join(BLOCKS[min(8, round(8 * (sum(v) / len(v)) / full))] if v else " " for v in cols)
-
-    marks = [" "] * bins
-    for ns, m in ((fault_ns, "F"), (restore_ns, "R")):
-        if ns is not None and 0 <= st.t(ns) < span:
-            marks[min(bins - 1, int(st.t(ns) / w))] = m
-    say(f"            |{''.join(marks)}|")
+    say(f"            |{marks([(st.t(fault_ns), 'F'), (st.t(restore_ns), 'R')], span, bins)}|")
     for i in range(K):
-        say(f"  spine {i + 1}   |{row([(t, v[i]) for t, v in ser], RATE_MBIT)}|")
-    say(f"  goodput   |{row(st.goodput_series(), K * RATE_MBIT)}|")
-    cols = [" "] * bins
-    for t, per in st.state_series():
-        if 0 <= t < span:
-            s = per[DEAD]
-            n = sum(s.values())
-            cols[min(bins - 1, int(t / w))] = ("·" if s["GOOD"] == n else "x" if s["ASSUMED_BAD"] == n else "~")
-    say(f"  s{DEAD} EVs    |{''.join(cols)}|  (· all GOOD, x all ASSUMED_BAD, ~ mixed)")
+        say(f"  spine {i + 1}   |{sparkline([(t, v[i]) for t, v in ser], span, bins, RATE_MBIT)}|")
+    say(f"  goodput   |{sparkline(st.goodput_series(), span, bins, K * RATE_MBIT)}|")
+
+    def evs(col):
+        if not col:
+            return " "
+        s = col[-1]
+        n = sum(s.values())
+        return "·" if s["GOOD"] == n else "x" if s["ASSUMED_BAD"] == n else "~"
+    cols = columns([(t, per[DEAD]) for t, per in st.state_series()], span, bins)
+    say(f"  s{DEAD} EVs    |{''.join(evs(c) for c in cols)}|  (· all GOOD, x all ASSUMED_BAD, ~ mixed)")
 
 # -------------------------------------------------------- the checks
 say()
