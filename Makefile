@@ -35,7 +35,7 @@ clean:
 run: modules
 	@scripts/progress.sh "run: building mrcperf (cargo build --release -p mrcperf)" cargo build --release -q -p mrcperf
 	@scripts/vm.sh --timeout 600 -- scripts/demo.sh; rc=$$?; \
-		python3 scripts/plot.py story build/vm/release/demo || rc=1; exit $$rc
+		/usr/bin/python3 scripts/plot.py story build/vm/release/demo || rc=1; exit $$rc
 
 test: setup
 	@scripts/test.sh release

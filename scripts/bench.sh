@@ -101,7 +101,7 @@ if [[ ${1:-} != --guest ]]; then
 		cp "$out/bench.json" build/bench/bench.json
 		cp "$out/mrc_blackhole.paths.jsonl" "$out"/*.counters.jsonl build/bench/ 2>/dev/null || true
 		echo "bench: wrote build/bench/bench.json"
-		python3 scripts/plot.py bench build/bench || echo "bench: the plots failed" >&2
+		/usr/bin/python3 scripts/plot.py bench build/bench || echo "bench: the plots failed" >&2
 	fi
 	((rc == 0)) || echo "bench: FAILED (a run failed or delivered damaged data; exit $rc)" >&2
 	exit "$rc"

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0
 """The pictures of `make run` and `make bench`, drawn on the host from what
 the VM left in its output share, with Debian's matplotlib:
@@ -31,7 +31,6 @@ import matplotlib.pyplot as plt  # noqa: E402
 from sparkline import marks, sparkline  # noqa: E402
 from story_data import DEAD, K, STATES, Story  # noqa: E402
 
-COLORS = {"GOOD": "tab:green", "SKIP": "tab:olive", "ASSUMED_BAD": "tab:red", "DENIED": "tab:gray"}
 
 
 def save(fig, path):
@@ -78,7 +77,7 @@ def ev_panel(ax, states, events, title, k=K):
         ts = [t for t, _ in states]
         ax.plot(ts, [per[sp]["ASSUMED_BAD"] for _, per in states], label=f"spine {sp} ASSUMED_BAD", lw=1.2)
     ax.plot([t for t, _ in states], [sum(per[sp]["GOOD"] for sp in per) for _, per in states],
-            label="GOOD, all spines", color=COLORS["GOOD"], lw=1.6)
+            label="GOOD, all spines", color="black", lw=1.6)
     for t, label, color in events:
         if t is not None:
             ax.axvline(t, color=color, ls="--", lw=1)
