@@ -32,7 +32,6 @@ from sparkline import marks, sparkline  # noqa: E402
 from story_data import DEAD, K, STATES, Story  # noqa: E402
 
 
-
 def save(fig, path):
     fig.tight_layout()
     fig.savefig(path, dpi=110)
