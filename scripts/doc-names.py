@@ -16,8 +16,9 @@ Reads README.md and Documentation/*.rst, takes each ``literal`` (rst) or
 
 Prints every name it could not find, with its page and line; exits 1 if
 there was one. Literals that are neither (numbers, values, commands of
-other programs, text) are not checked, nor the names below: what the
-build writes, and the kernel's and libc's own."""
+other programs, text, files a run writes: .png, .json) are not checked,
+nor the names below: what the build writes, and the kernel's and libc's
+own."""
 
 import os
 import re
@@ -45,7 +46,7 @@ ELSEWHERE = {
     "tools/net/ynl/ynl-gen-c.py", "lib/ynl.py", "mptcp_pm.yaml", "rust/Makefile",
     "NLMSGERR_ATTR_OFFS", "NLMSGERR_ATTR_MISS_TYPE", "SHUT_RD",
 }
-SUFFIX = re.compile(r"\.(rs|c|h|sh|py|rst|md|yaml|toml|json|jsonl|png|8|ko)$")
+SUFFIX = re.compile(r"\.(rs|c|h|sh|py|rst|md|yaml|toml|8|ko)$")
 IDENT = re.compile(r"^(?:[A-Za-z_][A-Za-z0-9_]*::)*([A-Za-z_][A-Za-z0-9_]*)(?:\(\))?$")
 
 
