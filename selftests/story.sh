@@ -44,6 +44,8 @@ story_run() {
 	python3 "$STORY_DIR/story_drive.py" "$out" "$TOPO_FAULT_FIFO" "$client" "$STORY_DEAD" \
 		"${TOPO_WATCH_PIDS[@]}" || rc=1
 	wait "$client" || rc=1
+	# A client that never got its report leaves the server waiting.
+	((rc == 0)) || kill "$server" 2>/dev/null
 	wait "$server" || rc=1
 	topo_down
 	return $rc
