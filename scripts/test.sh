@@ -13,7 +13,8 @@ count() { passed=$((passed + $1)) failed=$((failed + $2)) skipped=$((skipped + $
 
 if [[ $variant == release ]]; then
 	step "host: cargo test (protocol core, simulator, mrcctl)"
-	cargo test --workspace --release --no-fail-fast 2>&1 | tee logs/cargo-test.log
+	scripts/progress.sh "cargo test --workspace --release" cargo test --workspace --release --no-fail-fast 2>&1 \
+		| tee logs/cargo-test.log
 	rc=${PIPESTATUS[0]}
 	read -r p f < <(awk '/^test result:/ { p += $4; f += $6 } END { print p + 0, f + 0 }' logs/cargo-test.log)
 	((rc == 0 || f > 0)) || f=1

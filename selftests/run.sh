@@ -60,8 +60,14 @@ for t in "${TESTS[@]}"; do
 		continue
 	fi
 	lsmod | grep -q '^mrc ' || insmod "$MRC_KO"
+	# The test's output comes when it ends; until then a line every 30 s.
+	start=$SECONDS
+	(while sleep 30; do echo "# selftests: mrc: $name: running, $((SECONDS - start)) s"; done) &
+	beat=$!
 	out=$(timeout "$timeout" "$t" 2>&1)
 	rc=$?
+	kill "$beat"
+	wait "$beat" 2>/dev/null
 	printf '%s\n' "$out" | sed 's/^/# /'
 	p=$(grep -cE '^ok [0-9]+ ' <<<"$out" | tr -d ' ')
 	s=$(grep -cE '^ok [0-9]+ .*# SKIP' <<<"$out" | tr -d ' ')
