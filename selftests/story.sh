@@ -22,7 +22,10 @@ story_run() {
 	local out=$1 i sa=() sb=() n ha hb server client rc=0
 	mkdir -p "$out" && rm -f "$out"/*.json "$out"/*.jsonl "$out"/*.log
 	[[ -x $STORY_PERF ]] || { echo "story: $STORY_PERF missing (cargo build --release -p mrcperf)"; return 1; }
+	echo "  building the fabric (namespaces, veths, qdiscs, SRv6 routes)"
+	local t=$SECONDS
 	topo_up "$STORY_K" "$STORY_RATE" "$STORY_DELAY" || { echo "story: topo_up failed"; return 1; }
+	echo "  fabric up in $((SECONDS - t)) s; the transfer starts (driver's time since its start):"
 	topo_watch
 	topo_fault_arm "$STORY_DEAD" || { echo "story: topo_fault_arm failed"; return 1; }
 	for ((i = 1; i <= STORY_K; i++)); do sa+=("$(topo_container "$i" a)") sb+=("$(topo_container "$i" b)"); done

@@ -19,7 +19,8 @@ does, not by the clock:
 FIFO is topology.sh's armed fault writer, PID... topo_watch's processes.
 Writes OUT/events.jsonl (one line per step, with the wall clock in ns;
 a step that timed out says so) and OUT/counters.jsonl (spinecounters.py
-samples every 100 ms). Judging the story is story_check.py's job."""
+samples every 100 ms), and prints each step as it takes it. Judging the
+story is story_check.py's job."""
 
 import json
 import os
@@ -39,6 +40,18 @@ TAIL_S = float(ENV("STORY_TAIL_S", "1"))
 # Before the first delivered byte (connection set-up under a slow
 # emulator included) and for the healthy phase.
 START_BOUND_S = float(ENV("STORY_START_BOUND_S", "60"))
+
+
+SAY = {
+    "first_delivery": "the first data delivered",
+    "fault": f"{HEALTHY_S:g} s of delivered data, through every spine: spine %(spine)s stops forwarding",
+    "all_bad": f"all of the spine's EVs ASSUMED_BAD: the others carry the transfer alone for {DEAD_S:g} s",
+    "restore": "spine %(spine)s forwards again",
+    "back": "the spine carried %(bytes)s bytes again and its EVs are GOOD",
+    "stop": "SIGUSR1: the client ends its stream",
+    "timeout": "gave up waiting during %(during)s (bound %(bound_s)s s)",
+    "client_ended": "the client ended on its own during %(during)s",
+}
 
 
 class Snapshots:
@@ -68,9 +81,12 @@ def main():
     events = open(f"{out}/events.jsonl", "w")
     fault = open(fifo, "w")
 
+    t0 = time.monotonic()
+
     def event(name, **kw):
         events.write(json.dumps({"event": name, "epoch_ns": time.time_ns(), **kw}) + "\n")
         events.flush()
+        print(f"  {time.monotonic() - t0:5.1f} s  {SAY[name] % kw}", flush=True)
 
     def dead_evs(s):
         return [p for p in s.get("paths") or [] if p["ev"] % k == dead - 1]
