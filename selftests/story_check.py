@@ -132,7 +132,7 @@ healthy = rates.get("healthy")
 if dead and healthy:
     share = dead[0][DEAD - 1] / max(sum(dead[0]), 1e-9)
     want = SURVIVING_MIN * healthy[1] * (K - 1) / K
-    check(share <= DEAD_SHARE_MAX and dead[1] >= want, moved_what,
+    check(share <= DEAD_SHARE_MAX and dead[1] >= want and want > 0, moved_what,
           f"spine {DEAD} got {share:.1%} of what leaf A sent (at most {DEAD_SHARE_MAX:.0%}), goodput "
           f"{dead[1]:.1f} Mbit/s (at least {want:.1f}: half the healthy {healthy[1]:.1f} scaled to {K - 1} spines)")
 else:
