@@ -19,8 +19,8 @@ STORY_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 STORY_PERF=${STORY_PERF:-$STORY_DIR/../target/release/mrcperf}
 
 story_run() {
-	local out=$1 i sa=() sb=() n ha hb server client rc=0
-	mkdir -p "$out" && rm -f "$out"/*.json "$out"/*.jsonl "$out"/*.log
+	local out=$1 i sa=() sb=() n ha hb server driver client rc=0
+	mkdir -p "$out" && rm -f "$out"/*.json "$out"/*.jsonl "$out"/*.log "$out/ready" "$out/client.pid"
 	[[ -x $STORY_PERF ]] || { echo "story: $STORY_PERF missing (cargo build --release -p mrcperf)"; return 1; }
 	echo "  building the fabric (namespaces, veths, qdiscs, SRv6 routes)"
 	local t=$SECONDS
@@ -39,13 +39,19 @@ story_run() {
 		--srv6 "$(IFS=,; echo "${sa[*]}")" >"$out/server.log" 2>&1 &
 	server=$!
 	wait_until 30 grep -q listening "$out/server.log" || { echo "story: the server did not start"; cat "$out/server.log"; return 1; }
+	python3 "$STORY_DIR/story_drive.py" "$out" "$TOPO_FAULT_FIFO" "$STORY_DEAD" \
+		"${TOPO_WATCH_PIDS[@]}" &
+	driver=$!
+	wait_until 60 test -e "$out/ready" || { echo "story: the driver did not start"; kill "$server" "$driver"; return 1; }
+	# Messages of 64 KiB: the receiver counts a message when it is whole,
+	# and mixed sizes up to 1 MiB made its 100 ms series lumpy.
 	"$IP" netns exec "$ha" "$STORY_PERF" client --proto mrc --connect "$TOPO_HB" --port 7000 \
 		--seconds "${STORY_MAX_S:-120}" --until-signal --srv6 "$(IFS=,; echo "${sb[*]}")" \
-		--evs 32 --seed 1 -q --interval-ms 100 --json "$out/client.json" \
+		--evs 32 --seed 1 -q --interval-ms 100 --min-msg 64K --max-msg 64K --json "$out/client.json" \
 		--path-info-json "$out/paths.jsonl" --path-info-ms 50 >"$out/client.log" 2>&1 &
 	client=$!
-	python3 "$STORY_DIR/story_drive.py" "$out" "$TOPO_FAULT_FIFO" "$client" "$STORY_DEAD" \
-		"${TOPO_WATCH_PIDS[@]}" || rc=1
+	echo "$client" >"$out/client.pid"
+	wait "$driver" || rc=1
 	wait "$client" || rc=1
 	# A client that never got its report leaves the server waiting.
 	((rc == 0)) || kill "$server" 2>/dev/null

@@ -45,7 +45,8 @@ def at(ns):
 ev = {n: st.event(n) for n in ("first_delivery", "all_bad", "back", "stop")}
 fault_ns = st.fault[1] if st.fault else None
 restore_ns = st.restore[1] if st.restore else None
-first_ns = ev["first_delivery"]["epoch_ns"] if ev["first_delivery"] else None
+# The snapshot's time, not the driver's (which reads the snapshots late).
+first_ns = int(ev["first_delivery"]["sample_epoch"] * 1e9) if ev["first_delivery"] else None
 end_ns = st.end_ns()
 c = st.client or {}
 evs_per_spine = max((len(st.spine_states(s, DEAD)) for s in st.snaps[:1]), default=0)

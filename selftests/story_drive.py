@@ -14,9 +14,13 @@ does, not by the clock:
   4. SIGUSR1 to the client (mrcperf --until-signal): it ends its stream
      and gets the receiver's report.
 
-    story_drive.py OUT FIFO CLIENT_PID DEAD_SPINE PID...
+    story_drive.py OUT FIFO DEAD_SPINE PID...
 
 FIFO is topology.sh's armed fault writer, PID... topo_watch's processes.
+It samples the counters from its start, creates OUT/ready, and then
+waits for the client's pid in OUT/client.pid: the client starts after
+the driver, so that the counters cover the whole transfer (Python starts
+slowly in a loaded emulator: seconds, once).
 Writes OUT/events.jsonl (one line per step, with the wall clock in ns;
 a step that timed out says so) and OUT/counters.jsonl (spinecounters.py
 samples every 100 ms), and prints each step as it takes it. Judging the
@@ -73,8 +77,8 @@ class Snapshots:
 
 
 def main():
-    out, fifo, client, dead = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
-    pids = [int(p) for p in sys.argv[5:]]
+    out, fifo, dead = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    pids = [int(p) for p in sys.argv[4:]]
     k = len(pids)
     snaps = Snapshots(f"{out}/paths.jsonl")
     counters = open(f"{out}/counters.jsonl", "w")
@@ -102,9 +106,18 @@ def main():
         except ProcessLookupError:
             return False
 
+    base = spinecounters.sample(pids)
+    counters.write(json.dumps(base) + "\n")
+    base = base["spines"]
+    open(f"{out}/ready", "w").close()
+    while not os.path.exists(f"{out}/client.pid") or not open(f"{out}/client.pid").read().strip():
+        if time.monotonic() - t0 > START_BOUND_S:
+            event("timeout", during="the client's start", bound_s=START_BOUND_S)
+            return
+        time.sleep(0.05)
+    client = int(open(f"{out}/client.pid").read())
     step, since = "start", time.monotonic()
     first_ns = fault_ns = restore_ns = None
-    base = spinecounters.sample(pids)["spines"]
     restored_base = None
     next_counters = 0.0
     while True:
