@@ -90,7 +90,7 @@ if [[ ${1:-} != --guest ]]; then
 		echo "bench: mrc.ko did not build; the MRC runs will be skipped" >&2
 	fi
 	out=$here/build/vm/release
-	rm -f "$out/bench.json" "$out/mrc_blackhole.paths.jsonl" "$out"/*.counters.jsonl
+	rm -f "$out/bench.json" "$out/mrc_blackhole.paths.jsonl" "$out/counters.jsonl"
 	rc=0
 	scripts/vm.sh --timeout "${BENCH_TIMEOUT:-900}" -- env BENCH_K="$K" BENCH_RATE="$RATE" \
 		BENCH_DELAY="$DELAY" BENCH_SECONDS="$SECONDS_PER_RUN" TOPO_GSO_SEGS="${TOPO_GSO_SEGS:-}" \
@@ -99,7 +99,7 @@ if [[ ${1:-} != --guest ]]; then
 	if [[ -f $out/bench.json ]]; then
 		mkdir -p build/bench
 		cp "$out/bench.json" build/bench/bench.json
-		cp "$out/mrc_blackhole.paths.jsonl" "$out"/*.counters.jsonl build/bench/ 2>/dev/null || true
+		cp "$out/mrc_blackhole.paths.jsonl" "$out/counters.jsonl" build/bench/ 2>/dev/null || true
 		echo "bench: wrote build/bench/bench.json"
 		/usr/bin/python3 scripts/plot.py bench build/bench || echo "bench: the plots failed" >&2
 	fi
@@ -113,7 +113,8 @@ fi
 PERF=$here/target/release/mrcperf
 OUT=${BENCH_OUT:-$here/build/vm/release}
 WORK=$(mktemp -d)
-trap 'topo_down; rm -rf "$WORK"' EXIT
+SAMPLER=
+trap '[[ -n $SAMPLER ]] && kill "$SAMPLER"; topo_down; rm -rf "$WORK"' EXIT
 NSA=$(topo_ns ha) NSB=$(topo_ns hb)
 [[ -x $PERF ]] || { echo "bench: $PERF missing (cargo build --release -p mrcperf)"; exit 1; }
 
@@ -132,6 +133,11 @@ TOPO_MTU=$MTU topo_up "$K" "$RATE" "$DELAY" || { echo "bench: topo_up failed"; e
 topo_steer_srv6 || { echo "bench: topo_steer_srv6 failed"; exit 1; }
 topo_fault_arm 2 || { echo "bench: topo_fault_arm failed"; exit 1; }
 topo_watch
+# The spines' counters every 100 ms through the whole bench, for the
+# plots: one sampler for all runs (Python takes seconds to start in the
+# loaded guest; one started per run missed the short ones).
+python3 "$here/selftests/spinecounters.py" "$OUT/counters.jsonl" 100 "${TOPO_WATCH_PIDS[@]}" &
+SAMPLER=$!
 # MPTCP: host A announces one extra subflow endpoint per spine beyond the
 # first (the initial subflow leaves from fd00:a::11); both sides allow K.
 /usr/sbin/ip -n "$NSA" mptcp limits set subflows 8 add_addr_accepted 8
@@ -162,7 +168,7 @@ run_clients() {
 	local extra=(${BENCH_CLIENT_ARGS:-})
 	topo_spine_counters >"$WORK/$name.before"
 	cpu_busy >"$WORK/$name.cpu"
-	local fault_pid= sampler=
+	local fault_pid=
 	if [[ -n ${BENCH_FAULT_AT:-} ]]; then
 		# Blackhole spine 2 BENCH_FAULT_AT s after the clients' launch
 		# with topology.sh's fast fault (its forwarding sysctl, written
@@ -176,10 +182,6 @@ run_clients() {
 		# transports' recovery.
 		(sleep "$BENCH_FAULT_AT"; topo_fault 0 "$WORK/$name.fault") &
 		fault_pid=$!
-		# The spines' counters every 100 ms, for the plots.
-		python3 "$here/selftests/spinecounters.py" "$OUT/$name.counters.jsonl" 100 \
-			"${TOPO_WATCH_PIDS[@]}" &
-		sampler=$!
 	fi
 	for src in "$@"; do
 		n=$((n + 1))
@@ -190,7 +192,6 @@ run_clients() {
 	done
 	for p in "${pids[@]}"; do wait "$p" || rc=1; done
 	[[ -n $fault_pid ]] && wait "$fault_pid"
-	[[ -n $sampler ]] && kill "$sampler" && wait "$sampler"
 	cpu_busy >>"$WORK/$name.cpu"
 	topo_spine_counters >"$WORK/$name.after"
 	((rc == 0)) || touch "$WORK/$name.failed"

@@ -144,11 +144,11 @@ def bench(d):
         t0 = c["receiver_start_epoch_ns"]
         step = c["interval_ms"] / 1000
         good = smooth([(x["t"], x["bits_per_second"] / 1e6) for x in c["intervals"]], 0.1)
-        ser = counters_series(f"{d}/{n}.counters.jsonl", t0)
+        span = len(c["intervals"]) * step
+        ser = [x for x in counters_series(f"{d}/counters.jsonl", t0) if 0 <= x[0] < span]
         spines_panel(ax, ser, good, [(b["fault_at_s"], "spine 2 blackholed", "red")],
                      f"{n}: recovered in " + ("never" if b["time_to_recover_s"] is None
                                               else f"{b['time_to_recover_s'] * 1000:.0f} ms"), rate)
-        span = len(c["intervals"]) * step
         print(f"  {n}")
         print(f"    {'':9}|{marks([(b['fault_at_s'], 'F')], span, 60)}|")
         for i in range(res["k"]):

@@ -369,10 +369,13 @@ topo_fault_arm() {
 # forwarding; the writer logs the times to LOG.
 topo_fault() { echo "$1 ${2:-}" >&"$TOPO_FAULT_FD"; }
 
-# topo_fault_disarm: the writer ends (the spine stays as it is).
+# topo_fault_disarm: the writer ends (the spine stays as it is). Killed,
+# not left to see the FIFO's end: every process started after the arming
+# (a server that runs on) holds the FIFO open too.
 topo_fault_disarm() {
 	[[ -n $TOPO_FAULT_PID ]] || return 0
 	exec {TOPO_FAULT_FD}>&-
+	kill "$TOPO_FAULT_PID" 2>/dev/null
 	wait "$TOPO_FAULT_PID" 2>/dev/null
 	rm -f "$TOPO_FAULT_FIFO"
 	TOPO_FAULT_FD= TOPO_FAULT_PID= TOPO_FAULT_FIFO=
