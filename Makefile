@@ -15,7 +15,7 @@ modules: setup
 	@$(MAKE) --no-print-directory modules KDIR=$$(scripts/kernel.sh $(KVARIANT) | tail -1)
 else
 modules:
-	$(KMAKE) modules
+	@scripts/progress.sh "modules: building mrc.ko against $(KDIR)" $(KMAKE) modules
 endif
 
 setup:
@@ -30,9 +30,12 @@ clean:
 	cargo clean
 
 # The demo (scripts/demo.sh) in the VM; serial log: logs/vm-release.log.
+# Its series come back in build/vm/release/demo, plotted here on the host
+# whether the story happened or not (the pictures show what did).
 run: modules
-	@cargo build --release -q -p mrcperf
-	@scripts/vm.sh --timeout 600 -- scripts/demo.sh
+	@scripts/progress.sh "run: building mrcperf (cargo build --release -p mrcperf)" cargo build --release -q -p mrcperf
+	@scripts/vm.sh --timeout 600 -- scripts/demo.sh; rc=$$?; \
+		/usr/bin/python3 scripts/plot.py story build/vm/release/demo || rc=1; exit $$rc
 
 test: setup
 	@scripts/test.sh release

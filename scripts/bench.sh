@@ -48,7 +48,7 @@
 #                 first window below it starting within 200 ms of the
 #                 fault (none: 0);
 #                 the fault's time is the wall clock's, placed on the
-#                 series by the server's start (receiver_start_epoch).
+#                 series by the server's start (receiver_start_epoch_ns).
 #                 Also the longest run of 10 ms intervals without a
 #                 delivered byte, and when delivery resumed after it.
 #   mrc           one AF_MRC connection (mrcperf --proto mrc), SRv6:
@@ -81,18 +81,16 @@ ACK_TIMEOUT=${BENCH_ACK_TIMEOUT:-15}
 if [[ ${1:-} != --guest ]]; then
 	set -e
 	cd "$here"
-	echo "bench: building mrcperf"
-	cargo build --release -p mrcperf 2>&1 | tail -1
+	scripts/progress.sh "bench: building mrcperf" cargo build --release -q -p mrcperf
 	# The MRC runs need the module, built against the test kernel like
 	# `make test` builds it; without it they are skipped.
-	echo "bench: building mrc.ko"
-	if make --no-print-directory KVARIANT=release modules >/dev/null; then
+	if scripts/progress.sh "bench: building mrc.ko" make --no-print-directory KVARIANT=release modules >/dev/null; then
 		mkdir -p build/release && cp mrc.ko build/release/mrc.ko
 	else
 		echo "bench: mrc.ko did not build; the MRC runs will be skipped" >&2
 	fi
 	out=$here/build/vm/release
-	rm -f "$out/bench.json" "$out/mrc_blackhole.paths.jsonl"
+	rm -f "$out/bench.json" "$out/mrc_blackhole.paths.jsonl" "$out/counters.jsonl"
 	rc=0
 	scripts/vm.sh --timeout "${BENCH_TIMEOUT:-900}" -- env BENCH_K="$K" BENCH_RATE="$RATE" \
 		BENCH_DELAY="$DELAY" BENCH_SECONDS="$SECONDS_PER_RUN" TOPO_GSO_SEGS="${TOPO_GSO_SEGS:-}" \
@@ -101,8 +99,9 @@ if [[ ${1:-} != --guest ]]; then
 	if [[ -f $out/bench.json ]]; then
 		mkdir -p build/bench
 		cp "$out/bench.json" build/bench/bench.json
-		cp "$out/mrc_blackhole.paths.jsonl" build/bench/ 2>/dev/null || true
+		cp "$out/mrc_blackhole.paths.jsonl" "$out/counters.jsonl" build/bench/ 2>/dev/null || true
 		echo "bench: wrote build/bench/bench.json"
+		/usr/bin/python3 scripts/plot.py bench build/bench || echo "bench: the plots failed" >&2
 	fi
 	((rc == 0)) || echo "bench: FAILED (a run failed or delivered damaged data; exit $rc)" >&2
 	exit "$rc"
@@ -114,7 +113,8 @@ fi
 PERF=$here/target/release/mrcperf
 OUT=${BENCH_OUT:-$here/build/vm/release}
 WORK=$(mktemp -d)
-trap 'topo_down; rm -rf "$WORK"' EXIT
+SAMPLER=
+trap '[[ -n $SAMPLER ]] && kill "$SAMPLER"; topo_down; rm -rf "$WORK"' EXIT
 NSA=$(topo_ns ha) NSB=$(topo_ns hb)
 [[ -x $PERF ]] || { echo "bench: $PERF missing (cargo build --release -p mrcperf)"; exit 1; }
 
@@ -131,6 +131,13 @@ rate_bps() {
 
 TOPO_MTU=$MTU topo_up "$K" "$RATE" "$DELAY" || { echo "bench: topo_up failed"; exit 1; }
 topo_steer_srv6 || { echo "bench: topo_steer_srv6 failed"; exit 1; }
+topo_fault_arm 2 || { echo "bench: topo_fault_arm failed"; exit 1; }
+topo_watch
+# The spines' counters every 100 ms through the whole bench, for the
+# plots: one sampler for all runs (Python takes seconds to start in the
+# loaded guest; one started per run missed the short ones).
+python3 "$here/selftests/spinecounters.py" "$OUT/counters.jsonl" 100 "${TOPO_WATCH_PIDS[@]}" &
+SAMPLER=$!
 # MPTCP: host A announces one extra subflow endpoint per spine beyond the
 # first (the initial subflow leaves from fd00:a::11); both sides allow K.
 /usr/sbin/ip -n "$NSA" mptcp limits set subflows 8 add_addr_accepted 8
@@ -154,12 +161,6 @@ cpu_busy() {
 	awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat
 }
 
-# spine_restore SPINE: the spine forwards again after a blackhole run's
-# fault (run_clients with BENCH_FAULT_AT).
-spine_restore() {
-	"$IP" netns exec "$(topo_ns "s$1")" sh -c "echo 1 >/proc/sys/net/ipv6/conf/all/forwarding"
-}
-
 run_clients() {
 	local name=$1 proto=$2 port=$3; shift 3
 	local n=0 pids=() src rc=0
@@ -169,25 +170,17 @@ run_clients() {
 	cpu_busy >"$WORK/$name.cpu"
 	local fault_pid=
 	if [[ -n ${BENCH_FAULT_AT:-} ]]; then
-		# Blackhole spine 2 BENCH_FAULT_AT s after the clients' launch:
-		# it stops forwarding (net.ipv6.conf.all.forwarding = 0 in its
-		# namespace), so every packet through it, either way, is
-		# dropped silently: no link goes down, no ICMP. The writer is
-		# started beforehand in the spine's namespace with the sysctl
-		# open, at a real-time priority: the fault is one write(2), no
-		# fork then. NAME.fault gets the wall clock just before and
-		# after it ($EPOCHREALTIME, the clock of the clients'
-		# start_epoch). Not netem loss 100% (topo_blackhole, the
-		# selftests' fault): under TCG the tc processes applied that
-		# 25 to 60 ms after it was written (MRC_PATH_INFO showed acks
-		# for packets on spine 2 that long), and this measurement
-		# counted the delay as the transports' recovery.
-		"$IP" netns exec "$(topo_ns s2)" chrt -f 50 bash -c '
-			exec {fd}>/proc/sys/net/ipv6/conf/all/forwarding
-			sleep "$1"
-			t1=$EPOCHREALTIME
-			echo 0 >&"$fd"
-			echo "$t1 $EPOCHREALTIME" >"$2"' fault "$BENCH_FAULT_AT" "$WORK/$name.fault" &
+		# Blackhole spine 2 BENCH_FAULT_AT s after the clients' launch
+		# with topology.sh's fast fault (its forwarding sysctl, written
+		# once by a writer armed beforehand): every packet through it,
+		# either way, is dropped silently. NAME.fault gets "0 T1 T2",
+		# the wall clock just before and after the write
+		# ($EPOCHREALTIME, the clock of the clients' start_epoch_ns).
+		# Not topo_blackhole (netem loss 100%, the selftests' fault):
+		# under TCG its tc processes applied that 25 to 60 ms after it
+		# was written, and this measurement counted the delay as the
+		# transports' recovery.
+		(sleep "$BENCH_FAULT_AT"; topo_fault 0 "$WORK/$name.fault") &
 		fault_pid=$!
 	fi
 	for src in "$@"; do
@@ -253,7 +246,7 @@ bench_mrc() {
 	BENCH_CLIENT_ARGS="--srv6 $srv6_b --min-msg $msg --max-msg $msg --path-info-json $WORK/mrc_blackhole.paths --path-info-ms 20" \
 		BENCH_INTERVAL_MS=10 BENCH_FAULT_AT=$(awk -v s="$SECONDS_PER_RUN" 'BEGIN { print s / 3 }') \
 		run_clients mrc_blackhole mrc 5203 "$TOPO_HA" || echo "bench: mrc_blackhole failed"
-	spine_restore 2
+	topo_fault 1
 	# MRC_INFO and MRC_PATH_INFO every 20 ms through the blackhole run.
 	cp "$WORK/mrc_blackhole.paths" "$OUT/mrc_blackhole.paths.jsonl" 2>/dev/null
 }
@@ -266,7 +259,7 @@ run_clients tcp_parallel tcp 5201 "${srcs[@]}" || echo "bench: tcp_parallel fail
 run_clients mptcp mptcp 5202 "$(topo_ha_via 1)" || echo "bench: mptcp failed"
 BENCH_INTERVAL_MS=10 BENCH_FAULT_AT=$(awk -v s="$SECONDS_PER_RUN" 'BEGIN { print s / 3 }') \
 	run_clients mptcp_blackhole mptcp 5202 "$(topo_ha_via 1)" || echo "bench: mptcp_blackhole failed"
-spine_restore 2
+topo_fault 1
 bench_mrc
 
 /usr/bin/python3 - "$WORK" "$OUT/bench.json" "$K" "$(rate_bps "$RATE")" "$RATE" "$DELAY" "$SECONDS_PER_RUN" "${TOPO_GSO_SEGS:-}" <<'PY'
@@ -327,13 +320,13 @@ def recovery(name):
     bh = res["runs"].get(name, {})
     if not ("clients" in bh and os.path.exists(f"{work}/{name}.fault") and "goodput_bps" in res["runs"].get("tcp_parallel", {})):
         return None
-    t1, t2 = map(float, open(f"{work}/{name}.fault").read().split())
+    _, t1, t2 = map(float, open(f"{work}/{name}.fault").read().split())
     c = bh["clients"][0]
     # The fault on the receiver's series: the server reports its start on
-    # the wall clock (the guest's one clock). The client's start_epoch
+    # the wall clock (the guest's one clock). The client's start_epoch_ns
     # would place it a one-way delay and the server's scheduling early:
     # 30 ms and more under TCG, all counted as recovery.
-    fault = t1 - c["receiver_start_epoch"]
+    fault = t1 - c["receiver_start_epoch_ns"] / 1e9
     surviving = res["runs"]["tcp_parallel"]["goodput_bps"] * (k - 1) / k
     iv = c["intervals"]
     step = c["interval_ms"] / 1000.0

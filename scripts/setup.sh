@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs everything mrc needs on a Debian 12 machine: the kernel build
-# chain of shared/design/TOOLCHAIN.md (Debian packages + a pinned bindgen-cli)
-# and the VM. Idempotent: when everything is present it only checks and
-# returns in a second or two.
+# chain of shared/design/TOOLCHAIN.md (Debian packages + a pinned bindgen-cli),
+# the VM, and matplotlib for the plots of `make run` and `make bench`.
+# Idempotent: when everything is present it only checks and returns in a
+# second or two.
 set -euo pipefail
 
 BINDGEN_VERSION=0.73.2
@@ -11,6 +12,7 @@ PACKAGES=(
 	clang lld llvm libclang-dev
 	flex bison bc libelf-dev libssl-dev cpio kmod dwarves xz-utils make
 	qemu-system-x86 busybox-static iproute2 python3 gcc libc6-dev
+	python3-matplotlib
 )
 
 say() { printf 'setup: %s\n' "$*"; }

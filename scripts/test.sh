@@ -13,7 +13,8 @@ count() { passed=$((passed + $1)) failed=$((failed + $2)) skipped=$((skipped + $
 
 if [[ $variant == release ]]; then
 	step "host: cargo test (protocol core, simulator, mrcctl)"
-	cargo test --workspace --release --no-fail-fast 2>&1 | tee logs/cargo-test.log
+	scripts/progress.sh "cargo test --workspace --release" cargo test --workspace --release --no-fail-fast 2>&1 \
+		| tee logs/cargo-test.log
 	rc=${PIPESTATUS[0]}
 	read -r p f < <(awk '/^test result:/ { p += $4; f += $6 } END { print p + 0, f + 0 }' logs/cargo-test.log)
 	((rc == 0 || f > 0)) || f=1
@@ -25,8 +26,11 @@ if [[ $variant == release ]]; then
 	step "host: the netlink spec validates and the generated files and Rust names agree with it"
 	if scripts/ynl-gen.sh --check; then count 1 0; else count 0 1; fi
 
+	step "host: every file, function and command the documentation names exists"
+	if scripts/doc-names.py; then count 1 0; else count 0 1; fi
+
 	step "host: clippy on the protocol core (panic-free, no float, no overflow lints)"
-	if cargo clippy -p mrc-proto --all-targets -- -D warnings 2>&1 | tail -3; then count 1 0; else count 0 1; fi
+	if scripts/progress.sh "clippy" cargo clippy -q -p mrc-proto --all-targets -- -D warnings; then count 1 0; else count 0 1; fi
 
 	if [[ -x scripts/fuzz.sh ]]; then
 		step "host: fuzzing every parser for a bounded time"

@@ -56,6 +56,19 @@ cpus=$(nproc)
 khz=$(awk -F: '/^cpu MHz/ { printf "%d", $2 * 1000; exit }' /proc/cpuinfo)
 cmdline="console=ttyS0 loglevel=4 tsc=reliable${khz:+ tsc_early_khz=$khz} root=/dev/root rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=262144 ro"
 cmdline+=" init=$here/scripts/guest-init.sh panic=-1 oops=panic mrc.out=$out mrc.repo=$here mrc.variant=$variant"
+echo "vm: booting the $variant kernel in QEMU ($accel, $cpus CPUs); serial log: $log"
+# Until the guest's first line, a line every 20 s (under TCG the boot
+# alone can take a minute on a busy machine).
+: >"$log"
+(
+	t=0
+	while sleep 20; do
+		t=$((t + 20))
+		grep -q '^MRC-GUEST-BEGIN' "$log" 2>/dev/null && exit 0
+		echo "vm: still booting ($t s)"
+	done
+) &
+booting=$!
 set +e
 timeout --foreground -k 10 "$timeout" qemu-system-x86_64 -accel "$accel" -m 2048 -smp "$cpus" \
 	-nographic -no-reboot -kernel "$kdir/arch/x86/boot/bzImage" -append "$cmdline" \
@@ -65,6 +78,7 @@ timeout --foreground -k 10 "$timeout" qemu-system-x86_64 -accel "$accel" -m 2048
 	-device virtio-9p-pci,fsdev=out,mount_tag=mrc-out \
 	</dev/null 2>&1 | tee "$log" | sed -u -n '/^MRC-GUEST-BEGIN/,/^MRC-GUEST-END/{/^MRC-GUEST-/d;p}'
 qemu_rc=${PIPESTATUS[0]}
+kill "$booting" 2>/dev/null
 set -e
 
 if ((qemu_rc == 124)); then

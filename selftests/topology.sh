@@ -9,6 +9,10 @@
 #   topo_down                           delete every namespace it made
 #   topo_spine_counters                 "s<i> pkts->B pkts->A bytes->B bytes->A"
 #   topo_blackhole SPINE [toward-b] / topo_restore SPINE
+#   topo_fault_arm SPINE / topo_fault 0|1 [LOG]  the fast fault: a spine
+#                                       stops (0) or resumes (1) forwarding
+#   topo_watch                          one idle process per spine: its
+#                                       counters in /proc/<pid>/net/dev
 #   topo_impair LOSS [REORDER] [DELAY]  on every leaf-spine link
 #   topo_steer_srv6                     host A: source fd00:a::1<i> -> spine i
 #   topo_hash l4|flowlabel              the leaves' ECMP hash, at run time
@@ -137,6 +141,9 @@ _topo_netem() {
 
 topo_down() {
 	local n
+	topo_fault_disarm
+	((${#TOPO_WATCH_PIDS[@]})) && kill "${TOPO_WATCH_PIDS[@]}" 2>/dev/null
+	TOPO_WATCH_PIDS=()
 	for n in ha la s1 s2 s3 s4 s5 s6 s7 s8 lb hb; do
 		"$IP" netns del "$(topo_ns "$n")" 2>/dev/null
 	done
@@ -321,4 +328,69 @@ topo_impair() {
 	if [[ $TOPO_REORDER != 0 && ( -z $TOPO_DELAY || $TOPO_DELAY == 0 ) ]]; then TOPO_DELAY=1ms; fi
 	local i
 	for ((i = 1; i <= TOPO_K; i++)); do topo_restore "$i" || return 1; done
+}
+
+# topo_fault_arm SPINE: starts the spine's fault writer, in the spine's
+# namespace, at a real-time priority, with its
+# net.ipv6.conf.all.forwarding sysctl already open; topo_fault then costs
+# one write(2) in it and no fork. Forwarding off drops every packet
+# through the spine, both ways, silently: no link goes down, no ICMP.
+# Faster than topo_blackhole, whose tc processes took effect 25 to 60 ms
+# after they were started under TCG (MRC_PATH_INFO showed acks for
+# packets on the spine that long). Commands go through a FIFO kept open
+# in TOPO_FAULT_FD (inherited by subshells, so `(sleep 3; topo_fault 0) &`
+# forks only at its start); each is "VALUE [LOG]", and the writer appends
+# "VALUE T1 T2" to LOG, the wall clock ($EPOCHREALTIME) just before and
+# after the write.
+TOPO_FAULT_FD= TOPO_FAULT_PID= TOPO_FAULT_FIFO=
+topo_fault_arm() {
+	topo_fault_disarm
+	TOPO_FAULT_FIFO=$(mktemp -u /tmp/mrc-fault.XXXXXX)
+	mkfifo "$TOPO_FAULT_FIFO" || return 1
+	# Read-write: opening never blocks, and the writer sees no EOF until
+	# topo_fault_disarm closes it.
+	exec {TOPO_FAULT_FD}<>"$TOPO_FAULT_FIFO"
+	# The sysctl is opened again after each write: a numeric sysctl
+	# ignores a write at a file offset other than 0.
+	"$IP" netns exec "$(topo_ns "s$1")" chrt -f 50 bash -c '
+		f=/proc/sys/net/ipv6/conf/all/forwarding
+		exec {fd}>"$f" || exit 1
+		while read -r v log; do
+			t1=$EPOCHREALTIME
+			echo "$v" >&"$fd"
+			t2=$EPOCHREALTIME
+			exec {fd}>&- {fd}>"$f"
+			[[ -n $log ]] && echo "$v $t1 $t2" >>"$log"
+		done' <"$TOPO_FAULT_FIFO" {TOPO_FAULT_FD}>&- &
+	TOPO_FAULT_PID=$!
+}
+
+# topo_fault 0|1 [LOG]: the armed spine stops (0) or resumes (1)
+# forwarding; the writer logs the times to LOG.
+topo_fault() { echo "$1 ${2:-}" >&"$TOPO_FAULT_FD"; }
+
+# topo_fault_disarm: the writer ends (the spine stays as it is). Killed,
+# not left to see the FIFO's end: every process started after the arming
+# (a server that runs on) holds the FIFO open too.
+topo_fault_disarm() {
+	[[ -n $TOPO_FAULT_PID ]] || return 0
+	exec {TOPO_FAULT_FD}>&-
+	kill "$TOPO_FAULT_PID" 2>/dev/null
+	wait "$TOPO_FAULT_PID" 2>/dev/null
+	rm -f "$TOPO_FAULT_FIFO"
+	TOPO_FAULT_FD= TOPO_FAULT_PID= TOPO_FAULT_FIFO=
+	return 0
+}
+
+# topo_watch: one idle process in each spine's namespace,
+# TOPO_WATCH_PIDS[i-1] for spine i, so that /proc/<pid>/net/dev shows that
+# spine's interface counters to any reader in any namespace: counters
+# without an `ip netns exec` per reading. topo_down ends them.
+TOPO_WATCH_PIDS=()
+topo_watch() {
+	local i
+	for ((i = 1; i <= TOPO_K; i++)); do
+		"$IP" netns exec "$(topo_ns "s$i")" sleep 100000 &
+		TOPO_WATCH_PIDS+=($!)
+	done
 }

@@ -7,7 +7,7 @@ use core::fmt::Display;
 use kernel::error::{code, Error};
 
 /// One attribute of the spec: its type and its name there (checked against
-/// the spec by `scripts/ynl-check.sh`).
+/// the spec by `scripts/ynl-gen.sh --check`).
 #[derive(Clone, Copy)]
 pub(crate) struct Name {
     pub(crate) ty: u32,

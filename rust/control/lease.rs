@@ -16,7 +16,8 @@ use kernel::prelude::*;
 use kernel::sync::Arc;
 
 /// The errno a connection gets for a profile it cannot use: ENOENT when
-/// no profile has the id, EBUSY when it is not ONLINE (PROTOCOL.md).
+/// no profile has the id, EBUSY when it is not ONLINE
+/// (Documentation/protocol.rst, "Profile lifecycle").
 fn errno(e: EvError) -> Error {
     match e {
         EvError::NotOnline => code::EBUSY,

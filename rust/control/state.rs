@@ -47,7 +47,8 @@ pub(crate) fn requested<'a>(
 }
 
 /// The errno of a refused change: EBUSY when live users or the ONLINE
-/// state stand in the way (PROTOCOL.md), EINVAL for every broken rule.
+/// state stand in the way (Documentation/protocol.rst, "Profile
+/// lifecycle"), EINVAL for every broken rule.
 pub(crate) fn errno(e: EvError) -> Error {
     match e {
         EvError::Busy | EvError::ChangeWhileOnline => code::EBUSY,

@@ -1,5 +1,5 @@
 //! EV fields checked against their format ([`EvLayout`]), and the EV
-//! expansion rule of PROTOCOL.md, exactly:
+//! expansion rule (Documentation/protocol.rst, "EV expansion"), exactly:
 //!
 //! Output starts as 256 zero bits, with a write cursor and an EV read
 //! cursor at bit 0 (bit 0 = most significant bit of byte 0). For each EV
@@ -89,7 +89,8 @@ pub struct EvLayout {
 }
 
 impl EvLayout {
-    /// Checks `fields` against `format` (every field rule of PROTOCOL.md).
+    /// Checks `fields` against `format` (every field rule of
+    /// Documentation/ev-model.rst, "Validation rules").
     pub fn new(format: EvFormat, fields: &[EvField]) -> Result<EvLayout, EvError> {
         if fields.len() > format.widths().len() {
             return Err(EvError::TooManyFields);

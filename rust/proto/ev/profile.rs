@@ -1,5 +1,6 @@
 //! EV profile configuration: mode, format, EV count and floor, event mask
-//! and the EV fields, with every validation rule of PROTOCOL.md.
+//! and the EV fields, with every validation rule (Documentation/protocol.rst,
+//! "EV profiles"; the list: Documentation/ev-model.rst, "Validation rules").
 
 use super::{EvError, EvField, EvFormat, EvLayout, EvRange, MAX_EVS, MAX_FIELDS};
 

@@ -51,8 +51,9 @@ pub struct NsccConfig {
     pub adjust_period_threshold_ns: u64,
     /// Turn quick adapt off.
     pub disable_qa: bool,
-    /// Packet size (bytes): the window never falls below one packet. Not a
-    /// PROTOCOL.md parameter; this project's floor.
+    /// Packet size (bytes): the window never falls below one packet. A
+    /// floor this project added to NSCC's parameters
+    /// (Documentation/paths-and-nscc.rst, "Choices of this implementation").
     pub mtu: u32,
 }
 

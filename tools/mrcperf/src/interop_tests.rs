@@ -85,6 +85,7 @@ fn python_client_and_server() {
         sizes: SizeRange::up_to(MAX),
         bidir: true,
         stall: Duration::from_secs(60),
+        until_signal: false,
     };
     let out = msgperf::client(&ours, &plan).unwrap();
     msgperf::bye(&ours).unwrap();

@@ -7,7 +7,8 @@
 //! mrcperf client --proto tcp|mptcp|mrc --connect ADDR [--port P] [--bind SRC]
 //!                (--bytes N | --seconds S) [--interval-ms 100] [--json FILE]
 //!                [mrc: --bidir --srv6 ADDR,... --evs N --max-msg SIZE
-//!                 --path-info-json FILE --path-info-ms MS --linger-good S]
+//!                 --path-info-json FILE --path-info-ms MS --linger-good S
+//!                 --until-signal]
 //! ```
 //!
 //! The client sends a deterministic pattern (`pattern`); the server checks
@@ -37,6 +38,7 @@ mod report;
 mod seqsock;
 mod series;
 mod sizes;
+mod stopsig;
 mod transport;
 mod wire;
 
@@ -51,7 +53,7 @@ use clap::{Args, Parser, Subcommand};
 use mrcmode::{MrcClientArgs, MrcServerArgs};
 use pattern::Pattern;
 use report::ClientReport;
-use series::{intervals, Series};
+use series::{intervals, nanos, Series};
 use transport::{Conn, Proto};
 use wire::{Header, ServerReport};
 
@@ -192,7 +194,9 @@ fn server(a: &ServerArgs) -> io::Result<bool> {
     let listener = transport::listen(a.proto, &a.bind, a.port)?;
     eprintln!(
         "mrcperf: {} server listening on [{}]:{}",
-        a.proto, a.bind, a.port
+        a.proto,
+        a.bind,
+        listener.port()?
     );
     loop {
         let (conn, peer) = listener.accept()?;
@@ -213,7 +217,7 @@ fn serve(mut conn: Box<dyn Conn>, peer: &str, proto: Proto) -> bool {
             let sent = wire::write_report(&mut conn, &report);
             let line = serde_json::json!({
                 "proto": proto, "peer": peer, "bytes": report.bytes, "intact": report.intact,
-                "first_mismatch": report.first_mismatch, "seconds": report.seconds,
+                "first_mismatch": report.first_mismatch, "seconds": report.seconds(),
                 "mptcp_subflows": conn.mptcp_subflows(),
                 "reply_sent": sent.is_ok(),
             });
@@ -246,15 +250,14 @@ fn receive(conn: &mut dyn Conn) -> io::Result<ServerReport> {
         }
         off += n as u64;
     }
-    let seconds = series.start.elapsed().as_secs_f64();
     Ok(ServerReport {
         bytes: off,
         intact: first_mismatch.is_none() && (h.bytes == 0 || h.bytes == off),
         first_mismatch,
-        seconds,
+        ns: nanos(series.start.elapsed()),
         interval_ms: h.interval_ms,
         intervals: series.bins,
-        start_epoch: Some(series.epoch),
+        start_epoch_ns: series.epoch_ns,
     })
 }
 
@@ -328,16 +331,16 @@ fn client(a: &ClientArgs) -> io::Result<bool> {
         connect_seconds,
         seconds,
         goodput_bps: report.bytes as f64 * 8.0 / seconds,
-        receiver_goodput_bps: if report.seconds > 0.0 {
-            report.bytes as f64 * 8.0 / report.seconds
+        receiver_goodput_bps: if report.ns > 0 {
+            report.bytes as f64 * 8.0 / report.seconds()
         } else {
             0.0
         },
         mptcp_subflows: subflows,
         interval_ms: report.interval_ms,
         intervals: intervals(&report.intervals, report.interval_ms),
-        start_epoch: sent_series.epoch,
-        receiver_start_epoch: report.start_epoch,
+        start_epoch_ns: sent_series.epoch_ns,
+        receiver_start_epoch_ns: Some(report.start_epoch_ns),
         sender_intervals: intervals(&sent_series.bins, a.interval_ms),
         mrc: None,
     };

@@ -90,6 +90,10 @@ pub struct MrcClientArgs {
     /// is given up [default: 120].
     #[arg(long, value_name = "SECS")]
     pub stall_timeout: Option<f64>,
+    /// (mrc) With --seconds: SIGUSR1 ends the sending earlier; the End,
+    /// the report and the JSON follow as after the time.
+    #[arg(long, requires = "seconds")]
+    pub until_signal: bool,
 }
 
 impl MrcClientArgs {
@@ -104,6 +108,7 @@ impl MrcClientArgs {
             || self.path_info_ms.is_some()
             || self.linger_good.is_some()
             || self.stall_timeout.is_some()
+            || self.until_signal
     }
 }
 
@@ -179,7 +184,7 @@ fn serve(sock: &SeqSocket, peer: &str, stall: Duration) -> bool {
                 "proto": Proto::Mrc, "peer": peer, "seed": hello.seed, "bidir": hello.bidir(),
                 "min_msg": hello.sizes.min, "max_msg": hello.sizes.max, "bytes": r.bytes, "messages": r.messages,
                 "intact": r.intact, "first_mismatch": r.first_mismatch,
-                "bad_message": r.bad_message, "seconds": r.seconds,
+                "bad_message": r.bad_message, "seconds": r.seconds(),
                 "reverse_bytes": report.reverse_bytes, "reverse_messages": report.reverse_messages,
                 "bye": bye, "mrc_info": mrc::info(sock).ok(),
             });
@@ -228,10 +233,14 @@ pub fn client(a: &ClientArgs) -> io::Result<bool> {
         sizes: size_range(m)?,
         bidir: m.bidir,
         stall: stall(m.stall_timeout)?,
+        until_signal: m.until_signal,
     };
     let period = Duration::from_millis(m.path_info_ms.unwrap_or(DEFAULT_PATH_INFO_MS).into());
     let snapshots = m.path_info_json.as_ref().map(File::create).transpose()?;
 
+    if m.until_signal {
+        crate::stopsig::arm()?;
+    }
     let t_connect = Instant::now();
     let sock = mrc::connect(src, &dst, &opts)?;
     let connect_seconds = t_connect.elapsed().as_secs_f64();
@@ -266,8 +275,8 @@ pub fn client(a: &ClientArgs) -> io::Result<bool> {
         intact: v.intact && v.bytes == rep.reverse_bytes && v.messages == rep.reverse_messages,
         first_mismatch: v.first_mismatch,
         bad_message: v.bad_message,
-        seconds: v.seconds,
-        goodput_bps: rate(v.bytes, v.seconds),
+        seconds: v.seconds(),
+        goodput_bps: rate(v.bytes, v.seconds()),
         intervals: intervals(&v.intervals, v.interval_ms),
     });
     let r = ClientReport {
@@ -282,11 +291,11 @@ pub fn client(a: &ClientArgs) -> io::Result<bool> {
         connect_seconds,
         seconds: outcome.seconds,
         goodput_bps: rate(rx.bytes, outcome.seconds),
-        receiver_goodput_bps: rate(rx.bytes, rx.seconds),
+        receiver_goodput_bps: rate(rx.bytes, rx.seconds()),
         mptcp_subflows: None,
         interval_ms: rx.interval_ms,
-        start_epoch: outcome.start_epoch,
-        receiver_start_epoch: rx.start_epoch,
+        start_epoch_ns: outcome.start_epoch_ns,
+        receiver_start_epoch_ns: rx.start_epoch_ns,
         intervals: intervals(&rx.intervals, rx.interval_ms),
         sender_intervals: intervals(&outcome.sent_bins, a.interval_ms),
         mrc: Some(MrcReport {

@@ -16,8 +16,9 @@ use crate::msgcheck::{Got, MsgCheck};
 use crate::msgwire::{End, Hello, MsgReport, StreamReport, BYE, FLAG_BIDIR};
 use crate::pattern::Pattern;
 use crate::seqsock::SeqSocket;
-use crate::series::Series;
+use crate::series::{nanos, Series};
 use crate::sizes::{reverse_seed, SizeRange, Sizes};
+use crate::stopsig;
 
 /// Receive buffer: the largest message and room to spare, so that a
 /// message a little too long is seen as such rather than as MSG_TRUNC.
@@ -35,6 +36,8 @@ pub struct ClientPlan {
     pub bidir: bool,
     /// Longest wait for any one send or receive.
     pub stall: Duration,
+    /// A timed stream also ends on SIGUSR1 (`stopsig`).
+    pub until_signal: bool,
 }
 
 /// The client's result.
@@ -50,8 +53,9 @@ pub struct ClientOutcome {
     pub reverse: Option<StreamReport>,
     /// From the Hello to the Report's arrival.
     pub seconds: f64,
-    /// The Hello's sending on the wall clock: the start of `sent_bins`.
-    pub start_epoch: f64,
+    /// The Hello's sending on the wall clock (ns since 1970): the start of
+    /// `sent_bins`.
+    pub start_epoch_ns: u64,
 }
 
 /// Sends one stream: data messages until `limit` bytes or until `stop`,
@@ -111,10 +115,10 @@ fn recv_stream(
                     intact: check.intact(&end),
                     first_mismatch: check.first_mismatch,
                     bad_message: check.bad_message,
-                    seconds: series.start.elapsed().as_secs_f64(),
+                    ns: nanos(series.start.elapsed()),
                     interval_ms,
                     intervals: series.bins,
-                    start_epoch: Some(series.epoch),
+                    start_epoch_ns: Some(series.epoch_ns),
                 })
             }
         }
@@ -187,7 +191,8 @@ pub fn client(sock: &SeqSocket, p: &ClientPlan) -> io::Result<ClientOutcome> {
     let start = sent_series.start;
     sock.send_msg(&hello.encode())?;
     let deadline = p.seconds.map(|s| start + Duration::from_secs_f64(s));
-    let stop = || deadline.is_some_and(|d| Instant::now() >= d);
+    let stop =
+        || deadline.is_some_and(|d| Instant::now() >= d) || (p.until_signal && stopsig::raised());
     let ended = AtomicBool::new(false);
 
     let receive = || -> io::Result<(Option<StreamReport>, MsgReport, Instant)> {
@@ -230,7 +235,7 @@ pub fn client(sock: &SeqSocket, p: &ClientPlan) -> io::Result<ClientOutcome> {
         report,
         reverse,
         seconds: at.duration_since(start).as_secs_f64(),
-        start_epoch: sent_series.epoch,
+        start_epoch_ns: sent_series.epoch_ns,
     })
 }
 
@@ -311,6 +316,7 @@ mod tests {
             sizes: SizeRange::up_to(MAX),
             bidir,
             stall: Duration::from_secs(20),
+            until_signal: false,
         }
     }
 
@@ -328,12 +334,14 @@ mod tests {
     }
 
     /// The stall bounds each wait, not the transfer: a stream sent for
-    /// longer than it still gets its report.
+    /// longer than it still gets its report. (A stall of 1 s, not 100 ms:
+    /// the two threads share a loaded 2-core machine, where a thread can
+    /// wait 100 ms for a CPU.)
     #[test]
     fn a_stream_longer_than_the_stall_gets_its_report() {
         let p = ClientPlan {
-            stall: Duration::from_millis(100),
-            ..plan(None, Some(0.5), false)
+            stall: Duration::from_secs(1),
+            ..plan(None, Some(2.5), false)
         };
         let (out, rep, byed) = exchange(&p);
         assert!(byed && rep.received.intact);

@@ -142,15 +142,22 @@ pub struct StreamReport {
     pub first_mismatch: Option<u64>,
     /// Index of the first data message that was not as expected.
     pub bad_message: Option<u64>,
-    /// Seconds from the first message (the Hello, for the server) to the End.
-    pub seconds: f64,
+    /// Nanoseconds from the first message (the Hello, for the server) to
+    /// the End.
+    pub ns: u64,
     pub interval_ms: u32,
     /// Bytes received in each interval.
     pub intervals: Vec<u64>,
-    /// t = 0 of `intervals` on the receiver's wall clock (absent from
-    /// mrc_client.py's reports).
+    /// t = 0 of `intervals` on the receiver's wall clock, nanoseconds
+    /// since 1970 (absent from mrc_client.py's reports).
     #[serde(default)]
-    pub start_epoch: Option<f64>,
+    pub start_epoch_ns: Option<u64>,
+}
+
+impl StreamReport {
+    pub fn seconds(&self) -> f64 {
+        self.ns as f64 / 1e9
+    }
 }
 
 /// The server's Report.
@@ -265,7 +272,8 @@ mod tests {
                 intact: true,
                 interval_ms: 100,
                 intervals: vec![7; 1000],
-                start_epoch: Some(1_795_000_000.5),
+                ns: 1_234_567_891,
+                start_epoch_ns: Some(1_795_000_000_123_456_789),
                 ..Default::default()
             },
             reverse_bytes: 4,

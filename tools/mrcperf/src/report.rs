@@ -34,13 +34,13 @@ pub struct ClientReport {
     /// Extra MPTCP subflows seen while sending (max), MPTCP only.
     pub mptcp_subflows: Option<u8>,
     pub interval_ms: u32,
-    /// The wall clock (seconds since 1970) when the client started sending:
-    /// t = 0 of the sender's series.
-    pub start_epoch: f64,
+    /// The wall clock (nanoseconds since 1970) when the client started
+    /// sending: t = 0 of the sender's series.
+    pub start_epoch_ns: u64,
     /// t = 0 of the receiver's series on its wall clock: when the server
     /// read the header or Hello, a one-way delay and the server's own
     /// scheduling later (the same clock when both run on one host).
-    pub receiver_start_epoch: Option<f64>,
+    pub receiver_start_epoch_ns: Option<u64>,
     /// The receiver's goodput series.
     pub intervals: Vec<Interval>,
     /// The sender's series (bytes handed to the socket).

@@ -12,11 +12,24 @@ pub fn wall_clock() -> f64 {
         .map_or(0.0, |d| d.as_secs_f64())
 }
 
+/// The wall clock in nanoseconds since 1970: the form of every timestamp
+/// that a report carries, so that one compares equal after JSON.
+pub fn wall_clock_ns() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64)
+}
+
+/// A duration in whole nanoseconds, as the reports carry it.
+pub fn nanos(d: Duration) -> u64 {
+    u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)
+}
+
 /// Bytes per interval since `start`.
 pub struct Series {
     pub start: Instant,
-    /// `start` on the wall clock.
-    pub epoch: f64,
+    /// `start` on the wall clock, nanoseconds since 1970.
+    pub epoch_ns: u64,
     interval: Duration,
     pub bins: Vec<u64>,
 }
@@ -29,7 +42,7 @@ impl Series {
     pub fn starting(start: Instant, interval_ms: u32) -> Self {
         Self {
             start,
-            epoch: wall_clock() - start.elapsed().as_secs_f64(),
+            epoch_ns: wall_clock_ns().saturating_sub(nanos(start.elapsed())),
             interval: Duration::from_millis(interval_ms.into()),
             bins: Vec::new(),
         }

@@ -61,6 +61,8 @@ pub trait Conn: Read + Write + Send {
 pub trait Listener: Send {
     /// Waits for the next connection; returns it and the peer's address.
     fn accept(&self) -> io::Result<(Box<dyn Conn>, String)>;
+    /// The port it listens on (the one the kernel chose for port 0).
+    fn port(&self) -> io::Result<u16>;
 }
 
 /// Opens a listening socket for `proto` on `bind` (an IP address) and `port`.
@@ -146,6 +148,10 @@ impl Listener for StreamListener {
             }),
             peer.to_string(),
         ))
+    }
+
+    fn port(&self) -> io::Result<u16> {
+        Ok(self.inner.local_addr()?.port())
     }
 }
 

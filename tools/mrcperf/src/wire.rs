@@ -79,16 +79,21 @@ pub struct ServerReport {
     pub intact: bool,
     /// Stream offset of the first wrong byte, if any.
     pub first_mismatch: Option<u64>,
-    /// Seconds from the header's arrival to EOF.
-    pub seconds: f64,
+    /// Nanoseconds from the header's arrival to EOF.
+    pub ns: u64,
     /// Interval length of `intervals`, in milliseconds.
     pub interval_ms: u32,
     /// Bytes received in each interval since the header arrived.
     pub intervals: Vec<u64>,
-    /// The header's arrival on the receiver's wall clock: t = 0 of
-    /// `intervals` (absent from older servers' reports).
-    #[serde(default)]
-    pub start_epoch: Option<f64>,
+    /// The header's arrival on the receiver's wall clock, nanoseconds
+    /// since 1970: t = 0 of `intervals`.
+    pub start_epoch_ns: u64,
+}
+
+impl ServerReport {
+    pub fn seconds(&self) -> f64 {
+        self.ns as f64 / 1e9
+    }
 }
 
 /// Writes a length-prefixed JSON report.
@@ -144,10 +149,10 @@ mod tests {
             bytes: 10,
             intact: true,
             first_mismatch: None,
-            seconds: 1.5,
+            ns: 1_500_000_001,
             interval_ms: 100,
             intervals: vec![1, 2, 7],
-            start_epoch: Some(1_795_000_000.25),
+            start_epoch_ns: 1_795_000_000_250_000_001,
         };
         let mut buf = Vec::new();
         write_report(&mut buf, &r).unwrap();
@@ -155,10 +160,5 @@ mod tests {
         // A length beyond the limit is refused before allocating.
         let huge = (MAX_REPLY + 1).to_be_bytes();
         assert!(read_report(&mut &huge[..]).is_err());
-        // An older server's report has no start_epoch.
-        let old = br#"{"bytes":1,"intact":true,"first_mismatch":null,"seconds":1.0,"interval_ms":10,"intervals":[1]}"#;
-        let mut buf = (old.len() as u32).to_be_bytes().to_vec();
-        buf.extend_from_slice(old);
-        assert_eq!(read_report(&mut &buf[..]).unwrap().start_epoch, None);
     }
 }

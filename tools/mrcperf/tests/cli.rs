@@ -2,9 +2,8 @@
 //! loopback run through the real binary. (Also what makes `cargo test
 //! --release` build target/release/mrcperf for the VM selftests.)
 
+use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
-use std::thread;
-use std::time::Duration;
 
 fn mrcperf() -> Command {
     Command::new(env!("CARGO_BIN_EXE_mrcperf"))
@@ -64,31 +63,29 @@ fn mrc_needs_ipv6() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("IPv6"));
 }
 
+/// The server listens on a port the kernel picks (port 0) and names it
+/// once it listens: no port guessed, no retries timed.
 #[test]
 fn tcp_loopback_through_the_binary() {
-    let port = (30000 + std::process::id() % 10000).to_string();
-    let srv = mrcperf()
-        .args(["server", "--bind", "127.0.0.1", "--port", &port, "--once"])
+    let mut srv = mrcperf()
+        .args(["server", "--bind", "127.0.0.1", "--port", "0", "--once"])
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut ok = false;
-    for _ in 0..100 {
-        let st = mrcperf()
-            .args(["client", "--connect", "127.0.0.1", "--port", &port])
-            .args(["--bytes", "2M", "--seed", "3", "-q"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .unwrap();
-        if st.success() {
-            ok = true;
-            break;
-        }
-        thread::sleep(Duration::from_millis(50));
-    }
+    let mut line = String::new();
+    BufReader::new(srv.stderr.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let port = line.trim_end().rsplit(':').next().unwrap().to_string();
+    assert!(line.contains("listening") && port != "0", "{line}");
+    let st = mrcperf()
+        .args(["client", "--connect", "127.0.0.1", "--port", &port])
+        .args(["--bytes", "2M", "--seed", "3", "-q"])
+        .stdout(Stdio::null())
+        .status()
+        .unwrap();
     let out = srv.wait_with_output().unwrap();
-    assert!(ok && out.status.success());
+    assert!(st.success() && out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).contains("\"intact\":true"));
 }
