@@ -25,6 +25,9 @@ sed 's/^/# client: /' "$WORK/client"
 check "$N connections verified" grep -qx "verified $N failed 0 missing 0" "$WORK/client"
 check "server answered all $N" wait_until 60 grep -qx "answered $N" "$WORK/server"
 sed 's/^/# server: /' "$WORK/server"
+for h in "$ha" "$hb"; do
+	echo "# $h: $("$IP" netns exec "$h" awk '$2 != 0 && $1 !~ /Datagrams|Packets|Opens/ { printf "%s=%s ", $1, $2 }' /proc/net/mrc_snmp)"
+done
 opens=$("$IP" netns exec "$hb" awk '$1 == "MrcPassiveOpens" {print $2}' /proc/net/mrc_snmp)
 check "host B counted $N passive opens ($opens)" test "$opens" = "$N"
 ksft_end
