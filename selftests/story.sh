@@ -23,8 +23,15 @@ story_run() {
 	mkdir -p "$out" && rm -f "$out"/*.json "$out"/*.jsonl "$out"/*.log "$out/ready" "$out/client.pid"
 	[[ -x $STORY_PERF ]] || { echo "story: $STORY_PERF missing (cargo build --release -p mrcperf)"; return 1; }
 	echo "  building the fabric (namespaces, veths, qdiscs, SRv6 routes)"
-	local t=$SECONDS
-	topo_up "$STORY_K" "$STORY_RATE" "$STORY_DELAY" || { echo "story: topo_up failed"; return 1; }
+	local t=$SECONDS beat
+	# Under a loaded TCG host this took up to 2 minutes: a line every 20 s.
+	(while sleep 20; do echo "  ... still building the fabric ($((SECONDS - t)) s)"; done) &
+	beat=$!
+	topo_up "$STORY_K" "$STORY_RATE" "$STORY_DELAY"
+	rc=$?
+	kill "$beat"
+	wait "$beat" 2>/dev/null
+	((rc == 0)) || { echo "story: topo_up failed"; return 1; }
 	echo "  fabric up in $((SECONDS - t)) s; the transfer starts (driver's time since its start):"
 	topo_watch
 	topo_fault_arm "$STORY_DEAD" || { echo "story: topo_fault_arm failed"; return 1; }
