@@ -259,20 +259,14 @@ void mrc_skb_queue_init(struct sk_buff_head *q)
 	skb_queue_head_init(q);
 }
 
-/* Appends `skb` unless `q` holds `max` already: then -ENOBUFS, and the
- * caller keeps the skb. */
-int mrc_skb_queue_tail_bounded(struct sk_buff_head *q, struct sk_buff *skb, u32 max)
+void mrc_skb_queue_tail(struct sk_buff_head *q, struct sk_buff *skb)
 {
-	unsigned long flags;
-	int err = 0;
+	skb_queue_tail(q, skb);
+}
 
-	spin_lock_irqsave(&q->lock, flags);
-	if (skb_queue_len(q) >= max)
-		err = -ENOBUFS;
-	else
-		__skb_queue_tail(q, skb);
-	spin_unlock_irqrestore(&q->lock, flags);
-	return err;
+u32 mrc_skb_truesize(const struct sk_buff *skb)
+{
+	return skb->truesize;
 }
 
 struct sk_buff *mrc_skb_dequeue(struct sk_buff_head *q)

@@ -92,7 +92,8 @@ void mrc_timer_cancel(struct mrc_timer *t);
 
 /* Datagram queues (rust/ffi/skb.rs). */
 void mrc_skb_queue_init(struct sk_buff_head *q);
-int mrc_skb_queue_tail_bounded(struct sk_buff_head *q, struct sk_buff *skb, u32 max);
+void mrc_skb_queue_tail(struct sk_buff_head *q, struct sk_buff *skb);
+u32 mrc_skb_truesize(const struct sk_buff *skb);
 struct sk_buff *mrc_skb_dequeue(struct sk_buff_head *q);
 void mrc_skb_queue_purge(struct sk_buff_head *q);
 

@@ -5,6 +5,7 @@
 use super::bindings;
 use super::udp::{Ipv6Addr, Route};
 use kernel::prelude::*;
+use core::sync::atomic::{AtomicUsize, Ordering};
 use kernel::types::Opaque;
 
 /// One MRC datagram as it arrived: the UDP payload and where it came from.
@@ -117,6 +118,8 @@ impl Drop for Datagram {
 pub(crate) struct DatagramQueue {
     #[pin]
     head: Opaque<bindings::sk_buff_head>,
+    /// The `truesize` of the datagrams queued: the memory they hold.
+    bytes: AtomicUsize,
 }
 
 // SAFETY: every access to the queue goes through its internal lock.
@@ -130,19 +133,25 @@ impl DatagramQueue {
             // SAFETY: `slot` is valid for writes and pinned; the helper
             // initializes the list and its lock.
             head <- Opaque::ffi_init(|slot| unsafe { bindings::mrc_skb_queue_init(slot) }),
+            bytes: AtomicUsize::new(0),
         })
     }
 
-    /// Appends a datagram unless the queue holds `max` already: then the
-    /// datagram is handed back.
-    pub(crate) fn push(&self, d: Datagram, max: u32) -> Result<(), Datagram> {
-        // SAFETY: the queue is initialized; on success it takes over the
-        // skb that `d` owns (forgotten below, so it is not freed twice);
-        // on failure the skb stays `d`'s.
-        if unsafe { bindings::mrc_skb_queue_tail_bounded(self.head.get(), d.skb, max) } != 0 {
+    /// Appends a datagram unless the datagrams queued hold `max_bytes`
+    /// of memory with it: then the datagram is handed back. (Concurrent
+    /// pushes may overshoot by one datagram each.)
+    pub(crate) fn push(&self, d: Datagram, max_bytes: usize) -> Result<(), Datagram> {
+        // SAFETY: `d` owns a valid skb (type invariant); a plain read.
+        let size = unsafe { bindings::mrc_skb_truesize(d.skb) } as usize;
+        if self.bytes.load(Ordering::Relaxed).saturating_add(size) > max_bytes {
             return Err(d);
         }
+        self.bytes.fetch_add(size, Ordering::Relaxed);
+        let skb = d.skb;
         core::mem::forget(d);
+        // SAFETY: the queue is initialized; it takes over the skb that `d`
+        // owned (forgotten above, so it is not freed twice).
+        unsafe { bindings::mrc_skb_queue_tail(self.head.get(), skb) };
         Ok(())
     }
 
@@ -154,6 +163,9 @@ impl DatagramQueue {
             if skb.is_null() {
                 return None;
             }
+            // SAFETY: the queue handed the valid skb back; a plain read.
+            let size = unsafe { bindings::mrc_skb_truesize(skb) } as usize;
+            self.bytes.fetch_sub(size, Ordering::Relaxed);
             // SAFETY: queued skbs were described once (by `Datagram`), so
             // their headers are set; the queue handed ownership back.
             if let Some(d) = unsafe { Datagram::from_skb(skb) } {

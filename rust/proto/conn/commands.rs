@@ -4,12 +4,12 @@
 use core::ops::DerefMut;
 
 use super::recv::AckState;
+use super::retry::EXP_CNT_INFINITE;
 use super::{
     messages, CloseReason, ConnState, Connection, Control, MessageSlot, MsgId, SendError,
     SentPacket,
 };
 use crate::proto::path::PathState;
-use super::retry::EXP_CNT_INFINITE;
 use crate::proto::wire::ResetReason;
 
 impl<S, M, B, P> Connection<S, M, B, P>

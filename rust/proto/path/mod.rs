@@ -80,6 +80,10 @@ pub use event::{EvEvent, EVENT_QUEUE_LEN};
 pub use loss::LossCause;
 pub use state::{EvState, PathState, HEALTH_FULL, HEALTH_MIN};
 
+/// Probe send times an EV remembers, so that a reply that comes after
+/// its probe timed out (and the next was sent) still answers.
+pub const PROBES_REMEMBERED: usize = 4;
+
 use core::ops::DerefMut;
 use event::EventQueue;
 

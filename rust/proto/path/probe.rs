@@ -3,7 +3,7 @@
 
 use core::ops::DerefMut;
 
-use super::{EvState, PathSet, PathState};
+use super::{EvState, PathSet, PathState, PROBES_REMEMBERED};
 
 impl<S: DerefMut<Target = [PathState]>> PathSet<S> {
     /// An ASSUMED_BAD EV due a probe at `now`, if any; the caller sends one
@@ -39,7 +39,13 @@ impl<S: DerefMut<Target = [PathState]>> PathSet<S> {
                     .srtt_ns
                     .saturating_add(path.rttvar_ns.saturating_mul(4));
                 path.probe_deadline_ns = Some(now.saturating_add(configured.max(rto)));
-                path.probe_sent_ns = now;
+                let slot = path
+                    .probes_sent
+                    .checked_rem(PROBES_REMEMBERED as u64)
+                    .unwrap_or(0) as usize;
+                if let Some(sent) = path.probe_sent_ns.get_mut(slot) {
+                    *sent = now;
+                }
                 path.probes_sent = path.probes_sent.saturating_add(1);
                 self.probe_cursor = ev.saturating_add(1).checked_rem(self.ev_count).unwrap_or(0);
                 return Some(ev);
@@ -48,14 +54,16 @@ impl<S: DerefMut<Target = [PathState]>> PathSet<S> {
         None
     }
 
-    /// Whether a reply echoing `sent_at` answers the probe outstanding on
-    /// `ev`: only such a reply may return the EV to GOOD (a forged one
-    /// would have to guess the send time to the ns).
+    /// Whether a reply echoing `sent_at` answers one of the last probes
+    /// sent on the ASSUMED_BAD `ev`: only such a reply may return the EV to
+    /// GOOD (a forged one would have to guess a send time to the ns). A
+    /// late reply, after its probe timed out and the next was sent, still
+    /// counts: the path works, only slowly.
     pub fn answers_probe(&self, ev: u16, sent_at: u64) -> bool {
         self.path(ev).is_some_and(|path| {
             path.state == EvState::AssumedBad
-                && path.probe_deadline_ns.is_some()
-                && path.probe_sent_ns == sent_at
+                && sent_at != 0
+                && path.probe_sent_ns.contains(&sent_at)
         })
     }
 

@@ -54,8 +54,10 @@ pub struct PathState {
     pub(super) probe_due_ns: u64,
     /// Deadline of the outstanding probe, if one is outstanding.
     pub(super) probe_deadline_ns: Option<u64>,
-    /// When the outstanding probe was sent: its reply echoes it.
-    pub(super) probe_sent_ns: u64,
+    /// When the last [`PROBES_REMEMBERED`](super::PROBES_REMEMBERED)
+    /// probes were sent (0: none), slot `probes_sent % N` the newest: a
+    /// reply echoes one of them.
+    pub(super) probe_sent_ns: [u64; super::PROBES_REMEMBERED],
     pub(super) probe_backoff: u8,
     pub(super) probes_sent: u64,
     /// EVs with the same route take the same network path (the caller
@@ -92,7 +94,7 @@ impl PathState {
             loss_window_count: 0,
             probe_due_ns: 0,
             probe_deadline_ns: None,
-            probe_sent_ns: 0,
+            probe_sent_ns: [0; super::PROBES_REMEMBERED],
             probe_backoff: 0,
             probes_sent: 0,
             route: 0,
