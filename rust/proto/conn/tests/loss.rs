@@ -358,3 +358,35 @@ fn an_orphan_that_retried_for_ever_gives_up() {
         ConnState::Closed(CloseReason::RetriesExhausted)
     );
 }
+
+/// A probe reply that comes after its probe timed out and the next probe
+/// went out still brings the EV back: the path works, only slowly.
+#[test]
+fn a_late_probe_reply_still_counts() {
+    let mut pair = Pair::new();
+    events(&mut pair.client);
+    pair.client.send_message(20_000, None).unwrap();
+    let dead = 1u16;
+    exchange_dropping(&mut pair, 20_000, |_, ev| ev == dead);
+    assert_eq!(pair.client.paths().state(dead), Some(EvState::AssumedBad));
+    let mut probes = Vec::new();
+    for _ in 0..200 {
+        pair.fire_timers();
+        probes.extend(drain(&mut pair.client, pair.now));
+        if probes.len() >= 2 {
+            break;
+        }
+    }
+    assert!(
+        probes.len() >= 2,
+        "a second probe after the first timed out"
+    );
+    let mut buf = [0u8; 64];
+    let n = answer_probe(&probes[0].bytes, 100, &mut buf).unwrap();
+    pair.now += 1_000;
+    assert_eq!(
+        pair.client.handle_packet(pair.now, false, &buf[..n]),
+        Ok(None)
+    );
+    assert_eq!(pair.client.paths().state(dead), Some(EvState::Good));
+}
