@@ -40,6 +40,7 @@ TESTS=(
 	"$here/mrc_conn.py"
 	"$here/mrc_hostile.py"
 	"$here/mrc_fuzz.py"
+	"$here/mrc_stall.py"
 	"$here/mrc_scale.py"
 	"$here/mrc_netlink.py"
 	"$here/mrc_mrcctl.sh"
