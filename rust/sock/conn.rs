@@ -291,13 +291,19 @@ impl Conn {
         }
     }
 
+    /// `len` bytes of received messages are no longer held: out of
+    /// `rx_bytes` and back to the namespace's budget.
+    fn unhold(&mut self, len: usize) {
+        self.rx_bytes -= len;
+        self.mem.uncharge(len);
+    }
+
     fn free_rx(&mut self, msn: u32) {
         if let Some(slot) = self.rx.get_mut((msn % RX_RING) as usize) {
             if let RxSlot::Filling { buf, .. } | RxSlot::Done { buf, .. } =
                 core::mem::replace(slot, RxSlot::Empty)
             {
-                self.rx_bytes -= buf.len();
-                self.mem.uncharge(buf.len());
+                self.unhold(buf.len());
             }
         }
     }
@@ -418,8 +424,7 @@ impl Conn {
         let RxSlot::Done { buf, imm } = core::mem::replace(slot, RxSlot::Empty) else {
             return None;
         };
-        self.rx_bytes -= buf.len();
-        self.mem.uncharge(buf.len());
+        self.unhold(buf.len());
         self.rx_next = self.rx_next.wrapping_add(1);
         Some((buf, imm))
     }
