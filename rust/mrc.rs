@@ -2,8 +2,8 @@
 //!
 //! Registers the AF_MRC socket family and per-network-namespace state. The
 //! module is one crate: `proto` is the protocol core (also built on the
-//! host by cargo), `sock`, `endpoint`, `control` and `netns` are the safe
-//! glue, and `ffi` is the only place with `unsafe` (the others deny it).
+//! host by cargo); `sock`, `endpoint`, `control`, `netlink` and `netns` are
+//! the safe glue; `ffi` is the only place with `unsafe` (the others deny it).
 
 use kernel::prelude::*;
 
@@ -19,6 +19,8 @@ mod control;
 #[deny(unsafe_code)]
 mod endpoint;
 mod ffi;
+#[deny(unsafe_code)]
+mod netlink;
 #[deny(unsafe_code)]
 mod netns;
 #[deny(unsafe_code)]
@@ -57,7 +59,7 @@ impl kernel::Module for MrcModule {
                 )
             })?;
         pr_info!("AF_MRC registered as address family {}\n", family);
-        let genl = ffi::genl::Registration::register(module)?;
+        let genl = ffi::genl::Registration::register::<netns::NetMrc>(module)?;
         Ok(Self {
             _genl: genl,
             _family: registration,

@@ -36,9 +36,9 @@ gen --mode kernel --header -o "$tmp/out/mrc_nl_gen.h"
 gen --mode kernel --source -o "$tmp/out/mrc_nl_gen.c"
 
 status=0
-# The attribute names the kernel's refusals use (rust/control/*.rs:
+# The attribute names the kernel's refusals use (rust/netlink/*.rs:
 # Name::new(bindings::MRC_A_..., "name")) must be the spec's.
-python3 - "$spec" "$here"/rust/control/*.rs <<'PY' || status=1
+python3 - "$spec" "$here"/rust/netlink/*.rs <<'PY' || status=1
 import re, sys, yaml
 spec = yaml.safe_load(open(sys.argv[1]))
 c = lambda s: s.upper().replace("-", "_")

@@ -3,7 +3,6 @@
 //! the namespace's listeners, with a count of the events lost before it
 //! (the connection's queue overflowed, or this namespace could not send).
 
-use super::attr::Name;
 use super::Control;
 use crate::ffi::bindings;
 use crate::ffi::genl;
@@ -12,14 +11,6 @@ use crate::proto::ev::{EV_EVENT_ALL, EV_EVENT_ASSUMED_BAD, EV_EVENT_GOOD};
 use crate::proto::path::{EvEvent, EvState};
 use core::sync::atomic::{AtomicU32, Ordering};
 use kernel::error::code;
-
-const CONN: Name = Name::new(bindings::MRC_A_EV_EVENT_CONN, "conn");
-const EV_PROFILE_ID: Name = Name::new(bindings::MRC_A_EV_EVENT_EV_PROFILE_ID, "ev-profile-id");
-const INDEX: Name = Name::new(bindings::MRC_A_EV_EVENT_INDEX, "index");
-const OLD_STATE: Name = Name::new(bindings::MRC_A_EV_EVENT_OLD_STATE, "old-state");
-const NEW_STATE: Name = Name::new(bindings::MRC_A_EV_EVENT_NEW_STATE, "new-state");
-const TIME: Name = Name::new(bindings::MRC_A_EV_EVENT_TIME, "time");
-const DROPPED: Name = Name::new(bindings::MRC_A_EV_EVENT_DROPPED, "dropped");
 
 /// The namespace's side of the events group.
 pub(crate) struct Events {
@@ -72,13 +63,13 @@ impl Control {
         let lost = events.dropped.swap(0, Ordering::AcqRel);
         let dropped = lost.saturating_add(event.dropped);
         let sent = genl::multicast(&events.net, bindings::MRC_CMD_EV_STATE_NTF, |msg| {
-            msg.put_u32(CONN.ty, conn)?;
-            msg.put_u64(EV_PROFILE_ID.ty, ev_profile)?;
-            msg.put_u32(INDEX.ty, u32::from(event.ev))?;
-            msg.put_u32(OLD_STATE.ty, uapi(event.old))?;
-            msg.put_u32(NEW_STATE.ty, uapi(event.new))?;
-            msg.put_u64(TIME.ty, event.at_ns)?;
-            msg.put_u32(DROPPED.ty, dropped)
+            msg.put_u32(bindings::MRC_A_EV_EVENT_CONN, conn)?;
+            msg.put_u64(bindings::MRC_A_EV_EVENT_EV_PROFILE_ID, ev_profile)?;
+            msg.put_u32(bindings::MRC_A_EV_EVENT_INDEX, u32::from(event.ev))?;
+            msg.put_u32(bindings::MRC_A_EV_EVENT_OLD_STATE, uapi(event.old))?;
+            msg.put_u32(bindings::MRC_A_EV_EVENT_NEW_STATE, uapi(event.new))?;
+            msg.put_u64(bindings::MRC_A_EV_EVENT_TIME, event.at_ns)?;
+            msg.put_u32(bindings::MRC_A_EV_EVENT_DROPPED, dropped)
         });
         match sent {
             // Sent, or nobody listens (nothing is lost for anyone).

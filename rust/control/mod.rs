@@ -1,25 +1,18 @@
 //! The controller's state of one network namespace: its EV format, EV and
-//! CC profiles, which the generic netlink family `mrc` creates, changes,
-//! shows and deletes (`crate::ffi::genl_ops` calls the handlers of the
-//! files below), which connections take while they live ([`lease`]), and
-//! the events group their EV state changes go to ([`events`]); and the
-//! read-only listing of the namespace's connections ([`conn`]).
+//! CC profiles (which the `mrc` netlink family's commands in
+//! `crate::netlink` create, change, show and delete), what connections take
+//! from them while they live ([`lease`]), the EVs the controller denies
+//! ([`Denied`]), and the events group their EV state changes go to
+//! ([`events`]). Sockets and the netlink handlers both use it; it uses
+//! neither.
 //!
 //! One mutex guards all profiles of the namespace: an EV profile's state
 //! change touches its format profile too, and requests are rare.
 
-pub(crate) mod attr;
 pub(crate) mod cc_profile;
-pub(crate) mod conn;
 mod denied;
-pub(crate) mod dev;
-pub(crate) mod ev;
-pub(crate) mod ev_fmt;
-pub(crate) mod ev_profile;
 mod events;
 pub(crate) mod lease;
-pub(crate) mod probe;
-mod state;
 
 use crate::ffi::pernet::Net;
 use crate::proto::ev::{Ev, EvFormatProfile, EvProfile};

@@ -4,13 +4,14 @@
 //!
 //! The policies and the ops table are generated from the spec
 //! (`rust/mrc_nl_gen.c`, `Documentation/netlink/specs/mrc.yaml`); the
-//! handlers the ops table names are the trampolines of `genl_ops.rs`. By
+//! handlers the ops table names are the entry points of `genl_ops.rs`. By
 //! the time a handler runs, genetlink has checked the caller's permission
 //! and every attribute against the op's policy; the attribute stream is
 //! still parsed here with bounds checks and never trusted.
 
 use super::bindings;
 use super::errno;
+use super::genl_ops::{self, Commands};
 use super::pernet::Net;
 use core::ffi::c_int;
 use core::fmt;
@@ -48,8 +49,9 @@ unsafe impl Send for Registration {}
 unsafe impl Sync for Registration {}
 
 impl Registration {
-    /// Registers the family with the spec's ops and multicast groups.
-    pub(crate) fn register(module: &'static ThisModule) -> Result<Self> {
+    /// Registers the family with the spec's ops and multicast groups; `T`,
+    /// the namespace state, answers its commands.
+    pub(crate) fn register<T: Commands>(module: &'static ThisModule) -> Result<Self> {
         let mut tables = KBox::new(
             Tables {
                 family: bindings::genl_family {
@@ -86,9 +88,11 @@ impl Registration {
         family.n_split_ops = ops.len() as u8;
         family.mcgrps = mcgrps.as_ptr();
         family.n_mcgrps = mcgrps.len() as u8;
+        genl_ops::publish::<T>();
         // SAFETY: the tables live in the heap allocation owned by the
         // returned registration, which unregisters them before freeing.
-        to_result(unsafe { bindings::genl_register_family(&mut tables.family) })?;
+        to_result(unsafe { bindings::genl_register_family(&mut tables.family) })
+            .inspect_err(|_| genl_ops::unpublish())?;
         // SAFETY: registered just above; unpublished before unregistering.
         unsafe { bindings::mrc_genl_events_publish(&mut tables.family) };
         // INVARIANT: registered above.
@@ -107,6 +111,7 @@ impl Drop for Registration {
             bindings::mrc_genl_events_publish(core::ptr::null_mut());
             bindings::genl_unregister_family(&self.tables.family);
         }
+        genl_ops::unpublish();
     }
 }
 

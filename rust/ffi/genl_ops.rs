@@ -1,52 +1,83 @@
-//! The handlers the generated ops table (`rust/mrc_nl_gen.c`) names: C
-//! entry points that find the namespace's controller state (profiles),
-//! endpoint (connections) or both (probes) and call the safe handlers of
-//! `crate::control`.
+//! The C entry points the generated ops table (`rust/mrc_nl_gen.c`) names.
+//! Each finds the requesting namespace's state and hands the command to
+//! that state's [`Commands`], the type `genl::Registration::register` was
+//! given: which handler answers which command is decided there, above this
+//! layer (`crate::netlink`), and nothing here names it.
 
 use super::bindings;
 use super::genl::{Dump, Refusal, Request};
-use super::pernet;
-use crate::control::{self, Control};
-use crate::endpoint::Endpoint;
-use crate::netns::NetMrc;
+use super::pernet::{self, NetState};
 use core::ffi::c_int;
+use core::marker::PhantomData;
+use core::ptr;
+use core::sync::atomic::{AtomicPtr, Ordering};
 use kernel::error::code;
 
-/// A doit handler: answers (or refuses) one request about a `T`.
-type DoFn<T> = for<'a> fn(&T, &Request<'a>) -> Result<(), Refusal<'a>>;
-/// A dumpit handler: writes the next entries of a dump of `T`'s.
-type DumpFn<T> = for<'a> fn(&T, &mut Dump<'a>) -> Result<(), Refusal<'a>>;
+/// What answers the family's commands: the namespace state the pernet
+/// registration holds.
+pub(crate) trait Commands: NetState + 'static {
+    /// Answers (or refuses) the doit of command `cmd` (an `MRC_CMD_*`).
+    fn doit<'a>(&self, cmd: u32, request: &Request<'a>) -> Result<(), Refusal<'a>>;
 
-/// The controller state of a namespace: what the profile handlers take.
-fn control(state: &NetMrc) -> &Control {
-    state.control()
+    /// Writes the next entries of a dump of command `cmd`.
+    fn dumpit<'a>(&self, cmd: u32, dump: &mut Dump<'a>) -> Result<(), Refusal<'a>>;
+
+    /// The bytes of messages each round of a dump of `cmd` must have room
+    /// for (the largest entry), asked when the dump starts.
+    fn dump_size(cmd: u32) -> usize;
 }
 
-/// The endpoint of a namespace: what the connection handlers take.
-fn endpoint(state: &NetMrc) -> &Endpoint {
-    state.endpoint()
+/// The registered [`Commands`] type's entry points.
+pub(super) struct Dispatch {
+    doit: unsafe fn(u32, *mut bindings::genl_info) -> c_int,
+    dumpit: unsafe fn(u32, *mut bindings::sk_buff, *mut bindings::netlink_callback) -> c_int,
+    dump_size: fn(u32) -> usize,
 }
 
-/// The whole namespace state: what handlers that need both (probes) take.
-fn net(state: &NetMrc) -> &NetMrc {
-    state
+/// The [`Dispatch`] of `T`, a constant so that it lives for ever.
+struct Of<T>(PhantomData<T>);
+
+impl<T: Commands> Of<T> {
+    const DISPATCH: Dispatch = Dispatch {
+        doit: doit::<T>,
+        dumpit: dumpit::<T>,
+        dump_size: T::dump_size,
+    };
+}
+
+/// The registered type's entry points; null while no family is registered.
+static DISPATCH: AtomicPtr<Dispatch> = AtomicPtr::new(ptr::null_mut());
+
+/// Makes `T` answer the family's commands, from before the family is
+/// registered until [`unpublish`].
+pub(super) fn publish<T: Commands>() {
+    let dispatch: &'static Dispatch = &Of::<T>::DISPATCH;
+    DISPATCH.store(ptr::from_ref(dispatch).cast_mut(), Ordering::Release);
+}
+
+/// Forgets the registered type, once the family is unregistered.
+pub(super) fn unpublish() {
+    DISPATCH.store(ptr::null_mut(), Ordering::Release);
+}
+
+/// The registered entry points.
+fn dispatch() -> Option<&'static Dispatch> {
+    // SAFETY: the pointer is null or was made from a `&'static Dispatch`
+    // by `publish`.
+    unsafe { DISPATCH.load(Ordering::Acquire).as_ref() }
 }
 
 /// # Safety
 /// `info` must be the `genl_info` of a running doit.
-unsafe fn doit<T>(
-    info: *mut bindings::genl_info,
-    scope: fn(&NetMrc) -> &T,
-    handler: DoFn<T>,
-) -> c_int {
+unsafe fn doit<T: Commands>(cmd: u32, info: *mut bindings::genl_info) -> c_int {
     // SAFETY: guaranteed by the caller, for the whole call.
     let request = unsafe { Request::from_raw(info) };
     // SAFETY: the requesting socket holds its namespace, and genetlink is
     // unregistered (waiting for running doits) before the pernet state.
-    let Some(state) = (unsafe { pernet::state::<NetMrc>(request.net()) }) else {
+    let Some(state) = (unsafe { pernet::state::<T>(request.net()) }) else {
         return code::ENODEV.to_errno();
     };
-    match handler(scope(state), &request) {
+    match state.doit(cmd, &request) {
         Ok(()) => 0,
         Err(refusal) => request.refuse(&refusal),
     }
@@ -54,90 +85,97 @@ unsafe fn doit<T>(
 
 /// # Safety
 /// `skb` and `cb` must be those of a running dumpit.
-unsafe fn dumpit<T>(
+unsafe fn dumpit<T: Commands>(
+    cmd: u32,
     skb: *mut bindings::sk_buff,
     cb: *mut bindings::netlink_callback,
-    scope: fn(&NetMrc) -> &T,
-    handler: DumpFn<T>,
 ) -> c_int {
     // SAFETY: guaranteed by the caller, for the whole call.
     let mut dump = unsafe { Dump::from_raw(skb, cb) };
     // SAFETY: the dumping socket holds its namespace; a dump in progress
     // holds a reference on the module, so the pernet state outlives it.
-    let Some(state) = (unsafe { pernet::state::<NetMrc>(dump.net()) }) else {
+    let Some(state) = (unsafe { pernet::state::<T>(dump.net()) }) else {
         return code::ENODEV.to_errno();
     };
-    match handler(scope(state), &mut dump) {
+    match state.dumpit(cmd, &mut dump) {
         Ok(()) => dump.result(),
         Err(refusal) => dump.refuse(&refusal),
     }
 }
 
-/// Defines the C doit `$name` calling `$handler` with the namespace's
-/// `$scope` (`control` unless given).
+/// Defines the C doit `$name` of command `$cmd`.
 macro_rules! doit {
-    ($name:ident, $handler:path) => {
-        doit!($name, control: $handler);
-    };
-    ($name:ident, $scope:ident: $handler:path) => {
+    ($name:ident, $cmd:ident) => {
+        /// # Safety
+        /// Called by genetlink only, with the request's `info`.
         #[no_mangle]
         unsafe extern "C" fn $name(
             _skb: *mut bindings::sk_buff,
             info: *mut bindings::genl_info,
         ) -> c_int {
-            // SAFETY: genetlink calls a doit with the request's info.
-            unsafe { doit(info, $scope, $handler) }
+            match dispatch() {
+                // SAFETY: genetlink calls a doit with the request's info.
+                Some(d) => unsafe { (d.doit)(bindings::$cmd, info) },
+                None => code::ENODEV.to_errno(),
+            }
         }
     };
 }
 
-/// Defines the C dumpit `$name` calling `$handler` with the namespace's
-/// `$scope` (`control` unless given).
+/// Defines the C dumpit `$name` of command `$cmd`.
 macro_rules! dumpit {
-    ($name:ident, $handler:path) => {
-        dumpit!($name, control: $handler);
-    };
-    ($name:ident, $scope:ident: $handler:path) => {
+    ($name:ident, $cmd:ident) => {
+        /// # Safety
+        /// Called by genetlink only, with the dump's skb and callback.
         #[no_mangle]
         unsafe extern "C" fn $name(
             skb: *mut bindings::sk_buff,
             cb: *mut bindings::netlink_callback,
         ) -> c_int {
-            // SAFETY: genetlink calls a dumpit with its skb and callback.
-            unsafe { dumpit(skb, cb, $scope, $handler) }
+            match dispatch() {
+                // SAFETY: genetlink calls a dumpit with its skb and callback.
+                Some(d) => unsafe { (d.dumpit)(bindings::$cmd, skb, cb) },
+                None => code::ENODEV.to_errno(),
+            }
         }
     };
 }
 
-doit!(mrc_nl_dev_get_doit, control::dev::get);
-doit!(mrc_nl_ev_fmt_new_doit, control::ev_fmt::new);
-doit!(mrc_nl_ev_fmt_set_doit, control::ev_fmt::set);
-doit!(mrc_nl_ev_fmt_get_doit, control::ev_fmt::get);
-dumpit!(mrc_nl_ev_fmt_get_dumpit, control::ev_fmt::dump);
-doit!(mrc_nl_ev_fmt_del_doit, control::ev_fmt::del);
-doit!(mrc_nl_ev_profile_new_doit, control::ev_profile::new);
-doit!(mrc_nl_ev_profile_set_doit, control::ev_profile::set);
-doit!(mrc_nl_ev_profile_get_doit, control::ev_profile::get);
-dumpit!(mrc_nl_ev_profile_get_dumpit, control::ev_profile::dump);
-doit!(mrc_nl_ev_profile_del_doit, control::ev_profile::del);
-doit!(mrc_nl_cc_profile_new_doit, control::cc_profile::new);
-doit!(mrc_nl_cc_profile_set_doit, control::cc_profile::set);
-doit!(mrc_nl_cc_profile_get_doit, control::cc_profile::get);
-dumpit!(mrc_nl_cc_profile_get_dumpit, control::cc_profile::dump);
-doit!(mrc_nl_cc_profile_del_doit, control::cc_profile::del);
-doit!(mrc_nl_ev_set_doit, control::ev::set);
-doit!(mrc_nl_ev_get_doit, control::ev::get);
-dumpit!(mrc_nl_ev_get_dumpit, control::ev::dump);
-doit!(mrc_nl_conn_get_doit, endpoint: control::conn::get);
-dumpit!(mrc_nl_conn_get_dumpit, endpoint: control::conn::dump);
-doit!(mrc_nl_probe_doit, net: control::probe::probe);
+doit!(mrc_nl_dev_get_doit, MRC_CMD_DEV_GET);
+doit!(mrc_nl_ev_fmt_new_doit, MRC_CMD_EV_FMT_NEW);
+doit!(mrc_nl_ev_fmt_set_doit, MRC_CMD_EV_FMT_SET);
+doit!(mrc_nl_ev_fmt_get_doit, MRC_CMD_EV_FMT_GET);
+dumpit!(mrc_nl_ev_fmt_get_dumpit, MRC_CMD_EV_FMT_GET);
+doit!(mrc_nl_ev_fmt_del_doit, MRC_CMD_EV_FMT_DEL);
+doit!(mrc_nl_ev_profile_new_doit, MRC_CMD_EV_PROFILE_NEW);
+doit!(mrc_nl_ev_profile_set_doit, MRC_CMD_EV_PROFILE_SET);
+doit!(mrc_nl_ev_profile_get_doit, MRC_CMD_EV_PROFILE_GET);
+dumpit!(mrc_nl_ev_profile_get_dumpit, MRC_CMD_EV_PROFILE_GET);
+doit!(mrc_nl_ev_profile_del_doit, MRC_CMD_EV_PROFILE_DEL);
+doit!(mrc_nl_cc_profile_new_doit, MRC_CMD_CC_PROFILE_NEW);
+doit!(mrc_nl_cc_profile_set_doit, MRC_CMD_CC_PROFILE_SET);
+doit!(mrc_nl_cc_profile_get_doit, MRC_CMD_CC_PROFILE_GET);
+dumpit!(mrc_nl_cc_profile_get_dumpit, MRC_CMD_CC_PROFILE_GET);
+doit!(mrc_nl_cc_profile_del_doit, MRC_CMD_CC_PROFILE_DEL);
+doit!(mrc_nl_ev_set_doit, MRC_CMD_EV_SET);
+doit!(mrc_nl_ev_get_doit, MRC_CMD_EV_GET);
+dumpit!(mrc_nl_ev_get_dumpit, MRC_CMD_EV_GET);
+doit!(mrc_nl_conn_get_doit, MRC_CMD_CONN_GET);
+dumpit!(mrc_nl_conn_get_dumpit, MRC_CMD_CONN_GET);
+doit!(mrc_nl_probe_doit, MRC_CMD_PROBE);
 
-/// The start hook of `conn-get` dumps: each round's skb holds a connection
-/// with the most EVs.
+/// The start hook of `conn-get` dumps: each round's skb has room for the
+/// largest entry.
+///
+/// # Safety
+/// Called by genetlink only, with the dump's callback, before its first
+/// round.
 #[no_mangle]
 unsafe extern "C" fn mrc_nl_conn_get_start(cb: *mut bindings::netlink_callback) -> c_int {
-    // SAFETY: genetlink calls a start hook with the dump's callback, before
-    // the first round.
-    unsafe { Dump::reserve(cb, control::conn::MAX_MESSAGE) };
+    if let Some(d) = dispatch() {
+        let size = (d.dump_size)(bindings::MRC_CMD_CONN_GET);
+        // SAFETY: genetlink calls a start hook with the dump's callback.
+        unsafe { Dump::reserve(cb, size) };
+    }
     0
 }

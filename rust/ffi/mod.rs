@@ -10,7 +10,7 @@ pub(crate) mod bindings;
 pub(crate) mod errno;
 pub(crate) mod family;
 pub(crate) mod genl;
-mod genl_ops;
+pub(crate) mod genl_ops;
 pub(crate) mod msg;
 pub(crate) mod param;
 pub(crate) mod pernet;

@@ -4,7 +4,8 @@
 //! name it.
 
 use super::attr::Name;
-use super::{state, Control, MAX_EV_FMT_PROFILES};
+use super::state;
+use crate::control::{Control, MAX_EV_FMT_PROFILES};
 use crate::ffi::bindings;
 use crate::ffi::errno;
 use crate::ffi::genl::{Attrs, Dump, Message, Refusal, Request};

@@ -4,7 +4,8 @@
 //! applied whole or refused whole.
 
 use super::attr::Name;
-use super::{state, Control, Profiles, StoredEvProfile, MAX_EV_PROFILES};
+use super::state;
+use crate::control::{Control, Profiles, StoredEvProfile, MAX_EV_PROFILES};
 use crate::ffi::bindings;
 use crate::ffi::genl::{Attr, Attrs, Dump, Message, Refusal, Request};
 use crate::ffi::random;

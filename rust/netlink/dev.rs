@@ -2,7 +2,7 @@
 //! size its requests (versions, limits, modes, algorithms).
 
 use super::attr::Name;
-use super::{Control, MAX_CC_PROFILES, MAX_EV_FMT_PROFILES, MAX_EV_PROFILES};
+use crate::control::{Control, MAX_CC_PROFILES, MAX_EV_FMT_PROFILES, MAX_EV_PROFILES};
 use crate::ffi::bindings;
 use crate::ffi::genl::{Message, Refusal, Request};
 use crate::proto::ev::{EV_BYTES, MAX_EVS, MAX_FIELDS, MAX_FIELD_WIDTH};

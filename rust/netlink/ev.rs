@@ -3,7 +3,8 @@
 //! EXPLICIT profile's EV replaced, values and states read back.
 
 use super::attr::Name;
-use super::{state, Control, StoredEvProfile};
+use super::state;
+use crate::control::{Control, StoredEvProfile};
 use crate::ffi::bindings;
 use crate::ffi::genl::{Attrs, Dump, Message, Refusal, Request};
 use crate::proto::ev::{Ev, EV_BYTES};
@@ -20,7 +21,7 @@ const GOOD: u32 = bindings::MRC_EV_GOOD;
 const DENIED: u32 = bindings::MRC_EV_DENIED;
 
 fn profile<'p, 'a>(
-    profiles: &'p mut super::Profiles,
+    profiles: &'p mut crate::control::Profiles,
     attrs: Attrs<'a>,
 ) -> Result<&'p mut StoredEvProfile, Refusal<'a>> {
     let id = PROFILE_ID.required_u64(attrs)?;

@@ -1,0 +1,236 @@
+//! `cc-profile-*`: congestion control profiles: NSCC's parameters, from
+//! defaults scaled to a path's bandwidth-delay product, each checked by the
+//! protocol core; the profile state machine is the EV profiles' one.
+
+use super::attr::Name;
+use super::state;
+use crate::control::cc_profile::CcProfile;
+use crate::control::{Control, MAX_CC_PROFILES};
+use crate::ffi::bindings;
+use crate::ffi::errno;
+use crate::ffi::genl::{Attrs, Dump, Message, Refusal, Request};
+use crate::proto::ev::{Lifecycle, ProfileState};
+use crate::proto::nscc::{NsccConfig, NsccError};
+use kernel::error::code;
+use kernel::prelude::*;
+
+const ID: Name = Name::new(bindings::MRC_A_CC_PROFILE_ID, "id");
+const STATE: Name = Name::new(bindings::MRC_A_CC_PROFILE_STATE, "state");
+const ALGO: Name = Name::new(bindings::MRC_A_CC_PROFILE_ALGO, "algo");
+const LINK_RATE: Name = Name::new(bindings::MRC_A_CC_PROFILE_LINK_RATE, "link-rate");
+const BASE_RTT: Name = Name::new(bindings::MRC_A_CC_PROFILE_BASE_RTT, "base-rtt");
+const TARGET_DELAY: Name = Name::new(bindings::MRC_A_CC_PROFILE_TARGET_DELAY, "target-delay");
+const ETA: Name = Name::new(bindings::MRC_A_CC_PROFILE_ETA, "eta");
+const FI: Name = Name::new(bindings::MRC_A_CC_PROFILE_FI, "fi");
+const FI_SCALE: Name = Name::new(bindings::MRC_A_CC_PROFILE_FI_SCALE, "fi-scale");
+const GAMMA: Name = Name::new(bindings::MRC_A_CC_PROFILE_GAMMA, "gamma");
+const MAX_MD_JUMP: Name = Name::new(bindings::MRC_A_CC_PROFILE_MAX_MD_JUMP, "max-md-jump");
+const MAX_CWND: Name = Name::new(bindings::MRC_A_CC_PROFILE_MAX_CWND, "max-cwnd");
+const QA_GATE: Name = Name::new(bindings::MRC_A_CC_PROFILE_QA_GATE, "qa-gate");
+const QA_THRESHOLD: Name = Name::new(bindings::MRC_A_CC_PROFILE_QA_THRESHOLD, "qa-threshold");
+const ADJUST_BYTES: Name = Name::new(bindings::MRC_A_CC_PROFILE_ADJUST_BYTES, "adjust-bytes");
+const ADJUST_PERIOD: Name = Name::new(bindings::MRC_A_CC_PROFILE_ADJUST_PERIOD, "adjust-period");
+const DISABLE_QA: Name = Name::new(bindings::MRC_A_CC_PROFILE_DISABLE_QA, "disable-qa");
+const MTU: Name = Name::new(bindings::MRC_A_CC_PROFILE_MTU, "mtu");
+const USERS: Name = Name::new(bindings::MRC_A_CC_PROFILE_USERS, "users");
+
+/// The defaults' path when a new request names none: 1 Gb/s, 2 ms (the
+/// order of the test fabric's paths, as the sockets' built-in defaults).
+const DEFAULT_LINK_RATE: u64 = 125_000_000;
+const DEFAULT_BASE_RTT_NS: u64 = 2_000_000;
+
+/// Room for the reply.
+const REPLY_SIZE: usize = 512;
+
+/// The attribute each NSCC rule is about.
+fn named(e: NsccError) -> (Name, &'static str) {
+    match e {
+        NsccError::BaseRtt => (BASE_RTT, "must be 1 ns ..= 2^40 ns"),
+        NsccError::TargetDelay => (TARGET_DELAY, "must be 1 ns ..= 2^40 ns"),
+        NsccError::Mtu => (MTU, "must not be 0"),
+        NsccError::MaxCwnd => (MAX_CWND, "must be at least mtu"),
+        NsccError::Increase => (ETA, "eta and fi must not exceed max-cwnd"),
+        NsccError::FiScale => (FI_SCALE, "must not exceed 1024"),
+        NsccError::Gamma => (GAMMA, "must be 1..=1024"),
+        NsccError::MaxMdJump => (MAX_MD_JUMP, "must be 1..=1023"),
+        NsccError::QaGate => (QA_GATE, "must not exceed 31"),
+        NsccError::QaThreshold => (QA_THRESHOLD, "must be target-delay ..= 2^40 ns"),
+        NsccError::AdjustPeriod => (ADJUST_PERIOD, "must be 1 ns ..= 2^40 ns"),
+    }
+}
+
+/// `base` with the parameters the request gives, checked as a whole.
+fn requested<'a>(attrs: Attrs<'a>, base: NsccConfig) -> Result<NsccConfig, Refusal<'a>> {
+    let mut c = base;
+    let u64s: [(Name, &mut u64); 4] = [
+        (TARGET_DELAY, &mut c.target_delay_ns),
+        (QA_THRESHOLD, &mut c.qa_threshold_ns),
+        (ADJUST_PERIOD, &mut c.adjust_period_threshold_ns),
+        (BASE_RTT, &mut c.base_rtt_ns),
+    ];
+    for (name, slot) in u64s {
+        if let Some(v) = name.u64(attrs)? {
+            *slot = v;
+        }
+    }
+    let u32s: [(Name, &mut u32); 8] = [
+        (ETA, &mut c.eta),
+        (FI, &mut c.fi),
+        (FI_SCALE, &mut c.fi_scale),
+        (GAMMA, &mut c.gamma),
+        (MAX_MD_JUMP, &mut c.max_md_jump),
+        (MAX_CWND, &mut c.max_cwnd),
+        (ADJUST_BYTES, &mut c.adjust_bytes_threshold),
+        (MTU, &mut c.mtu),
+    ];
+    for (name, slot) in u32s {
+        if let Some(v) = name.u32(attrs)? {
+            *slot = v;
+        }
+    }
+    if let Some(v) = QA_GATE.u32(attrs)? {
+        c.qa_gate = u8::try_from(v).unwrap_or(u8::MAX);
+    }
+    if let Some(v) = DISABLE_QA.u8(attrs)? {
+        c.disable_qa = v != 0;
+    }
+    c.validate().map_err(|e| {
+        let (name, why) = named(e);
+        name.refuse(code::EINVAL, attrs, why)
+    })?;
+    Ok(c)
+}
+
+fn fill(msg: &mut Message<'_>, p: &CcProfile) -> Result {
+    let c = &p.config;
+    msg.put_u64(ID.ty, p.id)?;
+    msg.put_u32(STATE.ty, state::to_uapi(p.life.state()))?;
+    msg.put_u32(ALGO.ty, bindings::mrc_cc_algo::MRC_CC_ALGO_NSCC)?;
+    msg.put_u64(BASE_RTT.ty, c.base_rtt_ns)?;
+    msg.put_u64(TARGET_DELAY.ty, c.target_delay_ns)?;
+    msg.put_u32(ETA.ty, c.eta)?;
+    msg.put_u32(FI.ty, c.fi)?;
+    msg.put_u32(FI_SCALE.ty, c.fi_scale)?;
+    msg.put_u32(GAMMA.ty, c.gamma)?;
+    msg.put_u32(MAX_MD_JUMP.ty, c.max_md_jump)?;
+    msg.put_u32(MAX_CWND.ty, c.max_cwnd)?;
+    msg.put_u32(QA_GATE.ty, u32::from(c.qa_gate))?;
+    msg.put_u64(QA_THRESHOLD.ty, c.qa_threshold_ns)?;
+    msg.put_u32(ADJUST_BYTES.ty, c.adjust_bytes_threshold)?;
+    msg.put_u64(ADJUST_PERIOD.ty, c.adjust_period_threshold_ns)?;
+    msg.put_u8(DISABLE_QA.ty, u8::from(c.disable_qa))?;
+    msg.put_u32(MTU.ty, c.mtu)?;
+    msg.put_u32(USERS.ty, p.life.users())
+}
+
+/// `cc-profile-new`: INIT, the defaults for `link-rate` and `base-rtt`,
+/// then the parameters given.
+pub(crate) fn new<'a>(control: &Control, req: &Request<'a>) -> Result<(), Refusal<'a>> {
+    let attrs = req.attrs();
+    let id = ID.required_u64(attrs)?;
+    if ALGO
+        .u32(attrs)?
+        .is_some_and(|a| a != bindings::mrc_cc_algo::MRC_CC_ALGO_NSCC)
+    {
+        return Err(ALGO.refuse(errno::eopnotsupp(), attrs, "only nscc"));
+    }
+    let rate = LINK_RATE.u64(attrs)?.unwrap_or(DEFAULT_LINK_RATE);
+    if rate == 0 {
+        return Err(LINK_RATE.refuse(code::EINVAL, attrs, "must not be 0"));
+    }
+    let rtt = BASE_RTT.u64(attrs)?.unwrap_or(DEFAULT_BASE_RTT_NS);
+    let config = requested(attrs, NsccConfig::for_path(rate, rtt))?;
+    let mut profiles = control.profiles();
+    if profiles.cc_profiles.get(&id).is_some() {
+        return Err(ID.refuse(code::EEXIST, attrs, "a CC profile has this id"));
+    }
+    if profiles.cc_profiles.keys().count() >= MAX_CC_PROFILES {
+        return Err(ID.refuse(code::ENOSPC, attrs, "the namespace has 64 CC profiles"));
+    }
+    let profile = CcProfile {
+        id,
+        config,
+        life: Lifecycle::new(),
+    };
+    profiles
+        .cc_profiles
+        .try_create_and_insert(id, profile, GFP_KERNEL)?;
+    Ok(())
+}
+
+/// `cc-profile-set`: parameters (not while ONLINE), or a state change.
+pub(crate) fn set<'a>(control: &Control, req: &Request<'a>) -> Result<(), Refusal<'a>> {
+    let attrs = req.attrs();
+    let id = ID.required_u64(attrs)?;
+    let to = state::requested(&STATE, attrs, &ID)?;
+    let mut profiles = control.profiles();
+    let profile = profiles
+        .cc_profiles
+        .get_mut(&id)
+        .ok_or_else(|| ID.refuse(code::ENOENT, attrs, "no CC profile has this id"))?;
+    if let Some(to) = to {
+        return profile
+            .life
+            .transition(to)
+            .map_err(|e| STATE.refuse(state::errno(e), attrs, e.rule()));
+    }
+    if attrs.count() < 2 {
+        return Err(ID.refuse(code::EINVAL, attrs, "nothing to change"));
+    }
+    profile
+        .life
+        .check_reconfigure()
+        .map_err(|e| STATE.refuse(state::errno(e), attrs, e.rule()))?;
+    profile.config = requested(attrs, profile.config)?;
+    Ok(())
+}
+
+/// `cc-profile-get` (do).
+pub(crate) fn get<'a>(control: &Control, req: &Request<'a>) -> Result<(), Refusal<'a>> {
+    let attrs = req.attrs();
+    let id = ID.required_u64(attrs)?;
+    let profiles = control.profiles();
+    let profile = profiles
+        .cc_profiles
+        .get(&id)
+        .ok_or_else(|| ID.refuse(code::ENOENT, attrs, "no CC profile has this id"))?;
+    Ok(
+        req.reply(bindings::MRC_CMD_CC_PROFILE_GET, REPLY_SIZE, |msg| {
+            fill(msg, profile)
+        })?,
+    )
+}
+
+/// `cc-profile-get` (dump), in id order.
+pub(crate) fn dump<'a>(control: &Control, dump: &mut Dump<'a>) -> Result<(), Refusal<'a>> {
+    let after = dump.cursor();
+    let profiles = control.profiles();
+    for (&id, profile) in profiles.cc_profiles.iter().filter(|(&id, _)| id > after) {
+        if !dump.entry(bindings::MRC_CMD_CC_PROFILE_GET, id, |msg| {
+            fill(msg, profile)
+        })? {
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// `cc-profile-del`: any profile that is not ONLINE.
+pub(crate) fn del<'a>(control: &Control, req: &Request<'a>) -> Result<(), Refusal<'a>> {
+    let attrs = req.attrs();
+    let id = ID.required_u64(attrs)?;
+    let mut profiles = control.profiles();
+    let profile = profiles
+        .cc_profiles
+        .get(&id)
+        .ok_or_else(|| ID.refuse(code::ENOENT, attrs, "no CC profile has this id"))?;
+    if profile.life.state() == ProfileState::Online {
+        return Err(ID.refuse(
+            code::EBUSY,
+            attrs,
+            "the profile is ONLINE: set it OFFLINE first",
+        ));
+    }
+    profiles.cc_profiles.remove(&id);
+    Ok(())
+}
