@@ -40,7 +40,7 @@ module! {
 struct MrcModule {
     _genl: ffi::genl::Registration,
     _family: ffi::family::Registration,
-    _pernet: ffi::pernet::Registration<netns::NetMrc>,
+    _pernet: ffi::pernet::Registration<sock::NetMrc>,
     _work: ffi::work::WorkQueue,
 }
 
@@ -59,7 +59,7 @@ impl kernel::Module for MrcModule {
                 )
             })?;
         pr_info!("AF_MRC registered as address family {}\n", family);
-        let genl = ffi::genl::Registration::register::<netns::NetMrc>(module)?;
+        let genl = ffi::genl::Registration::register::<sock::NetMrc>(module)?;
         Ok(Self {
             _genl: genl,
             _family: registration,

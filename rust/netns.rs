@@ -3,7 +3,8 @@
 //! feeds the endpoint, reopened when `net.mrc.udp_port` changes.
 
 use crate::control::Control;
-use crate::endpoint::{Endpoint, Mib};
+use crate::endpoint::{Endpoint, Mib, Recipient};
+use crate::ffi::bindings;
 use crate::ffi::pernet::{Net, NetState};
 use crate::ffi::proc::ProcFile;
 use crate::ffi::sysctl::{IntKnob, Knobs, Sysctls};
@@ -11,9 +12,6 @@ use crate::ffi::udp::Tunnel;
 use core::sync::atomic::Ordering;
 use kernel::prelude::*;
 use kernel::sync::Arc;
-
-/// RoCEv2's UDP port, MRC's default (`MRC_UDP_PORT_DEFAULT` in the uapi).
-const UDP_PORT_DEFAULT: i32 = 4791;
 
 /// What a new socket of the namespace starts with (`net.mrc.*`).
 pub(crate) struct Defaults {
@@ -30,7 +28,7 @@ pub(crate) struct Defaults {
 
 /// The namespace's settings and the tunnel they shape.
 #[pin_data]
-pub(crate) struct MrcNet {
+pub(crate) struct Settings<S: Recipient> {
     net: Net,
     /// `net.mrc.udp_port`: the UDP port MRC packets are sent to and
     /// received on.
@@ -60,10 +58,10 @@ pub(crate) struct MrcNet {
     /// `net.mrc.max_orphans`: connections whose sockets were closed that
     /// may still be finishing; past it, a close resets at once.
     max_orphans: IntKnob,
-    endpoint: Arc<Endpoint>,
+    endpoint: Arc<Endpoint<S>>,
 }
 
-impl MrcNet {
+impl<S: Recipient> Settings<S> {
     /// (Re)opens the tunnel on the current `udp_port`. The old socket is
     /// closed first, so a write of the same port cannot collide with itself.
     fn open_tunnel(&self) {
@@ -85,7 +83,7 @@ impl MrcNet {
     }
 }
 
-impl MrcNet {
+impl<S: Recipient> Settings<S> {
     /// Hands `net.mrc.mem` and `net.mrc.max_orphans` to the endpoint.
     fn apply_limits(&self) {
         self.endpoint
@@ -113,7 +111,7 @@ impl MrcNet {
     }
 }
 
-impl Knobs for MrcNet {
+impl<S: Recipient> Knobs for Settings<S> {
     fn each(&self, f: &mut dyn FnMut(&IntKnob) -> Result) -> Result {
         for knob in [
             &self.udp_port,
@@ -146,23 +144,23 @@ impl Knobs for MrcNet {
 /// `net.mrc.udp_port` can reopen its tunnel once it is shut down), which
 /// is shut down (its tunnel closed, its connections reset) before the
 /// profiles its connections lease.
-pub(crate) struct NetMrc {
-    _snmp: ProcFile<Endpoint>,
-    _sysctls: Sysctls<MrcNet>,
-    endpoint: Running,
+pub(crate) struct NetMrc<S: Recipient> {
+    _snmp: ProcFile<Endpoint<S>>,
+    _sysctls: Sysctls<Settings<S>>,
+    endpoint: Running<S>,
     control: Arc<Control>,
 }
 
 /// The namespace's endpoint, shut down when dropped.
-struct Running(Arc<Endpoint>);
+struct Running<S: Recipient>(Arc<Endpoint<S>>);
 
-impl Drop for Running {
+impl<S: Recipient> Drop for Running<S> {
     fn drop(&mut self) {
         self.0.shut_down();
     }
 }
 
-impl NetMrc {
+impl<S: Recipient> NetMrc<S> {
     /// What a new socket starts with.
     pub(crate) fn defaults(&self) -> Defaults {
         self._sysctls.defaults()
@@ -174,12 +172,12 @@ impl NetMrc {
     }
 
     /// The namespace's endpoint.
-    pub(crate) fn endpoint(&self) -> &Arc<Endpoint> {
+    pub(crate) fn endpoint(&self) -> &Arc<Endpoint<S>> {
         &self.endpoint.0
     }
 }
 
-impl NetState for NetMrc {
+impl<S: Recipient> NetState for NetMrc<S> {
     fn new(net: &Net) -> Result<KBox<Self>> {
         let control = Control::new(net)?;
         let endpoint = Endpoint::new()?;
@@ -187,9 +185,9 @@ impl NetState for NetMrc {
         let kept = endpoint.clone();
         let sysctls = Sysctls::register(
             net,
-            try_pin_init!(MrcNet {
+            try_pin_init!(Settings {
                 net: net.clone(),
-                udp_port: IntKnob::new(c"udp_port", UDP_PORT_DEFAULT, 1, 65535),
+                udp_port: IntKnob::new(c"udp_port", bindings::MRC_UDP_PORT_DEFAULT as i32, 1, 65535),
                 ack_timeout: IntKnob::new(c"ack_timeout", 15, 0, 24),
                 mpr: IntKnob::new(c"mpr", 16, 1, 64),
                 ev_count: IntKnob::new(c"ev_count", 64, 1, 256),

@@ -20,11 +20,11 @@ mod ratelimit;
 use crate::ffi::errno;
 use crate::ffi::proc::{Lines, Show};
 use crate::ffi::skb::{Datagram, DatagramQueue};
-use crate::ffi::udp::{Ipv6Addr, Receiver, Route, Sender, Tunnel};
+use crate::ffi::route::{Ipv6Addr, Route};
+use crate::ffi::udp::{Receiver, Sender, Tunnel};
 use crate::proto::wire::{
     Body, ConnNumber, ConnectRejectRepr, ConnectRequestRepr, Packet, RejectReason,
 };
-use crate::sock::MrcSock;
 use kernel::prelude::*;
 use kernel::rbtree::{RBTree, RBTreeNode, RBTreeNodeReservation};
 use kernel::sync::{new_mutex, Arc, ArcBorrow, Mutex};
@@ -54,18 +54,40 @@ const PROBE_REPLY_BURST: u64 = 1_024;
 /// connections by the hundred thousand.
 const RX_QUEUE_MAX_BYTES: usize = 64 << 20;
 
+/// What the endpoint hands packets to: a bound or listening socket, or a
+/// connection's (`crate::sock::MrcSock`). Called in process context, from
+/// the endpoint's work item, with none of the endpoint's locks held.
+pub(crate) trait Recipient: Send + Sync + Sized + 'static {
+    /// Whether connect requests to its port are for it.
+    fn is_listening(&self) -> bool;
+
+    /// A connect request to its port.
+    fn on_request(
+        self: &Arc<Self>,
+        ep: &Endpoint<Self>,
+        dgram: &Datagram,
+        request: &ConnectRequestRepr,
+    );
+
+    /// A packet addressed to its connection.
+    fn on_packet(self: &Arc<Self>, ep: &Endpoint<Self>, dgram: &Datagram);
+
+    /// The namespace is going away: its connection ends, reset.
+    fn abort(self: &Arc<Self>);
+}
+
 /// Which socket owns what, in one namespace.
-struct Tables {
+struct Tables<S> {
     /// Bound MRC ports (listeners and bound sockets).
-    ports: RBTree<u16, Arc<MrcSock>>,
+    ports: RBTree<u16, Arc<S>>,
     /// Live connections by local connection number.
-    conns: RBTree<u32, Arc<MrcSock>>,
+    conns: RBTree<u32, Arc<S>>,
     /// The controller's probe batches waiting for replies, by probe id
     /// (from the connection numbers' space).
     probes: RBTree<u32, Arc<ProbeBatch>>,
 }
 
-impl Tables {
+impl<S> Tables<S> {
     /// A random connection number that no live connection or probe batch
     /// has (tries 64 before giving up).
     fn fresh_number(&self) -> Option<ConnNumber> {
@@ -81,7 +103,7 @@ impl Tables {
 /// Per-namespace endpoint state, shared by the tunnel socket (softirq), the
 /// sockets and the work item.
 #[pin_data]
-pub(crate) struct Endpoint {
+pub(crate) struct Endpoint<S: Recipient> {
     counters: Counters,
     /// Probe replies sent, at most as fast as it allows.
     probe_replies: TokenBucket,
@@ -93,38 +115,38 @@ pub(crate) struct Endpoint {
     /// taken), until a write of `net.mrc.udp_port` retries, and after the
     /// namespace's exit began.
     #[pin]
-    tunnel: Mutex<Option<Tunnel<Endpoint>>>,
+    tunnel: Mutex<Option<Tunnel<Endpoint<S>>>>,
     #[pin]
-    tables: Mutex<Tables>,
+    tables: Mutex<Tables<S>>,
     /// Packets waiting for the work item.
     #[pin]
     rx: DatagramQueue,
     #[pin]
-    work: Work<Endpoint>,
+    work: Work<Endpoint<S>>,
 }
 
 kernel::impl_has_work! {
-    impl HasWork<Self> for Endpoint { self.work }
+    impl{S: Recipient} HasWork<Self> for Endpoint<S> { self.work }
 }
 
-impl WorkItem for Endpoint {
-    type Pointer = Arc<Endpoint>;
+impl<S: Recipient> WorkItem for Endpoint<S> {
+    type Pointer = Arc<Endpoint<S>>;
 
     /// Handles a batch, then queues itself again if more is waiting: the
     /// worker may reschedule between work items, so a flood of packets
     /// cannot hold the CPU (the kernel may be non-preemptible).
-    fn run(this: Arc<Endpoint>) {
+    fn run(this: Arc<Endpoint<S>>) {
         for _ in 0..RX_BATCH {
             match this.rx.pop() {
                 Some(dgram) => this.dispatch(dgram),
                 None => return,
             }
         }
-        crate::ffi::work::enqueue::<Endpoint>(this);
+        crate::ffi::work::enqueue::<Endpoint<S>>(this);
     }
 }
 
-impl Endpoint {
+impl<S: Recipient> Endpoint<S> {
     pub(crate) fn new() -> Result<Arc<Self>> {
         let mem = Arc::new(MemPool::new(), GFP_KERNEL)?;
         Arc::pin_init(
@@ -162,14 +184,14 @@ impl Endpoint {
     }
 
     /// Installs (or, with `None`, closes) the tunnel socket.
-    pub(crate) fn set_tunnel(&self, tunnel: Option<Tunnel<Endpoint>>) {
+    pub(crate) fn set_tunnel(&self, tunnel: Option<Tunnel<Endpoint<S>>>) {
         let old = core::mem::replace(&mut *self.tunnel.lock(), tunnel);
         drop(old);
     }
 
     /// Closes the tunnel first, so a write of the same port cannot collide
     /// with itself, then opens a new one with `open`.
-    pub(crate) fn reopen_tunnel(&self, open: impl FnOnce() -> Result<Tunnel<Endpoint>>) -> Result {
+    pub(crate) fn reopen_tunnel(&self, open: impl FnOnce() -> Result<Tunnel<Endpoint<S>>>) -> Result {
         let mut tunnel = self.tunnel.lock();
         *tunnel = None;
         *tunnel = Some(open()?);
@@ -213,7 +235,7 @@ impl Endpoint {
     }
 
     /// Claims MRC port `port` for `sock` (EADDRINUSE if taken).
-    pub(crate) fn bind_port(&self, port: u16, sock: Arc<MrcSock>) -> Result {
+    pub(crate) fn bind_port(&self, port: u16, sock: Arc<S>) -> Result {
         let node = RBTreeNode::new(port, sock, GFP_KERNEL)?;
         let mut t = self.tables.lock();
         if t.ports.get(&port).is_some() {
@@ -224,7 +246,7 @@ impl Endpoint {
     }
 
     /// Claims a free port from the dynamic range (49152-65535) for `sock`.
-    pub(crate) fn bind_any_port(&self, sock: Arc<MrcSock>) -> Result<u16> {
+    pub(crate) fn bind_any_port(&self, sock: Arc<S>) -> Result<u16> {
         let start = crate::ffi::random::u32();
         let slot = RBTreeNodeReservation::new(GFP_KERNEL)?;
         let mut t = self.tables.lock();
@@ -245,7 +267,7 @@ impl Endpoint {
     }
 
     /// Registers `sock` under a fresh random connection number.
-    pub(crate) fn add_conn(&self, sock: Arc<MrcSock>) -> Result<ConnNumber> {
+    pub(crate) fn add_conn(&self, sock: Arc<S>) -> Result<ConnNumber> {
         let slot = RBTreeNodeReservation::new(GFP_KERNEL)?;
         let mut t = self.tables.lock();
         let number = t.fresh_number().ok_or_else(errno::eaddrnotavail)?;
@@ -260,14 +282,14 @@ impl Endpoint {
     }
 
     /// The live connection numbered `n`.
-    pub(crate) fn conn(&self, n: u32) -> Option<Arc<MrcSock>> {
+    pub(crate) fn conn(&self, n: u32) -> Option<Arc<S>> {
         self.tables.lock().conns.get(&n).cloned()
     }
 
     /// Up to `max` live connections numbered above `after`, in number
     /// order. The tables are unlocked on return, before any of the sockets
     /// is locked.
-    pub(crate) fn conns_after(&self, after: u32, max: usize) -> Result<KVec<(u32, Arc<MrcSock>)>> {
+    pub(crate) fn conns_after(&self, after: u32, max: usize) -> Result<KVec<(u32, Arc<S>)>> {
         let mut out = KVec::with_capacity(max, GFP_KERNEL)?;
         let mut t = self.tables.lock();
         let mut at = after
@@ -382,7 +404,7 @@ impl Endpoint {
     }
 }
 
-impl Receiver for Endpoint {
+impl<S: Recipient> Receiver for Endpoint<S> {
     fn receive(this: ArcBorrow<'_, Self>, tx: &Sender<'_>, dgram: Datagram) {
         this.count(Mib::InDatagrams);
         let Ok(packet) = Packet::parse(dgram.payload()) else {
@@ -413,7 +435,7 @@ impl Receiver for Endpoint {
                 this.reply(tx, &dgram, &response);
             }
             _ => match this.rx.push(dgram, RX_QUEUE_MAX_BYTES) {
-                Ok(()) => crate::ffi::work::enqueue::<Endpoint>(this.into()),
+                Ok(()) => crate::ffi::work::enqueue::<Endpoint<S>>(this.into()),
                 Err(dgram) => {
                     this.count(Mib::InRxQueueFull);
                     dgram.discard();
@@ -428,7 +450,7 @@ impl Receiver for Endpoint {
     }
 }
 
-impl Show for Endpoint {
+impl<S: Recipient> Show for Endpoint<S> {
     fn show(&self, lines: &mut Lines) {
         self.counters.each(|name, value| lines.put(name, value));
         lines.put(c"MrcRxMemBytes", self.mem.used() as u64);

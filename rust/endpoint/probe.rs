@@ -4,9 +4,9 @@
 //! so that the endpoint's work hands each reply to the batch, and the
 //! caller's wait for the replies.
 
-use super::Endpoint;
+use super::{Endpoint, Recipient};
 use crate::ffi::errno;
-use crate::ffi::udp::Route;
+use crate::ffi::route::Route;
 use crate::proto::wire::{Body, ConnNumber, Packet, ProbeRequestRepr, ProbeResponseRepr};
 use kernel::prelude::*;
 use kernel::rbtree::RBTreeNodeReservation;
@@ -98,7 +98,7 @@ impl ProbeBatch {
     }
 }
 
-impl Endpoint {
+impl<S: Recipient> Endpoint<S> {
     /// Registers `batch` under a fresh probe id, unused by connections.
     pub(crate) fn add_probe(&self, batch: Arc<ProbeBatch>) -> Result<u32> {
         let slot = RBTreeNodeReservation::new(GFP_KERNEL)?;

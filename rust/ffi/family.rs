@@ -280,6 +280,10 @@ unsafe fn attach<T: Protocol>(
 }
 
 /// `net_proto_family.create`: socket(2) for the family.
+///
+/// # Safety
+/// Called by the socket layer only, with a `socket` being created in
+/// `net`, before any other operation on it.
 unsafe extern "C" fn create<T: Protocol>(
     net: *mut bindings::net,
     sock: *mut bindings::socket,
@@ -318,6 +322,10 @@ unsafe fn state<'a, T: Protocol>(sock: *mut bindings::socket) -> ArcBorrow<'a, T
 }
 
 /// `proto_ops.release`: the last close of the socket.
+///
+/// # Safety
+/// Called by the socket layer only, once, with a socket this family
+/// created; no other operation on it runs or follows.
 unsafe extern "C" fn release<T: Protocol>(sock: *mut bindings::socket) -> c_int {
     // SAFETY: the socket layer passes a live socket, exclusively, on close.
     let sk = unsafe { (*sock).sk };
@@ -353,6 +361,12 @@ unsafe fn addr_bytes<'a>(addr: *mut bindings::sockaddr, len: c_int) -> Result<&'
     Ok(unsafe { core::slice::from_raw_parts(addr.cast::<u8>(), len) })
 }
 
+/// `proto_ops.bind`.
+///
+/// # Safety
+/// Called by the socket layer only, as `proto_ops.bind`, with a socket
+/// this family created and has not released, and pointers valid for the
+/// call as that operation's contract gives them.
 unsafe extern "C" fn bind<T: Protocol>(
     sock: *mut bindings::socket,
     addr: *mut bindings::sockaddr,
@@ -366,6 +380,12 @@ unsafe extern "C" fn bind<T: Protocol>(
     })
 }
 
+/// `proto_ops.connect`.
+///
+/// # Safety
+/// Called by the socket layer only, as `proto_ops.connect`, with a socket
+/// this family created and has not released, and pointers valid for the
+/// call as that operation's contract gives them.
 unsafe extern "C" fn connect<T: Protocol>(
     sock: *mut bindings::socket,
     addr: *mut bindings::sockaddr,
@@ -391,12 +411,24 @@ unsafe extern "C" fn connect<T: Protocol>(
     })
 }
 
+/// `proto_ops.listen`.
+///
+/// # Safety
+/// Called by the socket layer only, as `proto_ops.listen`, with a socket
+/// this family created and has not released, and pointers valid for the
+/// call as that operation's contract gives them.
 unsafe extern "C" fn listen<T: Protocol>(sock: *mut bindings::socket, backlog: c_int) -> c_int {
     // SAFETY: a live socket of ours, in a socket-layer call.
     let s = unsafe { state::<T>(sock) };
     from_result(|| T::listen(&s.into(), backlog).map(|()| 0))
 }
 
+/// `proto_ops.accept`.
+///
+/// # Safety
+/// Called by the socket layer only, as `proto_ops.accept`, with a socket
+/// this family created and has not released, and pointers valid for the
+/// call as that operation's contract gives them.
 unsafe extern "C" fn accept<T: Protocol>(
     sock: *mut bindings::socket,
     newsock: *mut bindings::socket,
@@ -429,6 +461,12 @@ unsafe extern "C" fn accept<T: Protocol>(
     })
 }
 
+/// `proto_ops.getname`.
+///
+/// # Safety
+/// Called by the socket layer only, as `proto_ops.getname`, with a socket
+/// this family created and has not released, and pointers valid for the
+/// call as that operation's contract gives them.
 unsafe extern "C" fn getname<T: Protocol>(
     sock: *mut bindings::socket,
     addr: *mut bindings::sockaddr,
@@ -448,6 +486,12 @@ unsafe extern "C" fn getname<T: Protocol>(
     })
 }
 
+/// `proto_ops.poll`.
+///
+/// # Safety
+/// Called by the socket layer only, as `proto_ops.poll`, with a socket
+/// this family created and has not released, and pointers valid for the
+/// call as that operation's contract gives them.
 unsafe extern "C" fn poll<T: Protocol>(
     file: *mut bindings::file,
     sock: *mut bindings::socket,
@@ -464,6 +508,11 @@ unsafe extern "C" fn poll<T: Protocol>(
 ///
 /// # Safety
 /// `sock` must be a live socket of this family, in a socket-layer call.
+///
+/// # Safety
+/// Called by the socket layer only, as `proto_ops.ioctl`, with a socket
+/// this family created and has not released, and pointers valid for the
+/// call as that operation's contract gives them.
 unsafe extern "C" fn ioctl<T: Protocol>(
     sock: *mut bindings::socket,
     cmd: c_uint,
@@ -486,12 +535,24 @@ unsafe extern "C" fn ioctl<T: Protocol>(
     })
 }
 
+/// `proto_ops.shutdown`.
+///
+/// # Safety
+/// Called by the socket layer only, as `proto_ops.shutdown`, with a socket
+/// this family created and has not released, and pointers valid for the
+/// call as that operation's contract gives them.
 unsafe extern "C" fn shutdown<T: Protocol>(sock: *mut bindings::socket, how: c_int) -> c_int {
     // SAFETY: a live socket of ours, in a socket-layer call.
     let s = unsafe { state::<T>(sock) };
     from_result(|| T::shutdown(&s.into(), how).map(|()| 0))
 }
 
+/// `proto_ops.sendmsg`.
+///
+/// # Safety
+/// Called by the socket layer only, as `proto_ops.sendmsg`, with a socket
+/// this family created and has not released, and pointers valid for the
+/// call as that operation's contract gives them.
 unsafe extern "C" fn sendmsg<T: Protocol>(
     sock: *mut bindings::socket,
     msg: *mut bindings::msghdr,
@@ -507,6 +568,12 @@ unsafe extern "C" fn sendmsg<T: Protocol>(
     })
 }
 
+/// `proto_ops.recvmsg`.
+///
+/// # Safety
+/// Called by the socket layer only, as `proto_ops.recvmsg`, with a socket
+/// this family created and has not released, and pointers valid for the
+/// call as that operation's contract gives them.
 unsafe extern "C" fn recvmsg<T: Protocol>(
     sock: *mut bindings::socket,
     msg: *mut bindings::msghdr,
@@ -521,6 +588,12 @@ unsafe extern "C" fn recvmsg<T: Protocol>(
     })
 }
 
+/// `proto_ops.setsockopt`.
+///
+/// # Safety
+/// Called by the socket layer only, as `proto_ops.setsockopt`, with a socket
+/// this family created and has not released, and pointers valid for the
+/// call as that operation's contract gives them.
 unsafe extern "C" fn setsockopt<T: Protocol>(
     sock: *mut bindings::socket,
     level: c_int,
@@ -533,6 +606,12 @@ unsafe extern "C" fn setsockopt<T: Protocol>(
     from_result(|| T::setsockopt(&s.into(), level, name, OptIn::new(val, len)).map(|()| 0))
 }
 
+/// `proto_ops.getsockopt`.
+///
+/// # Safety
+/// Called by the socket layer only, as `proto_ops.getsockopt`, with a socket
+/// this family created and has not released, and pointers valid for the
+/// call as that operation's contract gives them.
 unsafe extern "C" fn getsockopt<T: Protocol>(
     sock: *mut bindings::socket,
     level: c_int,

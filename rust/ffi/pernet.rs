@@ -114,6 +114,8 @@ pub(super) unsafe fn state<'a, T: NetState>(net: *const bindings::net) -> Option
     unsafe { (*slot::<T>(net)).cast_const().as_ref() }
 }
 
+/// # Safety
+/// Called by the pernet core only, with a namespace being set up.
 unsafe extern "C" fn init<T: NetState>(net: *mut bindings::net) -> c_int {
     from_result(|| {
         let state = T::new(&Net(net))?;
@@ -124,6 +126,9 @@ unsafe extern "C" fn init<T: NetState>(net: *mut bindings::net) -> c_int {
     })
 }
 
+/// # Safety
+/// Called by the pernet core only, with a namespace being torn down whose
+/// `init` succeeded.
 unsafe extern "C" fn exit<T: NetState>(net: *mut bindings::net) {
     // SAFETY: called once per namespace whose `init` succeeded; the slot
     // holds the pointer `init` stored, turned back into the box it was.

@@ -82,6 +82,9 @@ impl<T: Show> Drop for ProcFile<T> {
     }
 }
 
+/// # Safety
+/// Called by the seq_file core only, with the seq_file of a file
+/// `ProcFile::create` made, whose private data is its `T`.
 unsafe extern "C" fn show<T: Show>(seq: *mut bindings::seq_file, _v: *mut c_void) -> c_int {
     // SAFETY: the seq_file of an open proc file of ours, whose entry data
     // is the `T` of the registration (type invariant of `ProcFile`), alive

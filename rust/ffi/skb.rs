@@ -3,7 +3,7 @@
 //! to the work that processes them.
 
 use super::bindings;
-use super::udp::{Ipv6Addr, Route};
+use super::route::{Ipv6Addr, Route};
 use kernel::prelude::*;
 use core::sync::atomic::{AtomicUsize, Ordering};
 use kernel::types::Opaque;

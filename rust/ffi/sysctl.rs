@@ -158,6 +158,10 @@ impl<K: Knobs> Drop for Sysctls<K> {
 
 /// The proc handler of every knob: `proc_dointvec_minmax` on a copy, so
 /// that the bounds apply and a changed value reaches [`Knobs::changed`].
+///
+/// # Safety
+/// Called by the sysctl core only, with a table entry `Sysctls::register`
+/// made and the user buffer of the read or write.
 unsafe extern "C" fn handler<K: Knobs>(
     table: *const bindings::ctl_table,
     write: c_int,

@@ -79,6 +79,9 @@ impl<T: TimerHandler> PinnedDrop for Timer<T> {
     }
 }
 
+/// # Safety
+/// Called by the C timer helper only, with the context `Timer::bind` gave it,
+/// while the timer is armed.
 unsafe extern "C" fn fire<T: TimerHandler>(ctx: *const core::ffi::c_void) {
     // SAFETY: `ctx` is the data pointer of the Arc containing the timer
     // (`bind`), and that Arc's count cannot reach zero while the timer may

@@ -4,6 +4,7 @@
 
 use super::bindings;
 use super::pernet::Net;
+use super::route::{Ipv6Addr, Route, RouteCache};
 use super::skb::Datagram;
 use core::ffi::c_int;
 use core::marker::PhantomData;
@@ -11,9 +12,6 @@ use core::ptr;
 use kernel::error::to_result;
 use kernel::prelude::*;
 use kernel::sync::{Arc, ArcBorrow};
-
-/// An IPv6 address in network byte order.
-pub(crate) type Ipv6Addr = [u8; 16];
 
 /// Who handles what the tunnel receives; called in softirq context.
 pub(crate) trait Receiver: Send + Sync + Sized {
@@ -34,54 +32,6 @@ pub(crate) struct Sender<'a> {
 
 /// A route looked up once and reused while the IPv6 stack says it is
 /// current (its cookie still checks), like a connected socket's dst cache.
-/// One per EV of a connection: an EV's packets all take the same route.
-///
-/// # Invariants
-/// `inner.dst` is null or holds a reference on a dst entry.
-pub(crate) struct RouteCache {
-    inner: bindings::mrc_dst,
-}
-
-// SAFETY: the cached dst is reference-counted and may be released from any
-// thread; the cache is only used through `&mut`.
-unsafe impl Send for RouteCache {}
-// SAFETY: no `&self` method touches the dst.
-unsafe impl Sync for RouteCache {}
-
-impl RouteCache {
-    /// An empty cache: the first send looks the route up.
-    pub(crate) fn new() -> Self {
-        // SAFETY: all zeroes is a valid `mrc_dst`: no dst, cookie 0, `::`.
-        Self {
-            inner: unsafe { core::mem::zeroed() },
-        }
-    }
-}
-
-impl Drop for RouteCache {
-    fn drop(&mut self) {
-        // SAFETY: releases the reference `inner.dst` holds, if any (type
-        // invariant), and clears it; any context may release a dst.
-        unsafe { bindings::mrc_dst_release(&mut self.inner) };
-    }
-}
-
-/// What a send needs besides the packet.
-pub(crate) struct Route<'a> {
-    /// Local source address.
-    pub(crate) src: &'a Ipv6Addr,
-    /// Destination address.
-    pub(crate) dst: &'a Ipv6Addr,
-    /// UDP source port (the entropy of UDP/STEV modes).
-    pub(crate) src_port: u16,
-    /// IPv6 flow label (20 bits are used).
-    pub(crate) flow_label: u32,
-    /// SRv6 modes: the outer destination (uSID container) of H.Encaps.
-    pub(crate) via: Option<&'a Ipv6Addr>,
-    /// Where this flow's route is kept between sends, if anywhere.
-    pub(crate) cache: Option<&'a mut RouteCache>,
-}
-
 impl Sender<'_> {
     /// Sends one MRC packet of `len` bytes, written by `fill` into the
     /// packet buffer, to `route.dst` at the tunnel's port.
@@ -109,7 +59,7 @@ impl Sender<'_> {
         let cache = route
             .cache
             .as_deref_mut()
-            .map_or(ptr::null_mut(), |c| ptr::from_mut(&mut c.inner));
+            .map_or(ptr::null_mut(), RouteCache::as_ptr);
         if let Some(via) = route.via {
             // SAFETY: `sk` is the open tunnel socket (lifetime of `self`);
             // `cache` is null or exclusively borrowed for the call;
@@ -256,6 +206,10 @@ impl<R: Receiver> Drop for Tunnel<R> {
 }
 
 /// `encap_rcv` of the tunnel socket: every UDP datagram to our port.
+///
+/// # Safety
+/// Called by the UDP stack only, in softirq, with a tunnel socket
+/// `Tunnel::open` made and an skb it hands over.
 unsafe extern "C" fn encap_rcv<R: Receiver>(
     sk: *mut bindings::sock,
     skb: *mut bindings::sk_buff,

@@ -8,7 +8,7 @@
 //! socket's mutex before the tables).
 
 use super::attr::Name;
-use crate::endpoint::Endpoint;
+use crate::sock::Endpoint;
 use crate::ffi::bindings;
 use crate::ffi::genl::{Dump, Message, Refusal, Request};
 use crate::proto::ev::MAX_EVS;

@@ -19,8 +19,8 @@ mod state;
 use crate::ffi::bindings;
 use crate::ffi::errno;
 use crate::ffi::genl::{Dump, Refusal, Request};
-use crate::ffi::genl_ops::Commands;
-use crate::netns::NetMrc;
+use crate::ffi::genl::ops::Commands;
+use crate::sock::NetMrc;
 
 impl Commands for NetMrc {
     fn doit<'a>(&self, cmd: u32, req: &Request<'a>) -> Result<(), Refusal<'a>> {

@@ -6,8 +6,9 @@
 use super::addr::SockAddr;
 use super::paths::Paths;
 use crate::control::lease::CcProfileLease;
-use crate::endpoint::{Endpoint, MemPool, Mib};
-use crate::ffi::udp::{Route, RouteCache};
+use super::Endpoint;
+use crate::endpoint::{MemPool, Mib};
+use crate::ffi::route::{Route, RouteCache};
 use crate::proto::conn::{
     CloseReason, ConnConfig, ConnEvent, ConnState, ConnStorage, Connection, MessageSlot,
     SendError, SentPacket, MAX_HEADER_LEN, MPR_UNIT,

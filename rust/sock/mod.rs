@@ -18,20 +18,20 @@ mod io;
 mod listen;
 mod options;
 mod paths;
+mod recipient;
 mod snapshot;
 
 use crate::control::Control;
-use crate::endpoint::{Endpoint, Mib};
-use crate::ffi::bindings::sock_type_SOCK_SEQPACKET as SOCK_SEQPACKET;
+use crate::endpoint::{Mib, Recipient};
+use crate::ffi::bindings::{self, sock_type_SOCK_SEQPACKET as SOCK_SEQPACKET};
 use crate::ffi::errno;
 use crate::ffi::family::{Ioctl, NetRef, Protocol};
 use crate::ffi::msg::{Msg, OptIn, OptOut};
 use crate::ffi::skb::Datagram;
 use crate::ffi::sock::SockSlot;
 use crate::ffi::timer::{Timer, TimerHandler};
-use crate::netns::NetMrc;
-use crate::proto::conn::{CloseReason, ConnState, ListenAction};
-use crate::proto::wire::{ConnNumber, ConnectRequestRepr, RejectReason, ResetReason};
+use crate::proto::conn::{CloseReason, ConnState};
+use crate::proto::wire::{ConnNumber, ConnectRequestRepr, ResetReason};
 use addr::SockAddr;
 use config::SockConfig;
 use conn::{Conn, Outcome};
@@ -49,8 +49,10 @@ pub(crate) use snapshot::ConnSnapshot;
 /// socket and its namespace for ever, whatever MRC_RETRIES said.
 const ORPHAN_EXP_CNT: u8 = 8;
 
-/// `MRCPROTO_MRC` of the uapi header: the family's one protocol.
-const MRCPROTO_MRC: i32 = 1;
+/// A namespace's endpoint, delivering to MRC sockets.
+pub(crate) type Endpoint = crate::endpoint::Endpoint<MrcSock>;
+/// A namespace's MRC state, whose endpoint delivers to MRC sockets.
+pub(crate) type NetMrc = crate::netns::NetMrc<MrcSock>;
 
 /// The MRC protocol of the AF_MRC family.
 pub(crate) struct Mrc;
@@ -188,12 +190,6 @@ impl MrcSock {
         }
     }
 
-    /// Whether this socket listens (checked by the receive path before it
-    /// hands over a connect request).
-    pub(crate) fn is_listening(&self) -> bool {
-        matches!(self.inner.lock().phase, Phase::Listening(_))
-    }
-
     /// Runs the connection after an input, a timeout or a call: its events
     /// and packets; then re-arms the timer, or retires it once closed.
     fn drive(&self, g: &mut Inner) -> Deferred {
@@ -272,26 +268,6 @@ impl MrcSock {
         parent.wake();
     }
 
-    /// A packet for this connection (from the endpoint's work).
-    pub(crate) fn on_packet(self: &Arc<Self>, ep: &Endpoint, dgram: &Datagram) {
-        let mut g = self.inner.lock();
-        let rcvbuf = self.rcvbuf();
-        let Phase::Conn(conn) = &mut g.phase else {
-            ep.count(Mib::InNoConnection);
-            return;
-        };
-        // Only the peer speaks for a connection: a packet naming its number
-        // from any other address is refused before the core sees it.
-        if dgram.src() != conn.peer.addr {
-            ep.count(Mib::InWrongPeer);
-            return;
-        }
-        conn.input(ep, crate::clock::now_ns(), dgram.payload(), rcvbuf);
-        let deferred = self.drive(&mut g);
-        drop(g);
-        self.finish(deferred);
-    }
-
     /// The receive buffer limit: SO_RCVBUF, or for a child not yet
     /// accepted its listener's starting value.
     fn rcvbuf(&self) -> usize {
@@ -299,126 +275,6 @@ impl MrcSock {
             0 => usize::try_from(self.buffers.1).unwrap_or(0),
             n => n,
         }
-    }
-
-    /// Resets the connection (or, for a listener, its children).
-    pub(crate) fn abort(self: &Arc<Self>) {
-        let mut g = self.inner.lock();
-        let children = match &mut g.phase {
-            Phase::Conn(conn) => {
-                conn.core_mut().reset();
-                let d = self.drive(&mut g);
-                self.retire(&mut g);
-                drop(g);
-                self.finish(d);
-                return;
-            }
-            Phase::Listening(l) => Some(l.drain()),
-            Phase::Idle => None,
-        };
-        drop(g);
-        if let Some((half_open, ready)) = children {
-            for c in Iterator::chain(half_open.iter(), ready.iter()) {
-                c.abort();
-            }
-        }
-    }
-
-    /// A connect request for this listener (from the endpoint's work).
-    pub(crate) fn on_request(
-        self: &Arc<Self>,
-        ep: &Endpoint,
-        dgram: &Datagram,
-        request: &ConnectRequestRepr,
-    ) {
-        let origin = (dgram.src(), request.initiator_conn.get());
-        let mut g = self.inner.lock();
-        let (cfg, port) = (g.cfg, g.local.map(|l| l.port).unwrap_or(0));
-        if g.released {
-            // Closed after the request was dispatched to it.
-            return;
-        }
-        let Phase::Listening(l) = &mut g.phase else {
-            return;
-        };
-        if let Some(child) = l.find(origin) {
-            drop(g);
-            child.on_packet(ep, dgram);
-            return;
-        }
-        if l.ready.len() >= l.backlog {
-            let mut buf = [0u8; 64];
-            if let ListenAction::Reply { len } =
-                l.listener
-                    .reject(request, 0xFFFF, RejectReason::BacklogFull, &mut buf)
-            {
-                ep.reply_bytes(dgram, buf.get(..len).unwrap_or(&[]));
-            }
-            return;
-        }
-        let mut buf = [0u8; 64];
-        let action = l.listener.handle_packet(dgram.payload(), &mut buf);
-        let paths = g.paths.try_clone();
-        // The child is built without the listener's mutex: two sockets'
-        // mutexes are never held at once. Only this namespace's receive
-        // work admits children, so none can race in meanwhile.
-        drop(g);
-        let request = match action {
-            ListenAction::Accept { request, .. } => request,
-            ListenAction::Reply { len } => {
-                ep.reply_bytes(dgram, buf.get(..len).unwrap_or(&[]));
-                return;
-            }
-            ListenAction::Drop(_) => {
-                ep.count(Mib::InMalformed);
-                return;
-            }
-        };
-        let spawned = paths.and_then(|p| self.spawn(ep, origin, cfg, port, dgram, &request, p));
-        let mut g = self.inner.lock();
-        let released = g.released;
-        let Phase::Listening(l) = &mut g.phase else {
-            drop(g);
-            if let Ok(child) = spawned {
-                child.abort();
-            }
-            return;
-        };
-        if released {
-            // Closed meanwhile: a child it admitted now would never be
-            // accepted, and would hold the listener for ever.
-            l.listener.half_open_done();
-            drop(g);
-            if let Ok(child) = spawned {
-                child.abort();
-            }
-            return;
-        }
-        let child = match spawned {
-            Ok(child) => child,
-            Err(_) => {
-                l.listener.half_open_done();
-                if let ListenAction::Reply { len } =
-                    l.listener
-                        .reject(&request, 0xFFFF, RejectReason::NoResource, &mut buf)
-                {
-                    ep.reply_bytes(dgram, buf.get(..len).unwrap_or(&[]));
-                }
-                return;
-            }
-        };
-        if l.half_open.push(child.clone(), GFP_KERNEL).is_err() {
-            l.listener.half_open_done();
-            drop(g);
-            child.abort();
-            return;
-        }
-        drop(g);
-        ep.count(Mib::PassiveOpens);
-        let mut cg = child.inner.lock();
-        let d = child.drive(&mut cg);
-        drop(cg);
-        child.finish(d);
     }
 
     /// A child connection for an admitted request, registered in the
@@ -520,8 +376,9 @@ impl Protocol for Mrc {
         if sock_type != SOCK_SEQPACKET as i32 {
             return Err(errno::esocktnosupport());
         }
+        const MRC: i32 = bindings::MRCPROTO_MRC as i32;
         match protocol {
-            0 | MRCPROTO_MRC => Ok(MRCPROTO_MRC as u16),
+            0 | MRC => Ok(MRC as u16),
             _ => Err(errno::eprotonosupport()),
         }
     }

@@ -7,7 +7,7 @@
 use crate::control::lease::EvProfileLease;
 use crate::control::Control;
 use crate::ffi::errno;
-use crate::ffi::udp::Ipv6Addr;
+use crate::ffi::route::Ipv6Addr;
 use crate::proto::ev::{stev_split, EvFormatMode, EvSteering};
 use kernel::prelude::*;
 use kernel::sync::Arc;

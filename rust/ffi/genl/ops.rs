@@ -1,12 +1,12 @@
 //! The C entry points the generated ops table (`rust/mrc_nl_gen.c`) names.
 //! Each finds the requesting namespace's state and hands the command to
-//! that state's [`Commands`], the type `genl::Registration::register` was
+//! that state's [`Commands`], the type `Registration::register` was
 //! given: which handler answers which command is decided there, above this
 //! layer (`crate::netlink`), and nothing here names it.
 
-use super::bindings;
-use super::genl::{Dump, Refusal, Request};
-use super::pernet::{self, NetState};
+use super::{Dump, Refusal, Request};
+use crate::ffi::bindings;
+use crate::ffi::pernet::{self, NetState};
 use core::ffi::c_int;
 use core::marker::PhantomData;
 use core::ptr;

@@ -1,0 +1,159 @@
+//! What the namespace's endpoint hands a socket (`Recipient`): packets for
+//! its connection, connect requests for its listener, and the namespace's
+//! end, which resets it.
+
+use super::{Endpoint, MrcSock, Phase};
+use crate::endpoint::{Mib, Recipient};
+use crate::ffi::skb::Datagram;
+use crate::proto::conn::ListenAction;
+use crate::proto::wire::{ConnectRequestRepr, RejectReason};
+use kernel::prelude::*;
+use kernel::sync::Arc;
+
+impl Recipient for MrcSock {
+    /// Whether this socket listens (checked by the receive path before it
+    /// hands over a connect request).
+    fn is_listening(&self) -> bool {
+        matches!(self.inner.lock().phase, Phase::Listening(_))
+    }
+
+    /// A packet for this connection (from the endpoint's work).
+    fn on_packet(self: &Arc<Self>, ep: &Endpoint, dgram: &Datagram) {
+        let mut g = self.inner.lock();
+        let rcvbuf = self.rcvbuf();
+        let Phase::Conn(conn) = &mut g.phase else {
+            ep.count(Mib::InNoConnection);
+            return;
+        };
+        // Only the peer speaks for a connection: a packet naming its number
+        // from any other address is refused before the core sees it.
+        if dgram.src() != conn.peer.addr {
+            ep.count(Mib::InWrongPeer);
+            return;
+        }
+        conn.input(ep, crate::clock::now_ns(), dgram.payload(), rcvbuf);
+        let deferred = self.drive(&mut g);
+        drop(g);
+        self.finish(deferred);
+    }
+
+    /// Resets the connection (or, for a listener, its children).
+    fn abort(self: &Arc<Self>) {
+        let mut g = self.inner.lock();
+        let children = match &mut g.phase {
+            Phase::Conn(conn) => {
+                conn.core_mut().reset();
+                let d = self.drive(&mut g);
+                self.retire(&mut g);
+                drop(g);
+                self.finish(d);
+                return;
+            }
+            Phase::Listening(l) => Some(l.drain()),
+            Phase::Idle => None,
+        };
+        drop(g);
+        if let Some((half_open, ready)) = children {
+            for c in Iterator::chain(half_open.iter(), ready.iter()) {
+                c.abort();
+            }
+        }
+    }
+
+    /// A connect request for this listener (from the endpoint's work).
+    fn on_request(
+        self: &Arc<Self>,
+        ep: &Endpoint,
+        dgram: &Datagram,
+        request: &ConnectRequestRepr,
+    ) {
+        let origin = (dgram.src(), request.initiator_conn.get());
+        let mut g = self.inner.lock();
+        let (cfg, port) = (g.cfg, g.local.map(|l| l.port).unwrap_or(0));
+        if g.released {
+            // Closed after the request was dispatched to it.
+            return;
+        }
+        let Phase::Listening(l) = &mut g.phase else {
+            return;
+        };
+        if let Some(child) = l.find(origin) {
+            drop(g);
+            child.on_packet(ep, dgram);
+            return;
+        }
+        if l.ready.len() >= l.backlog {
+            let mut buf = [0u8; 64];
+            if let ListenAction::Reply { len } =
+                l.listener
+                    .reject(request, 0xFFFF, RejectReason::BacklogFull, &mut buf)
+            {
+                ep.reply_bytes(dgram, buf.get(..len).unwrap_or(&[]));
+            }
+            return;
+        }
+        let mut buf = [0u8; 64];
+        let action = l.listener.handle_packet(dgram.payload(), &mut buf);
+        let paths = g.paths.try_clone();
+        // The child is built without the listener's mutex: two sockets'
+        // mutexes are never held at once. Only this namespace's receive
+        // work admits children, so none can race in meanwhile.
+        drop(g);
+        let request = match action {
+            ListenAction::Accept { request, .. } => request,
+            ListenAction::Reply { len } => {
+                ep.reply_bytes(dgram, buf.get(..len).unwrap_or(&[]));
+                return;
+            }
+            ListenAction::Drop(_) => {
+                ep.count(Mib::InMalformed);
+                return;
+            }
+        };
+        let spawned = paths.and_then(|p| self.spawn(ep, origin, cfg, port, dgram, &request, p));
+        let mut g = self.inner.lock();
+        let released = g.released;
+        let Phase::Listening(l) = &mut g.phase else {
+            drop(g);
+            if let Ok(child) = spawned {
+                child.abort();
+            }
+            return;
+        };
+        if released {
+            // Closed meanwhile: a child it admitted now would never be
+            // accepted, and would hold the listener for ever.
+            l.listener.half_open_done();
+            drop(g);
+            if let Ok(child) = spawned {
+                child.abort();
+            }
+            return;
+        }
+        let child = match spawned {
+            Ok(child) => child,
+            Err(_) => {
+                l.listener.half_open_done();
+                if let ListenAction::Reply { len } =
+                    l.listener
+                        .reject(&request, 0xFFFF, RejectReason::NoResource, &mut buf)
+                {
+                    ep.reply_bytes(dgram, buf.get(..len).unwrap_or(&[]));
+                }
+                return;
+            }
+        };
+        if l.half_open.push(child.clone(), GFP_KERNEL).is_err() {
+            l.listener.half_open_done();
+            drop(g);
+            child.abort();
+            return;
+        }
+        drop(g);
+        ep.count(Mib::PassiveOpens);
+        let mut cg = child.inner.lock();
+        let d = child.drive(&mut cg);
+        drop(cg);
+        child.finish(d);
+    }
+}
