@@ -8,7 +8,7 @@ set -euo pipefail
 
 BINDGEN_VERSION=0.73.2
 PACKAGES=(
-	linux-source-6.12 rustc-web rust-web-src cargo-web
+	linux-source-6.12 rustc-web rust-web-src cargo-web rust-web-clippy
 	clang lld llvm libclang-dev
 	flex bison bc libelf-dev libssl-dev cpio kmod dwarves xz-utils make
 	qemu-system-x86 busybox-static iproute2 python3 gcc libc6-dev

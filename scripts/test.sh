@@ -20,8 +20,14 @@ if [[ $variant == release ]]; then
 	((rc == 0 || f > 0)) || f=1
 	count "$p" "$f"
 
-	step "host: rustfmt"
-	if cargo fmt --all --check >/dev/null; then count 1 0; else cargo fmt --all --check | head -20; count 0 1; fi
+	step "host: rustfmt (the cargo packages, and the module's crate from rust/mrc.rs)"
+	if cargo fmt --all --check >/dev/null && rustfmt --check --edition 2021 rust/mrc.rs >/dev/null; then
+		count 1 0
+	else
+		cargo fmt --all --check | head -20
+		rustfmt --check --edition 2021 rust/mrc.rs | head -20
+		count 0 1
+	fi
 
 	step "host: the netlink spec validates and the generated files and Rust names agree with it"
 	if scripts/ynl-gen.sh --check; then count 1 0; else count 0 1; fi
@@ -35,6 +41,18 @@ if [[ $variant == release ]]; then
 	if [[ -x scripts/fuzz.sh ]]; then
 		step "host: fuzzing every parser for a bounded time"
 		if scripts/fuzz.sh; then count 1 0; else count 0 1; fi
+	fi
+fi
+
+if [[ $variant == release ]]; then
+	# The kernel's own clippy run (CLIPPY=1, its lint set and MSRV) over
+	# every file of the module, warnings as errors (Kbuild); the build
+	# below then makes the module the VM loads.
+	step "module: clippy over rust/ (make CLIPPY=1, the kernel's lints)"
+	if make --no-print-directory KVARIANT="$variant" CLIPPY=1 CLIPPY_DRIVER=/usr/bin/clippy-driver modules; then
+		count 1 0
+	else
+		count 0 1
 	fi
 fi
 

@@ -32,7 +32,8 @@ impl MemPool {
     /// below `pressure` nothing is refused).
     pub(crate) fn set_limits(&self, pressure_pages: i32, max_pages: i32) {
         let bytes = |pages: i32| usize::try_from(pages).unwrap_or(0).saturating_mul(PAGE);
-        self.pressure.store(bytes(pressure_pages), Ordering::Relaxed);
+        self.pressure
+            .store(bytes(pressure_pages), Ordering::Relaxed);
         self.max.store(bytes(max_pages), Ordering::Relaxed);
     }
 

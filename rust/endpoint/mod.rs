@@ -19,8 +19,8 @@ mod ratelimit;
 
 use crate::ffi::errno;
 use crate::ffi::proc::{Lines, Show};
-use crate::ffi::skb::{Datagram, DatagramQueue};
 use crate::ffi::route::{Ipv6Addr, Route};
+use crate::ffi::skb::{Datagram, DatagramQueue};
 use crate::ffi::udp::{Receiver, Sender, Tunnel};
 use crate::proto::wire::{
     Body, ConnNumber, ConnectRejectRepr, ConnectRequestRepr, Packet, RejectReason,
@@ -31,10 +31,10 @@ use kernel::sync::{new_mutex, Arc, ArcBorrow, Mutex};
 use kernel::workqueue::{new_work, Work, WorkItem};
 pub(crate) use mem::MemPool;
 use mib::Counters;
-pub(crate) use orphans::Orphans;
-use ratelimit::TokenBucket;
 pub(crate) use mib::Mib;
+pub(crate) use orphans::Orphans;
 pub(crate) use probe::ProbeBatch;
+use ratelimit::TokenBucket;
 
 /// Datagrams one run of the work item handles.
 const RX_BATCH: usize = 64;
@@ -191,7 +191,10 @@ impl<S: Recipient> Endpoint<S> {
 
     /// Closes the tunnel first, so a write of the same port cannot collide
     /// with itself, then opens a new one with `open`.
-    pub(crate) fn reopen_tunnel(&self, open: impl FnOnce() -> Result<Tunnel<Endpoint<S>>>) -> Result {
+    pub(crate) fn reopen_tunnel(
+        &self,
+        open: impl FnOnce() -> Result<Tunnel<Endpoint<S>>>,
+    ) -> Result {
         let mut tunnel = self.tunnel.lock();
         *tunnel = None;
         *tunnel = Some(open()?);
@@ -315,9 +318,9 @@ impl<S: Recipient> Endpoint<S> {
     pub(crate) fn shut_down(&self) {
         self.set_tunnel(None);
         let mut t = self.tables.lock();
-        let ports = core::mem::replace(&mut t.ports, RBTree::new());
-        let conns = core::mem::replace(&mut t.conns, RBTree::new());
-        let probes = core::mem::replace(&mut t.probes, RBTree::new());
+        let ports = core::mem::take(&mut t.ports);
+        let conns = core::mem::take(&mut t.conns);
+        let probes = core::mem::take(&mut t.probes);
         drop(t);
         for (_, sock) in conns.iter() {
             sock.abort();

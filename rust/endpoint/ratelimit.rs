@@ -37,10 +37,12 @@ impl TokenBucket {
             if next > now {
                 return false;
             }
-            match self
-                .empty_at
-                .compare_exchange_weak(seen, next, Ordering::Relaxed, Ordering::Relaxed)
-            {
+            match self.empty_at.compare_exchange_weak(
+                seen,
+                next,
+                Ordering::Relaxed,
+                Ordering::Relaxed,
+            ) {
                 Ok(_) => return true,
                 Err(actual) => seen = actual,
             }

@@ -9,10 +9,10 @@ use super::socket::Socket;
 use core::ffi::{c_char, c_int, c_uint, c_ulong};
 use core::marker::PhantomData;
 use core::ptr;
-use kernel::sync::{Arc, ArcBorrow};
 use core::sync::atomic::{AtomicPtr, Ordering};
 use kernel::error::{code, from_result, to_result};
 use kernel::prelude::*;
+use kernel::sync::{Arc, ArcBorrow};
 use kernel::uaccess::UserSlice;
 use kernel::ThisModule;
 
@@ -562,7 +562,7 @@ unsafe extern "C" fn sendmsg<T: Protocol>(
         // SAFETY: a live socket of ours and the call's message header.
         let (s, mut m) = unsafe { (state::<T>(sock), Msg::from_raw(msg)) };
         // SAFETY: as above.
-        let flags = unsafe { (*msg).msg_flags } as u32;
+        let flags = unsafe { (*msg).msg_flags };
         let n = T::sendmsg(&s.into(), &mut m, flags)?;
         Ok(c_int::try_from(n).unwrap_or(c_int::MAX))
     })

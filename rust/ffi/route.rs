@@ -24,8 +24,8 @@ unsafe impl Sync for RouteCache {}
 impl RouteCache {
     /// An empty cache: the first send looks the route up.
     pub(crate) fn new() -> Self {
-        // SAFETY: all zeroes is a valid `mrc_dst`: no dst, cookie 0, `::`.
         Self {
+            // SAFETY: all zeroes is a valid `mrc_dst`: no dst, cookie 0, `::`.
             inner: unsafe { core::mem::zeroed() },
         }
     }

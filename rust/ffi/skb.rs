@@ -4,8 +4,8 @@
 
 use super::bindings;
 use super::route::{Ipv6Addr, Route};
-use kernel::prelude::*;
 use core::sync::atomic::{AtomicUsize, Ordering};
+use kernel::prelude::*;
 use kernel::types::Opaque;
 
 /// One MRC datagram as it arrived: the UDP payload and where it came from.

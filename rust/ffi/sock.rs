@@ -71,9 +71,10 @@ impl SockSlot {
     /// SO_SNDBUF (`send`) or SO_RCVBUF, in bytes.
     pub(crate) fn bufsize(&self, send: bool) -> usize {
         match self.get() {
-            // SAFETY: referenced (type invariant); a plain READ_ONCE.
-            Some(sk) => usize::try_from(unsafe { bindings::mrc_sock_bufsize(sk, send) })
-                .unwrap_or(0),
+            Some(sk) => {
+                // SAFETY: referenced (type invariant); a plain READ_ONCE.
+                usize::try_from(unsafe { bindings::mrc_sock_bufsize(sk, send) }).unwrap_or(0)
+            }
             None => 0,
         }
     }
@@ -116,7 +117,9 @@ impl SockSlot {
         // SAFETY: no locks are held by callers of `wait`.
         if unsafe { bindings::mrc_signal_pending() } {
             // SAFETY: pure computation on `timeo`.
-            return Err(Error::from_errno(unsafe { bindings::mrc_sock_intr_errno(timeo) }));
+            return Err(Error::from_errno(unsafe {
+                bindings::mrc_sock_intr_errno(timeo)
+            }));
         }
         // SAFETY: the sock is referenced and grafted to the calling
         // process's socket, so it has a wait queue; `seq` outlives the call.
@@ -124,7 +127,9 @@ impl SockSlot {
         // SAFETY: as above.
         if unsafe { bindings::mrc_signal_pending() } {
             // SAFETY: pure computation on `left`.
-            return Err(Error::from_errno(unsafe { bindings::mrc_sock_intr_errno(left) }));
+            return Err(Error::from_errno(unsafe {
+                bindings::mrc_sock_intr_errno(left)
+            }));
         }
         Ok(left)
     }

@@ -51,7 +51,8 @@ impl<T: TimerHandler> Timer<T> {
         // SAFETY: `raw` is pinned memory of this timer; `ctx` is the data
         // pointer of the Arc that contains it (type invariant).
         unsafe { bindings::mrc_timer_init(self.raw.get(), Some(fire::<T>), ctx.cast()) };
-        self.bound.store(true, core::sync::atomic::Ordering::Release);
+        self.bound
+            .store(true, core::sync::atomic::Ordering::Release);
     }
 
     /// (Re)arms the timer to fire at `at_ns` on the monotonic clock.

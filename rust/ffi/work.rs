@@ -58,7 +58,12 @@ where
     }
     // SAFETY: the queue lives while anything can enqueue on it (invariant
     // of `WorkQueue`).
-    let queue = unsafe { Queue::from_raw(raw.cast::<kernel::bindings::workqueue_struct>().cast_const()) };
+    let queue = unsafe {
+        Queue::from_raw(
+            raw.cast::<kernel::bindings::workqueue_struct>()
+                .cast_const(),
+        )
+    };
     // Already queued: the queued run will see the new state.
     let _ = queue.enqueue(item);
 }

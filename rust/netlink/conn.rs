@@ -8,11 +8,11 @@
 //! socket's mutex before the tables).
 
 use super::attr::Name;
-use crate::sock::Endpoint;
 use crate::ffi::bindings;
 use crate::ffi::genl::{Dump, Message, Refusal, Request};
 use crate::proto::ev::MAX_EVS;
 use crate::sock::ConnSnapshot;
+use crate::sock::Endpoint;
 use kernel::error::code;
 use kernel::prelude::*;
 

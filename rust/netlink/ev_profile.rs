@@ -111,7 +111,7 @@ fn requested_config<'a>(
 ) -> Result<Option<(EvProfileConfig, EvFormat)>, Refusal<'a>> {
     let changes = CONFIG.iter().any(|n| n.given(attrs));
     let live = EV_MIN_ACTIVE.given(attrs) || EV_EVENT_MASK.given(attrs);
-    if !changes && !(live && current.is_none()) {
+    if !changes && (!live || current.is_some()) {
         return Ok(None);
     }
     let mode = match MODE.u32(attrs)? {

@@ -18,8 +18,8 @@ mod state;
 
 use crate::ffi::bindings;
 use crate::ffi::errno;
-use crate::ffi::genl::{Dump, Refusal, Request};
 use crate::ffi::genl::ops::Commands;
+use crate::ffi::genl::{Dump, Refusal, Request};
 use crate::sock::NetMrc;
 
 impl Commands for NetMrc {

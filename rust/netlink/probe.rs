@@ -9,8 +9,8 @@ use crate::endpoint::ProbeBatch;
 use crate::ffi::bindings;
 use crate::ffi::genl::{Message, Refusal, Request};
 use crate::ffi::route::{Ipv6Addr, Route};
-use crate::sock::NetMrc;
 use crate::proto::path::MAX_EVS;
+use crate::sock::NetMrc;
 use crate::sock::Paths;
 use kernel::error::code;
 use kernel::prelude::*;
@@ -41,7 +41,13 @@ pub(crate) fn probe<'a>(net: &NetMrc, req: &Request<'a>) -> Result<(), Refusal<'
     let profile = EV_PROFILE_ID.u64(attrs)?.unwrap_or(0);
     let paths = Paths::default()
         .with_profile(net.control(), profile)
-        .map_err(|e| EV_PROFILE_ID.refuse(e, attrs, "not an online EV profile of UDP, STEV or SRv6 mode"))?;
+        .map_err(|e| {
+            EV_PROFILE_ID.refuse(
+                e,
+                attrs,
+                "not an online EV profile of UDP, STEV or SRv6 mode",
+            )
+        })?;
     let count = paths.ev_count().unwrap_or(net.defaults().ev_count);
     let mut evs = KVec::with_capacity(usize::from(MAX_EVS), GFP_KERNEL)?;
     for at in attrs.all(INDEX.ty) {
@@ -86,7 +92,10 @@ pub(crate) fn probe<'a>(net: &NetMrc, req: &Request<'a>) -> Result<(), Refusal<'
     let results = batch.wait(timeout);
     ep.remove_probe(id);
     let results = results?;
-    let size = results.len().saturating_mul(RESULT_BYTES).saturating_add(64);
+    let size = results
+        .len()
+        .saturating_mul(RESULT_BYTES)
+        .saturating_add(64);
     Ok(req.reply(bindings::MRC_CMD_PROBE, size, |msg| fill(msg, &results))?)
 }
 

@@ -48,7 +48,10 @@ impl SockAddr {
         let f = family().to_ne_bytes();
         let p = self.port.to_ne_bytes();
         let s = self.scope_id.to_ne_bytes();
-        for (d, v) in head.iter_mut().zip(Iterator::chain(Iterator::chain(f.iter(), &p), &s)) {
+        for (d, v) in head
+            .iter_mut()
+            .zip(Iterator::chain(Iterator::chain(f.iter(), &p), &s))
+        {
             *d = *v;
         }
         addr.copy_from_slice(&self.addr);

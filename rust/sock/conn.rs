@@ -5,13 +5,13 @@
 
 use super::addr::SockAddr;
 use super::paths::Paths;
-use crate::control::lease::CcProfileLease;
 use super::Endpoint;
+use crate::control::lease::CcProfileLease;
 use crate::endpoint::{MemPool, Mib};
 use crate::ffi::route::{Route, RouteCache};
 use crate::proto::conn::{
-    CloseReason, ConnConfig, ConnEvent, ConnState, ConnStorage, Connection, MessageSlot,
-    SendError, SentPacket, MAX_HEADER_LEN, MPR_UNIT,
+    CloseReason, ConnConfig, ConnEvent, ConnState, ConnStorage, Connection, MessageSlot, SendError,
+    SentPacket, MAX_HEADER_LEN, MPR_UNIT,
 };
 use crate::proto::path::{EvEvent, PathState};
 use crate::proto::psn::Psn;
@@ -34,9 +34,15 @@ const RX_RING: u32 = 256;
 enum RxSlot {
     Empty,
     /// Bytes of message `msn` arriving.
-    Filling { msn: u32, buf: KVVec<u8> },
+    Filling {
+        msn: u32,
+        buf: KVVec<u8>,
+    },
     /// Complete, waiting for recvmsg.
-    Done { buf: KVVec<u8>, imm: Option<u32> },
+    Done {
+        buf: KVVec<u8>,
+        imm: Option<u32>,
+    },
 }
 
 /// What a connection asks of its socket after some input or output.
@@ -82,10 +88,11 @@ pub(crate) struct Conn {
     pub(crate) closed: Option<CloseReason>,
 }
 
+/// A connection's storage in the kernel's vectors.
+type Storage = ConnStorage<KVVec<SentPacket>, KVec<MessageSlot>, KVec<u64>, KVec<PathState>>;
+
 /// Storage for `cfg`.
-fn storage(
-    cfg: &ConnConfig,
-) -> Result<ConnStorage<KVVec<SentPacket>, KVec<MessageSlot>, KVec<u64>, KVec<PathState>>> {
+fn storage(cfg: &ConnConfig) -> Result<Storage> {
     let records = (u32::from(cfg.mpr) * MPR_UNIT).next_power_of_two() as usize;
     let mut sent = KVVec::with_capacity(records, GFP_KERNEL)?;
     sent.extend_with(records, SentPacket::default(), GFP_KERNEL)?;
@@ -166,6 +173,7 @@ impl Conn {
     }
 
     /// A responder for an admitted connect request.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn accept(
         cfg: ConnConfig,
         local_conn: ConnNumber,

@@ -1,9 +1,9 @@
 //! sendmsg(2), recvmsg(2), poll(2) and shutdown(2) on a connection.
 
-use crate::ffi::errno;
 use super::config::MAX_MESSAGE;
 use super::{close_error, Deferred, Inner, MrcSock, Phase};
 use crate::ffi::bindings;
+use crate::ffi::errno;
 use crate::ffi::family::Ioctl;
 use crate::ffi::msg::Msg;
 use crate::ffi::sock::send_sigpipe;
@@ -58,8 +58,7 @@ fn send(sock: &Arc<MrcSock>, msg: &mut Msg<'_>, flags: u32) -> Result<usize> {
         let Phase::Conn(conn) = &mut g.phase else {
             return Some(Err(errno::enotconn()));
         };
-        if conn.tx_messages >= TX_MESSAGES || (conn.tx_bytes > 0 && conn.tx_bytes + len > sndbuf)
-        {
+        if conn.tx_messages >= TX_MESSAGES || (conn.tx_bytes > 0 && conn.tx_bytes + len > sndbuf) {
             return None;
         }
         let b = pending.take()?;

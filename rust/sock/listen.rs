@@ -30,7 +30,7 @@ pub(crate) fn remove(list: &mut KVec<Arc<MrcSock>>, child: &Arc<MrcSock>) -> boo
 pub(crate) fn take_at(list: &mut KVec<Arc<MrcSock>>, i: usize) -> Option<Arc<MrcSock>> {
     let mut rest = KVec::with_capacity(list.len(), GFP_KERNEL).ok()?;
     let mut taken = None;
-    for (j, c) in core::mem::replace(list, KVec::new()).into_iter().enumerate() {
+    for (j, c) in core::mem::take(list).into_iter().enumerate() {
         if j == i {
             taken = Some(c);
         } else {
@@ -64,8 +64,8 @@ impl Listen {
     /// Every child, for teardown.
     pub(crate) fn drain(&mut self) -> (KVec<Arc<MrcSock>>, KVec<Arc<MrcSock>>) {
         (
-            core::mem::replace(&mut self.half_open, KVec::new()),
-            core::mem::replace(&mut self.ready, KVec::new()),
+            core::mem::take(&mut self.half_open),
+            core::mem::take(&mut self.ready),
         )
     }
 }

@@ -313,8 +313,17 @@ impl MrcSock {
             port: 0,
             scope_id: 0,
         };
-        let conn = Conn::accept(conn_cfg, conn_no, request, local, peer, paths, cc, ep.mem().clone())
-            .inspect_err(|_| ep.remove_conn(conn_no))?;
+        let conn = Conn::accept(
+            conn_cfg,
+            conn_no,
+            request,
+            local,
+            peer,
+            paths,
+            cc,
+            ep.mem().clone(),
+        )
+        .inspect_err(|_| ep.remove_conn(conn_no))?;
         let mut cg = child.inner.lock();
         cg.local = Some(local);
         cg.conn_no = Some(conn_no);

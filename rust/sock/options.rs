@@ -42,9 +42,7 @@ impl Change {
                     Change::CcProfile(id)
                 }
             }
-            bindings::MRC_MPR => {
-                Change::Mpr(SockConfig::valid_mpr(opt.read_int()?).ok_or(EINVAL)?)
-            }
+            bindings::MRC_MPR => Change::Mpr(SockConfig::valid_mpr(opt.read_int()?).ok_or(EINVAL)?),
             bindings::MRC_ACK_TIMEOUT => {
                 let t = u8::try_from(opt.read_int()?).map_err(|_| EINVAL)?;
                 if t > MAX_TIMEOUT_EXP {
@@ -139,10 +137,16 @@ fn value(sock: &MrcSock, name: u32, room: usize) -> Result<KVec<u8>> {
     let int = |v: i32| v.to_ne_bytes();
     let mut raw = KVec::new();
     match name {
-        bindings::MRC_EV_PROFILE => raw.extend_from_slice(&cfg.ev_profile.to_ne_bytes(), GFP_KERNEL)?,
-        bindings::MRC_CC_PROFILE => raw.extend_from_slice(&cfg.cc_profile.to_ne_bytes(), GFP_KERNEL)?,
+        bindings::MRC_EV_PROFILE => {
+            raw.extend_from_slice(&cfg.ev_profile.to_ne_bytes(), GFP_KERNEL)?
+        }
+        bindings::MRC_CC_PROFILE => {
+            raw.extend_from_slice(&cfg.cc_profile.to_ne_bytes(), GFP_KERNEL)?
+        }
         bindings::MRC_MPR => raw.extend_from_slice(&int(cfg.mpr.into()), GFP_KERNEL)?,
-        bindings::MRC_ACK_TIMEOUT => raw.extend_from_slice(&int(cfg.retry.timeout.into()), GFP_KERNEL)?,
+        bindings::MRC_ACK_TIMEOUT => {
+            raw.extend_from_slice(&int(cfg.retry.timeout.into()), GFP_KERNEL)?
+        }
         bindings::MRC_RETRIES => {
             raw.extend_from_slice(&[cfg.retry.linear_cnt, cfg.retry.exp_cnt], GFP_KERNEL)?
         }

@@ -61,12 +61,7 @@ impl Recipient for MrcSock {
     }
 
     /// A connect request for this listener (from the endpoint's work).
-    fn on_request(
-        self: &Arc<Self>,
-        ep: &Endpoint,
-        dgram: &Datagram,
-        request: &ConnectRequestRepr,
-    ) {
+    fn on_request(self: &Arc<Self>, ep: &Endpoint, dgram: &Datagram, request: &ConnectRequestRepr) {
         let origin = (dgram.src(), request.initiator_conn.get());
         let mut g = self.inner.lock();
         let (cfg, port) = (g.cfg, g.local.map(|l| l.port).unwrap_or(0));

@@ -17,12 +17,12 @@ mod request;
 
 use super::bindings;
 use super::pernet::Net;
+pub(crate) use attrs::{Attr, Attrs};
+pub(crate) use dump::Dump;
 use kernel::error::{code, to_result};
 use kernel::prelude::*;
 use kernel::ThisModule;
 use ops::Commands;
-pub(crate) use attrs::{Attr, Attrs};
-pub(crate) use dump::Dump;
 pub(crate) use refusal::Refusal;
 pub(crate) use request::{Message, Request};
 

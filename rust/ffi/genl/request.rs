@@ -3,9 +3,9 @@
 
 use super::{Attrs, Refusal};
 use crate::ffi::bindings;
+use crate::ffi::errno;
 use core::ffi::c_int;
 use core::marker::PhantomData;
-use crate::ffi::errno;
 use kernel::error::{code, to_result};
 use kernel::prelude::*;
 

@@ -122,10 +122,11 @@ where
             }
         }
         if expired != 0 || self.tx.lost != 0 {
-            let counts = self
-                .tx
-                .last_retry_at
-                .is_none_or(|t| now >= t.saturating_add(rto));
+            // (`Option::is_none_or` is newer than the kernel's minimum Rust.)
+            let counts = match self.tx.last_retry_at {
+                None => true,
+                Some(t) => now >= t.saturating_add(rto),
+            };
             if counts {
                 self.tx.timeouts = self.tx.timeouts.saturating_add(1);
                 self.tx.last_retry_at = Some(now);

@@ -54,7 +54,11 @@ impl<S: DerefMut<Target = [PathState]>> PathSet<S> {
                         path.credit = path.credit.saturating_sub(HEALTH_FULL).min(HEALTH_FULL);
                         return Some(ev);
                     }
-                    if richest.is_none_or(|(_, credit)| path.credit > credit) {
+                    let richer = match richest {
+                        None => true,
+                        Some((_, credit)) => path.credit > credit,
+                    };
+                    if richer {
                         richest = Some((ev, path.credit));
                     }
                 }
