@@ -3,16 +3,18 @@
 //! protocol core; the profile state machine is the EV profiles' one.
 
 use super::attr::Name;
+use super::profile::{self, Kind};
 use super::state;
 use crate::control::cc_profile::CcProfile;
-use crate::control::{Control, MAX_CC_PROFILES};
+use crate::control::{Control, Profiles, MAX_CC_PROFILES};
 use crate::ffi::bindings;
 use crate::ffi::errno;
-use crate::ffi::genl::{Attrs, Dump, Message, Refusal, Request};
+use crate::ffi::genl::{Attrs, Message, Refusal, Request};
 use crate::proto::ev::{Lifecycle, ProfileState};
 use crate::proto::nscc::{NsccConfig, NsccError};
 use kernel::error::code;
 use kernel::prelude::*;
+use kernel::rbtree::RBTree;
 
 const ID: Name = Name::new(bindings::MRC_A_CC_PROFILE_ID, "id");
 const STATE: Name = Name::new(bindings::MRC_A_CC_PROFILE_STATE, "state");
@@ -38,9 +40,6 @@ const USERS: Name = Name::new(bindings::MRC_A_CC_PROFILE_USERS, "users");
 /// order of the test fabric's paths, as the sockets' built-in defaults).
 const DEFAULT_LINK_RATE: u64 = 125_000_000;
 const DEFAULT_BASE_RTT_NS: u64 = 2_000_000;
-
-/// Room for the reply.
-const REPLY_SIZE: usize = 512;
 
 /// The attribute each NSCC rule is about.
 fn named(e: NsccError) -> (Name, &'static str) {
@@ -141,12 +140,7 @@ pub(crate) fn new<'a>(control: &Control, req: &Request<'a>) -> Result<(), Refusa
     let rtt = BASE_RTT.u64(attrs)?.unwrap_or(DEFAULT_BASE_RTT_NS);
     let config = requested(attrs, NsccConfig::for_path(rate, rtt))?;
     let mut profiles = control.profiles();
-    if profiles.cc_profiles.get(&id).is_some() {
-        return Err(ID.refuse(code::EEXIST, attrs, "a CC profile has this id"));
-    }
-    if profiles.cc_profiles.keys().count() >= MAX_CC_PROFILES {
-        return Err(ID.refuse(code::ENOSPC, attrs, "the namespace has 64 CC profiles"));
-    }
+    profile::vacancy::<CcProfiles>(&profiles, id, attrs)?;
     let profile = CcProfile {
         id,
         config,
@@ -161,13 +155,9 @@ pub(crate) fn new<'a>(control: &Control, req: &Request<'a>) -> Result<(), Refusa
 /// `cc-profile-set`: parameters (not while ONLINE), or a state change.
 pub(crate) fn set<'a>(control: &Control, req: &Request<'a>) -> Result<(), Refusal<'a>> {
     let attrs = req.attrs();
-    let id = ID.required_u64(attrs)?;
     let to = state::requested(&STATE, attrs, &ID)?;
     let mut profiles = control.profiles();
-    let profile = profiles
-        .cc_profiles
-        .get_mut(&id)
-        .ok_or_else(|| ID.refuse(code::ENOENT, attrs, "no CC profile has this id"))?;
+    let profile = profile::find_mut::<CcProfiles>(&mut profiles, attrs)?;
     if let Some(to) = to {
         return profile
             .life
@@ -185,52 +175,32 @@ pub(crate) fn set<'a>(control: &Control, req: &Request<'a>) -> Result<(), Refusa
     Ok(())
 }
 
-/// `cc-profile-get` (do).
-pub(crate) fn get<'a>(control: &Control, req: &Request<'a>) -> Result<(), Refusal<'a>> {
-    let attrs = req.attrs();
-    let id = ID.required_u64(attrs)?;
-    let profiles = control.profiles();
-    let profile = profiles
-        .cc_profiles
-        .get(&id)
-        .ok_or_else(|| ID.refuse(code::ENOENT, attrs, "no CC profile has this id"))?;
-    Ok(
-        req.reply(bindings::MRC_CMD_CC_PROFILE_GET, REPLY_SIZE, |msg| {
-            fill(msg, profile)
-        })?,
-    )
-}
+/// CC profiles, for the requests all kinds share.
+pub(super) struct CcProfiles;
 
-/// `cc-profile-get` (dump), in id order.
-pub(crate) fn dump<'a>(control: &Control, dump: &mut Dump<'a>) -> Result<(), Refusal<'a>> {
-    let after = dump.cursor();
-    let profiles = control.profiles();
-    for (&id, profile) in profiles.cc_profiles.iter().filter(|(&id, _)| id > after) {
-        if !dump.entry(bindings::MRC_CMD_CC_PROFILE_GET, id, |msg| {
-            fill(msg, profile)
-        })? {
-            break;
-        }
-    }
-    Ok(())
-}
+impl Kind for CcProfiles {
+    type Stored = CcProfile;
+    const ID: Name = ID;
+    const GET: u32 = bindings::MRC_CMD_CC_PROFILE_GET;
+    const REPLY_SIZE: usize = 512;
+    const MAX: usize = MAX_CC_PROFILES;
+    const UNKNOWN: &'static str = "no CC profile has this id";
+    const TAKEN: &'static str = "a CC profile has this id";
+    const FULL: &'static str = "the namespace has 64 CC profiles";
 
-/// `cc-profile-del`: any profile that is not ONLINE.
-pub(crate) fn del<'a>(control: &Control, req: &Request<'a>) -> Result<(), Refusal<'a>> {
-    let attrs = req.attrs();
-    let id = ID.required_u64(attrs)?;
-    let mut profiles = control.profiles();
-    let profile = profiles
-        .cc_profiles
-        .get(&id)
-        .ok_or_else(|| ID.refuse(code::ENOENT, attrs, "no CC profile has this id"))?;
-    if profile.life.state() == ProfileState::Online {
-        return Err(ID.refuse(
-            code::EBUSY,
-            attrs,
-            "the profile is ONLINE: set it OFFLINE first",
-        ));
+    fn table(profiles: &Profiles) -> &RBTree<u64, CcProfile> {
+        &profiles.cc_profiles
     }
-    profiles.cc_profiles.remove(&id);
-    Ok(())
+
+    fn table_mut(profiles: &mut Profiles) -> &mut RBTree<u64, CcProfile> {
+        &mut profiles.cc_profiles
+    }
+
+    fn state(profile: &CcProfile) -> ProfileState {
+        profile.life.state()
+    }
+
+    fn fill(msg: &mut Message<'_>, profile: &CcProfile) -> Result {
+        fill(msg, profile)
+    }
 }

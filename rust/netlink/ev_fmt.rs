@@ -4,16 +4,18 @@
 //! name it.
 
 use super::attr::Name;
+use super::profile::{self, Kind};
 use super::state;
-use crate::control::{Control, MAX_EV_FMT_PROFILES};
+use crate::control::{Control, Profiles, MAX_EV_FMT_PROFILES};
 use crate::ffi::bindings;
 use crate::ffi::errno;
-use crate::ffi::genl::{Attrs, Dump, Message, Refusal, Request};
+use crate::ffi::genl::{Attrs, Message, Refusal, Request};
 use crate::proto::ev::{
     EvError, EvFormat, EvFormatMode, EvFormatProfile, ProfileState, MAX_FIELDS,
 };
 use kernel::error::code;
 use kernel::prelude::*;
+use kernel::rbtree::RBTree;
 
 pub(crate) const ID: Name = Name::new(bindings::MRC_A_EV_FMT_ID, "id");
 const STATE: Name = Name::new(bindings::MRC_A_EV_FMT_STATE, "state");
@@ -98,25 +100,13 @@ fn fill(msg: &mut Message<'_>, profile: &EvFormatProfile) -> Result {
     msg.put_u32(USERS.ty, profile.users())
 }
 
-/// Room for the largest reply.
-const REPLY_SIZE: usize = 256;
-
 /// `ev-fmt-new`.
 pub(crate) fn new<'a>(control: &Control, req: &Request<'a>) -> Result<(), Refusal<'a>> {
     let attrs = req.attrs();
     let id = ID.required_u64(attrs)?;
     let format = requested(attrs, None)?;
     let mut profiles = control.profiles();
-    if profiles.ev_fmts.get(&id).is_some() {
-        return Err(ID.refuse(code::EEXIST, attrs, "an EV format profile has this id"));
-    }
-    if profiles.ev_fmts.keys().count() >= MAX_EV_FMT_PROFILES {
-        return Err(ID.refuse(
-            code::ENOSPC,
-            attrs,
-            "the namespace has 64 EV format profiles",
-        ));
-    }
+    profile::vacancy::<EvFmts>(&profiles, id, attrs)?;
     let mut profile = EvFormatProfile::new(id);
     if let Some(format) = format {
         profile
@@ -132,13 +122,9 @@ pub(crate) fn new<'a>(control: &Control, req: &Request<'a>) -> Result<(), Refusa
 /// `ev-fmt-set`: a new format (not while ONLINE), or a state change.
 pub(crate) fn set<'a>(control: &Control, req: &Request<'a>) -> Result<(), Refusal<'a>> {
     let attrs = req.attrs();
-    let id = ID.required_u64(attrs)?;
     let to = state::requested(&STATE, attrs, &ID)?;
     let mut profiles = control.profiles();
-    let profile = profiles
-        .ev_fmts
-        .get_mut(&id)
-        .ok_or_else(|| ID.refuse(code::ENOENT, attrs, "no EV format profile has this id"))?;
+    let profile = profile::find_mut::<EvFmts>(&mut profiles, attrs)?;
     if let Some(to) = to {
         return profile.set_state(to).map_err(|e| match e {
             EvError::Busy => STATE.refuse(code::EBUSY, attrs, "ONLINE EV profiles use the format"),
@@ -153,48 +139,32 @@ pub(crate) fn set<'a>(control: &Control, req: &Request<'a>) -> Result<(), Refusa
     })
 }
 
-/// `ev-fmt-get` (do).
-pub(crate) fn get<'a>(control: &Control, req: &Request<'a>) -> Result<(), Refusal<'a>> {
-    let attrs = req.attrs();
-    let id = ID.required_u64(attrs)?;
-    let profiles = control.profiles();
-    let profile = profiles
-        .ev_fmts
-        .get(&id)
-        .ok_or_else(|| ID.refuse(code::ENOENT, attrs, "no EV format profile has this id"))?;
-    Ok(req.reply(bindings::MRC_CMD_EV_FMT_GET, REPLY_SIZE, |msg| {
+/// EV format profiles, for the requests all kinds share.
+pub(super) struct EvFmts;
+
+impl Kind for EvFmts {
+    type Stored = EvFormatProfile;
+    const ID: Name = ID;
+    const GET: u32 = bindings::MRC_CMD_EV_FMT_GET;
+    const REPLY_SIZE: usize = 256;
+    const MAX: usize = MAX_EV_FMT_PROFILES;
+    const UNKNOWN: &'static str = "no EV format profile has this id";
+    const TAKEN: &'static str = "an EV format profile has this id";
+    const FULL: &'static str = "the namespace has 64 EV format profiles";
+
+    fn table(profiles: &Profiles) -> &RBTree<u64, EvFormatProfile> {
+        &profiles.ev_fmts
+    }
+
+    fn table_mut(profiles: &mut Profiles) -> &mut RBTree<u64, EvFormatProfile> {
+        &mut profiles.ev_fmts
+    }
+
+    fn state(profile: &EvFormatProfile) -> ProfileState {
+        profile.state()
+    }
+
+    fn fill(msg: &mut Message<'_>, profile: &EvFormatProfile) -> Result {
         fill(msg, profile)
-    })?)
-}
-
-/// `ev-fmt-get` (dump), in id order.
-pub(crate) fn dump<'a>(control: &Control, dump: &mut Dump<'a>) -> Result<(), Refusal<'a>> {
-    let after = dump.cursor();
-    let profiles = control.profiles();
-    for (&id, profile) in profiles.ev_fmts.iter().filter(|(&id, _)| id > after) {
-        if !dump.entry(bindings::MRC_CMD_EV_FMT_GET, id, |msg| fill(msg, profile))? {
-            break;
-        }
     }
-    Ok(())
-}
-
-/// `ev-fmt-del`: any profile that is not ONLINE.
-pub(crate) fn del<'a>(control: &Control, req: &Request<'a>) -> Result<(), Refusal<'a>> {
-    let attrs = req.attrs();
-    let id = ID.required_u64(attrs)?;
-    let mut profiles = control.profiles();
-    let profile = profiles
-        .ev_fmts
-        .get(&id)
-        .ok_or_else(|| ID.refuse(code::ENOENT, attrs, "no EV format profile has this id"))?;
-    if profile.state() == ProfileState::Online {
-        return Err(ID.refuse(
-            code::EBUSY,
-            attrs,
-            "the profile is ONLINE: set it OFFLINE first",
-        ));
-    }
-    profiles.ev_fmts.remove(&id);
-    Ok(())
 }

@@ -4,10 +4,11 @@
 //! applied whole or refused whole.
 
 use super::attr::Name;
+use super::profile::{self, Kind};
 use super::state;
 use crate::control::{Control, Profiles, StoredEvProfile, MAX_EV_PROFILES};
 use crate::ffi::bindings;
-use crate::ffi::genl::{Attr, Attrs, Dump, Message, Refusal, Request};
+use crate::ffi::genl::{Attr, Attrs, Message, Refusal, Request};
 use crate::ffi::random;
 use crate::proto::ev::{
     Ev, EvError, EvField, EvFormat, EvProfileConfig, EvProfileMode, ProfileState, EV_BYTES,
@@ -15,6 +16,7 @@ use crate::proto::ev::{
 };
 use kernel::error::code;
 use kernel::prelude::*;
+use kernel::rbtree::RBTree;
 
 const ID: Name = Name::new(bindings::MRC_A_EV_PROFILE_ID, "id");
 const STATE: Name = Name::new(bindings::MRC_A_EV_PROFILE_STATE, "state");
@@ -368,12 +370,7 @@ pub(crate) fn new<'a>(control: &Control, req: &Request<'a>) -> Result<(), Refusa
     let attrs = req.attrs();
     let id = ID.required_u64(attrs)?;
     let mut profiles = control.profiles();
-    if profiles.ev_profiles.get(&id).is_some() {
-        return Err(ID.refuse(code::EEXIST, attrs, "an EV profile has this id"));
-    }
-    if profiles.ev_profiles.keys().count() >= MAX_EV_PROFILES {
-        return Err(ID.refuse(code::ENOSPC, attrs, "the namespace has 64 EV profiles"));
-    }
+    profile::vacancy::<EvProfiles>(&profiles, id, attrs)?;
     profiles
         .ev_profiles
         .try_create_and_insert(id, StoredEvProfile::new(id)?, GFP_KERNEL)?;
@@ -398,13 +395,9 @@ pub(crate) fn set<'a>(control: &Control, req: &Request<'a>) -> Result<(), Refusa
 /// `ev-profile-get` (do): with the EVs, unless more than `ev-array-max`.
 pub(crate) fn get<'a>(control: &Control, req: &Request<'a>) -> Result<(), Refusal<'a>> {
     let attrs = req.attrs();
-    let id = ID.required_u64(attrs)?;
     let max = EV_ARRAY_MAX.u32(attrs)?;
     let profiles = control.profiles();
-    let profile = profiles
-        .ev_profiles
-        .get(&id)
-        .ok_or_else(|| ID.refuse(code::ENOENT, attrs, "no EV profile has this id"))?;
+    let profile = profile::find::<EvProfiles>(&profiles, attrs)?;
     let evs = profile.ev_array().map_or(0, <[Ev]>::len);
     if max.is_some_and(|max| evs > max as usize) {
         return Err(EV_ARRAY_MAX.refuse(
@@ -419,36 +412,33 @@ pub(crate) fn get<'a>(control: &Control, req: &Request<'a>) -> Result<(), Refusa
     })?)
 }
 
-/// `ev-profile-get` (dump), in id order, without EVs.
-pub(crate) fn dump<'a>(control: &Control, dump: &mut Dump<'a>) -> Result<(), Refusal<'a>> {
-    let after = dump.cursor();
-    let profiles = control.profiles();
-    for (&id, profile) in profiles.ev_profiles.iter().filter(|(&id, _)| id > after) {
-        if !dump.entry(bindings::MRC_CMD_EV_PROFILE_GET, id, |msg| {
-            fill(msg, profile, false)
-        })? {
-            break;
-        }
-    }
-    Ok(())
-}
+/// EV profiles, for the requests all kinds share.
+pub(super) struct EvProfiles;
 
-/// `ev-profile-del`: any profile that is not ONLINE.
-pub(crate) fn del<'a>(control: &Control, req: &Request<'a>) -> Result<(), Refusal<'a>> {
-    let attrs = req.attrs();
-    let id = ID.required_u64(attrs)?;
-    let mut profiles = control.profiles();
-    let profile = profiles
-        .ev_profiles
-        .get(&id)
-        .ok_or_else(|| ID.refuse(code::ENOENT, attrs, "no EV profile has this id"))?;
-    if profile.state() == ProfileState::Online {
-        return Err(ID.refuse(
-            code::EBUSY,
-            attrs,
-            "the profile is ONLINE: set it OFFLINE first",
-        ));
+impl Kind for EvProfiles {
+    type Stored = StoredEvProfile;
+    const ID: Name = ID;
+    const GET: u32 = bindings::MRC_CMD_EV_PROFILE_GET;
+    const REPLY_SIZE: usize = REPLY_SIZE;
+    const MAX: usize = MAX_EV_PROFILES;
+    const UNKNOWN: &'static str = "no EV profile has this id";
+    const TAKEN: &'static str = "an EV profile has this id";
+    const FULL: &'static str = "the namespace has 64 EV profiles";
+
+    fn table(profiles: &Profiles) -> &RBTree<u64, StoredEvProfile> {
+        &profiles.ev_profiles
     }
-    profiles.ev_profiles.remove(&id);
-    Ok(())
+
+    fn table_mut(profiles: &mut Profiles) -> &mut RBTree<u64, StoredEvProfile> {
+        &mut profiles.ev_profiles
+    }
+
+    fn state(profile: &StoredEvProfile) -> ProfileState {
+        profile.state()
+    }
+
+    /// Without the EVs: a dump lists profiles, `get` shows one whole.
+    fn fill(msg: &mut Message<'_>, profile: &StoredEvProfile) -> Result {
+        fill(msg, profile, false)
+    }
 }

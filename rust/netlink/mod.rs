@@ -14,6 +14,7 @@ mod ev;
 mod ev_fmt;
 mod ev_profile;
 mod probe;
+mod profile;
 mod state;
 
 use crate::ffi::bindings;
@@ -21,6 +22,9 @@ use crate::ffi::errno;
 use crate::ffi::genl::ops::Commands;
 use crate::ffi::genl::{Dump, Refusal, Request};
 use crate::sock::NetMrc;
+use cc_profile::CcProfiles;
+use ev_fmt::EvFmts;
+use ev_profile::EvProfiles;
 
 impl Commands for NetMrc {
     fn doit<'a>(&self, cmd: u32, req: &Request<'a>) -> Result<(), Refusal<'a>> {
@@ -29,16 +33,16 @@ impl Commands for NetMrc {
             bindings::MRC_CMD_DEV_GET => dev::get(control, req),
             bindings::MRC_CMD_EV_FMT_NEW => ev_fmt::new(control, req),
             bindings::MRC_CMD_EV_FMT_SET => ev_fmt::set(control, req),
-            bindings::MRC_CMD_EV_FMT_GET => ev_fmt::get(control, req),
-            bindings::MRC_CMD_EV_FMT_DEL => ev_fmt::del(control, req),
+            bindings::MRC_CMD_EV_FMT_GET => profile::get::<EvFmts>(control, req),
+            bindings::MRC_CMD_EV_FMT_DEL => profile::del::<EvFmts>(control, req),
             bindings::MRC_CMD_EV_PROFILE_NEW => ev_profile::new(control, req),
             bindings::MRC_CMD_EV_PROFILE_SET => ev_profile::set(control, req),
             bindings::MRC_CMD_EV_PROFILE_GET => ev_profile::get(control, req),
-            bindings::MRC_CMD_EV_PROFILE_DEL => ev_profile::del(control, req),
+            bindings::MRC_CMD_EV_PROFILE_DEL => profile::del::<EvProfiles>(control, req),
             bindings::MRC_CMD_CC_PROFILE_NEW => cc_profile::new(control, req),
             bindings::MRC_CMD_CC_PROFILE_SET => cc_profile::set(control, req),
-            bindings::MRC_CMD_CC_PROFILE_GET => cc_profile::get(control, req),
-            bindings::MRC_CMD_CC_PROFILE_DEL => cc_profile::del(control, req),
+            bindings::MRC_CMD_CC_PROFILE_GET => profile::get::<CcProfiles>(control, req),
+            bindings::MRC_CMD_CC_PROFILE_DEL => profile::del::<CcProfiles>(control, req),
             bindings::MRC_CMD_EV_SET => ev::set(control, req),
             bindings::MRC_CMD_EV_GET => ev::get(control, req),
             bindings::MRC_CMD_CONN_GET => conn::get(self.endpoint(), req),
@@ -50,9 +54,9 @@ impl Commands for NetMrc {
     fn dumpit<'a>(&self, cmd: u32, dump: &mut Dump<'a>) -> Result<(), Refusal<'a>> {
         let control = self.control();
         match cmd {
-            bindings::MRC_CMD_EV_FMT_GET => ev_fmt::dump(control, dump),
-            bindings::MRC_CMD_EV_PROFILE_GET => ev_profile::dump(control, dump),
-            bindings::MRC_CMD_CC_PROFILE_GET => cc_profile::dump(control, dump),
+            bindings::MRC_CMD_EV_FMT_GET => profile::dump::<EvFmts>(control, dump),
+            bindings::MRC_CMD_EV_PROFILE_GET => profile::dump::<EvProfiles>(control, dump),
+            bindings::MRC_CMD_CC_PROFILE_GET => profile::dump::<CcProfiles>(control, dump),
             bindings::MRC_CMD_EV_GET => ev::dump(control, dump),
             bindings::MRC_CMD_CONN_GET => conn::dump(self.endpoint(), dump),
             _ => Err(errno::eopnotsupp().into()),
