@@ -5,6 +5,19 @@
 //! host by cargo); `sock`, `endpoint`, `control`, `netlink` and `netns` are
 //! the safe glue; `ffi` is the only place with `unsafe` (the others deny it).
 
+// The whole module has the core's panic-freedom lints (clippy, run by
+// `make test`): no indexing, unwrap, panic or overflowing arithmetic, since
+// the kernel builds Rust with overflow checks and a panic is an oops.
+#![deny(
+    clippy::indexing_slicing,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable,
+    clippy::todo,
+    clippy::arithmetic_side_effects
+)]
+
 use kernel::prelude::*;
 
 pub mod proto;

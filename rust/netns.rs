@@ -105,8 +105,8 @@ impl<S: Recipient> Settings<S> {
             ev_count: Self::get(&self.ev_count) as u16,
             wmem: Self::get(&self.wmem_default),
             rmem: Self::get(&self.rmem_default),
-            cc_rate: Self::get(&self.cc_rate_mbit) as u64 * 125_000,
-            cc_base_rtt_ns: Self::get(&self.cc_base_rtt_us) as u64 * 1000,
+            cc_rate: (Self::get(&self.cc_rate_mbit) as u64).saturating_mul(125_000),
+            cc_base_rtt_ns: (Self::get(&self.cc_base_rtt_us) as u64).saturating_mul(1000),
         }
     }
 }

@@ -254,7 +254,8 @@ impl<S: Recipient> Endpoint<S> {
         let slot = RBTreeNodeReservation::new(GFP_KERNEL)?;
         let mut t = self.tables.lock();
         for i in 0..16384u32 {
-            let port = 49152 + (start.wrapping_add(i) % 16384) as u16;
+            // 0xC000 | 14 bits: 49152 to 65535.
+            let port = 0xC000 | (start.wrapping_add(i) & 0x3FFF) as u16;
             if t.ports.get(&port).is_none() {
                 t.ports.insert(slot.into_node(port, sock));
                 return Ok(port);

@@ -28,7 +28,7 @@ impl Orphans {
         let max = self.max.load(Ordering::Relaxed);
         self.count
             .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| {
-                (n < max).then_some(n + 1)
+                (n < max).then(|| n.saturating_add(1))
             })
             .is_ok()
     }

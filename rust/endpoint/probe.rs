@@ -63,14 +63,14 @@ impl ProbeBatch {
         let rtt = now
             .saturating_sub(r.timestamp_echo)
             .saturating_sub(u64::from(r.service_time));
-        let mut matched = 0;
+        let mut matched: usize = 0;
         for (_, slot) in g
             .evs
             .iter_mut()
             .filter(|(ev, slot)| *ev == r.ev_index && slot.is_none())
         {
             *slot = Some(rtt);
-            matched += 1;
+            matched = matched.saturating_add(1);
         }
         g.waiting = g.waiting.saturating_sub(matched);
         if g.waiting == 0 {

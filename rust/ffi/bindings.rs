@@ -10,6 +10,8 @@
     improper_ctypes,
     unsafe_op_in_unsafe_fn,
     clippy::all,
+    clippy::arithmetic_side_effects,
+    clippy::indexing_slicing,
     clippy::undocumented_unsafe_blocks
 )]
 

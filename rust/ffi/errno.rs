@@ -7,7 +7,7 @@ use kernel::error::Error;
 fn errno(code: u32) -> Error {
     // Errno constants are small positive numbers; the kernel's convention
     // is their negation.
-    Error::from_errno(-(code as i32))
+    Error::from_errno((code as i32).saturating_neg())
 }
 
 /// Address family not supported.

@@ -64,7 +64,7 @@ impl SockSlot {
     pub(crate) fn set_err(&self, err: Error) {
         if let Some(sk) = self.get() {
             // SAFETY: referenced (type invariant); a plain WRITE_ONCE.
-            unsafe { bindings::mrc_sock_set_err(sk, -err.to_errno()) };
+            unsafe { bindings::mrc_sock_set_err(sk, err.to_errno().saturating_neg()) };
         }
     }
 

@@ -37,6 +37,8 @@ impl IntKnob {
 
     /// A knob of `defaults.len()` (1..=[`MAX_VALUES`]) values, each
     /// writable within min..=max; extra defaults are ignored.
+    // A const fn has no iterators: the loop's condition bounds the index.
+    #[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
     pub(crate) const fn vector(name: &'static CStr, defaults: &[i32], min: i32, max: i32) -> Self {
         let mut at = [0; MAX_VALUES];
         let mut len = 0;
@@ -62,7 +64,7 @@ impl IntKnob {
     fn slot(&self, i: usize) -> Option<&AtomicI32> {
         match i {
             0 => Some(&self.value),
-            _ if i < self.len => self.rest.get(i - 1),
+            _ if i < self.len => self.rest.get(i.saturating_sub(1)),
             _ => None,
         }
     }
@@ -72,7 +74,7 @@ impl IntKnob {
         bindings::ctl_table {
             procname: self.name.as_ptr(),
             data: self.value.as_ptr().cast(),
-            maxlen: (core::mem::size_of::<c_int>() * self.len) as c_int,
+            maxlen: core::mem::size_of::<c_int>().saturating_mul(self.len) as c_int,
             mode: 0o644,
             proc_handler: Some(handler::<K>),
             extra1: (self as *const Self).cast_mut().cast(),
@@ -186,7 +188,7 @@ unsafe extern "C" fn handler<K: Knobs>(
         // SAFETY: as above, `table` is valid to read.
         procname: unsafe { (*table).procname },
         data: values.as_mut_ptr().cast(),
-        maxlen: (core::mem::size_of::<c_int>() * knob.len) as c_int,
+        maxlen: core::mem::size_of::<c_int>().saturating_mul(knob.len) as c_int,
         mode: 0o644,
         extra1: (&knob.min as *const c_int).cast_mut().cast(),
         extra2: (&knob.max as *const c_int).cast_mut().cast(),

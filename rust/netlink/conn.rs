@@ -46,7 +46,7 @@ const EV_TIMEOUTS: Name = Name::new(bindings::MRC_A_CONN_EV_TIMEOUTS, "timeouts"
 /// Bytes of an attribute with a payload of `len` bytes, padding included
 /// (`nla_total_size`).
 const fn attr(len: usize) -> usize {
-    (4 + len + 3) & !3
+    len.saturating_add(4 + 3) & !3
 }
 
 /// Bytes of a message's headers: `nlmsghdr` and `genlmsghdr`.
@@ -59,7 +59,9 @@ const EV_SIZE: usize = attr(0) + 3 * attr(4) + 4 * attr(8);
 
 /// Bytes of the message of a connection with `evs` EVs.
 const fn message_size(evs: usize) -> usize {
-    HEADERS + CONN_SIZE + evs * EV_SIZE
+    HEADERS
+        .saturating_add(CONN_SIZE)
+        .saturating_add(evs.saturating_mul(EV_SIZE))
 }
 
 /// The largest message: a connection with the most EVs (19656 bytes).
@@ -110,7 +112,7 @@ pub(crate) fn get<'a>(endpoint: &Endpoint, req: &Request<'a>) -> Result<(), Refu
     let gone = || LOCAL_CONN.refuse(code::ENOENT, attrs, "no live connection has this number");
     let sock = endpoint.conn(n).ok_or_else(gone)?;
     sock.with_conn(|c| {
-        let size = message_size(c.evs().count()) - HEADERS;
+        let size = message_size(c.evs().count()).saturating_sub(HEADERS);
         req.reply(bindings::MRC_CMD_CONN_GET, size, |msg| fill(msg, c))
     })
     .ok_or_else(gone)?

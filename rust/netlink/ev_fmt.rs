@@ -72,7 +72,7 @@ fn requested<'a>(
         })?;
         *slot = u8::try_from(width)
             .map_err(|_| FIELD_WIDTH.refuse_at(code::EINVAL, Some(at), "widths are 1..=64 bits"))?;
-        count += 1;
+        count = count.saturating_add(1);
     }
     let widths = widths.get(..count).unwrap_or(&[]);
     let (mode, widths) = match (mode, count, current) {

@@ -168,12 +168,12 @@ fn requested_config<'a>(
             if let Some(slot) = fields.get_mut(count) {
                 *slot = f;
             }
-            count += 1;
+            count = count.saturating_add(1);
         }
     } else if let Some(c) = current {
         for (slot, f) in fields.iter_mut().zip(c.fields()) {
             *slot = *f;
-            count += 1;
+            count = count.saturating_add(1);
         }
     }
     let mut config = EvProfileConfig::new(mode, fmt_id, fields.get(..count).unwrap_or(&[]))
@@ -406,7 +406,7 @@ pub(crate) fn get<'a>(control: &Control, req: &Request<'a>) -> Result<(), Refusa
             format_args!("the profile has {evs} EVs"),
         ));
     }
-    let size = REPLY_SIZE + evs * (4 + EV_BYTES);
+    let size = REPLY_SIZE.saturating_add(evs.saturating_mul(4 + EV_BYTES));
     Ok(req.reply(bindings::MRC_CMD_EV_PROFILE_GET, size, |msg| {
         fill(msg, profile, true)
     })?)

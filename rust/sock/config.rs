@@ -82,7 +82,7 @@ impl SockConfig {
         cc: Option<&CcProfileLease>,
         mtu: u32,
     ) -> ConnConfig {
-        let overhead = UDP_OVERHEAD + if paths.is_srv6() { SRV6_OVERHEAD } else { 0 };
+        let overhead = UDP_OVERHEAD.saturating_add(if paths.is_srv6() { SRV6_OVERHEAD } else { 0 });
         let payload = mtu
             .saturating_sub(overhead)
             .clamp(MIN_PAYLOAD, u32::from(MAX_PAYLOAD));

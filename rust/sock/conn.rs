@@ -212,8 +212,8 @@ impl Conn {
             Ok(id) => id,
             Err(e) => return Err((e, buf)),
         };
-        self.tx_bytes += buf.len();
-        self.tx_messages += 1;
+        self.tx_bytes = self.tx_bytes.saturating_add(buf.len());
+        self.tx_messages = self.tx_messages.saturating_add(1);
         if let Some(slot) = self.tx.get_mut(id.0 as usize % MESSAGE_SLOTS) {
             *slot = Some(buf);
         }
@@ -245,7 +245,7 @@ impl Conn {
             if !behind && matches!(slot, RxSlot::Empty) {
                 let len = d.msg_len as usize;
                 let max = self.core.config().max_message_len as usize;
-                if len > max || (self.rx_bytes > 0 && self.rx_bytes + len > rcvbuf) {
+                if len > max || (self.rx_bytes > 0 && self.rx_bytes.saturating_add(len) > rcvbuf) {
                     ep.count(if len > max {
                         Mib::InConnRejected
                     } else {
@@ -263,7 +263,7 @@ impl Conn {
                     ep.count(Mib::InNoBuffer);
                     return;
                 }
-                self.rx_bytes += len;
+                self.rx_bytes = self.rx_bytes.saturating_add(len);
                 *slot = RxSlot::Filling { msn: d.msn, buf };
                 fresh = Some(d.msn);
             }
@@ -278,7 +278,7 @@ impl Conn {
                     (src, self.rx.get_mut((p.msg.0 % RX_RING) as usize))
                 {
                     let start = p.offset as usize;
-                    let dst = buf.get_mut(start..start + src.len());
+                    let dst = buf.get_mut(start..start.saturating_add(src.len()));
                     if let (true, Some(dst)) = (*msn == p.msg.0, dst) {
                         dst.copy_from_slice(src);
                     }
@@ -303,7 +303,7 @@ impl Conn {
     /// `len` bytes of received messages are no longer held: out of
     /// `rx_bytes` and back to the namespace's budget.
     fn unhold(&mut self, len: usize) {
-        self.rx_bytes -= len;
+        self.rx_bytes = self.rx_bytes.saturating_sub(len);
         self.mem.uncharge(len);
     }
 
@@ -348,7 +348,7 @@ impl Conn {
                     .get_mut(msg.0 as usize % MESSAGE_SLOTS)
                     .map(Option::take)
                 {
-                    self.tx_bytes -= buf.len();
+                    self.tx_bytes = self.tx_bytes.saturating_sub(buf.len());
                     self.tx_messages = self.tx_messages.saturating_sub(1);
                 }
                 out.wake = true;
@@ -390,7 +390,7 @@ impl Conn {
                     .get(p.msg.0 as usize % MESSAGE_SLOTS)
                     .and_then(Option::as_ref);
                 let start = p.offset as usize;
-                match buf.and_then(|b| b.get(start..start + p.len as usize)) {
+                match buf.and_then(|b| b.get(start..start.saturating_add(p.len as usize))) {
                     Some(bytes) => bytes,
                     None => return true,
                 }
@@ -407,12 +407,16 @@ impl Conn {
             cache: self.route_caches.get_mut(usize::from(t.ev)),
         };
         // A failed send is a lost packet, which the protocol recovers.
-        let _ = ep.send(&mut route, header.len() + payload.len(), |buf| {
-            let (h, p) = buf.split_at_mut(header.len());
-            h.copy_from_slice(header);
-            p.copy_from_slice(payload);
-            Ok(())
-        });
+        let _ = ep.send(
+            &mut route,
+            header.len().saturating_add(payload.len()),
+            |buf| {
+                let (h, p) = buf.split_at_mut(header.len());
+                h.copy_from_slice(header);
+                p.copy_from_slice(payload);
+                Ok(())
+            },
+        );
         true
     }
 

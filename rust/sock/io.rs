@@ -58,7 +58,9 @@ fn send(sock: &Arc<MrcSock>, msg: &mut Msg<'_>, flags: u32) -> Result<usize> {
         let Phase::Conn(conn) = &mut g.phase else {
             return Some(Err(errno::enotconn()));
         };
-        if conn.tx_messages >= TX_MESSAGES || (conn.tx_bytes > 0 && conn.tx_bytes + len > sndbuf) {
+        if conn.tx_messages >= TX_MESSAGES
+            || (conn.tx_bytes > 0 && conn.tx_bytes.saturating_add(len) > sndbuf)
+        {
             return None;
         }
         let b = pending.take()?;

@@ -166,7 +166,7 @@ fn value(sock: &MrcSock, name: u32, room: usize) -> Result<KVec<u8>> {
             };
             let evs = conn.core().paths().ev_count();
             let n = usize::from(evs).min(room / uapi::PATH_INFO_LEN);
-            raw.reserve(n * uapi::PATH_INFO_LEN, GFP_KERNEL)?;
+            raw.reserve(n.saturating_mul(uapi::PATH_INFO_LEN), GFP_KERNEL)?;
             for ev in 0..n as u16 {
                 let Some(e) = snapshot::path_info(conn, ev) else {
                     break;

@@ -88,9 +88,11 @@ impl<'a> Iterator for Attrs<'a> {
     type Item = Attr<'a>;
 
     fn next(&mut self) -> Option<Attr<'a>> {
-        let header = self.0.get(..NLA_HDRLEN)?;
-        let len = usize::from(u16::from_ne_bytes([header[0], header[1]]));
-        let ty = u16::from_ne_bytes([header[2], header[3]]) & NLA_TYPE_MASK;
+        let &[l0, l1, t0, t1] = self.0.get(..NLA_HDRLEN)? else {
+            return None;
+        };
+        let len = usize::from(u16::from_ne_bytes([l0, l1]));
+        let ty = u16::from_ne_bytes([t0, t1]) & NLA_TYPE_MASK;
         if len < NLA_HDRLEN {
             self.0 = &[];
             return None;

@@ -20,7 +20,7 @@ impl fmt::Write for Text {
     fn write_str(&mut self, s: &str) -> fmt::Result {
         for (dst, src) in self.buf.iter_mut().skip(self.len).zip(s.bytes()) {
             *dst = src;
-            self.len += 1;
+            self.len = self.len.saturating_add(1);
         }
         Ok(())
     }
