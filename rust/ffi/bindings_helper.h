@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * What bindgen sees: the kernel headers the FFI layer binds to, and the C
- * helpers of rust/helpers.c (static inlines and macros that bindgen cannot
+ * helpers of rust/helpers/ (static inlines and macros that bindgen cannot
  * turn into callable functions). The allowlist is in rust/ffi/Kbuild.bindgen.
  */
 #ifndef MRC_BINDINGS_HELPER_H
@@ -41,7 +41,7 @@ const unsigned int MRC_SIOCOUTQ = SIOCOUTQ;
 const u8 MRC_GENL_MCAST_CAP_NET_ADMIN = GENL_MCAST_CAP_NET_ADMIN;
 #endif
 
-/* Module parameter `family` (rust/helpers.c). */
+/* Module parameter `family` (rust/helpers/param.c). */
 extern int mrc_param_family;
 
 void mrc_sock_put(struct sock *sk);
