@@ -41,7 +41,7 @@ folded = {w.replace("_", "").lower() for w in re.findall(r"[A-Za-z_][A-Za-z0-9_]
 targets = set(re.findall(r"^([a-z][a-z-]*):", open("Makefile").read(), re.M))
 ELSEWHERE = {
     # Written by the build.
-    "mrc.ko", "rust/mrc.o", "rust/helpers.o", "rust/ffi/bindings_generated.rs",
+    "mrc.ko", "rust/mrc.o", "rust/ffi/bindings_generated.rs",
     # The kernel's source tree and its uapi; libc.
     "tools/net/ynl/ynl-gen-c.py", "lib/ynl.py", "mptcp_pm.yaml", "rust/Makefile",
     "NLMSGERR_ATTR_OFFS", "NLMSGERR_ATTR_MISS_TYPE", "SHUT_RD",

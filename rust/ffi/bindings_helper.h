@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * What bindgen sees: the kernel headers the FFI layer binds to, and the C
- * helpers of rust/helpers.c (static inlines and macros that bindgen cannot
- * turn into callable functions). The allowlist is in rust/ffi/Kbuild.bindgen.
+ * helpers of rust/helpers/ (static inlines and macros that bindgen cannot
+ * turn into callable functions). The allowlist is rust/ffi/allowlist.
  */
 #ifndef MRC_BINDINGS_HELPER_H
 #define MRC_BINDINGS_HELPER_H
@@ -41,7 +41,7 @@ const unsigned int MRC_SIOCOUTQ = SIOCOUTQ;
 const u8 MRC_GENL_MCAST_CAP_NET_ADMIN = GENL_MCAST_CAP_NET_ADMIN;
 #endif
 
-/* Module parameter `family` (rust/helpers.c). */
+/* Module parameter `family` (rust/helpers/param.c). */
 extern int mrc_param_family;
 
 void mrc_sock_put(struct sock *sk);
@@ -49,7 +49,7 @@ void mrc_sock_orphan(struct sock *sk);
 void mrc_sock_inuse_add(struct sock *sk, int val);
 void *mrc_net_generic(const struct net *net, unsigned int id);
 
-/* An MRC datagram as the UDP tunnel socket received it (rust/ffi/udp.rs). */
+/* An MRC datagram as the UDP tunnel socket received it (rust/ffi/skb.rs). */
 struct mrc_datagram {
 	const u8 *payload;
 	u32 len;
@@ -62,7 +62,7 @@ int mrc_skb_datagram(struct sk_buff *skb, struct mrc_datagram *d);
 void mrc_kfree_skb(struct sk_buff *skb);
 void mrc_consume_skb(struct sk_buff *skb);
 struct sk_buff *mrc_alloc_tx_skb(unsigned int len);
-/* A route kept for reuse while current (rust/ffi/udp.rs `RouteCache`). */
+/* A route kept for reuse while current (rust/ffi/route.rs `RouteCache`). */
 struct mrc_dst {
 	struct dst_entry *dst;
 	u32 cookie;
@@ -129,7 +129,7 @@ int mrc_srv6_send(struct sock *sk, struct sk_buff *skb, const struct in6_addr *s
 		  const struct in6_addr *daddr, u16 sport, u16 dport, u32 flow_label,
 		  const struct in6_addr *outer, struct mrc_dst *cache);
 
-/* Generic netlink (rust/ffi/genl.rs). */
+/* Generic netlink (rust/ffi/genl/). */
 struct net *mrc_genl_info_net(const struct genl_info *info);
 const void *mrc_genl_attrs(const struct genl_info *info, int *len);
 void mrc_genl_set_err(struct netlink_ext_ack *extack, const struct nlattr *bad, u16 miss_type,

@@ -1,4 +1,4 @@
-//! Module parameters, declared in C (rust/helpers.c) since the 6.12
+//! Module parameters, declared in C (rust/helpers/param.c) since the 6.12
 //! `module!` macro has none.
 
 use super::bindings;

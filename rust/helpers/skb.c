@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Received datagrams: the checks on and view of an skb the UDP tunnel
+ * socket received, freeing it, and the queue that carries it from softirq
+ * to work. For rust/ffi/skb.rs (mrc_kfree_skb also for udp.rs).
+ */
+#include "../ffi/bindings_helper.h"
+#include <linux/udp.h>
+
+/*
+ * Linearizes an skb that arrived on the UDP tunnel socket (skb->data at the
+ * UDP header) and describes its MRC payload. Fails if the UDP length does
+ * not fit the packet.
+ */
+int mrc_skb_datagram(struct sk_buff *skb, struct mrc_datagram *d)
+{
+	const struct ipv6hdr *ip6;
+	const struct udphdr *uh;
+	unsigned int ulen;
+
+	if (skb_linearize(skb) || skb->protocol != htons(ETH_P_IPV6))
+		return -EINVAL;
+	uh = udp_hdr(skb);
+	ulen = ntohs(uh->len);
+	if (ulen < sizeof(*uh) || (u8 *)uh + ulen > skb_tail_pointer(skb))
+		return -EINVAL;
+	ip6 = ipv6_hdr(skb);
+	d->payload = (const u8 *)(uh + 1);
+	d->len = ulen - sizeof(*uh);
+	d->saddr = ip6->saddr;
+	d->daddr = ip6->daddr;
+	d->sport = ntohs(uh->source);
+	d->flow_label = ntohl(ip6_flowlabel(ip6));
+	return 0;
+}
+
+void mrc_kfree_skb(struct sk_buff *skb)
+{
+	kfree_skb(skb);
+}
+
+void mrc_consume_skb(struct sk_buff *skb)
+{
+	consume_skb(skb);
+}
+
+void mrc_skb_queue_init(struct sk_buff_head *q)
+{
+	skb_queue_head_init(q);
+}
+
+void mrc_skb_queue_tail(struct sk_buff_head *q, struct sk_buff *skb)
+{
+	skb_queue_tail(q, skb);
+}
+
+u32 mrc_skb_truesize(const struct sk_buff *skb)
+{
+	return skb->truesize;
+}
+
+struct sk_buff *mrc_skb_dequeue(struct sk_buff_head *q)
+{
+	return skb_dequeue(q);
+}
+
+void mrc_skb_queue_purge(struct sk_buff_head *q)
+{
+	skb_queue_purge(q);
+}

@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The UDP tunnel socket's send paths: the skb of an MRC packet, its UDP
+ * and IPv6 headers (and the outer one of SRv6 H.Encaps), routed through
+ * the dst cache of route.c and sent; and the socket's local port. For
+ * rust/ffi/udp.rs.
+ */
+#include "helpers.h"
+#include <net/ip6_checksum.h>
+#include <linux/udp.h>
+
+/* An skb with room for `len` bytes of MRC packet and every header below it. */
+struct sk_buff *mrc_alloc_tx_skb(unsigned int len)
+{
+	/* Two IPv6 headers: SRv6 H.Encaps adds an outer one. */
+	unsigned int headroom = LL_MAX_HEADER + 2 * sizeof(struct ipv6hdr) + sizeof(struct udphdr);
+	struct sk_buff *skb = alloc_skb(headroom + len, GFP_ATOMIC);
+
+	if (skb)
+		skb_reserve(skb, headroom);
+	return skb;
+}
+
+/*
+ * Puts UDP and IPv6 headers in front of the MRC packet in `skb`. The UDP
+ * checksum is left to the device (CHECKSUM_PARTIAL) unless `full`, for a
+ * packet that is encapsulated again (SRv6), whose inner checksum no device
+ * will fill in.
+ */
+static void mrc_push_udp6(struct sk_buff *skb, const struct in6_addr *saddr,
+			  const struct in6_addr *daddr, u16 sport, u16 dport, __be32 flowlabel,
+			  u8 hop_limit, bool full)
+{
+	unsigned int len = skb->len + sizeof(struct udphdr);
+	struct ipv6hdr *ip6;
+	struct udphdr *uh;
+
+	uh = skb_push(skb, sizeof(*uh));
+	skb_reset_transport_header(skb);
+	uh->source = htons(sport);
+	uh->dest = htons(dport);
+	uh->len = htons(len);
+	uh->check = 0;
+	if (full) {
+		uh->check = csum_ipv6_magic(saddr, daddr, len, IPPROTO_UDP,
+					    csum_partial(uh, len, 0));
+		if (!uh->check)
+			uh->check = CSUM_MANGLED_0;
+		skb->ip_summed = CHECKSUM_NONE;
+	} else {
+		udp6_set_csum(false, skb, saddr, daddr, len);
+	}
+	ip6 = skb_push(skb, sizeof(*ip6));
+	skb_reset_network_header(skb);
+	ip6_flow_hdr(ip6, 0, flowlabel);
+	ip6->payload_len = htons(len);
+	ip6->nexthdr = IPPROTO_UDP;
+	ip6->hop_limit = hop_limit;
+	ip6->saddr = *saddr;
+	ip6->daddr = *daddr;
+	skb->protocol = htons(ETH_P_IPV6);
+}
+
+/*
+ * Routes and sends an skb holding an MRC packet from the tunnel socket `sk`
+ * (an unspecified `saddr` takes the route's source), with the route from
+ * `cache` if it holds a current one (`cache` may be NULL); consumes the skb
+ * in every case.
+ */
+int mrc_udp6_send(struct sock *sk, struct sk_buff *skb, const struct in6_addr *saddr,
+		  const struct in6_addr *daddr, u16 sport, u16 dport, u32 flow_label,
+		  struct mrc_dst *cache)
+{
+	struct net *net = sock_net(sk);
+	struct flowi6 fl6 = {
+		.flowi6_proto = IPPROTO_UDP,
+		.daddr = *daddr,
+		.saddr = *saddr,
+		.flowlabel = htonl(flow_label & IPV6_FLOWLABEL_MASK),
+		.fl6_sport = htons(sport),
+		.fl6_dport = htons(dport),
+	};
+	struct dst_entry *dst;
+
+	dst = mrc_dst_lookup(cache, net, sk, &fl6);
+	if (IS_ERR(dst)) {
+		kfree_skb(skb);
+		return PTR_ERR(dst);
+	}
+	mrc_push_udp6(skb, &fl6.saddr, daddr, sport, dport, fl6.flowlabel,
+		      ip6_dst_hoplimit(dst), false);
+	skb_dst_set(skb, dst);
+	return ip6_local_out(net, sk, skb) < 0 ? -ENOBUFS : 0;
+}
+
+/*
+ * SRv6 H.Encaps of an MRC packet: the skb holds the MRC packet; this adds
+ * the inner UDP and IPv6 headers toward the peer and an outer IPv6 header
+ * toward `outer` (a uSID container), and sends it, routed like
+ * mrc_udp6_send. Consumes the skb.
+ */
+int mrc_srv6_send(struct sock *sk, struct sk_buff *skb, const struct in6_addr *saddr,
+		  const struct in6_addr *daddr, u16 sport, u16 dport, u32 flow_label,
+		  const struct in6_addr *outer, struct mrc_dst *cache)
+{
+	struct net *net = sock_net(sk);
+	struct flowi6 fl6 = {
+		.flowi6_proto = IPPROTO_IPV6,
+		.daddr = *outer,
+		.saddr = *saddr,
+		.flowlabel = htonl(flow_label & IPV6_FLOWLABEL_MASK),
+	};
+	struct dst_entry *dst;
+	struct ipv6hdr *ip6;
+
+	dst = mrc_dst_lookup(cache, net, sk, &fl6);
+	if (IS_ERR(dst)) {
+		kfree_skb(skb);
+		return PTR_ERR(dst);
+	}
+	mrc_push_udp6(skb, &fl6.saddr, daddr, sport, dport, fl6.flowlabel, 64, true);
+	ip6 = skb_push(skb, sizeof(*ip6));
+	skb_reset_network_header(skb);
+	ip6_flow_hdr(ip6, 0, fl6.flowlabel);
+	ip6->nexthdr = IPPROTO_IPV6;
+	ip6->hop_limit = ip6_dst_hoplimit(dst);
+	ip6->saddr = fl6.saddr;
+	ip6->daddr = *outer;
+	skb_dst_set(skb, dst);
+	return ip6_local_out(net, sk, skb) < 0 ? -ENOBUFS : 0;
+}
+
+u16 mrc_sock_local_port(const struct sock *sk)
+{
+	return ntohs(inet_sk(sk)->inet_sport);
+}
