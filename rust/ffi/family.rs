@@ -44,39 +44,44 @@ pub(crate) trait Protocol {
     fn release(sock: Arc<Self::Sock>);
 
     /// bind(2) with the caller's address bytes.
-    fn bind(sock: &Arc<Self::Sock>, addr: &[u8]) -> Result;
+    fn bind(sock: ArcBorrow<'_, Self::Sock>, addr: &[u8]) -> Result;
 
     /// connect(2).
-    fn connect(sock: &Arc<Self::Sock>, addr: &[u8], nonblock: bool) -> Result;
+    fn connect(sock: ArcBorrow<'_, Self::Sock>, addr: &[u8], nonblock: bool) -> Result;
 
     /// listen(2).
-    fn listen(sock: &Arc<Self::Sock>, backlog: i32) -> Result;
+    fn listen(sock: ArcBorrow<'_, Self::Sock>, backlog: i32) -> Result;
 
     /// accept(2): the state of the accepted connection.
-    fn accept(sock: &Arc<Self::Sock>, nonblock: bool) -> Result<Arc<Self::Sock>>;
+    fn accept(sock: ArcBorrow<'_, Self::Sock>, nonblock: bool) -> Result<Arc<Self::Sock>>;
 
     /// getsockname(2) (`peer` false) or getpeername(2): writes the address
     /// into `out` and returns its length.
-    fn getname(sock: &Arc<Self::Sock>, peer: bool, out: &mut [u8]) -> Result<usize>;
+    fn getname(sock: ArcBorrow<'_, Self::Sock>, peer: bool, out: &mut [u8]) -> Result<usize>;
 
     /// poll(2) readiness (EPOLL* bits).
-    fn poll(sock: &Arc<Self::Sock>) -> u32;
+    fn poll(sock: ArcBorrow<'_, Self::Sock>) -> u32;
 
     /// shutdown(2).
-    fn shutdown(sock: &Arc<Self::Sock>, how: i32) -> Result;
+    fn shutdown(sock: ArcBorrow<'_, Self::Sock>, how: i32) -> Result;
 
     /// sendmsg(2) with MSG_* `flags`; returns the bytes sent.
-    fn sendmsg(sock: &Arc<Self::Sock>, msg: &mut Msg<'_>, flags: u32) -> Result<usize>;
+    fn sendmsg(sock: ArcBorrow<'_, Self::Sock>, msg: &mut Msg<'_>, flags: u32) -> Result<usize>;
 
     /// recvmsg(2) with MSG_* `flags`; returns the bytes (or, with
     /// MSG_TRUNC, the message length).
-    fn recvmsg(sock: &Arc<Self::Sock>, msg: &mut Msg<'_>, flags: u32) -> Result<usize>;
+    fn recvmsg(sock: ArcBorrow<'_, Self::Sock>, msg: &mut Msg<'_>, flags: u32) -> Result<usize>;
 
     /// setsockopt(2) below SOL_SOCKET.
-    fn setsockopt(sock: &Arc<Self::Sock>, level: i32, name: i32, opt: OptIn) -> Result;
+    fn setsockopt(sock: ArcBorrow<'_, Self::Sock>, level: i32, name: i32, opt: OptIn) -> Result;
 
     /// getsockopt(2) below SOL_SOCKET.
-    fn getsockopt(sock: &Arc<Self::Sock>, level: i32, name: i32, opt: &mut OptOut) -> Result;
+    fn getsockopt(
+        sock: ArcBorrow<'_, Self::Sock>,
+        level: i32,
+        name: i32,
+        opt: &mut OptOut,
+    ) -> Result;
 
     /// ioctl(2) `cmd`: the `int` it answers. Called without the caller's
     /// locks held by this layer; the answer is copied to the user after
@@ -376,7 +381,7 @@ unsafe extern "C" fn bind<T: Protocol>(
         // SAFETY: a live socket of ours, in a socket-layer call; the
         // address is the layer's kernel copy of `len` bytes.
         let (s, addr) = unsafe { (state::<T>(sock), addr_bytes(addr, len)?) };
-        T::bind(&s.into(), addr).map(|()| 0)
+        T::bind(s, addr).map(|()| 0)
     })
 }
 
@@ -396,8 +401,7 @@ unsafe extern "C" fn connect<T: Protocol>(
         // SAFETY: as in `bind`.
         let (s, addr) = unsafe { (state::<T>(sock), addr_bytes(addr, len)?) };
         let nonblock = flags as u32 & bindings::O_NONBLOCK != 0;
-        let s: Arc<T::Sock> = s.into();
-        let result = T::connect(&s, addr, nonblock);
+        let result = T::connect(s, addr, nonblock);
         // SAFETY: a live socket in a socket-layer call; `state` tracks
         // connect(2) progress for the socket layer.
         unsafe {
@@ -420,7 +424,7 @@ unsafe extern "C" fn connect<T: Protocol>(
 unsafe extern "C" fn listen<T: Protocol>(sock: *mut bindings::socket, backlog: c_int) -> c_int {
     // SAFETY: a live socket of ours, in a socket-layer call.
     let s = unsafe { state::<T>(sock) };
-    from_result(|| T::listen(&s.into(), backlog).map(|()| 0))
+    from_result(|| T::listen(s, backlog).map(|()| 0))
 }
 
 /// `proto_ops.accept`.
@@ -439,7 +443,7 @@ unsafe extern "C" fn accept<T: Protocol>(
         // socket-layer call.
         let (s, flags, kern) = unsafe { (state::<T>(sock), (*arg).flags, (*arg).kern) };
         let nonblock = flags as u32 & bindings::O_NONBLOCK != 0;
-        let child = T::accept(&s.into(), nonblock)?;
+        let child = T::accept(s, nonblock)?;
         let kept = child.clone();
         // SAFETY: `sock` is live, so is its sock and namespace; `newsock`
         // is the new socket the layer allocated for the connection,
@@ -481,7 +485,7 @@ unsafe extern "C" fn getname<T: Protocol>(
                 core::slice::from_raw_parts_mut(addr.cast::<u8>(), 128),
             )
         };
-        let len = T::getname(&s.into(), peer != 0, out)?;
+        let len = T::getname(s, peer != 0, out)?;
         Ok(len as c_int)
     })
 }
@@ -501,7 +505,7 @@ unsafe extern "C" fn poll<T: Protocol>(
     unsafe { bindings::mrc_sock_poll_wait(file, sock, wait) };
     // SAFETY: a live socket of ours, in a socket-layer call.
     let s = unsafe { state::<T>(sock) };
-    T::poll(&s.into())
+    T::poll(s)
 }
 
 /// `proto_ops.ioctl`: SIOCINQ and SIOCOUTQ; ENOIOCTLCMD for the rest.
@@ -544,7 +548,7 @@ unsafe extern "C" fn ioctl<T: Protocol>(
 unsafe extern "C" fn shutdown<T: Protocol>(sock: *mut bindings::socket, how: c_int) -> c_int {
     // SAFETY: a live socket of ours, in a socket-layer call.
     let s = unsafe { state::<T>(sock) };
-    from_result(|| T::shutdown(&s.into(), how).map(|()| 0))
+    from_result(|| T::shutdown(s, how).map(|()| 0))
 }
 
 /// `proto_ops.sendmsg`.
@@ -563,7 +567,7 @@ unsafe extern "C" fn sendmsg<T: Protocol>(
         let (s, mut m) = unsafe { (state::<T>(sock), Msg::from_raw(msg)) };
         // SAFETY: as above.
         let flags = unsafe { (*msg).msg_flags };
-        let n = T::sendmsg(&s.into(), &mut m, flags)?;
+        let n = T::sendmsg(s, &mut m, flags)?;
         Ok(c_int::try_from(n).unwrap_or(c_int::MAX))
     })
 }
@@ -583,7 +587,7 @@ unsafe extern "C" fn recvmsg<T: Protocol>(
     from_result(|| {
         // SAFETY: a live socket of ours and the call's message header.
         let (s, mut m) = unsafe { (state::<T>(sock), Msg::from_raw(msg)) };
-        let n = T::recvmsg(&s.into(), &mut m, flags as u32)?;
+        let n = T::recvmsg(s, &mut m, flags as u32)?;
         Ok(c_int::try_from(n).unwrap_or(c_int::MAX))
     })
 }
@@ -603,7 +607,7 @@ unsafe extern "C" fn setsockopt<T: Protocol>(
 ) -> c_int {
     // SAFETY: a live socket of ours, in a socket-layer call.
     let s = unsafe { state::<T>(sock) };
-    from_result(|| T::setsockopt(&s.into(), level, name, OptIn::new(val, len)).map(|()| 0))
+    from_result(|| T::setsockopt(s, level, name, OptIn::new(val, len)).map(|()| 0))
 }
 
 /// `proto_ops.getsockopt`.
@@ -622,5 +626,5 @@ unsafe extern "C" fn getsockopt<T: Protocol>(
     // SAFETY: a live socket of ours, in a socket-layer call.
     let s = unsafe { state::<T>(sock) };
     let mut out = OptOut::new(val, len);
-    from_result(|| T::getsockopt(&s.into(), level, name, &mut out).map(|()| 0))
+    from_result(|| T::getsockopt(s, level, name, &mut out).map(|()| 0))
 }

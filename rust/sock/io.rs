@@ -9,7 +9,7 @@ use crate::ffi::msg::Msg;
 use crate::ffi::sock::send_sigpipe;
 use crate::proto::conn::{ConnState, SendError};
 use kernel::prelude::*;
-use kernel::sync::Arc;
+use kernel::sync::ArcBorrow;
 
 /// poll(2) bits (uapi eventpoll.h; bindgen cannot evaluate their casts).
 const EPOLLIN: u32 = 0x0001;
@@ -23,7 +23,11 @@ const EPOLLRDHUP: u32 = 0x2000;
 /// Messages a connection queues before send blocks, besides SO_SNDBUF.
 const TX_MESSAGES: usize = 64;
 
-pub(super) fn sendmsg(sock: &Arc<MrcSock>, msg: &mut Msg<'_>, flags: u32) -> Result<usize> {
+pub(super) fn sendmsg(
+    sock: ArcBorrow<'_, MrcSock>,
+    msg: &mut Msg<'_>,
+    flags: u32,
+) -> Result<usize> {
     let r = send(sock, msg, flags);
     if r == Err(EPIPE) && flags & bindings::MSG_NOSIGNAL == 0 {
         send_sigpipe();
@@ -31,7 +35,7 @@ pub(super) fn sendmsg(sock: &Arc<MrcSock>, msg: &mut Msg<'_>, flags: u32) -> Res
     r
 }
 
-fn send(sock: &Arc<MrcSock>, msg: &mut Msg<'_>, flags: u32) -> Result<usize> {
+fn send(sock: ArcBorrow<'_, MrcSock>, msg: &mut Msg<'_>, flags: u32) -> Result<usize> {
     if flags & bindings::MSG_OOB != 0 {
         return Err(errno::eopnotsupp());
     }
@@ -74,7 +78,7 @@ fn send(sock: &Arc<MrcSock>, msg: &mut Msg<'_>, flags: u32) -> Result<usize> {
             Err((SendError::Closed, _)) => Some(Err(EPIPE)),
         }
     })?;
-    sock.finish(deferred);
+    MrcSock::finish(sock, deferred);
     Ok(sent)
 }
 
@@ -107,7 +111,7 @@ fn sendable(g: &Inner) -> Result<bool> {
     }
 }
 
-pub(super) fn recvmsg(sock: &Arc<MrcSock>, msg: &mut Msg<'_>, flags: u32) -> Result<usize> {
+pub(super) fn recvmsg(sock: &MrcSock, msg: &mut Msg<'_>, flags: u32) -> Result<usize> {
     if flags & bindings::MSG_OOB != 0 {
         return Err(errno::eopnotsupp());
     }
@@ -187,7 +191,7 @@ fn deliver(msg: &mut Msg<'_>, bytes: &[u8], full: usize, imm: Option<u32>) -> Re
     Ok(())
 }
 
-pub(super) fn poll(sock: &Arc<MrcSock>) -> u32 {
+pub(super) fn poll(sock: &MrcSock) -> u32 {
     let sndbuf = sock.slot.bufsize(true);
     let g = sock.inner.lock();
     let mut mask = 0;
@@ -240,7 +244,7 @@ pub(super) fn ioctl(sock: &MrcSock, cmd: Ioctl) -> Result<i32> {
     Ok(i32::try_from(n).unwrap_or(i32::MAX))
 }
 
-pub(super) fn shutdown(sock: &Arc<MrcSock>, how: i32) -> Result {
+pub(super) fn shutdown(sock: ArcBorrow<'_, MrcSock>, how: i32) -> Result {
     let (rd, wr) = match how {
         0 => (true, false),
         1 => (false, true),
@@ -260,7 +264,7 @@ pub(super) fn shutdown(sock: &Arc<MrcSock>, how: i32) -> Result {
     g.shut_wr |= wr;
     let d: Deferred = sock.drive(&mut g);
     drop(g);
-    sock.finish(d);
+    MrcSock::finish(sock, d);
     sock.wake();
     Ok(())
 }

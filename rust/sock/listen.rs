@@ -19,8 +19,8 @@ pub(crate) struct Listen {
 
 /// Removes `child` from `list`; whether it was there. The list is rebuilt
 /// in place (capacity reserved first, so no element can be lost).
-pub(crate) fn remove(list: &mut KVec<Arc<MrcSock>>, child: &Arc<MrcSock>) -> bool {
-    let Some(i) = list.iter().position(|c| Arc::ptr_eq(c, child)) else {
+pub(crate) fn remove(list: &mut KVec<Arc<MrcSock>>, child: &MrcSock) -> bool {
+    let Some(i) = list.iter().position(|c| core::ptr::eq(&**c, child)) else {
         return false;
     };
     take_at(list, i).is_some()

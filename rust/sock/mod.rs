@@ -247,18 +247,18 @@ impl MrcSock {
     }
 
     /// The listener side of `deferred`.
-    fn finish(self: &Arc<Self>, deferred: Deferred) {
+    fn finish(this: ArcBorrow<'_, Self>, deferred: Deferred) {
         let Some((parent, established)) = deferred.parent else {
             return;
         };
         let mut pg = parent.inner.lock();
         if let Phase::Listening(l) = &mut pg.phase {
-            if listen::remove(&mut l.half_open, self) {
+            if listen::remove(&mut l.half_open, &this) {
                 l.listener.half_open_done();
                 if established {
-                    if l.ready.push(self.clone(), GFP_KERNEL).is_err() {
+                    if l.ready.push(this.into(), GFP_KERNEL).is_err() {
                         drop(pg);
-                        self.abort();
+                        Arc::<Self>::from(this).abort();
                         return;
                     }
                 }
@@ -369,7 +369,7 @@ impl WorkItem for MrcSock {
         }
         let d = this.drive(&mut g);
         drop(g);
-        this.finish(d);
+        Self::finish(this.as_arc_borrow(), d);
     }
 }
 
@@ -445,7 +445,7 @@ impl Protocol for Mrc {
                 }
                 let d = sock.drive(&mut g);
                 drop(g);
-                sock.finish(d);
+                MrcSock::finish(sock.as_arc_borrow(), d);
             }
             Phase::Listening(_) => {
                 drop(g);
@@ -455,7 +455,7 @@ impl Protocol for Mrc {
         }
     }
 
-    fn bind(sock: &Arc<MrcSock>, addr: &[u8]) -> Result {
+    fn bind(sock: ArcBorrow<'_, MrcSock>, addr: &[u8]) -> Result {
         let a = SockAddr::parse(addr)?;
         if a.is_multicast() || !(a.is_unspecified() || sock.slot.may_use_source(&a.addr)) {
             return Err(errno::eaddrnotavail());
@@ -465,9 +465,9 @@ impl Protocol for Mrc {
             return Err(EINVAL);
         }
         let port = if a.port == 0 {
-            sock.endpoint.bind_any_port(sock.clone())?
+            sock.endpoint.bind_any_port(sock.into())?
         } else {
-            sock.endpoint.bind_port(a.port, sock.clone())?;
+            sock.endpoint.bind_port(a.port, sock.into())?;
             a.port
         };
         g.local = Some(SockAddr { port, ..a });
@@ -475,7 +475,7 @@ impl Protocol for Mrc {
         Ok(())
     }
 
-    fn listen(sock: &Arc<MrcSock>, backlog: i32) -> Result {
+    fn listen(sock: ArcBorrow<'_, MrcSock>, backlog: i32) -> Result {
         let mut g = sock.inner.lock();
         // The socket layer has capped it at net.core.somaxconn.
         let backlog = usize::try_from(backlog).unwrap_or(0).max(1);
@@ -490,7 +490,7 @@ impl Protocol for Mrc {
         let port = match g.local {
             Some(l) => l.port,
             None => {
-                let port = sock.endpoint.bind_any_port(sock.clone())?;
+                let port = sock.endpoint.bind_any_port(sock.into())?;
                 g.local = Some(SockAddr {
                     port,
                     ..SockAddr::default()
@@ -503,7 +503,7 @@ impl Protocol for Mrc {
         Ok(())
     }
 
-    fn accept(sock: &Arc<MrcSock>, nonblock: bool) -> Result<Arc<MrcSock>> {
+    fn accept(sock: ArcBorrow<'_, MrcSock>, nonblock: bool) -> Result<Arc<MrcSock>> {
         let timeo = sock.slot.timeo(false, nonblock);
         sock.wait(timeo, EAGAIN, |g| match &mut g.phase {
             Phase::Listening(l) if !l.ready.is_empty() => {
@@ -514,7 +514,7 @@ impl Protocol for Mrc {
         })
     }
 
-    fn connect(sock: &Arc<MrcSock>, addr: &[u8], nonblock: bool) -> Result {
+    fn connect(sock: ArcBorrow<'_, MrcSock>, addr: &[u8], nonblock: bool) -> Result {
         let peer = SockAddr::parse(addr)?;
         {
             let mut g = sock.inner.lock();
@@ -535,7 +535,7 @@ impl Protocol for Mrc {
             let mut local = match g.local {
                 Some(l) => l,
                 None => {
-                    let port = sock.endpoint.bind_any_port(sock.clone())?;
+                    let port = sock.endpoint.bind_any_port(sock.into())?;
                     let l = SockAddr {
                         port,
                         ..SockAddr::default()
@@ -552,7 +552,7 @@ impl Protocol for Mrc {
             let cc = g.cfg.cc_lease(&sock.control)?;
             let mtu = sock.endpoint.route_mtu(&paths.first_hop(&peer.addr))?;
             let cfg = g.cfg.conn_config(&paths, cc.as_ref(), mtu);
-            let conn_no = sock.endpoint.add_conn(sock.clone())?;
+            let conn_no = sock.endpoint.add_conn(sock.into())?;
             let mem = sock.endpoint.mem().clone();
             let conn = Conn::connect(cfg, conn_no, local, peer, paths, cc, mem)
                 .inspect_err(|_| sock.endpoint.remove_conn(conn_no))?;
@@ -562,7 +562,7 @@ impl Protocol for Mrc {
             sock.endpoint.count(Mib::ActiveOpens);
             let d = sock.drive(&mut g);
             drop(g);
-            sock.finish(d);
+            MrcSock::finish(sock, d);
         }
         let timeo = sock.slot.timeo(true, nonblock);
         sock.wait(timeo, errno::einprogress(), |g| match &g.phase {
@@ -575,7 +575,7 @@ impl Protocol for Mrc {
         })
     }
 
-    fn getname(sock: &Arc<MrcSock>, peer: bool, out: &mut [u8]) -> Result<usize> {
+    fn getname(sock: ArcBorrow<'_, MrcSock>, peer: bool, out: &mut [u8]) -> Result<usize> {
         let g = sock.inner.lock();
         let a = if peer {
             match &g.phase {
@@ -588,28 +588,28 @@ impl Protocol for Mrc {
         a.emit(out)
     }
 
-    fn poll(sock: &Arc<MrcSock>) -> u32 {
-        io::poll(sock)
+    fn poll(sock: ArcBorrow<'_, MrcSock>) -> u32 {
+        io::poll(&sock)
     }
 
-    fn shutdown(sock: &Arc<MrcSock>, how: i32) -> Result {
+    fn shutdown(sock: ArcBorrow<'_, MrcSock>, how: i32) -> Result {
         io::shutdown(sock, how)
     }
 
-    fn sendmsg(sock: &Arc<MrcSock>, msg: &mut Msg<'_>, flags: u32) -> Result<usize> {
+    fn sendmsg(sock: ArcBorrow<'_, MrcSock>, msg: &mut Msg<'_>, flags: u32) -> Result<usize> {
         io::sendmsg(sock, msg, flags)
     }
 
-    fn recvmsg(sock: &Arc<MrcSock>, msg: &mut Msg<'_>, flags: u32) -> Result<usize> {
-        io::recvmsg(sock, msg, flags)
+    fn recvmsg(sock: ArcBorrow<'_, MrcSock>, msg: &mut Msg<'_>, flags: u32) -> Result<usize> {
+        io::recvmsg(&sock, msg, flags)
     }
 
-    fn setsockopt(sock: &Arc<MrcSock>, level: i32, name: i32, opt: OptIn) -> Result {
-        options::set(sock, level, name, opt)
+    fn setsockopt(sock: ArcBorrow<'_, MrcSock>, level: i32, name: i32, opt: OptIn) -> Result {
+        options::set(&sock, level, name, opt)
     }
 
-    fn getsockopt(sock: &Arc<MrcSock>, level: i32, name: i32, opt: &mut OptOut) -> Result {
-        options::get(sock, level, name, opt)
+    fn getsockopt(sock: ArcBorrow<'_, MrcSock>, level: i32, name: i32, opt: &mut OptOut) -> Result {
+        options::get(&sock, level, name, opt)
     }
 
     fn ioctl(sock: &MrcSock, cmd: Ioctl) -> Result<i32> {

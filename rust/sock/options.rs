@@ -10,7 +10,6 @@ use crate::ffi::msg::{OptIn, OptOut};
 use crate::ffi::uapi;
 use crate::proto::conn::{RetryPolicy, MAX_TIMEOUT_EXP};
 use kernel::prelude::*;
-use kernel::sync::Arc;
 
 const SOL_MRC: i32 = bindings::SOL_MRC as i32;
 
@@ -84,7 +83,7 @@ impl Change {
     }
 }
 
-pub(super) fn set(sock: &Arc<MrcSock>, level: i32, name: i32, opt: OptIn) -> Result {
+pub(super) fn set(sock: &MrcSock, level: i32, name: i32, opt: OptIn) -> Result {
     if level != SOL_MRC {
         return Err(errno::enoprotoopt());
     }
@@ -121,7 +120,7 @@ pub(super) fn set(sock: &Arc<MrcSock>, level: i32, name: i32, opt: OptIn) -> Res
 
 /// getsockopt(2): the value is built under the socket's mutex and copied to
 /// the user after it is dropped.
-pub(super) fn get(sock: &Arc<MrcSock>, level: i32, name: i32, out: &mut OptOut) -> Result {
+pub(super) fn get(sock: &MrcSock, level: i32, name: i32, out: &mut OptOut) -> Result {
     if level != SOL_MRC {
         return Err(errno::enoprotoopt());
     }

@@ -34,7 +34,7 @@ impl Recipient for MrcSock {
         conn.input(ep, crate::clock::now_ns(), dgram.payload(), rcvbuf);
         let deferred = self.drive(&mut g);
         drop(g);
-        self.finish(deferred);
+        MrcSock::finish(self.as_arc_borrow(), deferred);
     }
 
     /// Resets the connection (or, for a listener, its children).
@@ -46,7 +46,7 @@ impl Recipient for MrcSock {
                 let d = self.drive(&mut g);
                 self.retire(&mut g);
                 drop(g);
-                self.finish(d);
+                MrcSock::finish(self.as_arc_borrow(), d);
                 return;
             }
             Phase::Listening(l) => Some(l.drain()),
@@ -149,6 +149,6 @@ impl Recipient for MrcSock {
         let mut cg = child.inner.lock();
         let d = child.drive(&mut cg);
         drop(cg);
-        child.finish(d);
+        MrcSock::finish(child.as_arc_borrow(), d);
     }
 }
