@@ -4,21 +4,20 @@
 
 use std::io;
 
-/// A message of `N` bytes: `magic`, then zeros for the fields.
-pub fn framed<const N: usize>(magic: &[u8; 8]) -> [u8; N] {
+/// A message of `N` bytes: `magic`, then each field's big-endian bytes at
+/// its offset; the bytes between the fields are zero.
+pub fn encode<const N: usize>(magic: &[u8; 8], fields: &[(usize, &[u8])]) -> [u8; N] {
     let mut b = [0u8; N];
     b[..8].copy_from_slice(magic);
+    for &(at, bytes) in fields {
+        b[at..at + bytes.len()].copy_from_slice(bytes);
+    }
     b
 }
 
-/// Whether `b` is a message of `len` bytes that starts with `magic`.
-pub fn is_framed(b: &[u8], len: usize, magic: &[u8; 8]) -> bool {
-    b.len() == len && b[..8] == *magic
-}
-
-/// Writes a field's big-endian bytes at offset `at`.
-pub fn put(b: &mut [u8], at: usize, bytes: &[u8]) {
-    b[at..at + bytes.len()].copy_from_slice(bytes);
+/// `Some` if `b` is a message of `len` bytes that starts with `magic`.
+pub fn framed(b: &[u8], len: usize, magic: &[u8; 8]) -> Option<()> {
+    (b.len() == len && b.get(..8) == Some(&magic[..])).then_some(())
 }
 
 /// The big-endian `u32` at offset `at`.
@@ -39,4 +38,24 @@ pub fn seconds(ns: u64) -> f64 {
 /// The error of bytes that are not what the exchange expects.
 pub fn invalid(what: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidData, what)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_at_their_offsets_and_refusals() {
+        let b: [u8; 20] = encode(
+            b"ABCDEFGH",
+            &[(8, &7u32.to_be_bytes()), (12, &9u64.to_be_bytes())],
+        );
+        assert_eq!(&b[..12], b"ABCDEFGH\0\0\0\x07");
+        assert_eq!((u32_at(&b, 8), u64_at(&b, 12)), (Some(7), Some(9)));
+        assert_eq!(u64_at(&b, 13), None);
+        assert_eq!(framed(&b, 20, b"ABCDEFGH"), Some(()));
+        assert_eq!(framed(&b, 21, b"ABCDEFGH"), None);
+        assert_eq!(framed(&b[..4], 4, b"ABCDEFGH"), None);
+        assert_eq!(framed(&b, 20, b"ABCDEFGX"), None);
+    }
 }

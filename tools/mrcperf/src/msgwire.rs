@@ -23,7 +23,7 @@
 use serde::{Deserialize, Serialize};
 use std::io;
 
-use crate::codec::{self, invalid, put, u32_at, u64_at};
+use crate::codec::{self, invalid, u32_at, u64_at};
 use crate::sizes::SizeRange;
 
 pub const HELLO_MAGIC: [u8; 8] = *b"MRCPMSG1";
@@ -50,30 +50,30 @@ pub struct Hello {
     pub sizes: SizeRange,
 }
 
-// Twin of End and wire::Header in shape only: all frame through codec, each with its own fields and offsets.
 impl Hello {
     pub const LEN: usize = 40;
 
     pub fn encode(&self) -> [u8; Self::LEN] {
-        let mut b = codec::framed(&HELLO_MAGIC);
-        put(&mut b, 8, &self.seed.to_be_bytes());
-        put(&mut b, 16, &self.interval_ms.to_be_bytes());
-        put(&mut b, 20, &self.flags.to_be_bytes());
-        put(&mut b, 24, &self.bytes.to_be_bytes());
-        put(&mut b, 32, &self.sizes.max.to_be_bytes());
         let min = if self.sizes.min > 1 {
             self.sizes.min
         } else {
             0
         };
-        put(&mut b, 36, &min.to_be_bytes());
-        b
+        codec::encode(
+            &HELLO_MAGIC,
+            &[
+                (8, &self.seed.to_be_bytes()),
+                (16, &self.interval_ms.to_be_bytes()),
+                (20, &self.flags.to_be_bytes()),
+                (24, &self.bytes.to_be_bytes()),
+                (32, &self.sizes.max.to_be_bytes()),
+                (36, &min.to_be_bytes()),
+            ],
+        )
     }
 
     pub fn decode(b: &[u8]) -> Option<Self> {
-        if !codec::is_framed(b, Self::LEN, &HELLO_MAGIC) {
-            return None;
-        }
+        codec::framed(b, Self::LEN, &HELLO_MAGIC)?;
         let h = Self {
             seed: u64_at(b, 8)?,
             interval_ms: u32_at(b, 16)?,
@@ -106,21 +106,21 @@ pub struct End {
     pub messages: u64,
 }
 
-// Twin of Hello and wire::Header in shape only: all frame through codec, each with its own fields and offsets.
 impl End {
     pub const LEN: usize = 24;
 
     pub fn encode(&self) -> [u8; Self::LEN] {
-        let mut b = codec::framed(&END_MAGIC);
-        put(&mut b, 8, &self.bytes.to_be_bytes());
-        put(&mut b, 16, &self.messages.to_be_bytes());
-        b
+        codec::encode(
+            &END_MAGIC,
+            &[
+                (8, &self.bytes.to_be_bytes()),
+                (16, &self.messages.to_be_bytes()),
+            ],
+        )
     }
 
     pub fn decode(b: &[u8]) -> Option<Self> {
-        if !codec::is_framed(b, Self::LEN, &END_MAGIC) {
-            return None;
-        }
+        codec::framed(b, Self::LEN, &END_MAGIC)?;
         Some(Self {
             bytes: u64_at(b, 8)?,
             messages: u64_at(b, 16)?,
@@ -251,6 +251,7 @@ mod tests {
         }
     }
 
+    // Alike wire's header test in shape: each message's own fields and refusals.
     #[test]
     fn end_round_trip() {
         let e = End {

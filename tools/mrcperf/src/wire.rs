@@ -13,7 +13,7 @@
 use serde::{Deserialize, Serialize};
 use std::io::{self, Read, Write};
 
-use crate::codec::{self, invalid, put, u32_at, u64_at};
+use crate::codec::{self, invalid, u32_at, u64_at};
 
 /// The first bytes of every test connection.
 pub const MAGIC: [u8; 8] = *b"MRCPERF1";
@@ -32,26 +32,26 @@ pub struct Header {
     pub bytes: u64,
 }
 
-// Twin of msgwire's Hello and End in shape only: all frame through codec, each with its own fields and offsets.
 impl Header {
     /// Wire size.
     pub const LEN: usize = 32;
 
     /// Encodes the header.
     pub fn encode(&self) -> [u8; Self::LEN] {
-        let mut b = codec::framed(&MAGIC);
-        put(&mut b, 8, &self.seed.to_be_bytes());
-        put(&mut b, 16, &self.interval_ms.to_be_bytes());
         // 20..24 reserved (zero)
-        put(&mut b, 24, &self.bytes.to_be_bytes());
-        b
+        codec::encode(
+            &MAGIC,
+            &[
+                (8, &self.seed.to_be_bytes()),
+                (16, &self.interval_ms.to_be_bytes()),
+                (24, &self.bytes.to_be_bytes()),
+            ],
+        )
     }
 
     /// Decodes a header; `None` if the magic is wrong or the interval is 0.
     pub fn decode(b: &[u8; Self::LEN]) -> Option<Self> {
-        if !codec::is_framed(b, Self::LEN, &MAGIC) {
-            return None;
-        }
+        codec::framed(b, Self::LEN, &MAGIC)?;
         let seed = u64_at(b, 8)?;
         let interval_ms = u32_at(b, 16)?;
         let bytes = u64_at(b, 24)?;
