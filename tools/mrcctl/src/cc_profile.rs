@@ -75,6 +75,7 @@ fn param_attr(p: &Param, pairs: &Pairs) -> Result<Option<Attr>, Usage> {
     })
 }
 
+// Fields alike the other objects' by shape only: each object is its own JSON, named as scripts read it.
 /// One CC profile as the kernel shows it.
 #[derive(Serialize)]
 pub struct CcProfile {
@@ -160,6 +161,7 @@ impl Render for CcProfile {
 /// `mrcctl cc-profile`.
 pub struct CcProfiles;
 
+// Alike the other Profile impls on purpose: only this kind's numbers and keywords; profile::run runs the commands.
 impl Profile for CcProfiles {
     const NEW: u8 = MRC_CMD_CC_PROFILE_NEW;
     const SET: u8 = MRC_CMD_CC_PROFILE_SET;

@@ -86,6 +86,9 @@ struct Conn {
     packets_acked: u64,
     packets_retrans: u64,
     evs: Vec<ConnEv>,
+    /// Whether text shows a line per EV (JSON always has them).
+    #[serde(skip)]
+    details: bool,
 }
 
 fn addr(r: &Reply, ty: u16) -> String {
@@ -95,7 +98,7 @@ fn addr(r: &Reply, ty: u16) -> String {
 }
 
 impl Conn {
-    fn from(r: &Reply) -> Conn {
+    fn from(r: &Reply, details: bool) -> Conn {
         let n32 = |ty| r.u32(ty).unwrap_or_default();
         let n64 = |ty| r.u64(ty).unwrap_or_default();
         Conn {
@@ -120,11 +123,14 @@ impl Conn {
                 .all(MRC_A_CONN_EV)
                 .map(|nest| ConnEv::from(&Reply::parse(nest)))
                 .collect(),
+            details,
         }
     }
+}
 
+impl Render for Conn {
     /// The ss-like line; with `details`, a line per EV under it.
-    fn text(&self, details: bool) -> String {
+    fn text(&self) -> String {
         let port = |p: u16| {
             if p == 0 {
                 "*".to_string()
@@ -153,7 +159,7 @@ impl Conn {
             self.packets_acked,
             self.packets_retrans
         );
-        if details {
+        if self.details {
             for ev in &self.evs {
                 out += &format!(
                     "\n    ev {} {} rtt {}us sent {} acked {} lost {} timeouts {}",
@@ -171,59 +177,19 @@ impl Conn {
     }
 }
 
-/// What `conn show` prints: one connection or a list, each with or
-/// without its EVs in text.
-#[derive(Serialize)]
-#[serde(untagged)]
-enum Shown {
-    One(Conn),
-    List(Vec<Conn>),
-}
-
-/// `Shown` and whether text shows the EVs.
-#[derive(Serialize)]
-#[serde(transparent)]
-struct Listing {
-    shown: Shown,
-    #[serde(skip)]
-    details: bool,
-}
-
-impl Render for Listing {
-    fn text(&self) -> String {
-        match &self.shown {
-            Shown::One(c) => c.text(self.details),
-            Shown::List(list) => list
-                .iter()
-                .map(|c| c.text(self.details))
-                .collect::<Vec<_>>()
-                .join("\n"),
-        }
-    }
-}
-
 /// Runs a `conn` command; `details` shows each EV in text.
 pub fn run(command: ConnCommand, details: bool, format: Format) -> Result<(), Failure> {
     let ConnCommand::Show { conn } = command;
     let mrc = Mrc::open()?;
-    let shown = match conn {
-        Some(n) => {
-            let attrs = [Attr::u32(MRC_A_CONN_LOCAL_CONN, "local-conn", n)];
-            Shown::One(Conn::from(&mrc.get(MRC_CMD_CONN_GET, &attrs)?))
-        }
-        None => Shown::List(
-            mrc.dump(MRC_CMD_CONN_GET, &[])?
-                .iter()
-                .map(Conn::from)
-                .collect(),
-        ),
-    };
-    output::print(&Listing { shown, details }, format)
+    let key = conn.map(|n| vec![Attr::u32(MRC_A_CONN_LOCAL_CONN, "local-conn", n)]);
+    let found = mrc.show(MRC_CMD_CONN_GET, &[], key.as_deref())?;
+    output::print(&found.map(|r, _| Conn::from(r, details)), format)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::nl::Found;
 
     /// A connection with two EVs, as the kernel encodes it.
     fn reply() -> Reply {
@@ -271,14 +237,14 @@ mod tests {
 
     #[test]
     fn text_is_one_line_per_connection_and_evs_with_details() {
-        let c = Conn::from(&reply());
         assert_eq!(
-            c.text(false),
+            Conn::from(&reply(), false).text(),
             "established [::1]:7300 conn 4660 peer [fd00::2]:* conn 77 ev-profile 12 \
              cc-profile 13 evs 1/2 rtt 41us cwnd 18750 inflight 4096 sent 200 acked 198 \
              retrans 2"
         );
-        let lines: Vec<String> = c.text(true).lines().map(str::to_string).collect();
+        let text = Conn::from(&reply(), true).text();
+        let lines: Vec<String> = text.lines().map(str::to_string).collect();
         assert_eq!(lines.len(), 3);
         assert_eq!(
             lines[2],
@@ -288,10 +254,7 @@ mod tests {
 
     #[test]
     fn json_has_every_field_and_the_evs_without_details() {
-        let listing = Listing {
-            shown: Shown::List(vec![Conn::from(&reply())]),
-            details: false,
-        };
+        let listing = Found::All(vec![Conn::from(&reply(), false)]);
         let v: serde_json::Value = serde_json::to_value(&listing).unwrap();
         let c = &v[0];
         assert_eq!(c["state"], "established");

@@ -3,18 +3,13 @@
 
 use serde::Serialize;
 
-use crate::ev::Mode;
+use crate::ev::args::{Mode, MODE, WIDTHS};
 use crate::keywords::{Keyword, Pairs, Usage};
 use crate::nl::uapi::*;
 use crate::nl::{Attr, Reply};
 use crate::output::Render;
 use crate::profile::{state_of, Profile, State};
 use crate::values;
-
-/// Where the EV goes on the wire.
-pub const MODE: Keyword = Keyword::once("mode", "{ udp | stev | srv6 | srv6-srh }");
-/// The field widths in bits, most significant first.
-pub const WIDTHS: Keyword = Keyword::once("widths", "W1,W2,...");
 
 pub fn mode_uapi(mode: Mode) -> u32 {
     match mode {
@@ -46,6 +41,7 @@ pub struct EvFmt {
 }
 
 impl EvFmt {
+    // Reads its reply like the other objects, attribute by attribute; the attributes are its own.
     fn from(r: &Reply) -> EvFmt {
         EvFmt {
             id: r.u64(MRC_A_EV_FMT_ID).unwrap_or_default(),
@@ -75,6 +71,7 @@ impl Render for EvFmt {
 /// `mrcctl ev-fmt`.
 pub struct EvFmts;
 
+// Alike the other Profile impls on purpose: only this kind's numbers and keywords; profile::run runs the commands.
 impl Profile for EvFmts {
     const NEW: u8 = MRC_CMD_EV_FMT_NEW;
     const SET: u8 = MRC_CMD_EV_FMT_SET;

@@ -9,7 +9,7 @@ use crate::ev::args::{self, FIELD};
 use crate::keywords::{Keyword, Pairs, Usage};
 use crate::nl::uapi::*;
 use crate::nl::{Attr, Reply};
-use crate::output::Render;
+use crate::output::{hex, Render};
 use crate::profile::{state_of, Profile, State};
 use crate::values;
 
@@ -101,10 +101,6 @@ pub struct EvProfile {
     evs: Option<Vec<String>>,
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 impl EvProfile {
     fn from(r: &Reply, with_evs: bool) -> EvProfile {
         let mask = r.u32(MRC_A_EV_PROFILE_EV_EVENT_MASK).unwrap_or_default();
@@ -192,6 +188,7 @@ fn field_attr(f: &EvField) -> Attr {
 /// `mrcctl ev-profile`.
 pub struct EvProfiles;
 
+// Alike the other Profile impls on purpose: only this kind's numbers and keywords; profile::run runs the commands.
 impl Profile for EvProfiles {
     const NEW: u8 = MRC_CMD_EV_PROFILE_NEW;
     const SET: u8 = MRC_CMD_EV_PROFILE_SET;

@@ -10,7 +10,7 @@ use crate::nl::uapi::{
     MRC_PROFILE_STATE_INIT, MRC_PROFILE_STATE_OFFLINE, MRC_PROFILE_STATE_ONLINE,
 };
 use crate::nl::{Attr, Mrc, Reply};
-use crate::output::{self, Format, List, Render};
+use crate::output::{self, Format, Render};
 use crate::values;
 use crate::Failure;
 
@@ -161,36 +161,37 @@ fn set_attrs<P: Profile>(pairs: &Pairs) -> Result<Vec<Attr>, Usage> {
     }
 }
 
+/// The id attribute, then `rest`.
+fn with_id<P: Profile>(id: u64, rest: Vec<Attr>) -> Vec<Attr> {
+    let mut attrs = vec![Attr::u64(P::ATTR_ID, "id", id)];
+    attrs.extend(rest);
+    attrs
+}
+
 /// Runs a profile command.
 pub fn run<P: Profile>(command: Command, format: Format) -> Result<(), Failure> {
     match command {
         Command::Add { id, args } => {
             let pairs = keywords::parse(&args, &P::keywords(true))?;
-            let mut attrs = vec![Attr::u64(P::ATTR_ID, "id", id)];
-            attrs.extend(P::config(&pairs, true)?);
+            let attrs = with_id::<P>(id, P::config(&pairs, true)?);
             Ok(Mrc::open()?.change(P::NEW, &attrs)?)
         }
         Command::Set { id, args } => {
             let pairs = keywords::parse(&args, &set_keywords::<P>())?;
-            let mut attrs = vec![Attr::u64(P::ATTR_ID, "id", id)];
-            attrs.extend(set_attrs::<P>(&pairs)?);
+            let attrs = with_id::<P>(id, set_attrs::<P>(&pairs)?);
             Ok(Mrc::open()?.change(P::SET, &attrs)?)
         }
-        Command::Show { id: Some(id), args } => {
-            let pairs = keywords::parse(&args, &P::show_keywords())?;
-            let mut attrs = vec![Attr::u64(P::ATTR_ID, "id", id)];
-            attrs.extend(P::show_attrs(&pairs)?);
-            let reply = Mrc::open()?.get(P::GET, &attrs)?;
-            output::print(&P::shown(&reply, true), format)
+        Command::Show { id, args } => {
+            let key = match id {
+                Some(id) => {
+                    let pairs = keywords::parse(&args, &P::show_keywords())?;
+                    Some(with_id::<P>(id, P::show_attrs(&pairs)?))
+                }
+                None => None,
+            };
+            let found = Mrc::open()?.show(P::GET, &[], key.as_deref())?;
+            output::print(&found.map(P::shown), format)
         }
-        Command::Show { id: None, .. } => {
-            let replies = Mrc::open()?.dump(P::GET, &[])?;
-            let list = List(replies.iter().map(|r| P::shown(r, false)).collect());
-            output::print(&list, format)
-        }
-        Command::Del { id } => {
-            let attrs = [Attr::u64(P::ATTR_ID, "id", id)];
-            Ok(Mrc::open()?.change(P::DEL, &attrs)?)
-        }
+        Command::Del { id } => Ok(Mrc::open()?.change(P::DEL, &with_id::<P>(id, Vec::new()))?),
     }
 }

@@ -25,6 +25,7 @@
 //! Exit status: 0 success; 1 the data arrived damaged or incomplete, or an
 //! I/O error; 2 usage.
 
+mod codec;
 #[cfg(test)]
 mod interop_tests;
 mod mrc;

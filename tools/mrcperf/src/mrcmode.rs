@@ -27,6 +27,7 @@ const DEFAULT_STALL_S: f64 = 120.0;
 /// Without --path-info-ms.
 const DEFAULT_PATH_INFO_MS: u32 = 200;
 
+// srv6, evs and stall_timeout twin MrcClientArgs's: the help speaks of the listener here, and clap's --help keeps field order.
 /// The server's MRC-only options.
 #[derive(Args, Debug, Default)]
 pub struct MrcServerArgs {

@@ -11,6 +11,7 @@ use std::sync::Mutex;
 use std::thread;
 use std::time::{Duration, Instant};
 
+use crate::codec;
 use crate::mrc::MAX_MESSAGE;
 use crate::msgcheck::{Got, MsgCheck};
 use crate::msgwire::{End, Hello, MsgReport, StreamReport, BYE, FLAG_BIDIR};
@@ -24,6 +25,7 @@ use crate::stopsig;
 /// message a little too long is seen as such rather than as MSG_TRUNC.
 const RECV_BUF: usize = MAX_MESSAGE as usize + 4096;
 
+// Fields alike the reports' by shape only: what the client is asked to do, not what it measured.
 /// What the client sends.
 #[derive(Clone, Debug)]
 pub struct ClientPlan {
@@ -261,8 +263,7 @@ pub fn serve(sock: &SeqSocket, stall: Duration) -> io::Result<Served> {
     sock.set_send_timeout(Some(stall))?;
     let mut buf = vec![0u8; RECV_BUF];
     let n = recv_one(sock, &mut buf, "hello")?;
-    let h = Hello::decode(&buf[..n])
-        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidData, "not an mrcperf hello"))?;
+    let h = Hello::decode(&buf[..n]).ok_or_else(|| codec::invalid("not an mrcperf hello"))?;
     let series = Series::new(h.interval_ms);
     let done = AtomicBool::new(false);
 

@@ -23,6 +23,7 @@
 use serde::{Deserialize, Serialize};
 use std::io;
 
+use crate::codec::{self, invalid, u32_at, u64_at};
 use crate::sizes::SizeRange;
 
 pub const HELLO_MAGIC: [u8; 8] = *b"MRCPMSG1";
@@ -53,34 +54,34 @@ impl Hello {
     pub const LEN: usize = 40;
 
     pub fn encode(&self) -> [u8; Self::LEN] {
-        let mut b = [0u8; Self::LEN];
-        b[..8].copy_from_slice(&HELLO_MAGIC);
-        b[8..16].copy_from_slice(&self.seed.to_be_bytes());
-        b[16..20].copy_from_slice(&self.interval_ms.to_be_bytes());
-        b[20..24].copy_from_slice(&self.flags.to_be_bytes());
-        b[24..32].copy_from_slice(&self.bytes.to_be_bytes());
-        b[32..36].copy_from_slice(&self.sizes.max.to_be_bytes());
         let min = if self.sizes.min > 1 {
             self.sizes.min
         } else {
             0
         };
-        b[36..40].copy_from_slice(&min.to_be_bytes());
-        b
+        codec::encode(
+            &HELLO_MAGIC,
+            &[
+                (8, &self.seed.to_be_bytes()),
+                (16, &self.interval_ms.to_be_bytes()),
+                (20, &self.flags.to_be_bytes()),
+                (24, &self.bytes.to_be_bytes()),
+                (32, &self.sizes.max.to_be_bytes()),
+                (36, &min.to_be_bytes()),
+            ],
+        )
     }
 
     pub fn decode(b: &[u8]) -> Option<Self> {
-        if b.len() != Self::LEN || b[..8] != HELLO_MAGIC {
-            return None;
-        }
+        codec::framed(b, Self::LEN, &HELLO_MAGIC)?;
         let h = Self {
-            seed: u64::from_be_bytes(b[8..16].try_into().ok()?),
-            interval_ms: u32::from_be_bytes(b[16..20].try_into().ok()?),
-            flags: u32::from_be_bytes(b[20..24].try_into().ok()?),
-            bytes: u64::from_be_bytes(b[24..32].try_into().ok()?),
+            seed: u64_at(b, 8)?,
+            interval_ms: u32_at(b, 16)?,
+            flags: u32_at(b, 20)?,
+            bytes: u64_at(b, 24)?,
             sizes: SizeRange {
-                min: u32::from_be_bytes(b[36..40].try_into().ok()?).max(1),
-                max: u32::from_be_bytes(b[32..36].try_into().ok()?),
+                min: u32_at(b, 36)?.max(1),
+                max: u32_at(b, 32)?,
             },
         };
         let sizes_ok =
@@ -109,24 +110,25 @@ impl End {
     pub const LEN: usize = 24;
 
     pub fn encode(&self) -> [u8; Self::LEN] {
-        let mut b = [0u8; Self::LEN];
-        b[..8].copy_from_slice(&END_MAGIC);
-        b[8..16].copy_from_slice(&self.bytes.to_be_bytes());
-        b[16..24].copy_from_slice(&self.messages.to_be_bytes());
-        b
+        codec::encode(
+            &END_MAGIC,
+            &[
+                (8, &self.bytes.to_be_bytes()),
+                (16, &self.messages.to_be_bytes()),
+            ],
+        )
     }
 
     pub fn decode(b: &[u8]) -> Option<Self> {
-        if b.len() != Self::LEN || b[..8] != END_MAGIC {
-            return None;
-        }
+        codec::framed(b, Self::LEN, &END_MAGIC)?;
         Some(Self {
-            bytes: u64::from_be_bytes(b[8..16].try_into().ok()?),
-            messages: u64::from_be_bytes(b[16..24].try_into().ok()?),
+            bytes: u64_at(b, 8)?,
+            messages: u64_at(b, 16)?,
         })
     }
 }
 
+// Fields alike report::ReverseReport's, but this is the wire's JSON, which the C and Python clients read; that one is the client's output.
 /// What a receiver found in one stream.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct StreamReport {
@@ -156,7 +158,7 @@ pub struct StreamReport {
 
 impl StreamReport {
     pub fn seconds(&self) -> f64 {
-        self.ns as f64 / 1e9
+        codec::seconds(self.ns)
     }
 }
 
@@ -189,8 +191,8 @@ impl MsgReport {
     pub fn decode(b: &[u8]) -> io::Result<Self> {
         let json = b
             .strip_prefix(&REPORT_MAGIC[..])
-            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidData, "not an mrcperf report"))?;
-        serde_json::from_slice(json).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+            .ok_or_else(|| invalid("not an mrcperf report"))?;
+        serde_json::from_slice(json).map_err(invalid)
     }
 }
 
@@ -249,6 +251,7 @@ mod tests {
         }
     }
 
+    // Alike wire's header test in shape: each message's own fields and refusals.
     #[test]
     fn end_round_trip() {
         let e = End {

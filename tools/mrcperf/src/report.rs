@@ -8,6 +8,7 @@ use crate::pathinfo::Sample;
 use crate::series::Interval;
 use crate::transport::Proto;
 
+// Fields alike wire::ServerReport's by shape: that is the server's wire JSON, this the client's output; the names are each format's.
 /// The client's report.
 #[derive(Serialize, Debug)]
 pub struct ClientReport {
@@ -50,6 +51,7 @@ pub struct ClientReport {
     pub mrc: Option<MrcReport>,
 }
 
+// Fields alike ClientReport's by shape: each struct is one part of the output JSON, named as scripts read it.
 /// The AF_MRC part of a report.
 #[derive(Serialize, Debug)]
 pub struct MrcReport {
@@ -72,6 +74,7 @@ pub struct MrcReport {
     pub last_sample: Option<Sample>,
 }
 
+// Fields alike msgwire::StreamReport's, but this is the client's output JSON; that one is the wire's.
 /// The reverse stream of a bidirectional transfer, checked by the client.
 #[derive(Serialize, Debug)]
 pub struct ReverseReport {

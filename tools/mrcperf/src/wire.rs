@@ -13,6 +13,8 @@
 use serde::{Deserialize, Serialize};
 use std::io::{self, Read, Write};
 
+use crate::codec::{self, invalid, u32_at, u64_at};
+
 /// The first bytes of every test connection.
 pub const MAGIC: [u8; 8] = *b"MRCPERF1";
 
@@ -36,23 +38,23 @@ impl Header {
 
     /// Encodes the header.
     pub fn encode(&self) -> [u8; Self::LEN] {
-        let mut b = [0u8; Self::LEN];
-        b[..8].copy_from_slice(&MAGIC);
-        b[8..16].copy_from_slice(&self.seed.to_be_bytes());
-        b[16..20].copy_from_slice(&self.interval_ms.to_be_bytes());
         // 20..24 reserved (zero)
-        b[24..32].copy_from_slice(&self.bytes.to_be_bytes());
-        b
+        codec::encode(
+            &MAGIC,
+            &[
+                (8, &self.seed.to_be_bytes()),
+                (16, &self.interval_ms.to_be_bytes()),
+                (24, &self.bytes.to_be_bytes()),
+            ],
+        )
     }
 
     /// Decodes a header; `None` if the magic is wrong or the interval is 0.
     pub fn decode(b: &[u8; Self::LEN]) -> Option<Self> {
-        if b[..8] != MAGIC {
-            return None;
-        }
-        let seed = u64::from_be_bytes(b[8..16].try_into().ok()?);
-        let interval_ms = u32::from_be_bytes(b[16..20].try_into().ok()?);
-        let bytes = u64::from_be_bytes(b[24..32].try_into().ok()?);
+        codec::framed(b, Self::LEN, &MAGIC)?;
+        let seed = u64_at(b, 8)?;
+        let interval_ms = u32_at(b, 16)?;
+        let bytes = u64_at(b, 24)?;
         (interval_ms != 0).then_some(Self {
             seed,
             interval_ms,
@@ -64,8 +66,7 @@ impl Header {
     pub fn read_from(r: &mut (impl Read + ?Sized)) -> io::Result<Self> {
         let mut b = [0u8; Self::LEN];
         r.read_exact(&mut b)?;
-        Self::decode(&b)
-            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidData, "not an mrcperf header"))
+        Self::decode(&b).ok_or_else(|| invalid("not an mrcperf header"))
     }
 }
 
@@ -92,7 +93,7 @@ pub struct ServerReport {
 
 impl ServerReport {
     pub fn seconds(&self) -> f64 {
-        self.ns as f64 / 1e9
+        codec::seconds(self.ns)
     }
 }
 
@@ -111,14 +112,11 @@ pub fn read_report(r: &mut (impl Read + ?Sized)) -> io::Result<ServerReport> {
     r.read_exact(&mut l)?;
     let len = u32::from_be_bytes(l);
     if len > MAX_REPLY {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidData,
-            "report too long",
-        ));
+        return Err(invalid("report too long"));
     }
     let mut body = vec![0u8; len as usize];
     r.read_exact(&mut body)?;
-    serde_json::from_slice(&body).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+    serde_json::from_slice(&body).map_err(invalid)
 }
 
 #[cfg(test)]

@@ -9,6 +9,14 @@ fn mrcperf() -> Command {
     Command::new(env!("CARGO_BIN_EXE_mrcperf"))
 }
 
+/// `mrcperf client --proto mrc --connect ADDR --bytes N`.
+fn mrc_client(connect: &str, bytes: &str) -> Command {
+    let mut c = mrcperf();
+    c.args(["client", "--proto", "mrc"])
+        .args(["--connect", connect, "--bytes", bytes]);
+    c
+}
+
 #[test]
 fn mrc_options_need_proto_mrc() {
     for args in [
@@ -29,16 +37,7 @@ fn mrc_options_need_proto_mrc() {
         assert!(String::from_utf8_lossy(&out.stderr).contains("--proto mrc"));
     }
     // Usage errors from clap are 2 as well.
-    let out = mrcperf()
-        .args([
-            "client",
-            "--proto",
-            "mrc",
-            "--connect",
-            "::1",
-            "--bytes",
-            "1M",
-        ])
+    let out = mrc_client("::1", "1M")
         .args(["--max-msg", "2M"])
         .output()
         .unwrap();
@@ -47,18 +46,7 @@ fn mrc_options_need_proto_mrc() {
 
 #[test]
 fn mrc_needs_ipv6() {
-    let out = mrcperf()
-        .args([
-            "client",
-            "--proto",
-            "mrc",
-            "--connect",
-            "127.0.0.1",
-            "--bytes",
-            "1K",
-        ])
-        .output()
-        .unwrap();
+    let out = mrc_client("127.0.0.1", "1K").output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("IPv6"));
 }

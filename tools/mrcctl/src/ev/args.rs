@@ -33,6 +33,11 @@ impl From<Mode> for EvFormatMode {
     }
 }
 
+/// An EV format's mode, where the EV goes on the wire (`ev-fmt`, `ev expand`).
+pub const MODE: Keyword = Keyword::once("mode", "{ udp | stev | srv6 | srv6-srh }");
+/// An EV format's field widths in bits, most significant first.
+pub const WIDTHS: Keyword = Keyword::once("widths", "W1,W2,...");
+
 /// An EV field, in format order (once per field).
 pub const FIELD: Keyword = Keyword::repeated("field", "width=N,init=V,min=V,max=V,mask=V");
 

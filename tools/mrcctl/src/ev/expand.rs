@@ -1,10 +1,9 @@
 //! `mrcctl ev expand`: the EV expansion of the protocol core, offline.
 
-use mrc_proto::ev::{EvFormat, EvLayout, WireEv};
+use mrc_proto::ev::{EvFormat, EvLayout};
 use serde::Serialize;
 
-use super::args::{self, Mode, FIELD};
-use crate::ev_fmt::{MODE, WIDTHS};
+use super::args::{self, Mode, FIELD, MODE, WIDTHS};
 use crate::keywords::{self, Keyword};
 use crate::output::{self, Format, Render};
 use crate::values;
@@ -33,10 +32,6 @@ impl Render for Expanded {
     }
 }
 
-fn hex(wire: &WireEv) -> String {
-    wire.0.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 /// Runs `mrcctl ev expand KEYWORD VALUE...`.
 pub fn run(words: &[String], format: Format) -> Result<(), Failure> {
     let pairs = keywords::parse(words, &KEYWORDS)?;
@@ -59,7 +54,7 @@ pub fn run(words: &[String], format: Format) -> Result<(), Failure> {
         .map_err(|e| invalid("EV", e.to_string()))?;
     output::print(
         &Expanded {
-            expanded: hex(&wire),
+            expanded: output::hex(&wire.0),
         },
         format,
     )

@@ -8,8 +8,6 @@ mod profile_ev;
 
 use clap::Subcommand;
 
-pub use args::Mode;
-
 use crate::keywords;
 use crate::output::Format;
 use crate::values;

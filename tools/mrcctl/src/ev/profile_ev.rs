@@ -9,10 +9,11 @@ use crate::keywords::{self, Keyword};
 use crate::monitor::state_name;
 use crate::nl::uapi::*;
 use crate::nl::{Attr, Mrc, Reply};
-use crate::output::{self, Format, List, Render};
+use crate::output::{self, Format, Render};
 use crate::values;
 use crate::Failure;
 
+// Alike ev_profile::Event in shape only: the states the controller sets, not the events a profile reports.
 /// The states the controller sets.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Set {
@@ -43,9 +44,7 @@ impl ProfileEv {
             profile_id: r.u64(MRC_A_PROFILE_EV_PROFILE_ID).unwrap_or_default(),
             index: r.u32(MRC_A_PROFILE_EV_INDEX).unwrap_or_default(),
             state: state_name(r.u32(MRC_A_PROFILE_EV_STATE)),
-            value: r
-                .get(MRC_A_PROFILE_EV_VALUE)
-                .map(|v| v.iter().map(|b| format!("{b:02x}")).collect()),
+            value: r.get(MRC_A_PROFILE_EV_VALUE).map(output::hex),
         }
     }
 }
@@ -85,21 +84,12 @@ pub fn set(profile: u64, index: u32, words: &[String]) -> Result<(), Failure> {
 
 /// `ev show PROFILE [INDEX]`.
 pub fn show(profile: u64, index: Option<u32>, format: Format) -> Result<(), Failure> {
-    let mut attrs = vec![Attr::u64(
+    let attrs = [Attr::u64(
         MRC_A_PROFILE_EV_PROFILE_ID,
         "profile-id",
         profile,
     )];
-    let mrc = Mrc::open()?;
-    match index {
-        Some(index) => {
-            attrs.push(Attr::u32(MRC_A_PROFILE_EV_INDEX, "index", index));
-            let reply = mrc.get(MRC_CMD_EV_GET, &attrs)?;
-            output::print(&ProfileEv::from(&reply), format)
-        }
-        None => {
-            let replies = mrc.dump(MRC_CMD_EV_GET, &attrs)?;
-            output::print(&List(replies.iter().map(ProfileEv::from).collect()), format)
-        }
-    }
+    let key = index.map(|index| vec![Attr::u32(MRC_A_PROFILE_EV_INDEX, "index", index)]);
+    let found = Mrc::open()?.show(MRC_CMD_EV_GET, &attrs, key.as_deref())?;
+    output::print(&found.map(|r, _| ProfileEv::from(r)), format)
 }

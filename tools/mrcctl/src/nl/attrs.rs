@@ -23,44 +23,28 @@ pub enum Value {
 }
 
 impl Attr {
+    fn new(ty: u16, name: &'static str, value: Value) -> Attr {
+        Attr { ty, name, value }
+    }
+
     pub fn u8(ty: u16, name: &'static str, v: u8) -> Attr {
-        Attr {
-            ty,
-            name,
-            value: Value::U8(v),
-        }
+        Attr::new(ty, name, Value::U8(v))
     }
 
     pub fn u32(ty: u16, name: &'static str, v: u32) -> Attr {
-        Attr {
-            ty,
-            name,
-            value: Value::U32(v),
-        }
+        Attr::new(ty, name, Value::U32(v))
     }
 
     pub fn u64(ty: u16, name: &'static str, v: u64) -> Attr {
-        Attr {
-            ty,
-            name,
-            value: Value::U64(v),
-        }
+        Attr::new(ty, name, Value::U64(v))
     }
 
     pub fn bytes(ty: u16, name: &'static str, v: &[u8]) -> Attr {
-        Attr {
-            ty,
-            name,
-            value: Value::Bytes(v.to_vec()),
-        }
+        Attr::new(ty, name, Value::Bytes(v.to_vec()))
     }
 
     pub fn nest(ty: u16, name: &'static str, inner: Vec<Attr>) -> Attr {
-        Attr {
-            ty,
-            name,
-            value: Value::Nest(inner),
-        }
+        Attr::new(ty, name, Value::Nest(inner))
     }
 
     /// Whether this is a nest.
@@ -154,29 +138,33 @@ impl Reply {
         self.all(ty).last()
     }
 
+    /// The first byte: unlike the wider readers, a longer payload is
+    /// taken too.
     pub fn u8(&self, ty: u16) -> Option<u8> {
         self.get(ty).and_then(|b| b.first().copied())
     }
 
+    /// The last payload of type `ty` if it is exactly `N` bytes.
+    fn array<const N: usize>(&self, ty: u16) -> Option<[u8; N]> {
+        self.get(ty)?.try_into().ok()
+    }
+
     pub fn u16(&self, ty: u16) -> Option<u16> {
-        self.get(ty)
-            .and_then(|b| Some(u16::from_ne_bytes(b.try_into().ok()?)))
+        self.array(ty).map(u16::from_ne_bytes)
     }
 
     pub fn u32(&self, ty: u16) -> Option<u32> {
-        self.get(ty)
-            .and_then(|b| Some(u32::from_ne_bytes(b.try_into().ok()?)))
+        self.array(ty).map(u32::from_ne_bytes)
     }
 
     pub fn u64(&self, ty: u16) -> Option<u64> {
-        self.get(ty)
-            .and_then(|b| Some(u64::from_ne_bytes(b.try_into().ok()?)))
+        self.array(ty).map(u64::from_ne_bytes)
     }
 
     /// Every `u32` of type `ty` (multi-attr).
     pub fn all_u32(&self, ty: u16) -> Vec<u32> {
         self.all(ty)
-            .filter_map(|b| Some(u32::from_ne_bytes(b.try_into().ok()?)))
+            .filter_map(|b| b.try_into().ok().map(u32::from_ne_bytes))
             .collect()
     }
 }

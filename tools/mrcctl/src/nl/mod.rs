@@ -18,6 +18,7 @@ use neli::router::synchronous::NlRouter;
 use neli::socket::synchronous::NlSocketHandle;
 use neli::types::{Buffer, GenlBuffer};
 use neli::utils::Groups;
+use serde::Serialize;
 
 pub use attrs::{Attr, Reply};
 
@@ -76,6 +77,26 @@ pub struct Mrc {
     socket: NlSocketHandle,
     family: u16,
     seq: Cell<u32>,
+}
+
+/// What a `show` found: the object a get asked for, or every object of a
+/// dump.
+#[derive(Serialize)]
+#[serde(untagged)]
+pub enum Found<T> {
+    One(T),
+    All(Vec<T>),
+}
+
+impl<T> Found<T> {
+    /// Each object as `f` reads it; `f` learns whether it is the one asked
+    /// for (a dump may leave details out).
+    pub fn map<U>(&self, f: impl Fn(&T, bool) -> U) -> Found<U> {
+        match self {
+            Found::One(t) => Found::One(f(t, true)),
+            Found::All(all) => Found::All(all.iter().map(|t| f(t, false)).collect()),
+        }
+    }
 }
 
 /// A subscription to a multicast group of the family.
@@ -173,6 +194,20 @@ impl Mrc {
     /// Dumps command `cmd` with `attrs`: every entry.
     pub fn dump(&self, cmd: u8, attrs: &[Attr]) -> Result<Vec<Reply>, Failure> {
         self.request(cmd, attrs, true)
+    }
+
+    /// Shows with command `cmd`: with `key`, the object it names (a get
+    /// with `attrs` and `key`); without, every object (a dump with `attrs`).
+    pub fn show(
+        &self,
+        cmd: u8,
+        attrs: &[Attr],
+        key: Option<&[Attr]>,
+    ) -> Result<Found<Reply>, Failure> {
+        Ok(match key {
+            Some(key) => Found::One(self.get(cmd, &[attrs, key].concat())?),
+            None => Found::All(self.dump(cmd, attrs)?),
+        })
     }
 
     /// Sends command `cmd` with `attrs`; returns the replies (one for a

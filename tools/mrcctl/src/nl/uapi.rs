@@ -29,6 +29,7 @@ pub const MRC_CMD_PROBE: u8 = 18;
 /// The multicast group of EV state changes.
 pub const MRC_MCGRP_EVENTS: &str = "events";
 
+// One constant a line as the header has them (tests/uapi.rs checks each): alike in shape, never the same.
 pub const MRC_A_DEV_PROTO_VERSION: u16 = 1;
 pub const MRC_A_DEV_MAX_EV_FMT_PROFILES: u16 = 2;
 pub const MRC_A_DEV_MAX_EV_PROFILES: u16 = 3;
