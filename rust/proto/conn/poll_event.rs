@@ -1,6 +1,7 @@
-//! Output to the application: [`ConnEvent`]s in a fixed order (connection
-//! up, EV transitions, messages sent, messages received, the close), taken
-//! from the connection's state rather than queued, so none can be lost.
+//! [`Connection::poll_event`]: the next [`ConnEvent`] for the application,
+//! in a fixed order (connection up, EV transitions, messages sent, messages
+//! received, the close), taken from the connection's state rather than
+//! queued, so none can be lost. What each event means: `event.rs`.
 //!
 //! [`ConnEvent`]: super::ConnEvent
 
