@@ -19,8 +19,11 @@ use crate::proto::wire::{Body, ConnNumber, ConnectRequestRepr, Packet};
 use kernel::prelude::*;
 use kernel::sync::Arc;
 
+/// A connection's storage in the kernel's vectors.
+type Storage = ConnStorage<KVVec<SentPacket>, KVec<MessageSlot>, KVec<u64>, KVec<PathState>>;
+
 /// The core connection over kernel storage.
-pub(crate) type Core = Connection<KVVec<SentPacket>, KVec<MessageSlot>, KVec<u64>, KVec<PathState>>;
+pub(crate) type Core = Connection<Storage>;
 
 /// Message records of the core (both directions share them).
 const MESSAGE_SLOTS: usize = 128;
@@ -87,9 +90,6 @@ pub(crate) struct Conn {
     /// Why it closed, once it did.
     pub(crate) closed: Option<CloseReason>,
 }
-
-/// A connection's storage in the kernel's vectors.
-type Storage = ConnStorage<KVVec<SentPacket>, KVec<MessageSlot>, KVec<u64>, KVec<PathState>>;
 
 /// Storage for `cfg`.
 fn storage(cfg: &ConnConfig) -> Result<Storage> {

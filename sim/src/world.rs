@@ -20,8 +20,11 @@ use crate::report::{self, Report};
 use crate::rng::Rng;
 use crate::scenario::Scenario;
 
-/// The host-side connection type: all storage in `Vec`s.
-pub type SimConnection = Connection<Vec<SentPacket>, Vec<MessageSlot>, Vec<u64>, Vec<PathState>>;
+/// Host storage of one connection: all in `Vec`s.
+pub type SimStorage = ConnStorage<Vec<SentPacket>, Vec<MessageSlot>, Vec<u64>, Vec<PathState>>;
+
+/// The host-side connection type.
+pub type SimConnection = Connection<SimStorage>;
 
 /// The MRC port every server listens on.
 const PORT: u16 = 1;
@@ -136,9 +139,7 @@ pub struct World {
 }
 
 /// Fresh host storage for one connection of `scenario`.
-pub fn storage(
-    scenario: &Scenario,
-) -> ConnStorage<Vec<SentPacket>, Vec<MessageSlot>, Vec<u64>, Vec<PathState>> {
+pub fn storage(scenario: &Scenario) -> SimStorage {
     let words = (scenario.conn.rx_window() as usize).div_ceil(64);
     ConnStorage {
         sent: vec![SentPacket::default(); scenario.sent_slots],

@@ -1,23 +1,15 @@
 //! Sender feedback: SACKs (ack records, feed the EVs and NSCC, RACK loss
 //! inference per EV, dynamic MPR) and NACKs (a trim retransmits at once).
 
-use core::ops::DerefMut;
-
-use super::{messages, sent, Connection, MessageSlot, PacketError, SentPacket, SentState};
-use crate::proto::path::{LossCause, PathState};
+use super::{messages, sent, Connection, PacketError, SentPacket, SentState, Storage};
+use crate::proto::path::LossCause;
 use crate::proto::psn::Psn;
 use crate::proto::wire::{NackCode, NackRepr, SackRepr};
 
 /// Smallest RACK reordering window (ns), for paths whose RTT is tiny.
 const MIN_REORDER_NS: u64 = 1_000;
 
-impl<S, M, B, P> Connection<S, M, B, P>
-where
-    S: DerefMut<Target = [SentPacket]>,
-    M: DerefMut<Target = [MessageSlot]>,
-    B: DerefMut<Target = [u64]>,
-    P: DerefMut<Target = [PathState]>,
-{
+impl<T: Storage> Connection<T> {
     /// Whether `psn` has been sent and not yet passed by the cumulative ack.
     fn is_outstanding(&self, psn: Psn) -> bool {
         psn.in_window(self.tx.una, self.tx.una.forward_to(self.tx.nxt))

@@ -1,24 +1,12 @@
 //! Application commands: queue a message (within the message slots and
 //! WIMM), close gracefully once everything is acked, or reset.
 
-use core::ops::DerefMut;
-
 use super::recv::AckState;
 use super::retry::EXP_CNT_INFINITE;
-use super::{
-    messages, CloseReason, ConnState, Connection, Control, MessageSlot, MsgId, SendError,
-    SentPacket,
-};
-use crate::proto::path::PathState;
+use super::{messages, CloseReason, ConnState, Connection, Control, MsgId, SendError, Storage};
 use crate::proto::wire::ResetReason;
 
-impl<S, M, B, P> Connection<S, M, B, P>
-where
-    S: DerefMut<Target = [SentPacket]>,
-    M: DerefMut<Target = [MessageSlot]>,
-    B: DerefMut<Target = [u64]>,
-    P: DerefMut<Target = [PathState]>,
-{
+impl<T: Storage> Connection<T> {
     /// Whether new data may be handed to the connection.
     fn accepts_messages(&self) -> bool {
         matches!(

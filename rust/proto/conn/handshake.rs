@@ -5,30 +5,21 @@
 //!
 //! [`Listener`]: super::Listener
 
-use core::ops::DerefMut;
-
 use super::{
-    rx_psn::RxPsnWindow, ConfigError, ConnConfig, ConnState, ConnStorage, Connection, MessageSlot,
-    PacketError, SentPacket, MAX_MPR,
+    rx_psn::RxPsnWindow, ConfigError, ConnConfig, ConnState, Connection, PacketError, Storage,
+    MAX_MPR,
 };
-use crate::proto::path::PathState;
 use crate::proto::psn::Psn;
 use crate::proto::wire::{ConnNumber, ConnectAcceptRepr, ConnectRequestRepr};
 
-impl<S, M, B, P> Connection<S, M, B, P>
-where
-    S: DerefMut<Target = [SentPacket]>,
-    M: DerefMut<Target = [MessageSlot]>,
-    B: DerefMut<Target = [u64]>,
-    P: DerefMut<Target = [PathState]>,
-{
+impl<T: Storage> Connection<T> {
     /// An initiator: connection number `local` (non-zero), connecting to
     /// the listener on MRC port `dest_port`, starting its PSNs at
     /// `initial_psn` (random, from the caller). The first
     /// [`poll_transmit`](Self::poll_transmit) emits the connect request.
     pub fn connect(
         cfg: ConnConfig,
-        storage: ConnStorage<S, M, B, P>,
+        storage: T,
         local: ConnNumber,
         dest_port: u16,
         initial_psn: Psn,
@@ -45,7 +36,7 @@ where
     /// the connection is half-open until the initiator's first packet.
     pub fn accept(
         cfg: ConnConfig,
-        storage: ConnStorage<S, M, B, P>,
+        storage: T,
         local: ConnNumber,
         request: &ConnectRequestRepr,
         initial_psn: Psn,

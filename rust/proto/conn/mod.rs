@@ -22,6 +22,8 @@
 //! received PSNs, and one [`PathState`] per EV. The [`Connection`] itself is
 //! small enough for a kernel stack.
 //!
+//! [`PathState`]: crate::proto::path::PathState
+//!
 //! Loss is inferred per EV, never from PSN gaps: RACK (a SACK echoes a
 //! packet sent later on the same EV) or the ACK timeout; a TRIM NACK
 //! retransmits at once. Retransmissions reuse their PSN and prefer another
@@ -73,22 +75,21 @@ mod ack;
 mod commands;
 mod config;
 mod event;
-mod events;
 mod handshake;
 mod listener;
 mod messages;
+mod poll_event;
 mod probe;
 mod recv;
 mod retry;
 mod rx_psn;
 mod sent;
 mod stats;
+mod storage;
 #[cfg(test)]
 mod tests;
 mod timer;
 mod transmit;
-
-use core::ops::DerefMut;
 
 pub use config::{ConfigError, ConnConfig, MAX_MPR, MAX_PAYLOAD, MPR_UNIT};
 pub use event::{CloseReason, ConnEvent, MsgId};
@@ -99,10 +100,11 @@ pub use recv::{PacketError, Placement};
 pub use retry::{RetryPolicy, EXP_CNT_INFINITE, MAX_LINEAR_CNT, MAX_TIMEOUT_EXP};
 pub use sent::{SentPacket, SentState};
 pub use stats::ConnStats;
+pub use storage::{ConnStorage, Storage};
 pub use transmit::{PayloadRange, Transmit, MAX_HEADER_LEN};
 
 use crate::proto::nscc::Nscc;
-use crate::proto::path::{PathSet, PathState};
+use crate::proto::path::PathSet;
 use crate::proto::psn::Psn;
 use crate::proto::wire::ConnNumber;
 use recv::AckState;
@@ -136,18 +138,6 @@ pub enum SendError {
     QueueFull,
     /// As many Write-with-Immediate messages as WIMM allows are in flight.
     WimmLimit,
-}
-
-/// The caller-provided storage of one connection.
-pub struct ConnStorage<S, M, B, P> {
-    /// One record per PSN of the send window (a power of two is used).
-    pub sent: S,
-    /// One record per message in flight, shared by both directions.
-    pub messages: M,
-    /// Received-PSN bitmap: at least `mpr × 128 / 64` words.
-    pub rx_psns: B,
-    /// One state per EV: at least `ev_count`.
-    pub paths: P,
 }
 
 /// A pending NACK: the responder's answer to one packet.
@@ -230,9 +220,8 @@ struct Control {
     nacks: [Option<PendingNack>; NACK_QUEUE_LEN],
 }
 
-/// One MRC connection over caller storage `S` (sent records), `M`
-/// (messages), `B` (received-PSN bitmap) and `P` (EV states).
-pub struct Connection<S, M, B, P> {
+/// One MRC connection over caller storage `T` (see [`Storage`]).
+pub struct Connection<T: Storage> {
     cfg: ConnConfig,
     state: ConnState,
     local: ConnNumber,
@@ -243,10 +232,10 @@ pub struct Connection<S, M, B, P> {
     /// The peer's first PSN (duplicate connect requests must match it).
     peer_initial_psn: Psn,
     dynamic_mpr: bool,
-    sent: S,
-    messages: M,
-    rx_psns: B,
-    paths: PathSet<P>,
+    sent: T::Sent,
+    messages: T::Messages,
+    rx_psns: T::RxPsns,
+    paths: PathSet<T::Paths>,
     nscc: Nscc,
     tx: SendState,
     rx: RecvState,
@@ -258,16 +247,10 @@ pub struct Connection<S, M, B, P> {
     stats: ConnStats,
 }
 
-impl<S, M, B, P> Connection<S, M, B, P>
-where
-    S: DerefMut<Target = [SentPacket]>,
-    M: DerefMut<Target = [MessageSlot]>,
-    B: DerefMut<Target = [u64]>,
-    P: DerefMut<Target = [PathState]>,
-{
+impl<T: Storage> Connection<T> {
     fn new(
         cfg: ConnConfig,
-        storage: ConnStorage<S, M, B, P>,
+        storage: T,
         local: ConnNumber,
         initial_psn: Psn,
         state: ConnState,
@@ -281,7 +264,7 @@ where
             mut messages,
             mut rx_psns,
             paths,
-        } = storage;
+        } = storage.into_parts();
         let slots = sent::usable_slots(sent.len());
         if slots == 0 {
             return Err(ConfigError::SentStorage);
@@ -371,7 +354,7 @@ where
     }
 
     /// The EVs of this connection (states, per-EV counters).
-    pub fn paths(&self) -> &PathSet<P> {
+    pub fn paths(&self) -> &PathSet<T::Paths> {
         &self.paths
     }
 

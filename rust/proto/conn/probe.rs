@@ -3,10 +3,7 @@
 //! can route the response back to it); any host answers with
 //! [`answer_probe`], without connection state.
 
-use core::ops::DerefMut;
-
-use super::{Connection, MessageSlot, PacketError, SentPacket};
-use crate::proto::path::PathState;
+use super::{Connection, PacketError, Storage};
 use crate::proto::wire::{Body, ConnNumber, Packet, ProbeResponseRepr};
 
 /// Answer a probe request: writes the response into `buf` and returns its
@@ -26,13 +23,7 @@ pub fn answer_probe(bytes: &[u8], service_time_ns: u32, buf: &mut [u8]) -> Optio
     response.emit(buf).ok()
 }
 
-impl<S, M, B, P> Connection<S, M, B, P>
-where
-    S: DerefMut<Target = [SentPacket]>,
-    M: DerefMut<Target = [MessageSlot]>,
-    B: DerefMut<Target = [u64]>,
-    P: DerefMut<Target = [PathState]>,
-{
+impl<T: Storage> Connection<T> {
     pub(super) fn on_probe_response(
         &mut self,
         now: u64,

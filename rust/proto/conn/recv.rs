@@ -4,13 +4,8 @@
 //! goes. Everything read from a packet is untrusted: a bad packet is
 //! counted and refused with a [`PacketError`], never trusted.
 
-use core::ops::DerefMut;
-
 use super::rx_psn::RxPsn;
-use super::{
-    messages, CloseReason, ConnState, Connection, MessageSlot, MsgId, PendingNack, SentPacket,
-};
-use crate::proto::path::PathState;
+use super::{messages, CloseReason, ConnState, Connection, MsgId, PendingNack, Storage};
 use crate::proto::psn::Psn;
 use crate::proto::wire::{Body, DataRepr, NackCode, Packet, SackRepr, Trim, WireError};
 
@@ -176,13 +171,7 @@ impl AckState {
     }
 }
 
-impl<S, M, B, P> Connection<S, M, B, P>
-where
-    S: DerefMut<Target = [SentPacket]>,
-    M: DerefMut<Target = [MessageSlot]>,
-    B: DerefMut<Target = [u64]>,
-    P: DerefMut<Target = [PathState]>,
-{
+impl<T: Storage> Connection<T> {
     /// Handle one received packet (`bytes`: the MRC headers and payload,
     /// below UDP). `ecn_ce` is the IP header's congestion-experienced mark.
     /// For a data packet that is new, returns where its payload goes; the

@@ -2,9 +2,7 @@
 //! when it fires (handshake retries, the coalesced SACK, ACK timeouts with
 //! their retry budget, probe deadlines).
 
-use core::ops::DerefMut;
-
-use super::{sent, CloseReason, ConnState, Connection, MessageSlot, SentPacket, SentState};
+use super::{sent, CloseReason, ConnState, Connection, SentState, Storage};
 use crate::proto::path::{LossCause, PathState, MAX_EVS};
 
 /// Words of a bitset with one bit per possible EV.
@@ -13,13 +11,7 @@ const EV_WORDS: usize = MAX_EVS.div_ceil(64) as usize;
 /// The ACK timeout's floor in smoothed RTTs.
 const RTO_SRTT_FACTOR: u64 = 2;
 
-impl<S, M, B, P> Connection<S, M, B, P>
-where
-    S: DerefMut<Target = [SentPacket]>,
-    M: DerefMut<Target = [MessageSlot]>,
-    B: DerefMut<Target = [u64]>,
-    P: DerefMut<Target = [PathState]>,
-{
+impl<T: Storage> Connection<T> {
     /// When [`handle_timeout`](Self::handle_timeout) must be called next
     /// (absolute ns), if ever. Re-read it after every input and output.
     pub fn poll_timeout(&self) -> Option<u64> {

@@ -3,12 +3,9 @@
 //! window (peer MPR × 128, bounded by the sent-record storage) and the NSCC
 //! congestion window.
 
-use core::ops::DerefMut;
-
 use super::{
-    messages, sent, ConnState, Connection, MessageSlot, MsgId, SentPacket, SentState, MAX_PAYLOAD,
+    messages, sent, ConnState, Connection, MsgId, SentPacket, SentState, Storage, MAX_PAYLOAD,
 };
-use crate::proto::path::PathState;
 use crate::proto::psn::Psn;
 use crate::proto::wire::{
     BaseRepr, Body, ConnNumber, ConnectAcceptRepr, ConnectRequestRepr, DataKind, DataRepr,
@@ -61,13 +58,7 @@ struct DataOut {
     stamp: u64,
 }
 
-impl<S, M, B, P> Connection<S, M, B, P>
-where
-    S: DerefMut<Target = [SentPacket]>,
-    M: DerefMut<Target = [MessageSlot]>,
-    B: DerefMut<Target = [u64]>,
-    P: DerefMut<Target = [PathState]>,
-{
+impl<T: Storage> Connection<T> {
     /// The next packet to send, its headers written into `buf` (at least
     /// [`MAX_HEADER_LEN`] bytes; see [`Transmit`]), or `None` when nothing
     /// may go now. `rand` is fresh randomness for the

@@ -8,7 +8,7 @@
 
 use core::ops::DerefMut;
 
-use super::profile::{check_event_mask, check_min_active};
+use super::ev_profile_config::{check_event_mask, check_min_active};
 use super::{
     Ev, EvError, EvFormatProfile, EvLayout, EvProfileConfig, EvProfileMode, EvRange, Lifecycle,
     ProfileState, WireEv,

@@ -11,12 +11,12 @@
 mod bits;
 mod error;
 mod ev_profile;
+mod ev_profile_config;
 mod format;
 mod format_profile;
 mod generate;
 mod layout;
 mod lifecycle;
-mod profile;
 mod value;
 
 #[cfg(test)]
@@ -24,14 +24,14 @@ mod tests;
 
 pub use error::EvError;
 pub use ev_profile::EvProfile;
+pub use ev_profile_config::{
+    EvProfileConfig, EvProfileMode, EV_EVENT_ALL, EV_EVENT_ASSUMED_BAD, EV_EVENT_GOOD,
+};
 pub use format::{EvFormat, EvFormatMode};
 pub use format_profile::EvFormatProfile;
 pub use generate::EvRange;
 pub use layout::{EvField, EvLayout};
 pub use lifecycle::{Lifecycle, ProfileState};
-pub use profile::{
-    EvProfileConfig, EvProfileMode, EV_EVENT_ALL, EV_EVENT_ASSUMED_BAD, EV_EVENT_GOOD,
-};
 pub use value::{stev_split, Ev, EvSteering, WireEv};
 
 /// Most fields in a format or EV profile.

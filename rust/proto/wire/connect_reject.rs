@@ -8,8 +8,7 @@
 //!
 //! 4 bytes.
 
-use super::cursor::{Reader, Writer};
-use super::WireError;
+use super::{reason_psn, WireError};
 use crate::proto::psn::Psn;
 
 /// Why a connect request was refused.
@@ -63,7 +62,7 @@ pub struct ConnectRejectRepr {
 
 impl ConnectRejectRepr {
     /// Length of the connect reject extension in bytes.
-    pub const LEN: usize = 4;
+    pub const LEN: usize = reason_psn::LEN;
 
     /// Length of the connect reject extension in bytes.
     pub const fn header_len(&self) -> usize {
@@ -73,19 +72,14 @@ impl ConnectRejectRepr {
     /// Parses the connect reject extension at the start of `buf`; returns
     /// it and the bytes after it.
     pub fn parse(buf: &[u8]) -> Result<(ConnectRejectRepr, &[u8]), WireError> {
-        let mut r = Reader::new(buf);
-        let reason = RejectReason::from_u8(r.u8()?)?;
-        let echo_psn = Psn::new_truncating(r.u24_packed()?);
-        Ok((ConnectRejectRepr { reason, echo_psn }, r.rest()))
+        let (reason, echo_psn, rest) = reason_psn::parse(buf, RejectReason::from_u8)?;
+        Ok((ConnectRejectRepr { reason, echo_psn }, rest))
     }
 
     /// Writes the connect reject extension to the start of `buf`; returns
     /// its length.
     pub fn emit(&self, buf: &mut [u8]) -> Result<usize, WireError> {
-        let mut w = Writer::new(buf);
-        w.u8(self.reason.to_u8())?;
-        w.u24_packed(self.echo_psn.get())?;
-        Ok(Self::LEN)
+        reason_psn::emit(self.reason.to_u8(), self.echo_psn, buf)
     }
 }
 

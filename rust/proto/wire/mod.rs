@@ -22,6 +22,7 @@ mod nack;
 mod opcode;
 mod packet;
 mod probe;
+mod reason_psn;
 mod reset;
 mod sack;
 

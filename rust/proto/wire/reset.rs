@@ -8,8 +8,7 @@
 //!
 //! 4 bytes.
 
-use super::cursor::{Reader, Writer};
-use super::WireError;
+use super::{reason_psn, WireError};
 use crate::proto::psn::Psn;
 
 /// Why a connection was reset.
@@ -64,7 +63,7 @@ pub struct ResetRepr {
 
 impl ResetRepr {
     /// Length of the reset extension in bytes.
-    pub const LEN: usize = 4;
+    pub const LEN: usize = reason_psn::LEN;
 
     /// Length of the reset extension in bytes.
     pub const fn header_len(&self) -> usize {
@@ -74,18 +73,13 @@ impl ResetRepr {
     /// Parses the reset extension at the start of `buf`; returns it and
     /// the bytes after it.
     pub fn parse(buf: &[u8]) -> Result<(ResetRepr, &[u8]), WireError> {
-        let mut r = Reader::new(buf);
-        let reason = ResetReason::from_u8(r.u8()?)?;
-        let psn = Psn::new_truncating(r.u24_packed()?);
-        Ok((ResetRepr { reason, psn }, r.rest()))
+        let (reason, psn, rest) = reason_psn::parse(buf, ResetReason::from_u8)?;
+        Ok((ResetRepr { reason, psn }, rest))
     }
 
     /// Writes the reset extension to the start of `buf`; returns its length.
     pub fn emit(&self, buf: &mut [u8]) -> Result<usize, WireError> {
-        let mut w = Writer::new(buf);
-        w.u8(self.reason.to_u8())?;
-        w.u24_packed(self.psn.get())?;
-        Ok(Self::LEN)
+        reason_psn::emit(self.reason.to_u8(), self.psn, buf)
     }
 }
 

@@ -9,7 +9,8 @@ use crate::proto::path::{PathConfig, PathState};
 use crate::proto::psn::Psn;
 use crate::proto::wire::ConnNumber;
 
-pub type TestConn = Connection<Vec<SentPacket>, Vec<MessageSlot>, Vec<u64>, Vec<PathState>>;
+pub type TestStorage = ConnStorage<Vec<SentPacket>, Vec<MessageSlot>, Vec<u64>, Vec<PathState>>;
+pub type TestConn = Connection<TestStorage>;
 
 pub const CLIENT: u32 = 0x10;
 pub const SERVER: u32 = 0x20;
@@ -45,9 +46,7 @@ pub fn cfg() -> ConnConfig {
     }
 }
 
-pub fn storage(
-    cfg: &ConnConfig,
-) -> ConnStorage<Vec<SentPacket>, Vec<MessageSlot>, Vec<u64>, Vec<PathState>> {
+pub fn storage(cfg: &ConnConfig) -> TestStorage {
     ConnStorage {
         sent: vec![SentPacket::default(); 512],
         messages: vec![MessageSlot::default(); 16],

@@ -1,21 +1,13 @@
-//! Output to the application: [`ConnEvent`]s in a fixed order (connection
-//! up, EV transitions, messages sent, messages received, the close), taken
-//! from the connection's state rather than queued, so none can be lost.
+//! [`Connection::poll_event`]: the next [`ConnEvent`] for the application,
+//! in a fixed order (connection up, EV transitions, messages sent, messages
+//! received, the close), taken from the connection's state rather than
+//! queued, so none can be lost. What each event means: `event.rs`.
 //!
 //! [`ConnEvent`]: super::ConnEvent
 
-use core::ops::DerefMut;
+use super::{messages, ConnEvent, ConnState, Connection, MsgId, Storage};
 
-use super::{messages, ConnEvent, ConnState, Connection, MessageSlot, MsgId, SentPacket};
-use crate::proto::path::PathState;
-
-impl<S, M, B, P> Connection<S, M, B, P>
-where
-    S: DerefMut<Target = [SentPacket]>,
-    M: DerefMut<Target = [MessageSlot]>,
-    B: DerefMut<Target = [u64]>,
-    P: DerefMut<Target = [PathState]>,
-{
+impl<T: Storage> Connection<T> {
     /// The next event for the caller, if any: connection up, EV transitions,
     /// messages sent and received (each in message order), then the close.
     pub fn poll_event(&mut self) -> Option<ConnEvent> {
