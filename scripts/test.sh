@@ -32,6 +32,9 @@ if [[ $variant == release ]]; then
 	step "host: the netlink spec validates and the generated files and Rust names agree with it"
 	if scripts/ynl-gen.sh --check; then count 1 0; else count 0 1; fi
 
+	step "host: the module's layers point one way (scripts/layers.py)"
+	if scripts/layers.py; then count 1 0; else count 0 1; fi
+
 	step "host: every file, function and command the documentation names exists"
 	if scripts/doc-names.py; then count 1 0; else count 0 1; fi
 
