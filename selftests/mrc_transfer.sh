@@ -320,7 +320,7 @@ check "(f) mrcctl: an SRv6 format and an explicit EV profile, EV i via spine i+1
 mon=$!
 PI=$WORK/ctl-paths.jsonl
 "$IP" netns exec "$NSA" timeout "$TMO" "$PERF" client --proto mrc --connect "$TOPO_HB" \
-	--port $PORT_SRV6 --ev-profile 2 --seconds "$F_SECONDS" --seed 6 -q \
+	--port $PORT_SRV6 --ev-profile 2 --seconds "$F_SECONDS" --until-signal --seed 6 -q \
 	--path-info-json "$PI" --path-info-ms 200 --json "$WORK/ctl.json" >"$WORK/ctl.out" 2>&1 &
 cpid=$!
 wait_until 60 grep -q '"bytes_acked":[1-9]' "$PI"
@@ -339,6 +339,9 @@ check "(f) the transfer still ran through the failure" kill -0 $cpid
 topo_restore 3
 verdict "(f) mrcctl probe during the failure: EV 2 times out, the others answer" \
 	judge probe "$WORK/probe.json" 2
+# Every step is done: SIGUSR1 ends the stream now rather than at
+# F_SECONDS (mrcperf under timeout, whose child it is).
+pkill -USR1 -P $cpid || true
 wait $cpid
 completed $? "(f) the transfer on the profile" ctl
 kill $mon 2>/dev/null
