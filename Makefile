@@ -55,4 +55,13 @@ fuzz: setup
 	@scripts/vm.sh --debug --timeout $$(( $(MINUTES) * 60 + 900 )) -- env MRC_FUZZ_SECONDS=$$(( $(MINUTES) * 60 )) \
 		bash -c 'insmod build/debug/mrc.ko && selftests/mrc_fuzz.py'
 
-.PHONY: modules setup kernel clean run test test-debug bench fuzz
+# What CI leaves out for time: the debug kernel's run of the tests that
+# selftests/run.sh lists as SOAK_ONLY (the fabric transfer under KASAN).
+soak: setup
+	@scripts/progress.sh "soak: building mrcperf and mrcctl" cargo build --release -q -p mrcperf -p mrcctl
+	@$(MAKE) --no-print-directory KVARIANT=debug modules
+	@mkdir -p build/debug && cp mrc.ko build/debug/mrc.ko
+	@scripts/vm.sh --debug --timeout 3600 -- env MRC_KO=$(CURDIR)/build/debug/mrc.ko MRC_SOAK=1 \
+		selftests/run.sh mrc_transfer.sh
+
+.PHONY: modules setup kernel clean run test test-debug bench fuzz soak
