@@ -40,9 +40,9 @@ def ctl(*args, user=None):
     return p.returncode, p.stdout.strip(), p.stderr.strip()
 
 
-def dump(user=None):
+def dump():
     """Every connection `mrcctl -j conn show` lists (None if it failed)."""
-    rc, out, err = ctl("-j", "conn", "show", user=user)
+    rc, out, err = ctl("-j", "conn", "show")
     if rc != 0:
         print(f"# mrcctl -j conn show: exit {rc}: {err}", flush=True)
         return None
