@@ -7,7 +7,9 @@
 
 // The whole module has the core's panic-freedom lints (clippy, run by
 // `make test`): no indexing, unwrap, panic or overflowing arithmetic, since
-// the kernel builds Rust with overflow checks and a panic is an oops.
+// the kernel builds Rust with overflow checks and a panic is an oops. A
+// deliberate twin of the list in `rust/proto/mod.rs`, which the host build
+// (where `proto` is the crate root) needs on its own.
 #![deny(
     clippy::indexing_slicing,
     clippy::unwrap_used,
