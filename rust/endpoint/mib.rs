@@ -44,8 +44,9 @@ mibs! {
     /// Packets a connection refused (wrong state, out of window, bad
     /// lengths; the connection's own counters say which).
     InConnRejected = c"MrcInConnRejected",
-    /// Data packets dropped before the connection saw them because the
-    /// receiving socket had no room (SO_RCVBUF, or unread messages).
+    /// First packets of new messages refused with NO_RESOURCE because the
+    /// receiving socket had no room (SO_RCVBUF, or unread messages); the
+    /// sender retries after its ACK timeout.
     InNoBuffer = c"MrcInNoBuffer",
     /// Connect requests admitted by a listener.
     PassiveOpens = c"MrcPassiveOpens",
@@ -58,7 +59,8 @@ mibs! {
     /// peer's (the inner source in SRv6 modes): refused unseen.
     InWrongPeer = c"MrcInWrongPeer",
     /// Data of a new message dropped because the namespace's message
-    /// memory (`net.mrc.mem`) had no room for it (the peer sends it again).
+    /// memory (`net.mrc.mem`), or the allocator, had no room for it (the
+    /// peer sends it again).
     InNoMemory = c"MrcInNoMemory",
     /// Datagrams dropped because the namespace's receive queue was full.
     InRxQueueFull = c"MrcInRxQueueFull",

@@ -89,7 +89,7 @@ impl SockConfig {
         ConnConfig {
             max_payload: payload as u16,
             mpr: self.mpr,
-            dynamic_mpr: false,
+            dynamic_mpr: true,
             max_wimm: self.max_wimm,
             retry: self.retry,
             ack_every: 2,

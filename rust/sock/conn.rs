@@ -10,7 +10,8 @@ use crate::control::lease::CcProfileLease;
 use crate::endpoint::{MemPool, Mib};
 use crate::ffi::route::{Route, RouteCache};
 use crate::proto::conn::{
-    CloseReason, ConnConfig, ConnEvent, ConnState, ConnStorage, Connection, MessageSlot, SendError,
+    CloseReason, ConnConfig, ConnEvent, ConnState, ConnStorage, Connection, MessageSlot, PacketError,
+    SendError,
     SentPacket, MAX_HEADER_LEN, MPR_UNIT,
 };
 use crate::proto::path::{EvEvent, PathState};
@@ -220,10 +221,20 @@ impl Conn {
         Ok(())
     }
 
-    /// Feeds one packet to the connection. Data for a message the socket
-    /// has no room for is dropped before the core sees it (not acked, so
-    /// the peer sends it again); `rcvbuf` bounds the bytes held.
+    /// Feeds one packet to the connection. What the application's buffer
+    /// can take of new messages (the rest of `rcvbuf`, or any one message
+    /// while it holds nothing) is the core's receive room: a message that
+    /// does not fit is refused with NO_RESOURCE, and the SACKs narrow the
+    /// peer's window to it, so a sender that outruns its reader slows down
+    /// instead of losing packets. A message's buffer is made (and charged
+    /// to the namespace) before the core accepts its first packet.
     pub(crate) fn input(&mut self, ep: &Endpoint, now: u64, bytes: &[u8], rcvbuf: usize) {
+        let room = if self.rx_bytes == 0 {
+            u64::MAX
+        } else {
+            rcvbuf.saturating_sub(self.rx_bytes) as u64
+        };
+        self.core.set_rx_room(room);
         let mut fresh = None;
         if let Ok(Packet {
             body: Body::Data { data: d, .. },
@@ -238,21 +249,15 @@ impl Conn {
             let Some(slot) = self.rx.get_mut((d.msn % RX_RING) as usize) else {
                 return;
             };
+            let len = d.msg_len as usize;
             if !behind && ahead >= RX_RING {
-                ep.count(Mib::InNoBuffer);
-                return;
-            }
-            if !behind && matches!(slot, RxSlot::Empty) {
-                let len = d.msg_len as usize;
-                let max = self.core.config().max_message_len as usize;
-                if len > max || (self.rx_bytes > 0 && self.rx_bytes.saturating_add(len) > rcvbuf) {
-                    ep.count(if len > max {
-                        Mib::InConnRejected
-                    } else {
-                        Mib::InNoBuffer
-                    });
-                    return;
-                }
+                // No slot until the application reads.
+                self.core.set_rx_room(0);
+            } else if !behind
+                && matches!(slot, RxSlot::Empty)
+                && len <= self.core.config().max_message_len as usize
+                && len as u64 <= room
+            {
                 if !self.mem.charge(len, self.rx_bytes) {
                     ep.count(Mib::InNoMemory);
                     return;
@@ -260,7 +265,7 @@ impl Conn {
                 let mut buf = KVVec::new();
                 if buf.extend_with(len, 0u8, GFP_KERNEL).is_err() {
                     self.mem.uncharge(len);
-                    ep.count(Mib::InNoBuffer);
+                    ep.count(Mib::InNoMemory);
                     return;
                 }
                 self.rx_bytes = self.rx_bytes.saturating_add(len);
@@ -291,8 +296,12 @@ impl Conn {
                     self.free_rx(msn);
                 }
             }
-            Err(_) => {
-                ep.count(Mib::InConnRejected);
+            Err(e) => {
+                ep.count(if e == PacketError::NoRoom {
+                    Mib::InNoBuffer
+                } else {
+                    Mib::InConnRejected
+                });
                 if let Some(msn) = fresh {
                     self.free_rx(msn);
                 }

@@ -171,7 +171,13 @@ impl<T: Storage> Connection<T> {
                 // nothing past here left before the echoed packet.
                 break;
             }
-            if record.state != SentState::InFlight || record.ev != ev || record.sent_at >= stamp {
+            // A packet the receiver refused for want of resources arrived:
+            // it waits for the ACK timeout, which blames no EV.
+            if record.state != SentState::InFlight
+                || record.ev != ev
+                || record.sent_at >= stamp
+                || record.no_resource
+            {
                 continue;
             }
             if stamp.saturating_sub(record.sent_at) < reorder {
@@ -209,7 +215,7 @@ impl<T: Storage> Connection<T> {
             };
             let Some(at) = record
                 .overtaken_at
-                .filter(|_| record.state == SentState::InFlight)
+                .filter(|_| record.state == SentState::InFlight && !record.no_resource)
             else {
                 continue;
             };

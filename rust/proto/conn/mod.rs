@@ -209,6 +209,10 @@ struct RecvState {
     /// MPR advertised in SACKs (the configured one unless lowered by
     /// dynamic MPR).
     advertised_mpr: u8,
+    /// Bytes of new messages the application's buffer can take now (see
+    /// [`Connection::set_rx_room`]): a message that does not fit is refused
+    /// with NO_RESOURCE.
+    room: u64,
 }
 
 /// Control packets waiting for transmission.
@@ -323,6 +327,7 @@ impl<T: Storage> Connection<T> {
                 msg_base: 0,
                 wimm_open: 0,
                 advertised_mpr: cfg.mpr,
+                room: u64::MAX,
             },
             rx_window,
             ack: AckState::default(),
@@ -368,6 +373,22 @@ impl<T: Storage> Connection<T> {
         }
         self.rx.advertised_mpr = mpr;
         true
+    }
+
+    /// Receive-side flow control: the application's buffer can take
+    /// `room` more bytes of new messages (0: no new message at all, not
+    /// even an empty one). The first packet of a message longer than that
+    /// is refused with a NO_RESOURCE NACK (the sender
+    /// retries after its ACK timeout and blames no EV), and, when both ends
+    /// enabled dynamic MPR, the SACKs advertise the PSN window that fits in
+    /// `room` (in 128-PSN units of full packets, at least 1, at most the
+    /// configured MPR), so that a sender outrunning the application narrows
+    /// its window before anything is refused. `u64::MAX`: no limit.
+    pub fn set_rx_room(&mut self, room: u64) {
+        self.rx.room = room;
+        let unit = u64::from(self.cfg.max_payload).saturating_mul(128).max(1);
+        let fits = u8::try_from(room / unit).unwrap_or(u8::MAX);
+        self.set_dynamic_mpr(fits.clamp(1, self.cfg.mpr.max(1)));
     }
 
     /// Controller: deny `ev` or allow it again.

@@ -47,6 +47,9 @@ pub enum PacketError {
     BadOffset,
     /// A new Write-with-Immediate message beyond WIMM.
     WimmExceeded,
+    /// A new message longer than the room the application's buffer has
+    /// (see `Connection::set_rx_room`).
+    NoRoom,
     /// An EV index that this connection does not have.
     BadEv,
     /// A timestamp echo from the future.
@@ -343,6 +346,10 @@ impl<T: Storage> Connection<T> {
             if data.immediate.is_some() && wimm_full {
                 self.queue_nack(NackCode::NoResource, arrival.psn, data.ev_index);
                 return Err(PacketError::WimmExceeded);
+            }
+            if self.rx.room == 0 || u64::from(data.msg_len) > self.rx.room {
+                self.queue_nack(NackCode::NoResource, arrival.psn, data.ev_index);
+                return Err(PacketError::NoRoom);
             }
             rx = messages::RxMessage {
                 started: true,

@@ -89,7 +89,8 @@ impl<T: Storage> Connection<T> {
     /// the oldest packet still in flight, so that other EVs on a failed path
     /// are found as soon as their own packets expire. A retry is counted at
     /// most once per timeout interval, and only without an ACK in between:
-    /// the budget measures time without progress, not packets.
+    /// the budget measures time without progress, not packets. Packets the
+    /// receiver refused with NO_RESOURCE blame no EV and spend no retry.
     fn on_ack_timeout(&mut self, now: u64) {
         let Some(rto) = self.rto_interval() else {
             self.close_with(CloseReason::RetriesExhausted);
@@ -98,6 +99,7 @@ impl<T: Storage> Connection<T> {
         let span = self.tx.una.forward_to(self.tx.nxt);
         let mut bad_evs = [0u64; EV_WORDS];
         let mut expired = 0u32;
+        let mut refused = 0u32;
         for step in 0..span {
             let psn = self.tx.una.wrapping_add(step);
             let Some(record) = self.sent.get(sent::slot_of(psn, self.tx.slots)).copied() else {
@@ -108,14 +110,20 @@ impl<T: Storage> Connection<T> {
             }
             if self.mark_lost(psn).is_some() {
                 expired = expired.saturating_add(1);
-                if !record.no_resource {
+                if record.no_resource {
+                    refused = refused.saturating_add(1);
+                } else {
                     set_bit(&mut bad_evs, record.ev);
                 }
             }
         }
         if expired != 0 || self.tx.lost != 0 {
             // (`Option::is_none_or` is newer than the kernel's minimum Rust.)
+            // Packets the receiver refused for want of room (it answered:
+            // it is alive) are retried without spending the budget, as
+            // TCP's zero-window probes are.
             let counts = match self.tx.last_retry_at {
+                _ if expired != 0 && refused == expired => false,
                 None => true,
                 Some(t) => now >= t.saturating_add(rto),
             };

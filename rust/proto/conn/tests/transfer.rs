@@ -256,3 +256,62 @@ fn both_directions_carry_data_at_once() {
     assert!(at_server.contains(&ConnEvent::MessageSent { msg: MsgId(1) }));
     assert_eq!(pair.client.stats().bytes_received, 9001);
 }
+
+#[test]
+fn a_receiver_without_room_refuses_new_messages_and_the_sender_waits() {
+    let mut pair = Pair::new();
+    // The application's buffer is full: nothing new fits.
+    pair.server.set_rx_room(0);
+    pair.client.send_message(2500, None).unwrap();
+    for _ in 0..40 {
+        pair.run();
+        pair.fire_timers();
+    }
+    assert_eq!(pair.placed, 0, "no byte of a message that does not fit");
+    let stats = pair.client.stats();
+    assert!(stats.ack_timeouts > 0, "the refused packets wait for the ACK timeout");
+    assert_eq!(stats.rack_losses, 0, "a refused packet is not a RACK loss");
+    assert_eq!(pair.client.state(), ConnState::Established, "refusals spend no retry");
+    for ev in 0..pair.client.paths().ev_count() {
+        assert_eq!(
+            pair.client.paths().state(ev),
+            Some(crate::proto::path::EvState::Good),
+            "no EV blamed for the receiver's refusal"
+        );
+    }
+    // The application read: the message fits and arrives whole.
+    pair.server.set_rx_room(u64::MAX);
+    events(&mut pair.server);
+    for _ in 0..40 {
+        pair.run();
+        pair.fire_timers();
+    }
+    assert_eq!(pair.placed, 2500);
+    assert!(events(&mut pair.server).contains(&ConnEvent::MessageReceived {
+        msg: MsgId(0),
+        len: 2500,
+        imm: None
+    }));
+}
+
+#[test]
+fn the_advertised_window_follows_the_receivers_room() {
+    let mut fat = cfg();
+    fat.nscc = NsccConfig::for_path(100_000_000_000, 100_000);
+    let mut pair = Pair::with(fat, cfg());
+    // cfg(): MPR 2 of 1000-byte packets, 128 000 bytes per unit.
+    pair.server.set_rx_room(200_000);
+    for _ in 0..4 {
+        pair.client.send_message(100_000, None).unwrap();
+    }
+    let first = drain(&mut pair.client, pair.now);
+    pair.deliver_to_server(&first[..1]);
+    let acks = drain(&mut pair.server, pair.now);
+    pair.deliver_to_client(&acks);
+    assert_eq!(pair.client.send_window(), 128, "room for one unit");
+    pair.server.set_rx_room(u64::MAX);
+    pair.deliver_to_server(&first[1..2]);
+    let acks = drain(&mut pair.server, pair.now);
+    pair.deliver_to_client(&acks);
+    assert_eq!(pair.client.send_window(), 256, "the configured MPR again");
+}

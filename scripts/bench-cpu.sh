@@ -1,0 +1,217 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The CPU-bound benchmark: one unshaped veth link between two namespaces in
+# the test VM, so the guest's CPUs, not a link, set the speed. TCP, MPTCP
+# and MRC run in the same boot, at MTU 1500 and 9000, with 1, 2 and 4
+# connections at once (TCP and MRC; MPTCP with one), and every figure that
+# matters is a ratio within this boot: MRC's goodput and CPU time per GB
+# against TCP's on the same link. Not part of `make test`.
+#
+#   scripts/bench-cpu.sh          build mrcperf and mrc.ko, boot the VM, run,
+#                                 print the table, and write it under "cpu"
+#                                 in build/bench/bench.json (beside the
+#                                 shaped bench's runs, if that file exists)
+#   scripts/bench-cpu.sh --guest  (inside the VM) the measurement itself
+#
+# Environment: BENCH_SECONDS (8 per run), BENCH_MTUS ("1500 9000"),
+# BENCH_MRC_SYSCTLS (net.mrc settings for both ends, as "key=value ...";
+# default: none, the module's defaults),
+# BENCH_CONNS ("1 2 4"), BENCH_TIMEOUT (VM timeout, 900), BENCH_PROFILE
+# (1: also record a system-wide perf profile of one MRC connection and one
+# TCP connection at MTU 1500, written as build/bench/profile-*.txt; the
+# profile's own cost makes those runs' figures meaningless, so they are
+# extra runs, not in the table).
+#
+# CPU s/GB is the guest's busy time (all CPUs, from /proc/stat) over the
+# run, per GB of verified payload delivered: sender, receiver and the veth
+# between them, as one host would spend it twice. MRC's retransmissions
+# come from MRC_INFO at the end of each run; on this lossless link every
+# one is self-inflicted.
+set -u
+here=$(cd "$(dirname "$0")/.." && pwd)
+SECONDS_PER_RUN=${BENCH_SECONDS:-8}
+MTUS=${BENCH_MTUS:-1500 9000}
+CONNS=${BENCH_CONNS:-1 2 4}
+
+if [[ ${1:-} != --guest ]]; then
+	set -e
+	cd "$here"
+	scripts/progress.sh "bench-cpu: building mrcperf" cargo build --release -q -p mrcperf
+	scripts/progress.sh "bench-cpu: building mrc.ko" make --no-print-directory KVARIANT=release modules >/dev/null
+	mkdir -p build/release && cp mrc.ko build/release/mrc.ko
+	out=$here/build/vm/release
+	rm -f "$out/bench_cpu.json" "$out"/profile-*.txt
+	rc=0
+	scripts/vm.sh --timeout "${BENCH_TIMEOUT:-900}" -- env BENCH_SECONDS="$SECONDS_PER_RUN" \
+		BENCH_MTUS="$MTUS" BENCH_CONNS="$CONNS" BENCH_PROFILE="${BENCH_PROFILE:-}" BENCH_MRC_SYSCTLS="${BENCH_MRC_SYSCTLS:-}" \
+		MRC_KO="$here/build/release/mrc.ko" scripts/bench-cpu.sh --guest || rc=$?
+	mkdir -p build/bench
+	cp "$out"/profile-*.txt build/bench/ 2>/dev/null && echo "bench-cpu: wrote build/bench/profile-*.txt"
+	if [[ -f $out/bench_cpu.json ]]; then
+		/usr/bin/python3 - "$out/bench_cpu.json" build/bench/bench.json <<-'PY'
+			import json, os, sys
+			cpu = json.load(open(sys.argv[1]))
+			out = sys.argv[2]
+			res = json.load(open(out)) if os.path.exists(out) else {}
+			res["cpu"] = cpu
+			json.dump(res, open(out, "w"), indent=1)
+		PY
+		echo "bench-cpu: wrote build/bench/bench.json (\"cpu\")"
+	fi
+	((rc == 0)) || echo "bench-cpu: FAILED (a run failed or delivered damaged data; exit $rc)" >&2
+	exit "$rc"
+fi
+
+# ------------------------------------------------------------------ guest
+IP=/usr/sbin/ip
+PERF=$here/target/release/mrcperf
+OUT=${BENCH_OUT:-$here/build/vm/release}
+WORK=$(mktemp -d)
+NSA=mrc-cpu-a NSB=mrc-cpu-b
+A=fd00:c::1 B=fd00:c::2
+cleanup() {
+	pkill -f "$PERF server" 2>/dev/null
+	$IP netns del "$NSA" 2>/dev/null
+	$IP netns del "$NSB" 2>/dev/null
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+[[ -x $PERF ]] || { echo "bench-cpu: $PERF missing"; exit 1; }
+lsmod | grep -q '^mrc ' || insmod "${MRC_KO:-$here/build/release/mrc.ko}" || { echo "bench-cpu: mrc.ko does not load"; exit 1; }
+
+$IP netns add "$NSA" && $IP netns add "$NSB" || exit 1
+$IP -n "$NSA" link add veth0 type veth peer name veth0 netns "$NSB" || exit 1
+for ns in "$NSA" "$NSB"; do
+	$IP -n "$ns" link set lo up
+	$IP -n "$ns" link set veth0 up
+done
+$IP -n "$NSA" addr add "$A/64" dev veth0 nodad
+$IP -n "$NSB" addr add "$B/64" dev veth0 nodad
+for kv in ${BENCH_MRC_SYSCTLS:-}; do
+	for ns in "$NSA" "$NSB"; do
+		$IP netns exec "$ns" sh -c "echo ${kv#*=} >/proc/sys/net/mrc/${kv%%=*}" || exit 1
+	done
+done
+$IP -n "$NSA" mptcp limits set subflows 4
+$IP -n "$NSB" mptcp limits set subflows 4
+
+cpu_busy() {
+	awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat
+}
+
+# run NAME PROTO PORT N [perf-output]: N clients at once from A to B's
+# server on PORT; writes WORK/NAME-<i>.json and WORK/NAME.cpu.
+run() {
+	local name=$1 proto=$2 port=$3 n=$4 prof=${5:-} i pids=() rc=0 rec=
+	cpu_busy >"$WORK/$name.cpu"
+	$IP netns exec "$NSB" cat /proc/net/mrc_snmp >"$WORK/$name.snmp0"
+	if [[ -n $prof ]]; then
+		perf record -a -g -o "$WORK/$name.data" -- sleep "$SECONDS_PER_RUN" >/dev/null 2>&1 &
+		rec=$!
+	fi
+	for ((i = 1; i <= n; i++)); do
+		$IP netns exec "$NSA" "$PERF" client --proto "$proto" --connect "$B" --port "$port" \
+			--seconds "$SECONDS_PER_RUN" -q --json "$WORK/$name-$i.json" >/dev/null 2>"$WORK/$name-$i.err" &
+		pids+=($!)
+	done
+	for p in "${pids[@]}"; do wait "$p" || rc=1; done
+	cpu_busy >>"$WORK/$name.cpu"
+	$IP netns exec "$NSB" cat /proc/net/mrc_snmp >"$WORK/$name.snmp1"
+	if [[ -n $rec ]]; then
+		wait "$rec"
+		# Who ran (threads), what ran (flat), and what each entry point
+		# costs with its callees (inclusive): enough to account for a
+		# packet's stages.
+		{
+			perf report -i "$WORK/$name.data" --stdio --sort comm -g none
+			perf report -i "$WORK/$name.data" --stdio --no-children --percent-limit 0.3 --sort dso,symbol -g none
+			perf report -i "$WORK/$name.data" --stdio --children --percent-limit 1.5 --sort symbol -g none
+		} 2>/dev/null | grep -v '^#' | grep -v '^$' | sed 's/ *$//' >"$OUT/$prof"
+	fi
+	((rc == 0)) || { touch "$WORK/$name.failed"; sed "s/^/bench-cpu: $name: /" "$WORK/$name"-*.err; }
+	return $rc
+}
+
+for mtu in $MTUS; do
+	$IP -n "$NSA" link set veth0 mtu "$mtu"
+	$IP -n "$NSB" link set veth0 mtu "$mtu"
+	$IP netns exec "$NSB" "$PERF" server --proto tcp --port 5301 >/dev/null 2>&1 &
+	$IP netns exec "$NSB" "$PERF" server --proto mptcp --port 5302 >/dev/null 2>&1 &
+	$IP netns exec "$NSB" "$PERF" server --proto mrc --port 5303 >/dev/null 2>&1 &
+	sleep 1
+	echo "bench-cpu: MTU $mtu, ${SECONDS_PER_RUN}s per run"
+	for n in $CONNS; do
+		run "tcp_${mtu}_$n" tcp 5301 "$n" || echo "bench-cpu: tcp_${mtu}_$n failed"
+		run "mrc_${mtu}_$n" mrc 5303 "$n" || echo "bench-cpu: mrc_${mtu}_$n failed"
+	done
+	run "mptcp_${mtu}_1" mptcp 5302 1 || echo "bench-cpu: mptcp_${mtu}_1 failed"
+	if [[ -n ${BENCH_PROFILE:-} && $mtu == 1500 ]]; then
+		run "profile_mrc" mrc 5303 1 profile-mrc-1500.txt || true
+		run "profile_tcp" tcp 5301 1 profile-tcp-1500.txt || true
+	fi
+	pkill -f "$PERF server"
+	sleep 1
+done
+
+/usr/bin/python3 - "$WORK" "$OUT/bench_cpu.json" "$SECONDS_PER_RUN" "$MTUS" "$CONNS" <<'PY'
+import glob, json, os, sys
+work, out, secs, mtus, conns = sys.argv[1:]
+res = {"seconds": int(secs), "runs": {}}
+for mtu in mtus.split():
+    for proto in ["tcp", "mptcp", "mrc"]:
+        for n in conns.split():
+            name = f"{proto}_{mtu}_{n}"
+            files = sorted(glob.glob(f"{work}/{name}-*.json"))
+            if not files and not os.path.exists(f"{work}/{name}.cpu"):
+                continue
+            clients = [json.load(open(f)) for f in files]
+            cpu = [int(x) for x in open(f"{work}/{name}.cpu").read().split()]
+            delivered = sum(c["bytes_received"] for c in clients)
+            retrans = [((c.get("mrc") or {}).get("last_sample") or {}).get("info", {}) or {} for c in clients]
+            # The receiving namespace's MRC counters that moved in the run.
+            snmp = [dict((l.split()[0], int(l.split()[1])) for l in open(f"{work}/{name}.snmp{i}") if l.strip())
+                    for i in (0, 1)]
+            moved = {k: v - snmp[0].get(k, 0) for k, v in snmp[1].items() if v != snmp[0].get(k, 0)}
+            res["runs"][name] = {
+                "proto": proto, "mtu": int(mtu), "connections": int(n),
+                "goodput_bps": sum(c["goodput_bps"] for c in clients),
+                "bytes": delivered,
+                "cpu_seconds_per_gb": (cpu[1] - cpu[0]) / 100 / (delivered / 1e9) if delivered and len(cpu) == 2 else None,
+                "retransmitted_packets": sum(r.get("packets_retrans", 0) for r in retrans) if proto == "mrc" else None,
+                "srtt_us": max((r.get("srtt_us", 0) for r in retrans), default=0) if proto == "mrc" else None,
+                "cwnd": max((r.get("cwnd", 0) for r in retrans), default=0) if proto == "mrc" else None,
+                "receiver_mrc_snmp": moved if proto == "mrc" else None,
+                "intact": len(clients) == int(n) and all(c["intact"] for c in clients) and not os.path.exists(f"{work}/{name}.failed"),
+            }
+# The ratios the performance issue asks for, each within this run.
+ratios = {}
+for mtu in mtus.split():
+    r = res["runs"]
+    t1, m1 = r.get(f"tcp_{mtu}_1"), r.get(f"mrc_{mtu}_1")
+    if t1 and m1 and t1["goodput_bps"] and t1["cpu_seconds_per_gb"] and m1["cpu_seconds_per_gb"]:
+        ratios[f"mrc_vs_tcp_goodput_{mtu}"] = m1["goodput_bps"] / t1["goodput_bps"]
+        ratios[f"mrc_vs_tcp_cpu_per_gb_{mtu}"] = m1["cpu_seconds_per_gb"] / t1["cpu_seconds_per_gb"]
+    m4 = r.get(f"mrc_{mtu}_4")
+    if m1 and m4 and m1["goodput_bps"]:
+        ratios[f"mrc_4_vs_1_goodput_{mtu}"] = m4["goodput_bps"] / m1["goodput_bps"]
+res["ratios"] = ratios
+json.dump(res, open(out, "w"), indent=1)
+
+print(f"\nunshaped veth, {secs} s per run; MRC messages of mrcperf's default sizes (1 B to 1 MiB)")
+print(f"{'run':<16}{'conns':>6}{'Mbit/s':>10}{'CPU s/GB':>10}{'retrans':>9}{'srtt us':>9}{'intact':>8}")
+for name, x in res["runs"].items():
+    cpu = "-" if x["cpu_seconds_per_gb"] is None else f"{x['cpu_seconds_per_gb']:.1f}"
+    rt = "-" if x["retransmitted_packets"] is None else str(x["retransmitted_packets"])
+    srtt = "-" if x["srtt_us"] is None else str(x["srtt_us"])
+    print(f"{name:<16}{x['connections']:>6}{x['goodput_bps']/1e6:>10.1f}{cpu:>10}{rt:>9}{srtt:>9}{str(x['intact']):>8}")
+for k, v in ratios.items():
+    print(f"{k}: {v:.2f}")
+for name, x in res["runs"].items():
+    drops = {k: v for k, v in (x["receiver_mrc_snmp"] or {}).items() if k not in ("MrcInDatagrams", "MrcOutPackets", "MrcRxMemBytes")}
+    if drops:
+        print(f"{name}: receiver's MRC counters: " + " ".join(f"{k}={v}" for k, v in drops.items()))
+bad = [n for n, x in res["runs"].items() if not x["intact"]]
+if bad:
+    print("bench-cpu: failed or damaged:", " ".join(bad))
+sys.exit(1 if bad else 0)
+PY
