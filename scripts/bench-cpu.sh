@@ -105,6 +105,7 @@ run() {
 	local name=$1 proto=$2 port=$3 n=$4 prof=${5:-} i pids=() rc=0 rec=
 	cpu_busy >"$WORK/$name.cpu"
 	$IP netns exec "$NSB" cat /proc/net/mrc_snmp >"$WORK/$name.snmp0"
+	$IP netns exec "$NSA" cat /proc/net/mrc_snmp >"$WORK/$name.tx0"
 	if [[ -n $prof ]]; then
 		perf record -a -g -o "$WORK/$name.data" -- sleep "$SECONDS_PER_RUN" >/dev/null 2>&1 &
 		rec=$!
@@ -117,6 +118,7 @@ run() {
 	for p in "${pids[@]}"; do wait "$p" || rc=1; done
 	cpu_busy >>"$WORK/$name.cpu"
 	$IP netns exec "$NSB" cat /proc/net/mrc_snmp >"$WORK/$name.snmp1"
+	$IP netns exec "$NSA" cat /proc/net/mrc_snmp >"$WORK/$name.tx1"
 	if [[ -n $rec ]]; then
 		wait "$rec"
 		# Who ran (threads), what ran (flat), and what each entry point
@@ -169,9 +171,10 @@ for mtu in mtus.split():
             delivered = sum(c["bytes_received"] for c in clients)
             retrans = [((c.get("mrc") or {}).get("last_sample") or {}).get("info", {}) or {} for c in clients]
             # The receiving namespace's MRC counters that moved in the run.
-            snmp = [dict((l.split()[0], int(l.split()[1])) for l in open(f"{work}/{name}.snmp{i}") if l.strip())
-                    for i in (0, 1)]
-            moved = {k: v - snmp[0].get(k, 0) for k, v in snmp[1].items() if v != snmp[0].get(k, 0)}
+            def moved(side):
+                snmp = [dict((l.split()[0], int(l.split()[1])) for l in open(f"{work}/{name}.{side}{i}") if l.strip())
+                        for i in (0, 1)]
+                return {k: v - snmp[0].get(k, 0) for k, v in snmp[1].items() if v != snmp[0].get(k, 0)}
             res["runs"][name] = {
                 "proto": proto, "mtu": int(mtu), "connections": int(n),
                 "goodput_bps": sum(c["goodput_bps"] for c in clients),
@@ -180,7 +183,10 @@ for mtu in mtus.split():
                 "retransmitted_packets": sum(r.get("packets_retrans", 0) for r in retrans) if proto == "mrc" else None,
                 "srtt_us": max((r.get("srtt_us", 0) for r in retrans), default=0) if proto == "mrc" else None,
                 "cwnd": max((r.get("cwnd", 0) for r in retrans), default=0) if proto == "mrc" else None,
-                "receiver_mrc_snmp": moved if proto == "mrc" else None,
+                "rack_losses": sum(r.get("rack_losses", 0) for r in retrans) if proto == "mrc" else None,
+                "timeout_losses": sum(r.get("timeout_losses", 0) for r in retrans) if proto == "mrc" else None,
+                "receiver_mrc_snmp": moved("snmp") if proto == "mrc" else None,
+                "sender_mrc_snmp": moved("tx") if proto == "mrc" else None,
                 "intact": len(clients) == int(n) and all(c["intact"] for c in clients) and not os.path.exists(f"{work}/{name}.failed"),
             }
 # The ratios the performance issue asks for, each within this run.
@@ -207,9 +213,11 @@ for name, x in res["runs"].items():
 for k, v in ratios.items():
     print(f"{k}: {v:.2f}")
 for name, x in res["runs"].items():
-    drops = {k: v for k, v in (x["receiver_mrc_snmp"] or {}).items() if k not in ("MrcInDatagrams", "MrcOutPackets", "MrcRxMemBytes")}
-    if drops:
-        print(f"{name}: receiver's MRC counters: " + " ".join(f"{k}={v}" for k, v in drops.items()))
+    for side in ("sender", "receiver"):
+        drops = {k: v for k, v in (x[f"{side}_mrc_snmp"] or {}).items()
+                 if k not in ("MrcInDatagrams", "MrcOutPackets", "MrcRxMemBytes", "MrcPassiveOpens", "MrcActiveOpens")}
+        if drops:
+            print(f"{name}: {side}'s MRC counters: " + " ".join(f"{k}={v}" for k, v in drops.items()))
 bad = [n for n, x in res["runs"].items() if not x["intact"]]
 if bad:
     print("bench-cpu: failed or damaged:", " ".join(bad))

@@ -39,6 +39,10 @@ use ratelimit::TokenBucket;
 /// Datagrams one run of the work item handles.
 const RX_BATCH: usize = 64;
 
+/// Consecutive datagrams for one connection that its socket takes under
+/// one lock, with one round of sending and one wake-up after them.
+const RUN_MAX: usize = 16;
+
 /// Probe replies a namespace sends per second, and in one burst: a
 /// controller's batch is one probe per EV (at most 256); beyond, requests
 /// are dropped and counted (`MrcInProbeRateLimited`), as ICMP errors are
@@ -69,8 +73,12 @@ pub(crate) trait Recipient: Send + Sync + Sized + 'static {
         request: &ConnectRequestRepr,
     );
 
-    /// A packet addressed to its connection.
-    fn on_packet(self: &Arc<Self>, ep: &Endpoint<Self>, dgram: &Datagram);
+    /// Packets addressed to its connection, in arrival order.
+    fn on_packets<'a>(
+        self: &Arc<Self>,
+        ep: &Endpoint<Self>,
+        dgrams: impl Iterator<Item = &'a Datagram>,
+    );
 
     /// The namespace is going away: its connection ends, reset.
     fn abort(self: &Arc<Self>);
@@ -135,14 +143,58 @@ impl<S: Recipient> WorkItem for Endpoint<S> {
     /// Handles a batch, then queues itself again if more is waiting: the
     /// worker may reschedule between work items, so a flood of packets
     /// cannot hold the CPU (the kernel may be non-preemptible).
+    /// Consecutive packets for one connection go to its socket together
+    /// (up to [`RUN_MAX`]), so that a burst costs one lock, one round of
+    /// sending and one wake-up, not one per packet.
     fn run(this: Arc<Endpoint<S>>) {
-        for _ in 0..RX_BATCH {
-            match this.rx.pop() {
-                Some(dgram) => this.dispatch(dgram),
-                None => return,
+        let mut left = RX_BATCH;
+        let mut carry = None;
+        while left > 0 {
+            let Some(first) = carry.take().or_else(|| this.rx.pop()) else {
+                return;
+            };
+            left = left.saturating_sub(1);
+            let Some(n) = conn_of(&first) else {
+                this.dispatch(first);
+                continue;
+            };
+            let mut run: [Option<Datagram>; RUN_MAX] = Default::default();
+            let mut slots = run.iter_mut();
+            if let Some(slot) = slots.next() {
+                *slot = Some(first);
             }
+            for slot in slots {
+                if left == 0 {
+                    break;
+                }
+                match this.rx.pop() {
+                    Some(d) if conn_of(&d) == Some(n) => {
+                        *slot = Some(d);
+                        left = left.saturating_sub(1);
+                    }
+                    other => {
+                        carry = other;
+                        break;
+                    }
+                }
+            }
+            this.deliver(n, &run);
+        }
+        if let Some(d) = carry {
+            this.dispatch(d);
         }
         crate::ffi::work::enqueue::<Endpoint<S>>(this);
+    }
+}
+
+/// The connection number a datagram is for, when it is a packet of a
+/// connection (not a connect request, a probe response or malformed: those
+/// go through `Endpoint::dispatch` one by one).
+fn conn_of(dgram: &Datagram) -> Option<u32> {
+    let packet = Packet::parse(dgram.payload()).ok()?;
+    match packet.body {
+        Body::ConnectRequest(_) | Body::ProbeResponse(_) => None,
+        _ => Some(packet.dest_conn.get()).filter(|&n| n != 0),
     }
 }
 
@@ -374,6 +426,18 @@ impl<S: Recipient> Endpoint<S> {
         }
     }
 
+    /// Hands a run of packets for connection `n` to its socket.
+    fn deliver(&self, n: u32, run: &[Option<Datagram>]) {
+        let sock = self.tables.lock().conns.get(&n).cloned();
+        match sock {
+            Some(s) => s.on_packets(self, run.iter().flatten()),
+            None => run
+                .iter()
+                .flatten()
+                .for_each(|_| self.count(Mib::InNoConnection)),
+        }
+    }
+
     /// Hands a queued packet to its socket (process context).
     fn dispatch(&self, dgram: Datagram) {
         let Ok(packet) = Packet::parse(dgram.payload()) else {
@@ -401,7 +465,7 @@ impl<S: Recipient> Endpoint<S> {
             self.tables.lock().conns.get(&n).cloned()
         };
         match (sock, &packet.body) {
-            (Some(s), _) => s.on_packet(self, &dgram),
+            (Some(s), _) => s.on_packets(self, core::iter::once(&dgram)),
             (None, Body::ProbeResponse(r)) if self.answer_batch(r) => {}
             (None, _) => self.count(unknown),
         }

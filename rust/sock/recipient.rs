@@ -17,21 +17,31 @@ impl Recipient for MrcSock {
         matches!(self.inner.lock().phase, Phase::Listening(_))
     }
 
-    /// A packet for this connection (from the endpoint's work).
-    fn on_packet(self: &Arc<Self>, ep: &Endpoint, dgram: &Datagram) {
+    /// Packets for this connection (from the endpoint's work), all under
+    /// one hold of the socket's mutex: then one round of sending and one
+    /// wake-up for all of them.
+    fn on_packets<'a>(
+        self: &Arc<Self>,
+        ep: &Endpoint,
+        dgrams: impl Iterator<Item = &'a Datagram>,
+    ) {
         let mut g = self.inner.lock();
         let rcvbuf = self.rcvbuf();
         let Phase::Conn(conn) = &mut g.phase else {
-            ep.count(Mib::InNoConnection);
+            dgrams.for_each(|_| ep.count(Mib::InNoConnection));
             return;
         };
-        // Only the peer speaks for a connection: a packet naming its number
-        // from any other address is refused before the core sees it.
-        if dgram.src() != conn.peer.addr {
-            ep.count(Mib::InWrongPeer);
-            return;
+        let now = crate::clock::now_ns();
+        for dgram in dgrams {
+            // Only the peer speaks for a connection: a packet naming its
+            // number from any other address is refused before the core
+            // sees it.
+            if dgram.src() != conn.peer.addr {
+                ep.count(Mib::InWrongPeer);
+                continue;
+            }
+            conn.input(ep, now, dgram.payload(), rcvbuf);
         }
-        conn.input(ep, crate::clock::now_ns(), dgram.payload(), rcvbuf);
         let deferred = self.drive(&mut g);
         drop(g);
         MrcSock::finish(self.as_arc_borrow(), deferred);
@@ -74,7 +84,7 @@ impl Recipient for MrcSock {
         };
         if let Some(child) = l.find(origin) {
             drop(g);
-            child.on_packet(ep, dgram);
+            child.on_packets(ep, core::iter::once(dgram));
             return;
         }
         if l.ready.len() >= l.backlog {
