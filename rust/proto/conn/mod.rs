@@ -84,6 +84,7 @@ mod recv;
 mod retry;
 mod rx_psn;
 mod sent;
+mod slots;
 mod stats;
 mod storage;
 #[cfg(test)]
