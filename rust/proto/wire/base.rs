@@ -168,6 +168,7 @@ impl BaseRepr {
 
 #[cfg(test)]
 mod tests {
+    use super::super::check;
     use super::*;
     use crate::proto::wire::DataKind;
 
@@ -191,19 +192,7 @@ mod tests {
 
     #[test]
     fn parses_and_emits_the_documented_layout() {
-        let (repr, rest) = BaseRepr::parse(&SAMPLE).unwrap();
-        assert_eq!(repr, sample());
-        assert!(rest.is_empty());
-        let mut out = [0u8; 12];
-        assert_eq!(sample().emit(&mut out), Ok(12));
-        assert_eq!(out, SAMPLE);
-    }
-
-    #[test]
-    fn every_truncation_is_truncated() {
-        for len in 0..SAMPLE.len() {
-            assert_eq!(BaseRepr::parse(&SAMPLE[..len]), Err(WireError::Truncated));
-        }
+        check::layout(&SAMPLE, &sample(), BaseRepr::parse, BaseRepr::emit);
     }
 
     #[test]
@@ -221,22 +210,18 @@ mod tests {
 
     #[test]
     fn reserved_bits_are_refused() {
-        for (byte, bit) in [
-            (1, 0x10),
-            (1, 0x20),
-            (4, 0x01),
-            (4, 0x80),
-            (8, 0x01),
-            (8, 0x40),
-        ] {
-            let mut b = SAMPLE;
-            b[byte] |= bit;
-            assert_eq!(
-                BaseRepr::parse(&b),
-                Err(WireError::ReservedBitsSet),
-                "byte {byte} bit {bit:#x}"
-            );
-        }
+        check::reserved_bits(
+            &SAMPLE,
+            &[
+                (1, 0x10),
+                (1, 0x20),
+                (4, 0x01),
+                (4, 0x80),
+                (8, 0x01),
+                (8, 0x40),
+            ],
+            BaseRepr::parse,
+        );
     }
 
     #[test]

@@ -149,6 +149,7 @@ impl ProbeResponseRepr {
 
 #[cfg(test)]
 mod tests {
+    use super::super::check;
     use super::*;
 
     const RESPONSE: [u8; 20] = [
@@ -198,16 +199,8 @@ mod tests {
 
     #[test]
     fn truncations_and_reserved_bytes_are_refused() {
-        for len in 0..20 {
-            assert_eq!(
-                ProbeResponseRepr::parse(&RESPONSE[..len]),
-                Err(WireError::Truncated)
-            );
-            assert_eq!(
-                ProbeRequestRepr::parse(&RESPONSE[..len]),
-                Err(WireError::Truncated)
-            );
-        }
+        check::truncations(&RESPONSE, ProbeResponseRepr::parse);
+        check::truncations(&RESPONSE, ProbeRequestRepr::parse);
         let mut b = RESPONSE;
         b[6] = 1;
         assert_eq!(
