@@ -120,11 +120,6 @@ impl BaseRepr {
     /// Length of the base header in bytes.
     pub const LEN: usize = 12;
 
-    /// Length of the base header in bytes.
-    pub const fn header_len(&self) -> usize {
-        Self::LEN
-    }
-
     /// Parses the base header at the start of `buf`; returns it and the
     /// bytes after it. Checks the header alone: the rules that tie base
     /// fields to the opcode are [`Packet::parse`](super::Packet::parse)'s.

@@ -41,11 +41,6 @@ impl ConnectAcceptRepr {
     /// Length of the connect accept extension in bytes.
     pub const LEN: usize = 16;
 
-    /// Length of the connect accept extension in bytes.
-    pub const fn header_len(&self) -> usize {
-        Self::LEN
-    }
-
     /// Parses the connect accept extension at the start of `buf`; returns
     /// it and the bytes after it.
     pub fn parse(buf: &[u8]) -> Result<(ConnectAcceptRepr, &[u8]), WireError> {

@@ -64,11 +64,6 @@ impl ConnectRejectRepr {
     /// Length of the connect reject extension in bytes.
     pub const LEN: usize = reason_psn::LEN;
 
-    /// Length of the connect reject extension in bytes.
-    pub const fn header_len(&self) -> usize {
-        Self::LEN
-    }
-
     /// Parses the connect reject extension at the start of `buf`; returns
     /// it and the bytes after it.
     pub fn parse(buf: &[u8]) -> Result<(ConnectRejectRepr, &[u8]), WireError> {

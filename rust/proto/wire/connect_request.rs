@@ -51,11 +51,6 @@ impl ConnectRequestRepr {
     /// Length of the connect request extension in bytes.
     pub const LEN: usize = 32;
 
-    /// Length of the connect request extension in bytes.
-    pub const fn header_len(&self) -> usize {
-        Self::LEN
-    }
-
     /// Parses the connect request extension at the start of `buf`; returns
     /// it and the bytes after it.
     pub fn parse(buf: &[u8]) -> Result<(ConnectRequestRepr, &[u8]), WireError> {

@@ -70,11 +70,6 @@ impl NackRepr {
     /// Length of the NACK extension in bytes.
     pub const LEN: usize = 8;
 
-    /// Length of the NACK extension in bytes.
-    pub const fn header_len(&self) -> usize {
-        Self::LEN
-    }
-
     /// Parses the NACK extension at the start of `buf`; returns it and the
     /// bytes after it.
     pub fn parse(buf: &[u8]) -> Result<(NackRepr, &[u8]), WireError> {

@@ -71,11 +71,6 @@ impl ProbeRequestRepr {
     /// Length of the probe extension in bytes.
     pub const LEN: usize = LEN;
 
-    /// Length of the probe extension in bytes.
-    pub const fn header_len(&self) -> usize {
-        LEN
-    }
-
     /// Parses a probe request extension at the start of `buf`; returns it
     /// and the bytes after it. The service time field is reserved here.
     pub fn parse(buf: &[u8]) -> Result<(ProbeRequestRepr, &[u8]), WireError> {
@@ -113,11 +108,6 @@ impl ProbeRequestRepr {
 impl ProbeResponseRepr {
     /// Length of the probe extension in bytes.
     pub const LEN: usize = LEN;
-
-    /// Length of the probe extension in bytes.
-    pub const fn header_len(&self) -> usize {
-        LEN
-    }
 
     /// Parses a probe response extension at the start of `buf`; returns it
     /// and the bytes after it.

@@ -65,11 +65,6 @@ impl ResetRepr {
     /// Length of the reset extension in bytes.
     pub const LEN: usize = reason_psn::LEN;
 
-    /// Length of the reset extension in bytes.
-    pub const fn header_len(&self) -> usize {
-        Self::LEN
-    }
-
     /// Parses the reset extension at the start of `buf`; returns it and
     /// the bytes after it.
     pub fn parse(buf: &[u8]) -> Result<(ResetRepr, &[u8]), WireError> {

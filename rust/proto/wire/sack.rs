@@ -54,11 +54,6 @@ impl SackRepr {
     /// Length of the SACK extension in bytes.
     pub const LEN: usize = 36;
 
-    /// Length of the SACK extension in bytes.
-    pub const fn header_len(&self) -> usize {
-        Self::LEN
-    }
-
     /// True if this SACK reports `psn` as received (cumulatively or in the
     /// bitmap).
     pub fn acks(&self, psn: Psn) -> bool {
