@@ -37,14 +37,7 @@ fn handshake_negotiates_mpr_wimm_and_dynamic_mpr() {
 }
 
 fn request_bytes(dest_port: u16) -> (TestConn, Vec<u8>) {
-    let mut client = TestConn::connect(
-        cfg(),
-        storage(&cfg()),
-        ConnNumber::new(CLIENT).unwrap(),
-        dest_port,
-        Psn::ZERO,
-    )
-    .unwrap();
+    let mut client = initiator(cfg(), dest_port, 0);
     let request = drain(&mut client, 0).remove(0).bytes;
     (client, request)
 }
@@ -140,20 +133,7 @@ fn unanswered_connect_request_retries_then_fails_cleanly() {
 #[test]
 fn lost_accept_is_sent_again_on_the_repeated_request() {
     let (mut client, request) = request_bytes(PORT);
-    let mut listener = Listener::new(PORT, 4);
-    let mut buf = [0u8; 64];
-    let ListenAction::Accept { request: req, .. } = listener.handle_packet(&request, &mut buf)
-    else {
-        panic!()
-    };
-    let mut server = TestConn::accept(
-        cfg(),
-        storage(&cfg()),
-        ConnNumber::new(SERVER).unwrap(),
-        &req,
-        Psn::new(5).unwrap(),
-    )
-    .unwrap();
+    let mut server = responder(cfg(), &request, 5);
     assert_eq!(drain(&mut server, 1).len(), 1, "accept sent (and lost)");
     let t = client.poll_timeout().unwrap();
     client.handle_timeout(t);
@@ -186,20 +166,7 @@ fn lost_accept_is_sent_again_on_the_repeated_request() {
 #[test]
 fn half_open_connection_expires() {
     let (_, request) = request_bytes(PORT);
-    let mut listener = Listener::new(PORT, 4);
-    let mut buf = [0u8; 64];
-    let ListenAction::Accept { request: req, .. } = listener.handle_packet(&request, &mut buf)
-    else {
-        panic!()
-    };
-    let mut server = TestConn::accept(
-        cfg(),
-        storage(&cfg()),
-        ConnNumber::new(SERVER).unwrap(),
-        &req,
-        Psn::ZERO,
-    )
-    .unwrap();
+    let mut server = responder(cfg(), &request, 0);
     let mut accepts = drain(&mut server, 0).len();
     while let Some(t) = server.poll_timeout() {
         server.handle_timeout(t);
@@ -303,20 +270,7 @@ fn bad_configurations_are_refused() {
 #[test]
 fn lost_confirmation_is_repeated_when_the_accept_comes_again() {
     let (mut client, request) = request_bytes(PORT);
-    let mut listener = Listener::new(PORT, 4);
-    let mut buf = [0u8; 64];
-    let ListenAction::Accept { request: req, .. } = listener.handle_packet(&request, &mut buf)
-    else {
-        panic!()
-    };
-    let mut server = TestConn::accept(
-        cfg(),
-        storage(&cfg()),
-        ConnNumber::new(SERVER).unwrap(),
-        &req,
-        Psn::ZERO,
-    )
-    .unwrap();
+    let mut server = responder(cfg(), &request, 0);
     let accept = drain(&mut server, 0);
     client.handle_packet(1, false, &accept[0].bytes).unwrap();
     assert_eq!(drain(&mut client, 1).len(), 1, "confirmation (lost)");

@@ -276,14 +276,7 @@ fn write_with_immediate_beyond_wimm() {
 #[test]
 fn opcodes_unexpected_in_the_state() {
     // Data before the handshake completes.
-    let mut client = TestConn::connect(
-        cfg(),
-        storage(&cfg()),
-        ConnNumber::new(CLIENT).unwrap(),
-        PORT,
-        Psn::ZERO,
-    )
-    .unwrap();
+    let mut client = initiator(cfg(), PORT, 0);
     let mut f = Forge::client_data(0, 10);
     f.dest = CLIENT;
     assert_eq!(
