@@ -28,8 +28,7 @@ fn reset_outside_the_receive_window_is_refused() {
         next.wrapping_add(Psn::HALF),
     ] {
         assert_eq!(
-            pair.client
-                .handle_packet(pair.now, false, &control(CLIENT, reset(psn))),
+            pair.client_gets(&control(CLIENT, reset(psn))),
             Err(PacketError::PsnOutOfWindow),
             "reset at {psn:?} (next {next:?})"
         );

@@ -130,16 +130,23 @@ fn unanswered_connect_request_retries_then_fails_cleanly() {
     assert_eq!(now, policy.base_ns() * (1 + 1 + 1 + 2 + 4 + 8));
 }
 
+/// `from`'s timer fires and it sends its one handshake packet again, which
+/// `to` takes; returns when.
+fn sent_again(from: &mut TestConn, to: &mut TestConn) -> u64 {
+    let t = from.poll_timeout().unwrap();
+    from.handle_timeout(t);
+    let again = drain(from, t);
+    assert_eq!(again.len(), 1);
+    assert_eq!(to.handle_packet(t, false, &again[0].bytes), Ok(None));
+    t
+}
+
 #[test]
 fn lost_accept_is_sent_again_on_the_repeated_request() {
     let (mut client, request) = request_bytes(PORT);
     let mut server = responder(cfg(), &request, 5);
     assert_eq!(drain(&mut server, 1).len(), 1, "accept sent (and lost)");
-    let t = client.poll_timeout().unwrap();
-    client.handle_timeout(t);
-    let again = drain(&mut client, t);
-    assert_eq!(again.len(), 1);
-    assert_eq!(server.handle_packet(t, false, &again[0].bytes), Ok(None));
+    let t = sent_again(&mut client, &mut server);
     let accept = drain(&mut server, t);
     assert_eq!(accept.len(), 1);
     client
@@ -215,10 +222,7 @@ fn reset_closes_both_ends() {
         drain(&mut pair.server, pair.now).is_empty(),
         "no reset back"
     );
-    assert_eq!(
-        pair.server.handle_packet(pair.now, false, &reset[0].bytes),
-        Err(PacketError::Closed)
-    );
+    assert_eq!(pair.server_gets(&reset[0].bytes), Err(PacketError::Closed));
     assert_eq!(pair.client.send_message(10, None), Err(SendError::Closed));
     assert_eq!(pair.client.poll_timeout(), None);
 }
@@ -274,11 +278,7 @@ fn lost_confirmation_is_repeated_when_the_accept_comes_again() {
     let accept = drain(&mut server, 0);
     client.handle_packet(1, false, &accept[0].bytes).unwrap();
     assert_eq!(drain(&mut client, 1).len(), 1, "confirmation (lost)");
-    let t = server.poll_timeout().unwrap();
-    server.handle_timeout(t);
-    let again = drain(&mut server, t);
-    assert_eq!(again.len(), 1);
-    assert_eq!(client.handle_packet(t, false, &again[0].bytes), Ok(None));
+    let t = sent_again(&mut server, &mut client);
     assert_eq!(client.state(), ConnState::Established);
     let confirm = drain(&mut client, t);
     assert_eq!(confirm.len(), 1);

@@ -144,6 +144,16 @@ impl Pair {
         Pair::with(cfg(), cfg())
     }
 
+    /// The server's answer to `bytes`, received now (no ECN mark).
+    pub fn server_gets(&mut self, bytes: &[u8]) -> Result<Option<Placement>, PacketError> {
+        self.server.handle_packet(self.now, false, bytes)
+    }
+
+    /// The client's answer to `bytes`, received now (no ECN mark).
+    pub fn client_gets(&mut self, bytes: &[u8]) -> Result<Option<Placement>, PacketError> {
+        self.client.handle_packet(self.now, false, bytes)
+    }
+
     /// Delivers `packets` to the server, checking placements.
     pub fn deliver_to_server(&mut self, packets: &[Wire]) {
         for p in packets {

@@ -108,21 +108,28 @@ fn exchange_dropping(pair: &mut Pair, bytes: u64, dead: impl Fn(usize, u16) -> b
     lost
 }
 
-#[test]
-fn dead_ev_times_out_is_avoided_then_probed_back() {
+/// A pair that sent a 20 000-byte message while EV `dead` dropped every
+/// packet: the bytes arrived over the other EVs and `dead` is ASSUMED_BAD.
+fn with_dead_ev(dead: u16) -> Pair {
     let mut pair = Pair::new();
     events(&mut pair.client);
     pair.client.send_message(20_000, None).unwrap();
-    let dead = 1u16;
     let lost = exchange_dropping(&mut pair, 20_000, |_, ev| ev == dead);
     assert!(lost.iter().sum::<usize>() > 0);
     assert_eq!(pair.placed, 20_000, "every byte arrives over the other EVs");
     assert_eq!(pair.client.paths().state(dead), Some(EvState::AssumedBad));
+    pair
+}
+
+#[test]
+fn dead_ev_times_out_is_avoided_then_probed_back() {
+    let dead = 1u16;
+    let mut pair = with_dead_ev(dead);
     // Before its probe is sent, no reply is taken for the EV.
     let mut buf = [0u8; 64];
     let n = answer_probe(&control_probe(dead, pair.now), 100, &mut buf).unwrap();
     assert_eq!(
-        pair.client.handle_packet(pair.now, false, &buf[..n]),
+        pair.client_gets(&buf[..n]),
         Err(PacketError::NoProbeOutstanding)
     );
     let evs = events(&mut pair.client);
@@ -147,15 +154,13 @@ fn dead_ev_times_out_is_avoided_then_probed_back() {
     let mut buf = [0u8; 64];
     let n = answer_probe(&forged, 100, &mut buf).unwrap();
     assert_eq!(
-        pair.client.handle_packet(pair.now, false, &buf[..n]),
+        pair.client_gets(&buf[..n]),
         Err(PacketError::NoProbeOutstanding)
     );
     assert_eq!(pair.client.paths().state(dead), Some(EvState::AssumedBad));
     let n = answer_probe(&probes[0].bytes, 100, &mut buf).unwrap();
     pair.now += 2_000;
-    pair.client
-        .handle_packet(pair.now, false, &buf[..n])
-        .unwrap();
+    pair.client_gets(&buf[..n]).unwrap();
     assert_eq!(pair.client.paths().state(dead), Some(EvState::Good));
 }
 
@@ -363,12 +368,8 @@ fn an_orphan_that_retried_for_ever_gives_up() {
 /// went out still brings the EV back: the path works, only slowly.
 #[test]
 fn a_late_probe_reply_still_counts() {
-    let mut pair = Pair::new();
-    events(&mut pair.client);
-    pair.client.send_message(20_000, None).unwrap();
     let dead = 1u16;
-    exchange_dropping(&mut pair, 20_000, |_, ev| ev == dead);
-    assert_eq!(pair.client.paths().state(dead), Some(EvState::AssumedBad));
+    let mut pair = with_dead_ev(dead);
     let mut probes = Vec::new();
     for _ in 0..200 {
         pair.fire_timers();
@@ -384,9 +385,6 @@ fn a_late_probe_reply_still_counts() {
     let mut buf = [0u8; 64];
     let n = answer_probe(&probes[0].bytes, 100, &mut buf).unwrap();
     pair.now += 1_000;
-    assert_eq!(
-        pair.client.handle_packet(pair.now, false, &buf[..n]),
-        Ok(None)
-    );
+    assert_eq!(pair.client_gets(&buf[..n]), Ok(None));
     assert_eq!(pair.client.paths().state(dead), Some(EvState::Good));
 }

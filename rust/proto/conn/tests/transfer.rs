@@ -98,8 +98,7 @@ fn dynamic_mpr_lowers_the_window_only_when_both_enable_it() {
             mpr: 1,
             ecn_echo: false,
         };
-        pair.client
-            .handle_packet(pair.now, false, &control(CLIENT, Body::Sack(sack)))
+        pair.client_gets(&control(CLIENT, Body::Sack(sack)))
             .unwrap();
         assert_eq!(pair.client.send_window(), if dynamic { 128 } else { 256 });
     }
