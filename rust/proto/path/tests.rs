@@ -255,8 +255,9 @@ fn health_weights_the_spraying() {
         ..PathConfig::default()
     };
     let mut paths = set_with(cfg, 4);
-    paths.on_loss(3, 0, LossCause::Rack);
-    paths.on_loss(3, 1, LossCause::Rack);
+    for t in 0..2 {
+        paths.on_loss(3, t, LossCause::Rack);
+    }
     let health = u32::from(paths.stats(3).unwrap().health());
     assert_eq!(health, 576);
     let counts = counts(&mut paths, 4, 40_000, 3);
@@ -374,10 +375,9 @@ fn floor_refuses_and_counts() {
         ..PathConfig::default()
     };
     let mut paths = set_with(cfg, 4);
-    paths.on_loss(0, 1, LossCause::Timeout);
-    paths.on_loss(1, 2, LossCause::Timeout);
-    paths.on_loss(2, 3, LossCause::Timeout);
-    paths.on_loss(3, 4, LossCause::Timeout);
+    for ev in 0..4 {
+        paths.on_loss(ev, u64::from(ev) + 1, LossCause::Timeout);
+    }
     assert_eq!(paths.state(2), Some(EvState::Good));
     assert_eq!(paths.state(3), Some(EvState::Good));
     assert_eq!(paths.active_count(), 2);
