@@ -141,25 +141,25 @@ fn sent_again(from: &mut TestConn, to: &mut TestConn) -> u64 {
     t
 }
 
+/// `from` sends one packet at `t`, which takes `to` to ESTABLISHED at
+/// `t + 1`.
+fn establishes(from: &mut TestConn, to: &mut TestConn, t: u64) {
+    let sent = drain(from, t);
+    assert_eq!(sent.len(), 1);
+    to.handle_packet(t + 1, false, &sent[0].bytes).unwrap();
+    assert_eq!(to.state(), ConnState::Established);
+}
+
 #[test]
 fn lost_accept_is_sent_again_on_the_repeated_request() {
     let (mut client, request) = request_bytes(PORT);
     let mut server = responder(cfg(), &request, 5);
     assert_eq!(drain(&mut server, 1).len(), 1, "accept sent (and lost)");
     let t = sent_again(&mut client, &mut server);
-    let accept = drain(&mut server, t);
-    assert_eq!(accept.len(), 1);
-    client
-        .handle_packet(t + 1, false, &accept[0].bytes)
-        .unwrap();
-    assert_eq!(client.state(), ConnState::Established);
-    let confirm = drain(&mut client, t + 1);
-    assert_eq!(confirm.len(), 1, "the initiator confirms at once");
+    establishes(&mut server, &mut client, t);
+    // The initiator confirms at once.
     assert_eq!(server.state(), ConnState::Accepting);
-    server
-        .handle_packet(t + 2, false, &confirm[0].bytes)
-        .unwrap();
-    assert_eq!(server.state(), ConnState::Established);
+    establishes(&mut client, &mut server, t + 1);
     // A request from another initiator is not ours to answer.
     let (_, foreign) = request_bytes(PORT);
     let mut other = foreign.clone();
@@ -280,12 +280,7 @@ fn lost_confirmation_is_repeated_when_the_accept_comes_again() {
     assert_eq!(drain(&mut client, 1).len(), 1, "confirmation (lost)");
     let t = sent_again(&mut server, &mut client);
     assert_eq!(client.state(), ConnState::Established);
-    let confirm = drain(&mut client, t);
-    assert_eq!(confirm.len(), 1);
-    server
-        .handle_packet(t + 1, false, &confirm[0].bytes)
-        .unwrap();
-    assert_eq!(server.state(), ConnState::Established);
+    establishes(&mut client, &mut server, t);
     assert_eq!(events(&mut server), vec![ConnEvent::Connected]);
     assert_eq!(
         events(&mut client),
