@@ -106,6 +106,8 @@ fn requested<'a>(attrs: Attrs<'a>, base: NsccConfig) -> Result<NsccConfig, Refus
     Ok(c)
 }
 
+// A twin by shape of conn.rs's `fill` (one put per attribute): deliberate, each
+// writes its own attribute set.
 fn fill(msg: &mut Message<'_>, p: &CcProfile) -> Result {
     let c = &p.config;
     msg.put_u64(ID.ty, p.id)?;
@@ -184,6 +186,9 @@ pub(crate) fn set<'a>(control: &Control, req: &Request<'a>) -> Result<(), Refusa
 /// CC profiles, for the requests all kinds share.
 pub(super) struct CcProfiles;
 
+// A deliberate twin of the other kinds' `impl Kind` (ev_fmt.rs, ev_profile.rs):
+// each holds only its kind's data; the requests around it are written once, in
+// profile.rs.
 impl Kind for CcProfiles {
     type Stored = CcProfile;
     const ID: Name = ID;

@@ -11,6 +11,8 @@ use crate::proto::ev::{Ev, EV_BYTES};
 use kernel::error::code;
 use kernel::prelude::*;
 
+// A twin by shape of probe.rs's attribute names (deliberate): each command has
+// its own attribute set.
 const PROFILE_ID: Name = Name::new(bindings::MRC_A_PROFILE_EV_PROFILE_ID, "profile-id");
 const INDEX: Name = Name::new(bindings::MRC_A_PROFILE_EV_INDEX, "index");
 const STATE: Name = Name::new(bindings::MRC_A_PROFILE_EV_STATE, "state");

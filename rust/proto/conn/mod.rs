@@ -392,6 +392,8 @@ impl<T: Storage> Connection<T> {
         self.set_dynamic_mpr(fits.clamp(1, self.cfg.mpr.max(1)));
     }
 
+    // A deliberate twin of `set_ev_route`: two separate controller settings
+    // handed on to the path set.
     /// Controller: deny `ev` or allow it again.
     pub fn set_ev_denied(
         &mut self,
@@ -401,6 +403,8 @@ impl<T: Storage> Connection<T> {
         self.paths.set_denied(ev, denied)
     }
 
+    // A deliberate twin of `set_ev_denied`: two separate controller settings
+    // handed on to the path set.
     /// Puts `ev` on `route`: EVs known to take one network path share a
     /// route and go ASSUMED_BAD together.
     pub fn set_ev_route(

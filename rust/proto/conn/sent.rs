@@ -22,6 +22,8 @@ pub enum SentState {
 
 /// One sent PSN (caller storage: allocate `SentPacket::default()` slots).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+// A twin by shape only of path/state.rs's `PathState` fields: unrelated
+// records.
 pub struct SentPacket {
     pub(super) state: SentState,
     /// Message sequence number.

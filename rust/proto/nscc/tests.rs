@@ -1,4 +1,6 @@
-//! Unit and property tests of NSCC.
+//! Unit and property tests of NSCC. Each test drives the controller with
+//! its own sequence of ACKs, losses and trims, so many share a shape:
+//! deliberate twins, the sequence is the scenario.
 
 use super::*;
 use proptest::prelude::*;
@@ -365,6 +367,8 @@ fn op() -> impl Strategy<Value = Op> {
     ]
 }
 
+// A deliberate twin of the path tests' and wire/strategy.rs's strategies:
+// proptest's tuple strategies have no named form, so each field is named twice.
 fn any_config() -> impl Strategy<Value = NsccConfig> {
     (
         (

@@ -586,6 +586,8 @@ fn op(evs: u16) -> impl Strategy<Value = Op> {
     ]
 }
 
+// A deliberate twin of the NSCC tests' and wire/strategy.rs's strategies:
+// proptest's tuple strategies have no named form, so each field is named twice.
 fn any_config() -> impl Strategy<Value = PathConfig> {
     (
         any::<u16>(),

@@ -116,6 +116,8 @@ pub struct BaseRepr {
     pub psn: Psn,
 }
 
+// A deliberate twin of every extension's parse and emit: the same Reader and
+// Writer steps over each header's own documented layout.
 impl BaseRepr {
     /// Length of the base header in bytes.
     pub const LEN: usize = 12;
@@ -162,6 +164,8 @@ impl BaseRepr {
 }
 
 #[cfg(test)]
+// Each extension's tests share a shape (and wire/check.rs): deliberate twins
+// over different samples and rules.
 mod tests {
     use super::super::check;
     use super::*;

@@ -37,6 +37,9 @@ pub struct ConnectAcceptRepr {
     pub echo_psn: Psn,
 }
 
+// A deliberate twin of every extension's parse and emit, connect_request.rs's
+// most: the accept's first fields match the request's, but they are separate
+// messages of the protocol.
 impl ConnectAcceptRepr {
     /// Length of the connect accept extension in bytes.
     pub const LEN: usize = 16;

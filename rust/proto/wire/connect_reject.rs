@@ -60,6 +60,9 @@ pub struct ConnectRejectRepr {
     pub echo_psn: Psn,
 }
 
+// A deliberate twin of reset.rs's `ResetRepr`: the two share their layout
+// (reason_psn.rs) but are separate messages of the protocol, each with its own
+// reasons.
 impl ConnectRejectRepr {
     /// Length of the connect reject extension in bytes.
     pub const LEN: usize = reason_psn::LEN;

@@ -47,6 +47,9 @@ pub struct ConnectRequestRepr {
     pub cc_profile: u64,
 }
 
+// A deliberate twin of every extension's parse and emit, connect_accept.rs's
+// most: the request's first fields match the accept's, but they are separate
+// messages of the protocol.
 impl ConnectRequestRepr {
     /// Length of the connect request extension in bytes.
     pub const LEN: usize = 32;

@@ -42,6 +42,8 @@ pub struct DataRepr {
     pub immediate: Option<u32>,
 }
 
+// A deliberate twin of every extension's parse and emit: the same Reader and
+// Writer steps over each header's own documented layout.
 impl DataRepr {
     /// Length without the immediate.
     pub const LEN: usize = 24;
@@ -72,6 +74,8 @@ impl DataRepr {
         r.reserved::<2>()?;
         let timestamp = r.u64()?;
         let immediate = if immediate { Some(r.u32()?) } else { None };
+        // A twin of the literal in wire/strategy.rs (deliberate): both set
+        // every field by name.
         let repr = DataRepr {
             kind,
             msn,
@@ -134,6 +138,8 @@ impl DataRepr {
 }
 
 #[cfg(test)]
+// Each extension's tests share a shape (and wire/check.rs): deliberate twins
+// over different samples and rules.
 mod tests {
     use super::super::check;
     use super::*;

@@ -66,6 +66,8 @@ pub struct NackRepr {
     pub ev_index: u16,
 }
 
+// A deliberate twin of every extension's parse and emit: the same Reader and
+// Writer steps over each header's own documented layout.
 impl NackRepr {
     /// Length of the NACK extension in bytes.
     pub const LEN: usize = 8;

@@ -80,6 +80,8 @@ pub enum Opcode {
     Reset,
 }
 
+// A twin by shape only of sock/io.rs's epoll bits (a list of named numbers):
+// unrelated values, nothing to share.
 const DATA_FIRST: u8 = 0xC0;
 const DATA_IMM_BIT: u8 = 0x04;
 const SACK: u8 = 0xD0;

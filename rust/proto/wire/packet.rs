@@ -161,6 +161,8 @@ impl<'a> Packet<'a> {
     pub fn emit(&self, buf: &mut [u8]) -> Result<usize, WireError> {
         let opcode = self.body.opcode();
         check_conn(opcode, self.dest_conn)?;
+        // A twin of the connection's match on `Body::Data` (conn/recv.rs,
+        // deliberate): each takes the fields it uses by name.
         let (psn, ack_req, trim) = match self.body {
             Body::Data {
                 psn,

@@ -61,6 +61,9 @@ pub struct ResetRepr {
     pub psn: Psn,
 }
 
+// A deliberate twin of connect_reject.rs's `ConnectRejectRepr`: the two share
+// their layout (reason_psn.rs) but are separate messages of the protocol, each
+// with its own reasons.
 impl ResetRepr {
     /// Length of the reset extension in bytes.
     pub const LEN: usize = reason_psn::LEN;

@@ -50,6 +50,8 @@ pub struct SackRepr {
     pub ecn_echo: bool,
 }
 
+// A deliberate twin of every extension's parse and emit: the same Reader and
+// Writer steps over each header's own documented layout.
 impl SackRepr {
     /// Length of the SACK extension in bytes.
     pub const LEN: usize = 36;
@@ -136,6 +138,8 @@ impl SackRepr {
 }
 
 #[cfg(test)]
+// Each extension's tests share a shape (and wire/check.rs): deliberate twins
+// over different samples and rules.
 mod tests {
     use super::super::check;
     use super::*;

@@ -241,6 +241,8 @@ impl Forge {
         }
     }
 
+    // A deliberate twin of transmit.rs's `emit_data`: the tests forge data
+    // packets independently of the code under test.
     pub fn bytes(&self) -> Vec<u8> {
         use crate::proto::wire::{Body, DataKind, DataRepr, Packet, Trim};
         let end = self.offset + self.len;

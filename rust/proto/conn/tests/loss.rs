@@ -321,6 +321,8 @@ fn a_path_slower_than_the_ack_timeout_is_not_timed_out() {
     assert_eq!(pair.client.state(), ConnState::Established);
 }
 
+// A deliberate twin of endpoint/probe.rs's probe request: the test forges its
+// packets independently of the code under test.
 /// The probe request the client would send on `ev` at `timestamp`.
 fn control_probe(ev: u16, timestamp: u64) -> Vec<u8> {
     use crate::proto::wire::{Body, ConnNumber, Packet, ProbeRequestRepr};

@@ -1,4 +1,6 @@
 //! Every refusal of bad input at the connection level, one test each.
+//! The tests share a shape (forge a packet, hand it over, expect one
+//! `PacketError`): deliberate twins, one refusal spelled out per test.
 
 use super::harness::*;
 use crate::proto::conn::*;
