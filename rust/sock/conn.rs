@@ -126,6 +126,8 @@ fn random_psn() -> Psn {
 }
 
 impl Conn {
+    // The parameter lists of `wrap`, `connect` and `accept` are deliberate
+    // twins: each hands the socket's parts on to `wrap`.
     fn wrap(
         mut core: Core,
         local: SockAddr,
