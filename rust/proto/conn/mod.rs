@@ -388,7 +388,7 @@ impl<T: Storage> Connection<T> {
     pub fn set_rx_room(&mut self, room: u64) {
         self.rx.room = room;
         let unit = u64::from(self.cfg.max_payload).saturating_mul(128).max(1);
-        let fits = u8::try_from(room / unit).unwrap_or(u8::MAX);
+        let fits = u8::try_from(room.checked_div(unit).unwrap_or(0)).unwrap_or(u8::MAX);
         self.set_dynamic_mpr(fits.clamp(1, self.cfg.mpr.max(1)));
     }
 

@@ -268,9 +268,16 @@ fn a_receiver_without_room_refuses_new_messages_and_the_sender_waits() {
     }
     assert_eq!(pair.placed, 0, "no byte of a message that does not fit");
     let stats = pair.client.stats();
-    assert!(stats.ack_timeouts > 0, "the refused packets wait for the ACK timeout");
+    assert!(
+        stats.ack_timeouts > 0,
+        "the refused packets wait for the ACK timeout"
+    );
     assert_eq!(stats.rack_losses, 0, "a refused packet is not a RACK loss");
-    assert_eq!(pair.client.state(), ConnState::Established, "refusals spend no retry");
+    assert_eq!(
+        pair.client.state(),
+        ConnState::Established,
+        "refusals spend no retry"
+    );
     for ev in 0..pair.client.paths().ev_count() {
         assert_eq!(
             pair.client.paths().state(ev),
@@ -286,11 +293,13 @@ fn a_receiver_without_room_refuses_new_messages_and_the_sender_waits() {
         pair.fire_timers();
     }
     assert_eq!(pair.placed, 2500);
-    assert!(events(&mut pair.server).contains(&ConnEvent::MessageReceived {
-        msg: MsgId(0),
-        len: 2500,
-        imm: None
-    }));
+    assert!(
+        events(&mut pair.server).contains(&ConnEvent::MessageReceived {
+            msg: MsgId(0),
+            len: 2500,
+            imm: None
+        })
+    );
 }
 
 #[test]
