@@ -178,6 +178,14 @@ impl Pair {
         }
     }
 
+    /// Delivers `packets` to the server and, at once, its answers to the
+    /// client.
+    pub fn answered(&mut self, packets: &[Wire]) {
+        self.deliver_to_server(packets);
+        let answers = drain(&mut self.server, self.now);
+        self.deliver_to_client(&answers);
+    }
+
     /// Exchanges packets (1 µs per hop) until both sides are quiet.
     pub fn run(&mut self) {
         for _ in 0..10_000 {

@@ -31,9 +31,7 @@ fn rack_declares_loss_per_ev_not_from_psn_gaps() {
         .collect();
     pair.now += 2_000;
     for w in &delivered {
-        pair.deliver_to_server(std::slice::from_ref(w));
-        let acks = drain(&mut pair.server, pair.now);
-        pair.deliver_to_client(&acks);
+        pair.answered(std::slice::from_ref(w));
     }
     assert!(second_on_e > 0);
     assert_eq!(
@@ -68,9 +66,7 @@ fn trimmed_packet_is_nacked_and_resent_at_once() {
     let mut sent = drain(&mut pair.client, pair.now);
     let len = trim_in_place(&mut sent[1].bytes, false).unwrap();
     sent[1].bytes.truncate(len);
-    pair.deliver_to_server(&sent);
-    let answers = drain(&mut pair.server, pair.now);
-    pair.deliver_to_client(&answers);
+    pair.answered(&sent);
     assert_eq!(pair.client.stats().trims, 1);
     assert_eq!(pair.server.stats().nacks_sent, 1);
     let retx = data_psns(&drain(&mut pair.client, pair.now));
