@@ -14,6 +14,8 @@ use kernel::prelude::*;
 use kernel::sync::Arc;
 
 /// What a new socket of the namespace starts with (`net.mrc.*`).
+// A twin by shape only of sock/config.rs's `SockConfig` fields (deliberate):
+// the namespace's defaults and one socket's settings.
 pub(crate) struct Defaults {
     pub(crate) ack_timeout: u8,
     pub(crate) mpr: u8,

@@ -53,6 +53,8 @@ impl EvProfileLease {
     }
 }
 
+// A deliberate twin of `CcProfileLease`'s drop: the two kinds live in separate
+// tables of different types.
 impl Drop for EvProfileLease {
     fn drop(&mut self) {
         if let Some(p) = self.control.profiles().ev_profiles.get_mut(&self.id) {
@@ -77,6 +79,8 @@ impl CcProfileLease {
     }
 }
 
+// A deliberate twin of `EvProfileLease`'s drop: the two kinds live in separate
+// tables of different types.
 impl Drop for CcProfileLease {
     fn drop(&mut self) {
         if let Some(p) = self.control.profiles().cc_profiles.get_mut(&self.id) {

@@ -253,6 +253,8 @@ impl<S: Recipient> Endpoint<S> {
         Ok(())
     }
 
+    // A deliberate twin of ffi/udp.rs's `Sender::send` signature: this one
+    // finds the namespace's tunnel and hands on to it.
     /// Sends one packet of `len` bytes, written by `fill`.
     pub(crate) fn send(
         &self,

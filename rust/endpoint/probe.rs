@@ -116,6 +116,8 @@ impl<S: Recipient> Endpoint<S> {
 
     /// Sends the probe request of batch `id` for EV `ev` along `route`.
     pub(crate) fn send_probe(&self, route: &mut Route<'_>, id: u32, ev: u16, now: u64) -> Result {
+        // A deliberate twin of the probe request proto/conn/tests/loss.rs
+        // forges independently of this code.
         let request = Packet {
             pkey: PROBE_PKEY,
             dest_conn: ConnNumber::NONE,

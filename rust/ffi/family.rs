@@ -415,6 +415,9 @@ unsafe extern "C" fn connect<T: Protocol>(
     })
 }
 
+// One trampoline per `proto_ops` entry, each with the C signature of its slot:
+// twins by design (listen and shutdown the closest); what they share is in
+// `state` and `from_result`.
 /// `proto_ops.listen`.
 ///
 /// # Safety
@@ -539,6 +542,7 @@ unsafe extern "C" fn ioctl<T: Protocol>(
     })
 }
 
+// A deliberate twin of `listen` (see there).
 /// `proto_ops.shutdown`.
 ///
 /// # Safety

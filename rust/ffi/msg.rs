@@ -12,6 +12,8 @@ use kernel::uaccess::UserSlice;
 /// # Invariants
 /// `raw` is the live message header of the current call, borrowed
 /// exclusively for `'a`.
+// A twin by shape of ffi/genl/request.rs's `Message` (deliberate): each wraps a
+// different kernel object for a call's life.
 pub(crate) struct Msg<'a> {
     raw: *mut bindings::msghdr,
     _call: PhantomData<&'a mut bindings::msghdr>,

@@ -33,6 +33,8 @@ pub(crate) struct Sender<'a> {
 /// A route looked up once and reused while the IPv6 stack says it is
 /// current (its cookie still checks), like a connected socket's dst cache.
 impl Sender<'_> {
+    // A deliberate twin of endpoint/mod.rs's `send` signature, which finds the
+    // namespace's tunnel and hands on to this one.
     /// Sends one MRC packet of `len` bytes, written by `fill` into the
     /// packet buffer, to `route.dst` at the tunnel's port.
     pub(crate) fn send(
@@ -60,6 +62,8 @@ impl Sender<'_> {
             .cache
             .as_deref_mut()
             .map_or(ptr::null_mut(), RouteCache::as_ptr);
+        // The SRv6 and the UDP call below are deliberate twins: two C send
+        // paths that take the same route fields (SRv6 adds `via`).
         if let Some(via) = route.via {
             // SAFETY: `sk` is the open tunnel socket (lifetime of `self`);
             // `cache` is null or exclusively borrowed for the call;

@@ -72,6 +72,10 @@ int mrc_udp6_send(struct sock *sk, struct sk_buff *skb, const struct in6_addr *s
 		  struct mrc_dst *cache)
 {
 	struct net *net = sock_net(sk);
+	/*
+	 * A deliberate twin of mrc_srv6_send's flow, which is the outer
+	 * header's (IPPROTO_IPV6 toward `outer`, no ports).
+	 */
 	struct flowi6 fl6 = {
 		.flowi6_proto = IPPROTO_UDP,
 		.daddr = *daddr,
@@ -104,6 +108,10 @@ int mrc_srv6_send(struct sock *sk, struct sk_buff *skb, const struct in6_addr *s
 		  const struct in6_addr *outer, struct mrc_dst *cache)
 {
 	struct net *net = sock_net(sk);
+	/*
+	 * A deliberate twin of mrc_udp6_send's flow: this one routes the outer
+	 * header (IPPROTO_IPV6 toward `outer`, no ports).
+	 */
 	struct flowi6 fl6 = {
 		.flowi6_proto = IPPROTO_IPV6,
 		.daddr = *outer,

@@ -58,21 +58,31 @@ fn named(e: NsccError) -> (Name, &'static str) {
     }
 }
 
+/// Sets each slot whose attribute the request gives, read with `read`.
+fn set_given<'a, T, const N: usize>(
+    attrs: Attrs<'a>,
+    slots: [(Name, &mut T); N],
+    read: impl Fn(&Name, Attrs<'a>) -> Result<Option<T>, Refusal<'a>>,
+) -> Result<(), Refusal<'a>> {
+    for (name, slot) in slots {
+        if let Some(v) = read(&name, attrs)? {
+            *slot = v;
+        }
+    }
+    Ok(())
+}
+
 /// `base` with the parameters the request gives, checked as a whole.
 fn requested<'a>(attrs: Attrs<'a>, base: NsccConfig) -> Result<NsccConfig, Refusal<'a>> {
     let mut c = base;
-    let u64s: [(Name, &mut u64); 4] = [
+    let u64s = [
         (TARGET_DELAY, &mut c.target_delay_ns),
         (QA_THRESHOLD, &mut c.qa_threshold_ns),
         (ADJUST_PERIOD, &mut c.adjust_period_threshold_ns),
         (BASE_RTT, &mut c.base_rtt_ns),
     ];
-    for (name, slot) in u64s {
-        if let Some(v) = name.u64(attrs)? {
-            *slot = v;
-        }
-    }
-    let u32s: [(Name, &mut u32); 8] = [
+    set_given(attrs, u64s, Name::u64)?;
+    let u32s = [
         (ETA, &mut c.eta),
         (FI, &mut c.fi),
         (FI_SCALE, &mut c.fi_scale),
@@ -82,11 +92,7 @@ fn requested<'a>(attrs: Attrs<'a>, base: NsccConfig) -> Result<NsccConfig, Refus
         (ADJUST_BYTES, &mut c.adjust_bytes_threshold),
         (MTU, &mut c.mtu),
     ];
-    for (name, slot) in u32s {
-        if let Some(v) = name.u32(attrs)? {
-            *slot = v;
-        }
-    }
+    set_given(attrs, u32s, Name::u32)?;
     if let Some(v) = QA_GATE.u32(attrs)? {
         c.qa_gate = u8::try_from(v).unwrap_or(u8::MAX);
     }
@@ -100,6 +106,8 @@ fn requested<'a>(attrs: Attrs<'a>, base: NsccConfig) -> Result<NsccConfig, Refus
     Ok(c)
 }
 
+// A twin by shape of conn.rs's `fill` (one put per attribute): deliberate, each
+// writes its own attribute set.
 fn fill(msg: &mut Message<'_>, p: &CcProfile) -> Result {
     let c = &p.config;
     msg.put_u64(ID.ty, p.id)?;
@@ -178,6 +186,9 @@ pub(crate) fn set<'a>(control: &Control, req: &Request<'a>) -> Result<(), Refusa
 /// CC profiles, for the requests all kinds share.
 pub(super) struct CcProfiles;
 
+// A deliberate twin of the other kinds' `impl Kind` (ev_fmt.rs, ev_profile.rs):
+// each holds only its kind's data; the requests around it are written once, in
+// profile.rs.
 impl Kind for CcProfiles {
     type Stored = CcProfile;
     const ID: Name = ID;

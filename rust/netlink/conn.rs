@@ -70,6 +70,8 @@ pub(crate) const MAX_MESSAGE: usize = message_size(MAX_EVS);
 /// Connections a dump picks from the tables at a time.
 const BATCH: usize = 32;
 
+// A twin by shape of cc_profile.rs's `fill` (one put per attribute):
+// deliberate, each writes its own attribute set.
 fn fill(msg: &mut Message<'_>, c: &ConnSnapshot<'_>) -> Result {
     let info = c.info();
     let (local_addr, local_port) = c.local();

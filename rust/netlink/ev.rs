@@ -11,6 +11,8 @@ use crate::proto::ev::{Ev, EV_BYTES};
 use kernel::error::code;
 use kernel::prelude::*;
 
+// A twin by shape of probe.rs's attribute names (deliberate): each command has
+// its own attribute set.
 const PROFILE_ID: Name = Name::new(bindings::MRC_A_PROFILE_EV_PROFILE_ID, "profile-id");
 const INDEX: Name = Name::new(bindings::MRC_A_PROFILE_EV_INDEX, "index");
 const STATE: Name = Name::new(bindings::MRC_A_PROFILE_EV_STATE, "state");
@@ -45,6 +47,16 @@ fn index<'a>(attrs: Attrs<'a>, p: &StoredEvProfile) -> Result<u16, Refusal<'a>> 
     Ok(index as u16)
 }
 
+/// The profile and the index of the EV a request names.
+fn named_ev<'p, 'a>(
+    profiles: &'p mut crate::control::Profiles,
+    attrs: Attrs<'a>,
+) -> Result<(&'p mut StoredEvProfile, u16), Refusal<'a>> {
+    let p = profile(profiles, attrs)?;
+    let index = index(attrs, p)?;
+    Ok((p, index))
+}
+
 fn fill(msg: &mut Message<'_>, p: &StoredEvProfile, index: u16) -> Result {
     msg.put_u64(PROFILE_ID.ty, p.id())?;
     msg.put_u32(INDEX.ty, u32::from(index))?;
@@ -61,8 +73,7 @@ fn fill(msg: &mut Message<'_>, p: &StoredEvProfile, index: u16) -> Result {
 pub(crate) fn set<'a>(control: &Control, req: &Request<'a>) -> Result<(), Refusal<'a>> {
     let attrs = req.attrs();
     let mut profiles = control.profiles();
-    let p = profile(&mut profiles, attrs)?;
-    let index = index(attrs, p)?;
+    let (p, index) = named_ev(&mut profiles, attrs)?;
     let denied = match STATE.u32(attrs)? {
         Some(GOOD) => Some(false),
         Some(DENIED) => Some(true),
@@ -105,8 +116,7 @@ pub(crate) fn set<'a>(control: &Control, req: &Request<'a>) -> Result<(), Refusa
 pub(crate) fn get<'a>(control: &Control, req: &Request<'a>) -> Result<(), Refusal<'a>> {
     let attrs = req.attrs();
     let mut profiles = control.profiles();
-    let p = profile(&mut profiles, attrs)?;
-    let index = index(attrs, p)?;
+    let (p, index) = named_ev(&mut profiles, attrs)?;
     Ok(req.reply(bindings::MRC_CMD_EV_GET, 128, |msg| fill(msg, p, index))?)
 }
 

@@ -142,6 +142,9 @@ pub(crate) fn set<'a>(control: &Control, req: &Request<'a>) -> Result<(), Refusa
 /// EV format profiles, for the requests all kinds share.
 pub(super) struct EvFmts;
 
+// A deliberate twin of the other kinds' `impl Kind` (ev_profile.rs,
+// cc_profile.rs): each holds only its kind's data; the requests around it are
+// written once, in profile.rs.
 impl Kind for EvFmts {
     type Stored = EvFormatProfile;
     const ID: Name = ID;

@@ -415,6 +415,9 @@ pub(crate) fn get<'a>(control: &Control, req: &Request<'a>) -> Result<(), Refusa
 /// EV profiles, for the requests all kinds share.
 pub(super) struct EvProfiles;
 
+// A deliberate twin of the other kinds' `impl Kind` (ev_fmt.rs, cc_profile.rs):
+// each holds only its kind's data; the requests around it are written once, in
+// profile.rs.
 impl Kind for EvProfiles {
     type Stored = StoredEvProfile;
     const ID: Name = ID;

@@ -29,6 +29,8 @@ use ev_profile::EvProfiles;
 impl Commands for NetMrc {
     fn doit<'a>(&self, cmd: u32, req: &Request<'a>) -> Result<(), Refusal<'a>> {
         let control = self.control();
+        // One arm per command: the profile kinds' rows are deliberate twins,
+        // the table genetlink dispatches on.
         match cmd {
             bindings::MRC_CMD_DEV_GET => dev::get(control, req),
             bindings::MRC_CMD_EV_FMT_NEW => ev_fmt::new(control, req),

@@ -15,6 +15,8 @@ use crate::sock::Paths;
 use kernel::error::code;
 use kernel::prelude::*;
 
+// A twin by shape of ev.rs's attribute names (deliberate): each command has its
+// own attribute set.
 const ADDR: Name = Name::new(bindings::MRC_A_PROBE_ADDR, "addr");
 const EV_PROFILE_ID: Name = Name::new(bindings::MRC_A_PROBE_EV_PROFILE_ID, "ev-profile-id");
 const INDEX: Name = Name::new(bindings::MRC_A_PROBE_INDEX, "index");

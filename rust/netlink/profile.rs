@@ -40,15 +40,24 @@ pub(super) trait Kind {
     fn fill(msg: &mut Message<'_>, profile: &Self::Stored) -> Result;
 }
 
+/// The id the request names and its profile (ENOENT if none).
+fn lookup<'p, 'a, K: Kind>(
+    profiles: &'p Profiles,
+    attrs: Attrs<'a>,
+) -> Result<(u64, &'p K::Stored), Refusal<'a>> {
+    let id = K::ID.required_u64(attrs)?;
+    let profile = K::table(profiles)
+        .get(&id)
+        .ok_or_else(|| unknown::<K>(attrs))?;
+    Ok((id, profile))
+}
+
 /// The profile the request's id names (ENOENT if none).
 pub(super) fn find<'p, 'a, K: Kind>(
     profiles: &'p Profiles,
     attrs: Attrs<'a>,
 ) -> Result<&'p K::Stored, Refusal<'a>> {
-    let id = K::ID.required_u64(attrs)?;
-    K::table(profiles)
-        .get(&id)
-        .ok_or_else(|| K::ID.refuse(code::ENOENT, attrs, K::UNKNOWN))
+    lookup::<K>(profiles, attrs).map(|(_, profile)| profile)
 }
 
 /// The profile the request's id names, to change (ENOENT if none).
@@ -59,7 +68,12 @@ pub(super) fn find_mut<'p, 'a, K: Kind>(
     let id = K::ID.required_u64(attrs)?;
     K::table_mut(profiles)
         .get_mut(&id)
-        .ok_or_else(|| K::ID.refuse(code::ENOENT, attrs, K::UNKNOWN))
+        .ok_or_else(|| unknown::<K>(attrs))
+}
+
+/// ENOENT: no profile of the kind has the request's id.
+fn unknown<'a, K: Kind>(attrs: Attrs<'a>) -> Refusal<'a> {
+    K::ID.refuse(code::ENOENT, attrs, K::UNKNOWN)
 }
 
 /// Whether a new profile `id` may be added: EEXIST if the id is taken,
@@ -102,7 +116,7 @@ pub(super) fn dump<'a, K: Kind>(control: &Control, dump: &mut Dump<'a>) -> Resul
 pub(super) fn del<'a, K: Kind>(control: &Control, req: &Request<'a>) -> Result<(), Refusal<'a>> {
     let attrs = req.attrs();
     let mut profiles = control.profiles();
-    let profile = find::<K>(&profiles, attrs)?;
+    let (id, profile) = lookup::<K>(&profiles, attrs)?;
     if K::state(profile) == ProfileState::Online {
         return Err(K::ID.refuse(
             code::EBUSY,
@@ -110,7 +124,6 @@ pub(super) fn del<'a, K: Kind>(control: &Control, req: &Request<'a>) -> Result<(
             "the profile is ONLINE: set it OFFLINE first",
         ));
     }
-    let id = K::ID.required_u64(attrs)?;
     K::table_mut(&mut profiles).remove(&id);
     Ok(())
 }

@@ -14,6 +14,8 @@
 //!   slice: `Vec` on the host, `KVec` in the kernel), because the kernel
 //!   builds these structs on a 16 KiB stack.
 #![forbid(unsafe_code)]
+// A deliberate twin of the list in rust/mrc.rs, which the kernel build (where
+// mrc.rs is the crate root) needs on its own.
 #![cfg_attr(
     not(test),
     deny(

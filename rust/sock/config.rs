@@ -22,6 +22,8 @@ const SRV6_OVERHEAD: u32 = 40;
 /// Smallest payload per packet, whatever the route's MTU says.
 const MIN_PAYLOAD: u32 = 256;
 
+// A twin by shape only of netns.rs's `Defaults` (deliberate): one socket's
+// settings and the namespace's defaults.
 /// What a socket's options set for its connections.
 #[derive(Clone, Copy)]
 pub(crate) struct SockConfig {

@@ -10,9 +10,8 @@ use crate::control::lease::CcProfileLease;
 use crate::endpoint::{MemPool, Mib};
 use crate::ffi::route::{Route, RouteCache};
 use crate::proto::conn::{
-    CloseReason, ConnConfig, ConnEvent, ConnState, ConnStorage, Connection, MessageSlot, PacketError,
-    SendError,
-    SentPacket, MAX_HEADER_LEN, MPR_UNIT,
+    CloseReason, ConnConfig, ConnEvent, ConnState, ConnStorage, Connection, MessageSlot,
+    PacketError, SendError, SentPacket, MAX_HEADER_LEN, MPR_UNIT,
 };
 use crate::proto::path::{EvEvent, PathState};
 use crate::proto::psn::Psn;
@@ -126,6 +125,8 @@ fn random_psn() -> Psn {
 }
 
 impl Conn {
+    // The parameter lists of `wrap`, `connect` and `accept` are deliberate
+    // twins: each hands the socket's parts on to `wrap`.
     fn wrap(
         mut core: Core,
         local: SockAddr,

@@ -11,6 +11,8 @@ use crate::proto::conn::{ConnState, SendError};
 use kernel::prelude::*;
 use kernel::sync::ArcBorrow;
 
+// A twin by shape only of proto/wire/opcode.rs's opcode values: unrelated
+// numbers.
 /// poll(2) bits (uapi eventpoll.h; bindgen cannot evaluate their casts).
 const EPOLLIN: u32 = 0x0001;
 const EPOLLOUT: u32 = 0x0004;

@@ -103,6 +103,8 @@ unsafe fn dumpit<T: Commands>(
     }
 }
 
+// A deliberate twin of `dumpit!`: genetlink's doit and dumpit callbacks have
+// different signatures.
 /// Defines the C doit `$name` of command `$cmd`.
 macro_rules! doit {
     ($name:ident, $cmd:ident) => {
@@ -122,6 +124,8 @@ macro_rules! doit {
     };
 }
 
+// A deliberate twin of `doit!`: genetlink's doit and dumpit callbacks have
+// different signatures.
 /// Defines the C dumpit `$name` of command `$cmd`.
 macro_rules! dumpit {
     ($name:ident, $cmd:ident) => {

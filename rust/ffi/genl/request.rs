@@ -88,6 +88,8 @@ impl<'a> Request<'a> {
 ///
 /// # Invariants
 /// `skb` is an skb this code owns or fills for the running callback.
+// A twin by shape of ffi/msg.rs's `Msg` (deliberate): each wraps a different
+// kernel object for a call's life.
 pub(crate) struct Message<'a> {
     skb: *mut bindings::sk_buff,
     _skb: PhantomData<&'a mut bindings::sk_buff>,

@@ -3,6 +3,8 @@
 //! immediate, bytes acked) and the receiver's (length, immediate, bytes
 //! placed). The bytes themselves stay with the caller.
 
+use super::slots;
+
 /// Sender view of one message.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(super) struct TxMessage {
@@ -32,27 +34,8 @@ pub struct MessageSlot {
 /// Slots usable in `len` records: the largest power of two that fits
 /// (it divides 2^32, so indexing stays consistent across the wrap).
 pub(super) fn usable_slots(len: usize) -> u32 {
-    let slots = u32::try_from(len).unwrap_or(u32::MAX).min(1 << 31);
-    match slots.checked_ilog2() {
-        Some(log) => 1u32.checked_shl(log).unwrap_or(0),
-        None => 0,
-    }
+    slots::usable(len, 1 << 31)
 }
 
 /// Index of message `seq`'s slot among `slots` (a power of two).
-pub(super) fn slot_of(seq: u32, slots: u32) -> usize {
-    usize::try_from(seq & slots.saturating_sub(1)).unwrap_or(usize::MAX)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn slot_indexing_wraps() {
-        assert_eq!(usable_slots(100), 64);
-        assert_eq!(usable_slots(0), 0);
-        assert_eq!(slot_of(u32::MAX, 64), 63);
-        assert_eq!(slot_of(u32::MAX.wrapping_add(1), 64), 0);
-    }
-}
+pub(super) use slots::slot_of;

@@ -84,6 +84,7 @@ mod recv;
 mod retry;
 mod rx_psn;
 mod sent;
+mod slots;
 mod stats;
 mod storage;
 #[cfg(test)]
@@ -387,10 +388,12 @@ impl<T: Storage> Connection<T> {
     pub fn set_rx_room(&mut self, room: u64) {
         self.rx.room = room;
         let unit = u64::from(self.cfg.max_payload).saturating_mul(128).max(1);
-        let fits = u8::try_from(room / unit).unwrap_or(u8::MAX);
+        let fits = u8::try_from(room.checked_div(unit).unwrap_or(0)).unwrap_or(u8::MAX);
         self.set_dynamic_mpr(fits.clamp(1, self.cfg.mpr.max(1)));
     }
 
+    // A deliberate twin of `set_ev_route`: two separate controller settings
+    // handed on to the path set.
     /// Controller: deny `ev` or allow it again.
     pub fn set_ev_denied(
         &mut self,
@@ -400,6 +403,8 @@ impl<T: Storage> Connection<T> {
         self.paths.set_denied(ev, denied)
     }
 
+    // A deliberate twin of `set_ev_denied`: two separate controller settings
+    // handed on to the path set.
     /// Puts `ev` on `route`: EVs known to take one network path share a
     /// route and go ASSUMED_BAD together.
     pub fn set_ev_route(

@@ -214,6 +214,8 @@ impl<T: Storage> Connection<T> {
         if packet.dest_conn != self.local {
             return Err(PacketError::WrongConnection);
         }
+        // A twin of `Packet::emit`'s match on `Body::Data` (deliberate): each
+        // takes the fields it uses by name.
         match packet.body {
             Body::Data {
                 psn,

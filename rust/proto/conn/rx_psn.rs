@@ -2,6 +2,7 @@
 //! point have arrived, as a bitmap in caller storage (one bit per PSN, so
 //! memory is bounded by the MPR, not by the traffic).
 
+use super::slots;
 use crate::proto::psn::Psn;
 
 /// What the receive window says about one arriving PSN.
@@ -35,10 +36,7 @@ pub(super) fn usable_bits(words: usize) -> u32 {
         .unwrap_or(u32::MAX)
         .saturating_mul(64)
         .min(1 << Psn::BITS);
-    match bits.checked_ilog2() {
-        Some(log) => 1u32.checked_shl(log).unwrap_or(0),
-        None => 0,
-    }
+    slots::floor_pow2(bits)
 }
 
 impl RxPsnWindow {
@@ -142,14 +140,6 @@ impl RxPsnWindow {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn usable_bits_is_a_power_of_two_within_storage() {
-        assert_eq!(usable_bits(0), 0);
-        assert_eq!(usable_bits(1), 64);
-        assert_eq!(usable_bits(3), 128);
-        assert_eq!(usable_bits(1 << 20), 1 << 24);
-    }
 
     #[test]
     fn tracks_out_of_order_and_advances_across_the_wrap() {

@@ -3,6 +3,7 @@
 //! lost. The records live in caller storage, one slot per PSN of the send
 //! window, indexed by the PSN modulo a power of two that divides 2^24.
 
+use super::slots;
 use crate::proto::psn::Psn;
 
 /// Where a sent PSN stands.
@@ -21,6 +22,8 @@ pub enum SentState {
 
 /// One sent PSN (caller storage: allocate `SentPacket::default()` slots).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+// A twin by shape only of path/state.rs's `PathState` fields: unrelated
+// records.
 pub struct SentPacket {
     pub(super) state: SentState,
     /// Message sequence number.
@@ -53,29 +56,10 @@ impl SentPacket {
 /// Slots usable in `len` records: the largest power of two that fits, at
 /// most 2^24.
 pub(super) fn usable_slots(len: usize) -> u32 {
-    let slots = u32::try_from(len).unwrap_or(u32::MAX).min(1 << Psn::BITS);
-    match slots.checked_ilog2() {
-        Some(log) => 1u32.checked_shl(log).unwrap_or(0),
-        None => 0,
-    }
+    slots::usable(len, 1 << Psn::BITS)
 }
 
 /// Index of `psn`'s slot among `slots` (a power of two).
 pub(super) fn slot_of(psn: Psn, slots: u32) -> usize {
-    usize::try_from(psn.get() & slots.saturating_sub(1)).unwrap_or(usize::MAX)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn slots_are_powers_of_two_and_wrap_consistently() {
-        assert_eq!(usable_slots(0), 0);
-        assert_eq!(usable_slots(1000), 512);
-        assert_eq!(usable_slots(usize::MAX), 1 << 24);
-        let top = Psn::new(Psn::MASK).unwrap();
-        assert_eq!(slot_of(top, 512), 511);
-        assert_eq!(slot_of(top.next(), 512), 0);
-    }
+    slots::slot_of(psn.get(), slots)
 }

@@ -135,6 +135,8 @@ impl<T: Storage> Connection<T> {
         Some(t)
     }
 
+    // A deliberate twin of `transmit_accept`: the request and the accept are
+    // separate extensions whose first fields match.
     fn transmit_connect_request(
         &mut self,
         now: u64,
@@ -161,6 +163,8 @@ impl<T: Storage> Connection<T> {
         Some(t)
     }
 
+    // A deliberate twin of `transmit_connect_request`: the request and the
+    // accept are separate extensions whose first fields match.
     fn transmit_accept(&mut self, now: u64, rand: u32, buf: &mut [u8]) -> Option<Transmit> {
         if !self.control.connect_accept {
             return None;
@@ -376,6 +380,8 @@ impl<T: Storage> Connection<T> {
         }
     }
 
+    // A deliberate twin of the test harness's `Forge::bytes`, which forges data
+    // packets independently of this code.
     /// Writes a data packet's headers; `None` if `buf` cannot hold them and
     /// the payload.
     fn emit_data(&mut self, buf: &mut [u8], out: &DataOut) -> Option<Transmit> {

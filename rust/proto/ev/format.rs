@@ -66,6 +66,8 @@ impl EvFormat {
         if total > mode.wire_bits() {
             return Err(EvError::FormatTooWide);
         }
+        // A deliberate twin of layout.rs's `EvLayout::new` tail: each stores
+        // its own bounded list with its count.
         let count = u8::try_from(widths.len()).map_err(|_| EvError::TooManyFormatFields)?;
         Ok(EvFormat {
             mode,

@@ -112,6 +112,8 @@ impl EvLayout {
         {
             return Err(EvError::FieldWiderThanFormatField);
         }
+        // A deliberate twin of format.rs's `EvFormat::new` tail: each stores
+        // its own bounded list with its count.
         let count = u8::try_from(fields.len()).map_err(|_| EvError::TooManyFields)?;
         Ok(EvLayout {
             format,

@@ -1,4 +1,6 @@
-//! Unit and property tests of NSCC.
+//! Unit and property tests of NSCC. Each test drives the controller with
+//! its own sequence of ACKs, losses and trims, so many share a shape:
+//! deliberate twins, the sequence is the scenario.
 
 use super::*;
 use proptest::prelude::*;
@@ -279,104 +281,42 @@ fn quick_adapt_not_armed_does_nothing() {
 #[test]
 fn validate_rejects_each_bad_field() {
     let ok = cfg();
-    let cases: [(NsccConfig, NsccError); 17] = [
+    // Each case sets one field of a valid configuration out of range.
+    type Case = (fn(&mut NsccConfig), NsccError);
+    let cases: [Case; 17] = [
+        (|c| c.base_rtt_ns = 0, NsccError::BaseRtt),
+        (|c| c.base_rtt_ns = MAX_RTT_NS + 1, NsccError::BaseRtt),
+        (|c| c.target_delay_ns = 0, NsccError::TargetDelay),
         (
-            NsccConfig {
-                base_rtt_ns: 0,
-                ..ok
-            },
-            NsccError::BaseRtt,
-        ),
-        (
-            NsccConfig {
-                base_rtt_ns: MAX_RTT_NS + 1,
-                ..ok
-            },
-            NsccError::BaseRtt,
-        ),
-        (
-            NsccConfig {
-                target_delay_ns: 0,
-                ..ok
-            },
+            |c| c.target_delay_ns = MAX_RTT_NS + 1,
             NsccError::TargetDelay,
         ),
+        (|c| c.mtu = 0, NsccError::Mtu),
+        (|c| c.max_cwnd = c.mtu - 1, NsccError::MaxCwnd),
+        (|c| c.eta = c.max_cwnd + 1, NsccError::Increase),
+        (|c| c.fi = c.max_cwnd + 1, NsccError::Increase),
+        (|c| c.fi_scale = 1025, NsccError::FiScale),
+        (|c| c.gamma = 0, NsccError::Gamma),
+        (|c| c.gamma = 1025, NsccError::Gamma),
+        (|c| c.max_md_jump = 0, NsccError::MaxMdJump),
+        (|c| c.max_md_jump = 1024, NsccError::MaxMdJump),
+        (|c| c.qa_gate = 32, NsccError::QaGate),
         (
-            NsccConfig {
-                target_delay_ns: MAX_RTT_NS + 1,
-                ..ok
-            },
-            NsccError::TargetDelay,
-        ),
-        (NsccConfig { mtu: 0, ..ok }, NsccError::Mtu),
-        (
-            NsccConfig {
-                max_cwnd: ok.mtu - 1,
-                ..ok
-            },
-            NsccError::MaxCwnd,
-        ),
-        (
-            NsccConfig {
-                eta: ok.max_cwnd + 1,
-                ..ok
-            },
-            NsccError::Increase,
-        ),
-        (
-            NsccConfig {
-                fi: ok.max_cwnd + 1,
-                ..ok
-            },
-            NsccError::Increase,
-        ),
-        (
-            NsccConfig {
-                fi_scale: 1025,
-                ..ok
-            },
-            NsccError::FiScale,
-        ),
-        (NsccConfig { gamma: 0, ..ok }, NsccError::Gamma),
-        (NsccConfig { gamma: 1025, ..ok }, NsccError::Gamma),
-        (
-            NsccConfig {
-                max_md_jump: 0,
-                ..ok
-            },
-            NsccError::MaxMdJump,
-        ),
-        (
-            NsccConfig {
-                max_md_jump: 1024,
-                ..ok
-            },
-            NsccError::MaxMdJump,
-        ),
-        (NsccConfig { qa_gate: 32, ..ok }, NsccError::QaGate),
-        (
-            NsccConfig {
-                qa_threshold_ns: ok.target_delay_ns - 1,
-                ..ok
-            },
+            |c| c.qa_threshold_ns = c.target_delay_ns - 1,
             NsccError::QaThreshold,
         ),
         (
-            NsccConfig {
-                adjust_period_threshold_ns: 0,
-                ..ok
-            },
+            |c| c.adjust_period_threshold_ns = 0,
             NsccError::AdjustPeriod,
         ),
         (
-            NsccConfig {
-                adjust_period_threshold_ns: MAX_RTT_NS + 1,
-                ..ok
-            },
+            |c| c.adjust_period_threshold_ns = MAX_RTT_NS + 1,
             NsccError::AdjustPeriod,
         ),
     ];
-    for (bad, error) in cases {
+    for (set, error) in cases {
+        let mut bad = ok;
+        set(&mut bad);
         assert_eq!(bad.validate(), Err(error), "{bad:?}");
         assert_eq!(bad.clamped().validate(), Ok(()), "{bad:?}");
     }
@@ -427,6 +367,8 @@ fn op() -> impl Strategy<Value = Op> {
     ]
 }
 
+// A deliberate twin of the path tests' and wire/strategy.rs's strategies:
+// proptest's tuple strategies have no named form, so each field is named twice.
 fn any_config() -> impl Strategy<Value = NsccConfig> {
     (
         (

@@ -32,6 +32,8 @@ impl EvState {
 
 /// Per-EV state and statistics, stored in the caller's slice.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+// A twin by shape only of conn/sent.rs's `SentPacket` fields: unrelated
+// records.
 pub struct PathState {
     pub(super) state: EvState,
     pub(super) sent: u64,

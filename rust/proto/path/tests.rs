@@ -7,6 +7,13 @@ fn set_with(cfg: PathConfig, evs: u16) -> PathSet<Vec<PathState>> {
     PathSet::new(cfg, vec![PathState::new(); usize::from(evs)], evs)
 }
 
+/// `evs` EVs configured by default but for what `tune` changes.
+fn set_tuned(evs: u16, tune: impl FnOnce(&mut PathConfig)) -> PathSet<Vec<PathState>> {
+    let mut cfg = PathConfig::default();
+    tune(&mut cfg);
+    set_with(cfg, evs)
+}
+
 fn set(evs: u16) -> PathSet<Vec<PathState>> {
     set_with(PathConfig::default(), evs)
 }
@@ -250,13 +257,10 @@ fn avoided_healthiest_ev_still_gives_way() {
 
 #[test]
 fn health_weights_the_spraying() {
-    let cfg = PathConfig {
-        loss_threshold: 0,
-        ..PathConfig::default()
-    };
-    let mut paths = set_with(cfg, 4);
-    paths.on_loss(3, 0, LossCause::Rack);
-    paths.on_loss(3, 1, LossCause::Rack);
+    let mut paths = set_tuned(4, |c| c.loss_threshold = 0);
+    for t in 0..2 {
+        paths.on_loss(3, t, LossCause::Rack);
+    }
     let health = u32::from(paths.stats(3).unwrap().health());
     assert_eq!(health, 576);
     let counts = counts(&mut paths, 4, 40_000, 3);
@@ -369,15 +373,10 @@ fn a_route_stops_at_the_floor() {
 
 #[test]
 fn floor_refuses_and_counts() {
-    let cfg = PathConfig {
-        ev_min_active: 2,
-        ..PathConfig::default()
-    };
-    let mut paths = set_with(cfg, 4);
-    paths.on_loss(0, 1, LossCause::Timeout);
-    paths.on_loss(1, 2, LossCause::Timeout);
-    paths.on_loss(2, 3, LossCause::Timeout);
-    paths.on_loss(3, 4, LossCause::Timeout);
+    let mut paths = set_tuned(4, |c| c.ev_min_active = 2);
+    for ev in 0..4 {
+        paths.on_loss(ev, u64::from(ev) + 1, LossCause::Timeout);
+    }
     assert_eq!(paths.state(2), Some(EvState::Good));
     assert_eq!(paths.state(3), Some(EvState::Good));
     assert_eq!(paths.active_count(), 2);
@@ -500,11 +499,7 @@ fn denying_an_assumed_bad_ev_stops_its_probes() {
 
 #[test]
 fn event_mask_filters() {
-    let cfg = PathConfig {
-        event_mask: EVENT_GOOD,
-        ..PathConfig::default()
-    };
-    let mut paths = set_with(cfg, 2);
+    let mut paths = set_tuned(2, |c| c.event_mask = EVENT_GOOD);
     paths.on_loss(0, 1, LossCause::Timeout);
     assert!(drain(&mut paths).is_empty());
     paths.on_probe_reply(0, 2, 1_000);
@@ -591,6 +586,8 @@ fn op(evs: u16) -> impl Strategy<Value = Op> {
     ]
 }
 
+// A deliberate twin of the NSCC tests' and wire/strategy.rs's strategies:
+// proptest's tuple strategies have no named form, so each field is named twice.
 fn any_config() -> impl Strategy<Value = PathConfig> {
     (
         any::<u16>(),

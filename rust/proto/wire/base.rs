@@ -116,14 +116,11 @@ pub struct BaseRepr {
     pub psn: Psn,
 }
 
+// A deliberate twin of every extension's parse and emit: the same Reader and
+// Writer steps over each header's own documented layout.
 impl BaseRepr {
     /// Length of the base header in bytes.
     pub const LEN: usize = 12;
-
-    /// Length of the base header in bytes.
-    pub const fn header_len(&self) -> usize {
-        Self::LEN
-    }
 
     /// Parses the base header at the start of `buf`; returns it and the
     /// bytes after it. Checks the header alone: the rules that tie base
@@ -167,7 +164,10 @@ impl BaseRepr {
 }
 
 #[cfg(test)]
+// Each extension's tests share a shape (and wire/check.rs): deliberate twins
+// over different samples and rules.
 mod tests {
+    use super::super::check;
     use super::*;
     use crate::proto::wire::DataKind;
 
@@ -191,19 +191,7 @@ mod tests {
 
     #[test]
     fn parses_and_emits_the_documented_layout() {
-        let (repr, rest) = BaseRepr::parse(&SAMPLE).unwrap();
-        assert_eq!(repr, sample());
-        assert!(rest.is_empty());
-        let mut out = [0u8; 12];
-        assert_eq!(sample().emit(&mut out), Ok(12));
-        assert_eq!(out, SAMPLE);
-    }
-
-    #[test]
-    fn every_truncation_is_truncated() {
-        for len in 0..SAMPLE.len() {
-            assert_eq!(BaseRepr::parse(&SAMPLE[..len]), Err(WireError::Truncated));
-        }
+        check::layout(&SAMPLE, &sample(), BaseRepr::parse, BaseRepr::emit);
     }
 
     #[test]
@@ -221,22 +209,18 @@ mod tests {
 
     #[test]
     fn reserved_bits_are_refused() {
-        for (byte, bit) in [
-            (1, 0x10),
-            (1, 0x20),
-            (4, 0x01),
-            (4, 0x80),
-            (8, 0x01),
-            (8, 0x40),
-        ] {
-            let mut b = SAMPLE;
-            b[byte] |= bit;
-            assert_eq!(
-                BaseRepr::parse(&b),
-                Err(WireError::ReservedBitsSet),
-                "byte {byte} bit {bit:#x}"
-            );
-        }
+        check::reserved_bits(
+            &SAMPLE,
+            &[
+                (1, 0x10),
+                (1, 0x20),
+                (4, 0x01),
+                (4, 0x80),
+                (8, 0x01),
+                (8, 0x40),
+            ],
+            BaseRepr::parse,
+        );
     }
 
     #[test]

@@ -60,14 +60,12 @@ pub struct ConnectRejectRepr {
     pub echo_psn: Psn,
 }
 
+// A deliberate twin of reset.rs's `ResetRepr`: the two share their layout
+// (reason_psn.rs) but are separate messages of the protocol, each with its own
+// reasons.
 impl ConnectRejectRepr {
     /// Length of the connect reject extension in bytes.
     pub const LEN: usize = reason_psn::LEN;
-
-    /// Length of the connect reject extension in bytes.
-    pub const fn header_len(&self) -> usize {
-        Self::LEN
-    }
 
     /// Parses the connect reject extension at the start of `buf`; returns
     /// it and the bytes after it.
@@ -85,6 +83,7 @@ impl ConnectRejectRepr {
 
 #[cfg(test)]
 mod tests {
+    use super::super::check;
     use super::*;
 
     #[test]
@@ -93,23 +92,19 @@ mod tests {
             reason: RejectReason::BacklogFull,
             echo_psn: Psn::new(0x0A_0B0C).unwrap(),
         };
-        assert_eq!(
-            ConnectRejectRepr::parse(&[2, 10, 11, 12]),
-            Ok((want, &[][..]))
+        let bytes = [2, 10, 11, 12];
+        check::layout(
+            &bytes,
+            &want,
+            ConnectRejectRepr::parse,
+            ConnectRejectRepr::emit,
         );
-        let mut out = [0xFFu8; 4];
-        assert_eq!(want.emit(&mut out), Ok(4));
-        assert_eq!(out, [2, 10, 11, 12]);
     }
 
     #[test]
     fn reasons_round_trip_and_unknown_reasons_are_refused() {
-        for value in 0..=u8::MAX {
-            match RejectReason::from_u8(value) {
-                Ok(reason) => assert_eq!(reason.to_u8(), value),
-                Err(e) => assert_eq!(e, WireError::BadRejectReason),
-            }
-        }
+        let (from, to) = (RejectReason::from_u8, RejectReason::to_u8);
+        check::codes(from, to, WireError::BadRejectReason);
         assert_eq!(
             ConnectRejectRepr::parse(&[0, 0, 0, 0]),
             Err(WireError::BadRejectReason)

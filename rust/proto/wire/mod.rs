@@ -12,6 +12,8 @@
 //! one encoding per packet.
 
 mod base;
+#[cfg(test)]
+mod check;
 mod connect_accept;
 mod connect_reject;
 mod connect_request;

@@ -71,11 +71,6 @@ impl ProbeRequestRepr {
     /// Length of the probe extension in bytes.
     pub const LEN: usize = LEN;
 
-    /// Length of the probe extension in bytes.
-    pub const fn header_len(&self) -> usize {
-        LEN
-    }
-
     /// Parses a probe request extension at the start of `buf`; returns it
     /// and the bytes after it. The service time field is reserved here.
     pub fn parse(buf: &[u8]) -> Result<(ProbeRequestRepr, &[u8]), WireError> {
@@ -114,11 +109,6 @@ impl ProbeResponseRepr {
     /// Length of the probe extension in bytes.
     pub const LEN: usize = LEN;
 
-    /// Length of the probe extension in bytes.
-    pub const fn header_len(&self) -> usize {
-        LEN
-    }
-
     /// Parses a probe response extension at the start of `buf`; returns it
     /// and the bytes after it.
     pub fn parse(buf: &[u8]) -> Result<(ProbeResponseRepr, &[u8]), WireError> {
@@ -149,6 +139,7 @@ impl ProbeResponseRepr {
 
 #[cfg(test)]
 mod tests {
+    use super::super::check;
     use super::*;
 
     const RESPONSE: [u8; 20] = [
@@ -198,16 +189,8 @@ mod tests {
 
     #[test]
     fn truncations_and_reserved_bytes_are_refused() {
-        for len in 0..20 {
-            assert_eq!(
-                ProbeResponseRepr::parse(&RESPONSE[..len]),
-                Err(WireError::Truncated)
-            );
-            assert_eq!(
-                ProbeRequestRepr::parse(&RESPONSE[..len]),
-                Err(WireError::Truncated)
-            );
-        }
+        check::truncations(&RESPONSE, ProbeResponseRepr::parse);
+        check::truncations(&RESPONSE, ProbeRequestRepr::parse);
         let mut b = RESPONSE;
         b[6] = 1;
         assert_eq!(

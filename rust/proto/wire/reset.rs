@@ -61,14 +61,12 @@ pub struct ResetRepr {
     pub psn: Psn,
 }
 
+// A deliberate twin of connect_reject.rs's `ConnectRejectRepr`: the two share
+// their layout (reason_psn.rs) but are separate messages of the protocol, each
+// with its own reasons.
 impl ResetRepr {
     /// Length of the reset extension in bytes.
     pub const LEN: usize = reason_psn::LEN;
-
-    /// Length of the reset extension in bytes.
-    pub const fn header_len(&self) -> usize {
-        Self::LEN
-    }
 
     /// Parses the reset extension at the start of `buf`; returns it and
     /// the bytes after it.
@@ -85,6 +83,7 @@ impl ResetRepr {
 
 #[cfg(test)]
 mod tests {
+    use super::super::check;
     use super::*;
 
     #[test]
@@ -93,20 +92,13 @@ mod tests {
             reason: ResetReason::UnknownConnection,
             psn: Psn::new(0x01_0203).unwrap(),
         };
-        assert_eq!(ResetRepr::parse(&[4, 1, 2, 3]), Ok((want, &[][..])));
-        let mut out = [0xFFu8; 4];
-        assert_eq!(want.emit(&mut out), Ok(4));
-        assert_eq!(out, [4, 1, 2, 3]);
+        check::layout(&[4, 1, 2, 3], &want, ResetRepr::parse, ResetRepr::emit);
     }
 
     #[test]
     fn reasons_round_trip_and_unknown_reasons_are_refused() {
-        for value in 0..=u8::MAX {
-            match ResetReason::from_u8(value) {
-                Ok(reason) => assert_eq!(reason.to_u8(), value),
-                Err(e) => assert_eq!(e, WireError::BadResetReason),
-            }
-        }
+        let (from, to) = (ResetReason::from_u8, ResetReason::to_u8);
+        check::codes(from, to, WireError::BadResetReason);
         assert_eq!(
             ResetRepr::parse(&[6, 0, 0, 0]),
             Err(WireError::BadResetReason)

@@ -50,14 +50,11 @@ pub struct SackRepr {
     pub ecn_echo: bool,
 }
 
+// A deliberate twin of every extension's parse and emit: the same Reader and
+// Writer steps over each header's own documented layout.
 impl SackRepr {
     /// Length of the SACK extension in bytes.
     pub const LEN: usize = 36;
-
-    /// Length of the SACK extension in bytes.
-    pub const fn header_len(&self) -> usize {
-        Self::LEN
-    }
 
     /// True if this SACK reports `psn` as received (cumulatively or in the
     /// bitmap).
@@ -141,7 +138,10 @@ impl SackRepr {
 }
 
 #[cfg(test)]
+// Each extension's tests share a shape (and wire/check.rs): deliberate twins
+// over different samples and rules.
 mod tests {
+    use super::super::check;
     use super::*;
 
     const SAMPLE: [u8; 36] = [
@@ -174,32 +174,16 @@ mod tests {
 
     #[test]
     fn parses_and_emits_the_documented_layout() {
-        let (repr, rest) = SackRepr::parse(&SAMPLE).unwrap();
-        assert_eq!(repr, sample());
-        assert!(rest.is_empty());
-        let mut out = [0u8; 36];
-        assert_eq!(sample().emit(&mut out), Ok(36));
-        assert_eq!(out, SAMPLE);
-    }
-
-    #[test]
-    fn truncations_are_truncated() {
-        for len in 0..36 {
-            assert_eq!(SackRepr::parse(&SAMPLE[..len]), Err(WireError::Truncated));
-        }
+        check::layout(&SAMPLE, &sample(), SackRepr::parse, SackRepr::emit);
     }
 
     #[test]
     fn reserved_bits_are_refused() {
-        for (byte, bit) in [(0, 1), (4, 0x80), (32, 0x01), (33, 1), (35, 0x80)] {
-            let mut b = SAMPLE;
-            b[byte] |= bit;
-            assert_eq!(
-                SackRepr::parse(&b),
-                Err(WireError::ReservedBitsSet),
-                "byte {byte}"
-            );
-        }
+        check::reserved_bits(
+            &SAMPLE,
+            &[(0, 1), (4, 0x80), (32, 0x01), (33, 1), (35, 0x80)],
+            SackRepr::parse,
+        );
     }
 
     #[test]
@@ -213,17 +197,23 @@ mod tests {
         );
     }
 
-    #[test]
-    fn bitmap_bit_at_cum_ack_is_refused() {
+    /// The sample with this SACK base and bitmap, which `emit` refuses.
+    fn refused(sack_base: Psn, bitmap: u64) {
         let bad = SackRepr {
-            sack_base: p(256),
-            bitmap: 1,
+            sack_base,
+            bitmap,
             ..sample()
         };
         assert_eq!(
             bad.emit(&mut [0; 36]),
-            Err(WireError::SackBitmapBehindCumAck)
+            Err(WireError::SackBitmapBehindCumAck),
+            "base {sack_base:?} bitmap {bitmap:#x}"
         );
+    }
+
+    #[test]
+    fn bitmap_bit_at_cum_ack_is_refused() {
+        refused(p(256), 1);
         let mut b = SAMPLE;
         b[7] = 0x00; // base 256, bitmap 0b101: bit 0 names the cum ack itself
         assert_eq!(SackRepr::parse(&b), Err(WireError::SackBitmapBehindCumAck));
@@ -237,28 +227,12 @@ mod tests {
             ..sample()
         };
         assert_eq!(ok.emit(&mut [0; 36]), Ok(36));
-        let bad = SackRepr {
-            sack_base: p(250),
-            bitmap: 1 << 6 | 1 << 10,
-            ..sample()
-        };
-        assert_eq!(
-            bad.emit(&mut [0; 36]),
-            Err(WireError::SackBitmapBehindCumAck)
-        );
+        refused(p(250), 1 << 6 | 1 << 10);
     }
 
     #[test]
     fn bitmap_past_half_the_space_is_refused() {
-        let far = SackRepr {
-            sack_base: p(256 + Psn::HALF - 1),
-            bitmap: 1 << 63,
-            ..sample()
-        };
-        assert_eq!(
-            far.emit(&mut [0; 36]),
-            Err(WireError::SackBitmapBehindCumAck)
-        );
+        refused(p(256 + Psn::HALF - 1), 1 << 63);
     }
 
     #[test]

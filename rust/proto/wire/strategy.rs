@@ -66,6 +66,9 @@ pub(super) fn probe_response() -> impl Strategy<Value = ProbeResponseRepr> {
         .prop_map(|(request, service_time)| request.response(service_time))
 }
 
+// Each field is named twice, bound from the tuple and set in the struct, as in
+// every strategy here and the path and NSCC tests' `any_config`: deliberate
+// twins, proptest's tuple strategies have no named form.
 pub(super) fn connect_request() -> impl Strategy<Value = ConnectRequestRepr> {
     (
         conn(),
@@ -232,6 +235,8 @@ fn data_body() -> impl Strategy<Value = (Body<'static>, Vec<u8>)> {
                 if trim != Trim::None {
                     payload.clear();
                 }
+                // A twin of the literal in data.rs's `parse` (deliberate): both
+                // set every field by name.
                 let data = DataRepr {
                     kind,
                     msn,

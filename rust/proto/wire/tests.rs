@@ -265,14 +265,14 @@ macro_rules! extension_round_trip {
         proptest! {
             #[test]
             fn $name(repr in $strategy, trailing in proptest::collection::vec(any::<u8>(), 0..4)) {
-                let mut buf = vec![0u8; repr.header_len()];
-                prop_assert_eq!(repr.emit(&mut buf), Ok(repr.header_len()));
+                let mut buf = vec![0u8; <$repr>::LEN];
+                prop_assert_eq!(repr.emit(&mut buf), Ok(<$repr>::LEN));
                 let emitted = buf.clone();
                 buf.extend_from_slice(&trailing);
                 let (parsed, rest) = <$repr>::parse(&buf).unwrap();
                 prop_assert_eq!(parsed, repr);
                 prop_assert_eq!(rest, &trailing[..]);
-                let mut again = vec![0u8; repr.header_len()];
+                let mut again = vec![0u8; <$repr>::LEN];
                 parsed.emit(&mut again).unwrap();
                 prop_assert_eq!(again, emitted);
             }

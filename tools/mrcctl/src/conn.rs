@@ -39,6 +39,8 @@ fn conn_state_name(v: Option<u32>) -> &'static str {
 
 /// One EV of a connection.
 #[derive(Serialize, Debug, PartialEq)]
+// Fields alike the other objects' (cc_profile::CcProfile's) by shape only: each
+// object is its own JSON, named as scripts read it.
 struct ConnEv {
     index: u32,
     state: &'static str,

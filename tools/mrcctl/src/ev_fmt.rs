@@ -53,6 +53,8 @@ impl EvFmt {
     }
 }
 
+// Alike monitor.rs's EvEvent in shape (read from a reply, then rendered): each
+// object reads its own attributes and prints its own line.
 impl Render for EvFmt {
     fn text(&self) -> String {
         let mut line = format!(

@@ -21,6 +21,8 @@ pub enum ProfileMode {
     Generated,
 }
 
+// Alike ev::profile_ev::Set in shape only: the events a profile reports, not
+// the states the controller sets.
 /// Transitions reported to the events group.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Event {

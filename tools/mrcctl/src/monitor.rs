@@ -53,6 +53,8 @@ impl EvEvent {
     }
 }
 
+// Alike ev_fmt.rs's EvFmt in shape (read from a reply, then rendered): each
+// object reads its own attributes and prints its own line.
 impl Render for EvEvent {
     fn text(&self) -> String {
         let mut line = format!(

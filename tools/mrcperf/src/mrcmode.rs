@@ -57,6 +57,7 @@ pub struct MrcClientArgs {
     /// way (with --seconds, until the client's stream ends).
     #[arg(long)]
     pub bidir: bool,
+    // srv6 and evs twin MrcServerArgs's (see there).
     /// (mrc) MRC_SRV6_PATHS: uSID containers toward the server (EV i is sent
     /// via container i). Without it the EVs are UDP/flow-label entropy.
     #[arg(long, value_delimiter = ',', value_name = "ADDR,...")]

@@ -70,6 +70,8 @@ impl Header {
     }
 }
 
+// Fields alike report::ClientReport's by shape: this is the server's wire JSON,
+// that the client's output; the names are each format's.
 /// The receiver's account of one connection.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ServerReport {
@@ -142,6 +144,8 @@ mod tests {
     }
 
     #[test]
+    // Alike msgwire's message tests in shape: each message's own fields and
+    // refusals.
     fn report_round_trip() {
         let r = ServerReport {
             bytes: 10,

@@ -28,8 +28,7 @@ fn reset_outside_the_receive_window_is_refused() {
         next.wrapping_add(Psn::HALF),
     ] {
         assert_eq!(
-            pair.client
-                .handle_packet(pair.now, false, &control(CLIENT, reset(psn))),
+            pair.client_gets(&control(CLIENT, reset(psn))),
             Err(PacketError::PsnOutOfWindow),
             "reset at {psn:?} (next {next:?})"
         );
@@ -70,14 +69,7 @@ fn reset_before_the_handshake_is_refused() {
 }
 
 fn connecting() -> (TestConn, Vec<Wire>) {
-    let mut client = TestConn::connect(
-        cfg(),
-        storage(&cfg()),
-        ConnNumber::new(CLIENT).unwrap(),
-        PORT,
-        Psn::new(CLIENT_PSN).unwrap(),
-    )
-    .unwrap();
+    let mut client = initiator(cfg(), PORT, CLIENT_PSN);
     let request = drain(&mut client, 0);
     (client, request)
 }
@@ -127,20 +119,7 @@ fn accept_or_reject_without_the_initiators_psn_is_refused() {
 /// A responder that sent its accept and heard nothing back.
 fn half_open() -> TestConn {
     let (_, request) = connecting();
-    let mut listener = Listener::new(PORT, 4);
-    let mut buf = [0u8; 64];
-    let ListenAction::Accept { request, .. } = listener.handle_packet(&request[0].bytes, &mut buf)
-    else {
-        panic!("listener refused");
-    };
-    let mut server = TestConn::accept(
-        cfg(),
-        storage(&cfg()),
-        ConnNumber::new(SERVER).unwrap(),
-        &request,
-        Psn::new(SERVER_PSN).unwrap(),
-    )
-    .unwrap();
+    let mut server = responder(cfg(), &request[0].bytes, SERVER_PSN);
     drain(&mut server, 0);
     server
 }

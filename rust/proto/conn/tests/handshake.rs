@@ -37,14 +37,7 @@ fn handshake_negotiates_mpr_wimm_and_dynamic_mpr() {
 }
 
 fn request_bytes(dest_port: u16) -> (TestConn, Vec<u8>) {
-    let mut client = TestConn::connect(
-        cfg(),
-        storage(&cfg()),
-        ConnNumber::new(CLIENT).unwrap(),
-        dest_port,
-        Psn::ZERO,
-    )
-    .unwrap();
+    let mut client = initiator(cfg(), dest_port, 0);
     let request = drain(&mut client, 0).remove(0).bytes;
     (client, request)
 }
@@ -137,42 +130,36 @@ fn unanswered_connect_request_retries_then_fails_cleanly() {
     assert_eq!(now, policy.base_ns() * (1 + 1 + 1 + 2 + 4 + 8));
 }
 
+/// `from`'s timer fires and it sends its one handshake packet again, which
+/// `to` takes; returns when.
+fn sent_again(from: &mut TestConn, to: &mut TestConn) -> u64 {
+    let t = from.poll_timeout().unwrap();
+    from.handle_timeout(t);
+    let again = drain(from, t);
+    assert_eq!(again.len(), 1);
+    assert_eq!(to.handle_packet(t, false, &again[0].bytes), Ok(None));
+    t
+}
+
+/// `from` sends one packet at `t`, which takes `to` to ESTABLISHED at
+/// `t + 1`.
+fn establishes(from: &mut TestConn, to: &mut TestConn, t: u64) {
+    let sent = drain(from, t);
+    assert_eq!(sent.len(), 1);
+    to.handle_packet(t + 1, false, &sent[0].bytes).unwrap();
+    assert_eq!(to.state(), ConnState::Established);
+}
+
 #[test]
 fn lost_accept_is_sent_again_on_the_repeated_request() {
     let (mut client, request) = request_bytes(PORT);
-    let mut listener = Listener::new(PORT, 4);
-    let mut buf = [0u8; 64];
-    let ListenAction::Accept { request: req, .. } = listener.handle_packet(&request, &mut buf)
-    else {
-        panic!()
-    };
-    let mut server = TestConn::accept(
-        cfg(),
-        storage(&cfg()),
-        ConnNumber::new(SERVER).unwrap(),
-        &req,
-        Psn::new(5).unwrap(),
-    )
-    .unwrap();
+    let mut server = responder(cfg(), &request, 5);
     assert_eq!(drain(&mut server, 1).len(), 1, "accept sent (and lost)");
-    let t = client.poll_timeout().unwrap();
-    client.handle_timeout(t);
-    let again = drain(&mut client, t);
-    assert_eq!(again.len(), 1);
-    assert_eq!(server.handle_packet(t, false, &again[0].bytes), Ok(None));
-    let accept = drain(&mut server, t);
-    assert_eq!(accept.len(), 1);
-    client
-        .handle_packet(t + 1, false, &accept[0].bytes)
-        .unwrap();
-    assert_eq!(client.state(), ConnState::Established);
-    let confirm = drain(&mut client, t + 1);
-    assert_eq!(confirm.len(), 1, "the initiator confirms at once");
+    let t = sent_again(&mut client, &mut server);
+    establishes(&mut server, &mut client, t);
+    // The initiator confirms at once.
     assert_eq!(server.state(), ConnState::Accepting);
-    server
-        .handle_packet(t + 2, false, &confirm[0].bytes)
-        .unwrap();
-    assert_eq!(server.state(), ConnState::Established);
+    establishes(&mut client, &mut server, t + 1);
     // A request from another initiator is not ours to answer.
     let (_, foreign) = request_bytes(PORT);
     let mut other = foreign.clone();
@@ -186,20 +173,7 @@ fn lost_accept_is_sent_again_on_the_repeated_request() {
 #[test]
 fn half_open_connection_expires() {
     let (_, request) = request_bytes(PORT);
-    let mut listener = Listener::new(PORT, 4);
-    let mut buf = [0u8; 64];
-    let ListenAction::Accept { request: req, .. } = listener.handle_packet(&request, &mut buf)
-    else {
-        panic!()
-    };
-    let mut server = TestConn::accept(
-        cfg(),
-        storage(&cfg()),
-        ConnNumber::new(SERVER).unwrap(),
-        &req,
-        Psn::ZERO,
-    )
-    .unwrap();
+    let mut server = responder(cfg(), &request, 0);
     let mut accepts = drain(&mut server, 0).len();
     while let Some(t) = server.poll_timeout() {
         server.handle_timeout(t);
@@ -248,10 +222,7 @@ fn reset_closes_both_ends() {
         drain(&mut pair.server, pair.now).is_empty(),
         "no reset back"
     );
-    assert_eq!(
-        pair.server.handle_packet(pair.now, false, &reset[0].bytes),
-        Err(PacketError::Closed)
-    );
+    assert_eq!(pair.server_gets(&reset[0].bytes), Err(PacketError::Closed));
     assert_eq!(pair.client.send_message(10, None), Err(SendError::Closed));
     assert_eq!(pair.client.poll_timeout(), None);
 }
@@ -303,35 +274,13 @@ fn bad_configurations_are_refused() {
 #[test]
 fn lost_confirmation_is_repeated_when_the_accept_comes_again() {
     let (mut client, request) = request_bytes(PORT);
-    let mut listener = Listener::new(PORT, 4);
-    let mut buf = [0u8; 64];
-    let ListenAction::Accept { request: req, .. } = listener.handle_packet(&request, &mut buf)
-    else {
-        panic!()
-    };
-    let mut server = TestConn::accept(
-        cfg(),
-        storage(&cfg()),
-        ConnNumber::new(SERVER).unwrap(),
-        &req,
-        Psn::ZERO,
-    )
-    .unwrap();
+    let mut server = responder(cfg(), &request, 0);
     let accept = drain(&mut server, 0);
     client.handle_packet(1, false, &accept[0].bytes).unwrap();
     assert_eq!(drain(&mut client, 1).len(), 1, "confirmation (lost)");
-    let t = server.poll_timeout().unwrap();
-    server.handle_timeout(t);
-    let again = drain(&mut server, t);
-    assert_eq!(again.len(), 1);
-    assert_eq!(client.handle_packet(t, false, &again[0].bytes), Ok(None));
+    let t = sent_again(&mut server, &mut client);
     assert_eq!(client.state(), ConnState::Established);
-    let confirm = drain(&mut client, t);
-    assert_eq!(confirm.len(), 1);
-    server
-        .handle_packet(t + 1, false, &confirm[0].bytes)
-        .unwrap();
-    assert_eq!(server.state(), ConnState::Established);
+    establishes(&mut client, &mut server, t);
     assert_eq!(events(&mut server), vec![ConnEvent::Connected]);
     assert_eq!(
         events(&mut client),

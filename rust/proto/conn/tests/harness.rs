@@ -55,6 +55,26 @@ pub fn storage(cfg: &ConnConfig) -> TestStorage {
     }
 }
 
+/// An initiator `CLIENT` with `cfg`, connecting to `port` from `psn`; its
+/// request is left for the caller to drain.
+pub fn initiator(cfg: ConnConfig, port: u16, psn: u32) -> TestConn {
+    let local = ConnNumber::new(CLIENT).unwrap();
+    TestConn::connect(cfg, storage(&cfg), local, port, Psn::new(psn).unwrap()).unwrap()
+}
+
+/// A responder `SERVER` with `cfg`, from `psn`, accepting the `request`
+/// bytes that a listener on `PORT` took; its accept is left for the caller
+/// to drain.
+pub fn responder(cfg: ConnConfig, request: &[u8], psn: u32) -> TestConn {
+    let mut listener = Listener::new(PORT, 4);
+    let mut buf = [0u8; 64];
+    let ListenAction::Accept { request, .. } = listener.handle_packet(request, &mut buf) else {
+        panic!("listener refused");
+    };
+    let local = ConnNumber::new(SERVER).unwrap();
+    TestConn::accept(cfg, storage(&cfg), local, &request, Psn::new(psn).unwrap()).unwrap()
+}
+
 /// A packet in flight: its bytes and the EV it was sent on.
 #[derive(Clone, Debug)]
 pub struct Wire {
@@ -103,31 +123,10 @@ pub struct Pair {
 impl Pair {
     /// Runs the handshake with `client_cfg` and `server_cfg`.
     pub fn with(client_cfg: ConnConfig, server_cfg: ConnConfig) -> Pair {
-        let mut client = TestConn::connect(
-            client_cfg,
-            storage(&client_cfg),
-            ConnNumber::new(CLIENT).unwrap(),
-            PORT,
-            Psn::new(CLIENT_PSN).unwrap(),
-        )
-        .unwrap();
+        let mut client = initiator(client_cfg, PORT, CLIENT_PSN);
         let request = drain(&mut client, 0);
         assert_eq!(request.len(), 1);
-        let mut listener = Listener::new(PORT, 4);
-        let mut buf = [0u8; 64];
-        let ListenAction::Accept { request, .. } =
-            listener.handle_packet(&request[0].bytes, &mut buf)
-        else {
-            panic!("listener refused");
-        };
-        let server = TestConn::accept(
-            server_cfg,
-            storage(&server_cfg),
-            ConnNumber::new(SERVER).unwrap(),
-            &request,
-            Psn::new(SERVER_PSN).unwrap(),
-        )
-        .unwrap();
+        let server = responder(server_cfg, &request[0].bytes, SERVER_PSN);
         let mut pair = Pair {
             now: 1_000,
             client,
@@ -143,6 +142,16 @@ impl Pair {
 
     pub fn new() -> Pair {
         Pair::with(cfg(), cfg())
+    }
+
+    /// The server's answer to `bytes`, received now (no ECN mark).
+    pub fn server_gets(&mut self, bytes: &[u8]) -> Result<Option<Placement>, PacketError> {
+        self.server.handle_packet(self.now, false, bytes)
+    }
+
+    /// The client's answer to `bytes`, received now (no ECN mark).
+    pub fn client_gets(&mut self, bytes: &[u8]) -> Result<Option<Placement>, PacketError> {
+        self.client.handle_packet(self.now, false, bytes)
     }
 
     /// Delivers `packets` to the server, checking placements.
@@ -167,6 +176,14 @@ impl Pair {
         for p in packets {
             let _ = self.client.handle_packet(self.now, false, &p.bytes);
         }
+    }
+
+    /// Delivers `packets` to the server and, at once, its answers to the
+    /// client.
+    pub fn answered(&mut self, packets: &[Wire]) {
+        self.deliver_to_server(packets);
+        let answers = drain(&mut self.server, self.now);
+        self.deliver_to_client(&answers);
     }
 
     /// Exchanges packets (1 µs per hop) until both sides are quiet.
@@ -232,6 +249,8 @@ impl Forge {
         }
     }
 
+    // A deliberate twin of transmit.rs's `emit_data`: the tests forge data
+    // packets independently of the code under test.
     pub fn bytes(&self) -> Vec<u8> {
         use crate::proto::wire::{Body, DataKind, DataRepr, Packet, Trim};
         let end = self.offset + self.len;

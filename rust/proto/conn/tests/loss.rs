@@ -31,9 +31,7 @@ fn rack_declares_loss_per_ev_not_from_psn_gaps() {
         .collect();
     pair.now += 2_000;
     for w in &delivered {
-        pair.deliver_to_server(std::slice::from_ref(w));
-        let acks = drain(&mut pair.server, pair.now);
-        pair.deliver_to_client(&acks);
+        pair.answered(std::slice::from_ref(w));
     }
     assert!(second_on_e > 0);
     assert_eq!(
@@ -68,9 +66,7 @@ fn trimmed_packet_is_nacked_and_resent_at_once() {
     let mut sent = drain(&mut pair.client, pair.now);
     let len = trim_in_place(&mut sent[1].bytes, false).unwrap();
     sent[1].bytes.truncate(len);
-    pair.deliver_to_server(&sent);
-    let answers = drain(&mut pair.server, pair.now);
-    pair.deliver_to_client(&answers);
+    pair.answered(&sent);
     assert_eq!(pair.client.stats().trims, 1);
     assert_eq!(pair.server.stats().nacks_sent, 1);
     let retx = data_psns(&drain(&mut pair.client, pair.now));
@@ -108,21 +104,28 @@ fn exchange_dropping(pair: &mut Pair, bytes: u64, dead: impl Fn(usize, u16) -> b
     lost
 }
 
-#[test]
-fn dead_ev_times_out_is_avoided_then_probed_back() {
+/// A pair that sent a 20 000-byte message while EV `dead` dropped every
+/// packet: the bytes arrived over the other EVs and `dead` is ASSUMED_BAD.
+fn with_dead_ev(dead: u16) -> Pair {
     let mut pair = Pair::new();
     events(&mut pair.client);
     pair.client.send_message(20_000, None).unwrap();
-    let dead = 1u16;
     let lost = exchange_dropping(&mut pair, 20_000, |_, ev| ev == dead);
     assert!(lost.iter().sum::<usize>() > 0);
     assert_eq!(pair.placed, 20_000, "every byte arrives over the other EVs");
     assert_eq!(pair.client.paths().state(dead), Some(EvState::AssumedBad));
+    pair
+}
+
+#[test]
+fn dead_ev_times_out_is_avoided_then_probed_back() {
+    let dead = 1u16;
+    let mut pair = with_dead_ev(dead);
     // Before its probe is sent, no reply is taken for the EV.
     let mut buf = [0u8; 64];
     let n = answer_probe(&control_probe(dead, pair.now), 100, &mut buf).unwrap();
     assert_eq!(
-        pair.client.handle_packet(pair.now, false, &buf[..n]),
+        pair.client_gets(&buf[..n]),
         Err(PacketError::NoProbeOutstanding)
     );
     let evs = events(&mut pair.client);
@@ -147,15 +150,13 @@ fn dead_ev_times_out_is_avoided_then_probed_back() {
     let mut buf = [0u8; 64];
     let n = answer_probe(&forged, 100, &mut buf).unwrap();
     assert_eq!(
-        pair.client.handle_packet(pair.now, false, &buf[..n]),
+        pair.client_gets(&buf[..n]),
         Err(PacketError::NoProbeOutstanding)
     );
     assert_eq!(pair.client.paths().state(dead), Some(EvState::AssumedBad));
     let n = answer_probe(&probes[0].bytes, 100, &mut buf).unwrap();
     pair.now += 2_000;
-    pair.client
-        .handle_packet(pair.now, false, &buf[..n])
-        .unwrap();
+    pair.client_gets(&buf[..n]).unwrap();
     assert_eq!(pair.client.paths().state(dead), Some(EvState::Good));
 }
 
@@ -316,6 +317,8 @@ fn a_path_slower_than_the_ack_timeout_is_not_timed_out() {
     assert_eq!(pair.client.state(), ConnState::Established);
 }
 
+// A deliberate twin of endpoint/probe.rs's probe request: the test forges its
+// packets independently of the code under test.
 /// The probe request the client would send on `ev` at `timestamp`.
 fn control_probe(ev: u16, timestamp: u64) -> Vec<u8> {
     use crate::proto::wire::{Body, ConnNumber, Packet, ProbeRequestRepr};
@@ -363,12 +366,8 @@ fn an_orphan_that_retried_for_ever_gives_up() {
 /// went out still brings the EV back: the path works, only slowly.
 #[test]
 fn a_late_probe_reply_still_counts() {
-    let mut pair = Pair::new();
-    events(&mut pair.client);
-    pair.client.send_message(20_000, None).unwrap();
     let dead = 1u16;
-    exchange_dropping(&mut pair, 20_000, |_, ev| ev == dead);
-    assert_eq!(pair.client.paths().state(dead), Some(EvState::AssumedBad));
+    let mut pair = with_dead_ev(dead);
     let mut probes = Vec::new();
     for _ in 0..200 {
         pair.fire_timers();
@@ -384,9 +383,6 @@ fn a_late_probe_reply_still_counts() {
     let mut buf = [0u8; 64];
     let n = answer_probe(&probes[0].bytes, 100, &mut buf).unwrap();
     pair.now += 1_000;
-    assert_eq!(
-        pair.client.handle_packet(pair.now, false, &buf[..n]),
-        Ok(None)
-    );
+    assert_eq!(pair.client_gets(&buf[..n]), Ok(None));
     assert_eq!(pair.client.paths().state(dead), Some(EvState::Good));
 }

@@ -7,6 +7,18 @@ use proptest::prelude::*;
 use super::harness::*;
 use crate::proto::conn::*;
 
+/// `packets` with each `(at, x)` of `flips` XORed into byte `at` (modulo
+/// the packet's length) of every one.
+fn flipped(mut packets: Vec<Wire>, flips: &[(usize, u8)]) -> Vec<Wire> {
+    for w in &mut packets {
+        for (at, x) in flips {
+            let i = at % w.bytes.len();
+            w.bytes[i] ^= x;
+        }
+    }
+    packets
+}
+
 proptest! {
     #[test]
     fn random_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..120), ce in any::<bool>()) {
@@ -22,21 +34,9 @@ proptest! {
         let mut pair = Pair::new();
         pair.verify = false;
         pair.client.send_message(len, Some(3)).unwrap();
-        let mut packets = drain(&mut pair.client, pair.now);
-        for w in &mut packets {
-            for (at, x) in &flips {
-                let i = at % w.bytes.len();
-                w.bytes[i] ^= x;
-            }
-        }
+        let packets = flipped(drain(&mut pair.client, pair.now), &flips);
         pair.deliver_to_server(&packets);
-        let mut answers = drain(&mut pair.server, pair.now);
-        for w in &mut answers {
-            for (at, x) in &flips {
-                let i = at % w.bytes.len();
-                w.bytes[i] ^= x;
-            }
-        }
+        let answers = flipped(drain(&mut pair.server, pair.now), &flips);
         pair.deliver_to_client(&answers);
         pair.fire_timers();
         drain(&mut pair.client, pair.now);

@@ -1,4 +1,6 @@
 //! Every refusal of bad input at the connection level, one test each.
+//! The tests share a shape (forge a packet, hand it over, expect one
+//! `PacketError`): deliberate twins, one refusal spelled out per test.
 
 use super::harness::*;
 use crate::proto::conn::*;
@@ -33,13 +35,13 @@ fn sack_to_client(pair: &Pair, cum_ack: Psn, sack_base: Psn, bitmap: u64) -> Sac
 fn malformed_bytes() {
     let mut pair = established();
     assert_eq!(
-        pair.server.handle_packet(pair.now, false, &[]),
+        pair.server_gets(&[]),
         Err(PacketError::Malformed(WireError::Truncated))
     );
     let mut bad = Forge::client_data(0, 10).bytes();
     bad[0] = 0x10;
     assert_eq!(
-        pair.server.handle_packet(pair.now, false, &bad),
+        pair.server_gets(&bad),
         Err(PacketError::Malformed(WireError::BadOpcode))
     );
     assert_eq!(pair.server.stats().rejected, 2);
@@ -51,7 +53,7 @@ fn wrong_connection_number() {
     let mut f = Forge::client_data(0, 10);
     f.dest = SERVER + 1;
     assert_eq!(
-        pair.server.handle_packet(pair.now, false, &f.bytes()),
+        pair.server_gets(&f.bytes()),
         Err(PacketError::WrongConnection)
     );
     assert_eq!(pair.placed, 0);
@@ -63,7 +65,7 @@ fn wrong_partition_key() {
     let mut f = Forge::client_data(0, 10);
     f.pkey = 0x8001;
     assert_eq!(
-        pair.server.handle_packet(pair.now, false, &f.bytes()),
+        pair.server_gets(&f.bytes()),
         Err(PacketError::WrongPartition)
     );
 }
@@ -74,17 +76,14 @@ fn data_psn_beyond_the_mpr_window_is_nacked() {
     let mut f = Forge::client_data(0, 10);
     f.psn = f.psn.wrapping_add(256);
     assert_eq!(
-        pair.server.handle_packet(pair.now, false, &f.bytes()),
+        pair.server_gets(&f.bytes()),
         Err(PacketError::PsnOutOfWindow)
     );
     f.psn = f.psn.wrapping_sub(255);
     let mut inside = f;
     inside.len = 10;
     assert!(
-        pair.server
-            .handle_packet(pair.now, false, &inside.bytes())
-            .unwrap()
-            .is_some(),
+        pair.server_gets(&inside.bytes()).unwrap().is_some(),
         "the edge is inside"
     );
     let nacks = drain(&mut pair.server, pair.now);
@@ -92,7 +91,7 @@ fn data_psn_beyond_the_mpr_window_is_nacked() {
     let mut stale = Forge::client_data(0, 10);
     stale.psn = stale.psn.wrapping_sub(1000);
     assert_eq!(
-        pair.server.handle_packet(pair.now, false, &stale.bytes()),
+        pair.server_gets(&stale.bytes()),
         Err(PacketError::PsnOutOfWindow)
     );
 }
@@ -105,20 +104,17 @@ fn sack_naming_unsent_psns() {
     let una = pair.client.tx.una;
     let beyond = sack_to_client(&pair, una.wrapping_add(3), una.wrapping_add(3), 0);
     assert_eq!(
-        pair.client
-            .handle_packet(pair.now, false, &control(CLIENT, Body::Sack(beyond))),
+        pair.client_gets(&control(CLIENT, Body::Sack(beyond))),
         Err(PacketError::PsnOutOfWindow)
     );
     let behind = sack_to_client(&pair, una.wrapping_sub(1), una.wrapping_sub(1), 0);
     assert_eq!(
-        pair.client
-            .handle_packet(pair.now, false, &control(CLIENT, Body::Sack(behind))),
+        pair.client_gets(&control(CLIENT, Body::Sack(behind))),
         Err(PacketError::PsnOutOfWindow)
     );
     let bitmap_beyond = sack_to_client(&pair, una, una.wrapping_add(1), 0b10);
     assert_eq!(
-        pair.client
-            .handle_packet(pair.now, false, &control(CLIENT, Body::Sack(bitmap_beyond))),
+        pair.client_gets(&control(CLIENT, Body::Sack(bitmap_beyond))),
         Err(PacketError::PsnOutOfWindow)
     );
     assert_eq!(
@@ -128,8 +124,7 @@ fn sack_naming_unsent_psns() {
     );
     let good = sack_to_client(&pair, una.wrapping_add(2), una.wrapping_add(2), 0);
     assert_eq!(
-        pair.client
-            .handle_packet(pair.now, false, &control(CLIENT, Body::Sack(good))),
+        pair.client_gets(&control(CLIENT, Body::Sack(good))),
         Ok(None)
     );
     assert_eq!(pair.client.stats().packets_acked, 2);
@@ -144,15 +139,13 @@ fn sack_with_foreign_ev_or_future_timestamp() {
     let mut s = sack_to_client(&pair, una.wrapping_add(1), una.wrapping_add(1), 0);
     s.ev_index = 4;
     assert_eq!(
-        pair.client
-            .handle_packet(pair.now, false, &control(CLIENT, Body::Sack(s))),
+        pair.client_gets(&control(CLIENT, Body::Sack(s))),
         Err(PacketError::BadEv)
     );
     s.ev_index = 0;
     s.timestamp_echo = pair.client.tx.last_stamp + 1;
     assert_eq!(
-        pair.client
-            .handle_packet(pair.now, false, &control(CLIENT, Body::Sack(s))),
+        pair.client_gets(&control(CLIENT, Body::Sack(s))),
         Err(PacketError::BadTimestamp)
     );
 }
@@ -166,8 +159,7 @@ fn nack_for_an_unsent_psn() {
         ev_index: 0,
     };
     assert_eq!(
-        pair.client
-            .handle_packet(pair.now, false, &control(CLIENT, Body::Nack(nack))),
+        pair.client_gets(&control(CLIENT, Body::Nack(nack))),
         Err(PacketError::PsnOutOfWindow)
     );
 }
@@ -178,12 +170,12 @@ fn message_beyond_the_receive_message_window() {
     let mut f = Forge::client_data(0, 10);
     f.msn = 16;
     assert_eq!(
-        pair.server.handle_packet(pair.now, false, &f.bytes()),
+        pair.server_gets(&f.bytes()),
         Err(PacketError::MessageOutOfWindow)
     );
     f.msn = u32::MAX;
     assert_eq!(
-        pair.server.handle_packet(pair.now, false, &f.bytes()),
+        pair.server_gets(&f.bytes()),
         Err(PacketError::MessageOutOfWindow)
     );
 }
@@ -191,19 +183,14 @@ fn message_beyond_the_receive_message_window() {
 #[test]
 fn message_length_that_changes_between_packets() {
     let mut pair = established();
-    pair.server
-        .handle_packet(pair.now, false, &Forge::client_data(0, 3000).bytes())
+    pair.server_gets(&Forge::client_data(0, 3000).bytes())
         .unwrap();
     let liar = Forge::client_data(1, 2500);
-    assert_eq!(
-        pair.server.handle_packet(pair.now, false, &liar.bytes()),
-        Err(PacketError::BadLength)
-    );
+    assert_eq!(pair.server_gets(&liar.bytes()), Err(PacketError::BadLength));
     let mut imm_liar = Forge::client_data(1, 3000);
     imm_liar.imm = Some(9);
     assert_eq!(
-        pair.server
-            .handle_packet(pair.now, false, &imm_liar.bytes()),
+        pair.server_gets(&imm_liar.bytes()),
         Err(PacketError::BadLength)
     );
 }
@@ -213,14 +200,13 @@ fn lengths_above_the_limits() {
     let mut pair = established();
     let too_long = Forge::client_data(0, (1 << 20) + 1);
     assert_eq!(
-        pair.server
-            .handle_packet(pair.now, false, &too_long.bytes()),
+        pair.server_gets(&too_long.bytes()),
         Err(PacketError::BadLength)
     );
     let mut jumbo = Forge::client_data(0, 5000);
     jumbo.len = 1001;
     assert_eq!(
-        pair.server.handle_packet(pair.now, false, &jumbo.bytes()),
+        pair.server_gets(&jumbo.bytes()),
         Err(PacketError::BadLength)
     );
 }
@@ -232,21 +218,16 @@ fn bytes_beyond_the_message_length() {
     let mut past = Forge::client_data(1, 1500).bytes();
     past[12 + 7] = 0xFF;
     assert!(matches!(
-        pair.server.handle_packet(pair.now, false, &past),
+        pair.server_gets(&past),
         Err(PacketError::Malformed(_))
     ));
     // Packets that each fit but together overfill the message.
     let mut a = Forge::client_data(0, 1500);
     a.len = 900;
-    pair.server
-        .handle_packet(pair.now, false, &a.bytes())
-        .unwrap();
+    pair.server_gets(&a.bytes()).unwrap();
     let mut b = a;
     b.psn = a.psn.next();
-    assert_eq!(
-        pair.server.handle_packet(pair.now, false, &b.bytes()),
-        Err(PacketError::BadOffset)
-    );
+    assert_eq!(pair.server_gets(&b.bytes()), Err(PacketError::BadOffset));
 }
 
 #[test]
@@ -257,16 +238,14 @@ fn write_with_immediate_beyond_wimm() {
         f.msn = k;
         f.psn = f.psn.wrapping_add(k);
         f.imm = Some(k);
-        pair.server
-            .handle_packet(pair.now, false, &f.bytes())
-            .unwrap();
+        pair.server_gets(&f.bytes()).unwrap();
     }
     let mut third = Forge::client_data(0, 2000);
     third.msn = 2;
     third.psn = third.psn.wrapping_add(2);
     third.imm = Some(2);
     assert_eq!(
-        pair.server.handle_packet(pair.now, false, &third.bytes()),
+        pair.server_gets(&third.bytes()),
         Err(PacketError::WimmExceeded)
     );
     let nack = drain(&mut pair.server, pair.now);
@@ -276,14 +255,7 @@ fn write_with_immediate_beyond_wimm() {
 #[test]
 fn opcodes_unexpected_in_the_state() {
     // Data before the handshake completes.
-    let mut client = TestConn::connect(
-        cfg(),
-        storage(&cfg()),
-        ConnNumber::new(CLIENT).unwrap(),
-        PORT,
-        Psn::ZERO,
-    )
-    .unwrap();
+    let mut client = initiator(cfg(), PORT, 0);
     let mut f = Forge::client_data(0, 10);
     f.dest = CLIENT;
     assert_eq!(
@@ -314,7 +286,7 @@ fn opcodes_unexpected_in_the_state() {
         }),
     );
     assert_eq!(
-        pair.client.handle_packet(pair.now, false, &reject),
+        pair.client_gets(&reject),
         Err(PacketError::UnexpectedOpcode)
     );
     let accept = ConnectAcceptRepr {
@@ -345,7 +317,7 @@ fn opcodes_unexpected_in_the_state() {
     let mut buf = [0u8; 64];
     let n = probe.emit(&mut buf).unwrap();
     assert_eq!(
-        pair.client.handle_packet(pair.now, false, &buf[..n]),
+        pair.client_gets(&buf[..n]),
         Err(PacketError::UnexpectedOpcode)
     );
     assert_eq!(pair.client.state(), ConnState::Established);
@@ -371,10 +343,7 @@ fn probe_response_for_another_connection_or_ev() {
         let mut req = [0u8; 64];
         let n = request.emit(&mut req).unwrap();
         let m = answer_probe(&req[..n], 0, &mut buf).unwrap();
-        assert_eq!(
-            pair.client.handle_packet(pair.now, false, &buf[..m]),
-            Err(want)
-        );
+        assert_eq!(pair.client_gets(&buf[..m]), Err(want));
     }
     let future = crate::proto::wire::Packet {
         pkey: PKEY,
@@ -388,9 +357,6 @@ fn probe_response_for_another_connection_or_ev() {
     let mut req = [0u8; 64];
     let n = future.emit(&mut req).unwrap();
     let m = answer_probe(&req[..n], 0, &mut buf).unwrap();
-    assert_eq!(
-        pair.client.handle_packet(pair.now, false, &buf[..m]),
-        Err(PacketError::BadTimestamp)
-    );
+    assert_eq!(pair.client_gets(&buf[..m]), Err(PacketError::BadTimestamp));
     assert_eq!(answer_probe(&[0u8; 3], 0, &mut buf), None);
 }

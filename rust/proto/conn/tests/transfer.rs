@@ -56,13 +56,19 @@ fn in_flight_is_bounded_by_the_congestion_window() {
     assert!(pair.client.stats().bytes_in_flight <= cwnd);
 }
 
-#[test]
-fn in_flight_is_bounded_by_the_peer_mpr() {
+/// `cfg()` on a 100 Gb/s path with a 100 µs base RTT: the congestion
+/// window never limits what is in flight.
+fn fast_path() -> ConnConfig {
     let mut fat = cfg();
     fat.nscc = NsccConfig::for_path(100_000_000_000, 100_000);
+    fat
+}
+
+#[test]
+fn in_flight_is_bounded_by_the_peer_mpr() {
     let mut server = cfg();
     server.mpr = 1;
-    let mut pair = Pair::with(fat, server);
+    let mut pair = Pair::with(fast_path(), server);
     for _ in 0..8 {
         pair.client.send_message(100_000, None).unwrap();
     }
@@ -80,11 +86,9 @@ fn in_flight_is_bounded_by_the_peer_mpr() {
 #[test]
 fn dynamic_mpr_lowers_the_window_only_when_both_enable_it() {
     for dynamic in [true, false] {
-        let mut fat = cfg();
-        fat.nscc = NsccConfig::for_path(100_000_000_000, 100_000);
         let mut server = cfg();
         server.dynamic_mpr = dynamic;
-        let mut pair = Pair::with(fat, server);
+        let mut pair = Pair::with(fast_path(), server);
         pair.client.send_message(1000, None).unwrap();
         let first = drain(&mut pair.client, pair.now);
         let una = pair.client.tx.una;
@@ -98,8 +102,7 @@ fn dynamic_mpr_lowers_the_window_only_when_both_enable_it() {
             mpr: 1,
             ecn_echo: false,
         };
-        pair.client
-            .handle_packet(pair.now, false, &control(CLIENT, Body::Sack(sack)))
+        pair.client_gets(&control(CLIENT, Body::Sack(sack)))
             .unwrap();
         assert_eq!(pair.client.send_window(), if dynamic { 128 } else { 256 });
     }
@@ -107,23 +110,17 @@ fn dynamic_mpr_lowers_the_window_only_when_both_enable_it() {
 
 #[test]
 fn responder_lowers_and_restores_the_mpr_at_run_time() {
-    let mut fat = cfg();
-    fat.nscc = NsccConfig::for_path(100_000_000_000, 100_000);
-    let mut pair = Pair::with(fat, cfg());
+    let mut pair = Pair::with(fast_path(), cfg());
     assert!(!pair.server.set_dynamic_mpr(3), "above the configured MPR");
     assert!(pair.server.set_dynamic_mpr(1));
     for _ in 0..4 {
         pair.client.send_message(100_000, None).unwrap();
     }
     let first = drain(&mut pair.client, pair.now);
-    pair.deliver_to_server(&first[..1]);
-    let acks = drain(&mut pair.server, pair.now);
-    pair.deliver_to_client(&acks);
+    pair.answered(&first[..1]);
     assert_eq!(pair.client.send_window(), 128);
     assert!(pair.server.set_dynamic_mpr(2));
-    pair.deliver_to_server(&first[1..2]);
-    let acks = drain(&mut pair.server, pair.now);
-    pair.deliver_to_client(&acks);
+    pair.answered(&first[1..2]);
     assert_eq!(pair.client.send_window(), 256);
     let mut plain = cfg();
     plain.dynamic_mpr = false;
@@ -269,9 +266,16 @@ fn a_receiver_without_room_refuses_new_messages_and_the_sender_waits() {
     }
     assert_eq!(pair.placed, 0, "no byte of a message that does not fit");
     let stats = pair.client.stats();
-    assert!(stats.ack_timeouts > 0, "the refused packets wait for the ACK timeout");
+    assert!(
+        stats.ack_timeouts > 0,
+        "the refused packets wait for the ACK timeout"
+    );
     assert_eq!(stats.rack_losses, 0, "a refused packet is not a RACK loss");
-    assert_eq!(pair.client.state(), ConnState::Established, "refusals spend no retry");
+    assert_eq!(
+        pair.client.state(),
+        ConnState::Established,
+        "refusals spend no retry"
+    );
     for ev in 0..pair.client.paths().ev_count() {
         assert_eq!(
             pair.client.paths().state(ev),
@@ -287,31 +291,27 @@ fn a_receiver_without_room_refuses_new_messages_and_the_sender_waits() {
         pair.fire_timers();
     }
     assert_eq!(pair.placed, 2500);
-    assert!(events(&mut pair.server).contains(&ConnEvent::MessageReceived {
-        msg: MsgId(0),
-        len: 2500,
-        imm: None
-    }));
+    assert!(
+        events(&mut pair.server).contains(&ConnEvent::MessageReceived {
+            msg: MsgId(0),
+            len: 2500,
+            imm: None
+        })
+    );
 }
 
 #[test]
 fn the_advertised_window_follows_the_receivers_room() {
-    let mut fat = cfg();
-    fat.nscc = NsccConfig::for_path(100_000_000_000, 100_000);
-    let mut pair = Pair::with(fat, cfg());
+    let mut pair = Pair::with(fast_path(), cfg());
     // cfg(): MPR 2 of 1000-byte packets, 128 000 bytes per unit.
     pair.server.set_rx_room(200_000);
     for _ in 0..4 {
         pair.client.send_message(100_000, None).unwrap();
     }
     let first = drain(&mut pair.client, pair.now);
-    pair.deliver_to_server(&first[..1]);
-    let acks = drain(&mut pair.server, pair.now);
-    pair.deliver_to_client(&acks);
+    pair.answered(&first[..1]);
     assert_eq!(pair.client.send_window(), 128, "room for one unit");
     pair.server.set_rx_room(u64::MAX);
-    pair.deliver_to_server(&first[1..2]);
-    let acks = drain(&mut pair.server, pair.now);
-    pair.deliver_to_client(&acks);
+    pair.answered(&first[1..2]);
     assert_eq!(pair.client.send_window(), 256, "the configured MPR again");
 }

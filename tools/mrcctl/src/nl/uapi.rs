@@ -7,6 +7,8 @@ pub const MRC_FAMILY_NAME: &str = "mrc";
 /// The version requests carry.
 pub const MRC_FAMILY_VERSION: u8 = 1;
 
+// One constant a line as the header has them (tests/uapi.rs checks each): alike
+// in shape, never the same.
 pub const MRC_CMD_DEV_GET: u8 = 1;
 pub const MRC_CMD_EV_FMT_NEW: u8 = 2;
 pub const MRC_CMD_EV_FMT_SET: u8 = 3;
