@@ -20,11 +20,7 @@ impl Recipient for MrcSock {
     /// Packets for this connection (from the endpoint's work), all under
     /// one hold of the socket's mutex: then one round of sending and one
     /// wake-up for all of them.
-    fn on_packets<'a>(
-        self: &Arc<Self>,
-        ep: &Endpoint,
-        dgrams: impl Iterator<Item = &'a Datagram>,
-    ) {
+    fn on_packets<'a>(self: &Arc<Self>, ep: &Endpoint, dgrams: impl Iterator<Item = &'a Datagram>) {
         let mut g = self.inner.lock();
         let rcvbuf = self.rcvbuf();
         let Phase::Conn(conn) = &mut g.phase else {
