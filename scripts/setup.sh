@@ -12,7 +12,7 @@ PACKAGES=(
 	clang lld llvm libclang-dev
 	flex bison bc libelf-dev libssl-dev cpio kmod dwarves xz-utils make
 	qemu-system-x86 busybox-static iproute2 python3 gcc libc6-dev
-	python3-matplotlib
+	python3-matplotlib linux-perf
 )
 
 say() { printf 'setup: %s\n' "$*"; }
