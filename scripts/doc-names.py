@@ -45,6 +45,9 @@ ELSEWHERE = {
     # The kernel's source tree and its uapi; libc.
     "tools/net/ynl/ynl-gen-c.py", "lib/ynl.py", "mptcp_pm.yaml", "rust/Makefile",
     "NLMSGERR_ATTR_OFFS", "NLMSGERR_ATTR_MISS_TYPE", "SHUT_RD",
+    # The kernel's config and functions, as a profile names them.
+    "CONFIG_PERF_EVENTS", "SKB_GSO_UDP_L4", "ip6_output", "default_idle",
+    "handle_softirqs", "queue_work", "mutex_spin_on_owner",
 }
 SUFFIX = re.compile(r"\.(rs|c|h|sh|py|rst|md|yaml|toml|8|ko)$")
 IDENT = re.compile(r"^(?:[A-Za-z_][A-Za-z0-9_]*::)*([A-Za-z_][A-Za-z0-9_]*)(?:\(\))?$")
