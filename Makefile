@@ -61,12 +61,17 @@ fuzz: setup
 		bash -c 'insmod build/debug/mrc.ko && selftests/mrc_fuzz.py'
 
 # What CI leaves out for time: the debug kernel's run of the tests that
-# selftests/run.sh lists as SOAK_ONLY (the fabric transfer under KASAN).
+# selftests/run.sh lists as SOAK_ONLY (the fabric transfer under KASAN),
+# and 1000 path flaps during one transfer on the release kernel.
 soak: setup
 	@scripts/progress.sh "soak: building mrcperf and mrcctl" cargo build --release -q -p mrcperf -p mrcctl
 	@$(MAKE) --no-print-directory KVARIANT=debug modules
 	@mkdir -p build/debug && cp mrc.ko build/debug/mrc.ko
 	@scripts/vm.sh --debug --timeout 3600 -- env MRC_KO=$(CURDIR)/build/debug/mrc.ko MRC_SOAK=1 \
 		selftests/run.sh mrc_transfer.sh
+	@$(MAKE) --no-print-directory KVARIANT=release modules
+	@mkdir -p build/release && cp mrc.ko build/release/mrc.ko
+	@scripts/vm.sh --timeout 1800 -- env MRC_KO=$(CURDIR)/build/release/mrc.ko MRC_FLAPS=1000 \
+		selftests/run.sh mrc_flaps.sh
 
 .PHONY: modules setup kernel clean run test test-debug bench bench-cpu fuzz soak
