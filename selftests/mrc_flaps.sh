@@ -30,15 +30,9 @@ for t in "$IP" "$PY"; do [[ -x $t ]] || skip_all "$t missing"; done
 [[ -x $PERF ]] || skip_all "$PERF missing (cargo build --release -p mrcperf)"
 mrc_load || skip_all "mrc.ko does not load"
 
-if ! topo_up $K "$RATE"; then
-	ksft_fail "topo_up: $K spines, $RATE"
-	ksft_end
-fi
-ksft_ok "topo_up: $K spines, $RATE leaf-spine links"
+topo_up_checked $K "$RATE"
 NSA=$(topo_ns ha) NSB=$(topo_ns hb)
-to_b=() to_a=()
-for ((i = 1; i <= K; i++)); do to_b+=("$(topo_container $i)"); to_a+=("$(topo_container $i a)"); done
-SRV6_B=$(IFS=,; echo "${to_b[*]}") SRV6_A=$(IFS=,; echo "${to_a[*]}")
+topo_srv6_paths
 # Not through `check`: its subshell would lose the writer's descriptor.
 if topo_fault_arm $SPINE; then
 	ksft_ok "topo_fault_arm: spine $SPINE's fault writer"

@@ -199,15 +199,9 @@ completed() {
 	fi
 }
 
-if ! topo_up $K "$RATE"; then
-	ksft_fail "topo_up: $K spines, $RATE"
-	ksft_end
-fi
-ksft_ok "topo_up: $K spines, $RATE leaf-spine links"
+topo_up_checked $K "$RATE"
 NSA=$(topo_ns ha) NSB=$(topo_ns hb)
-to_b=() to_a=()
-for ((i = 1; i <= K; i++)); do to_b+=("$(topo_container $i)"); to_a+=("$(topo_container $i a)"); done
-SRV6_B=$(IFS=,; echo "${to_b[*]}") SRV6_A=$(IFS=,; echo "${to_a[*]}")
+topo_srv6_paths
 
 start_server() {
 	local port=$1; shift

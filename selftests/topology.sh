@@ -17,6 +17,8 @@
 #   topo_steer_srv6                     host A: source fd00:a::1<i> -> spine i
 #   topo_hash l4|flowlabel              the leaves' ECMP hash, at run time
 #   topo_ns NODE                        the namespace name of ha la s<i> lb hb
+#   topo_up_checked K RATE              topo_up as a selftest's TAP check
+#   topo_srv6_paths                     SRV6_B / SRV6_A: the K containers
 #
 #      host A --- leaf A ===== spine 1..K ===== leaf B --- host B
 #      (ha)        (la)         (s1..sK)         (lb)       (hb)
@@ -72,6 +74,25 @@ topo_container() {
 }
 
 topo_ns() { echo "$TOPO_PREFIX-$1"; }
+
+# topo_up_checked K RATE: topo_up as a selftest's first check (lib.sh's
+# TAP); a fabric that does not come up ends the test.
+topo_up_checked() {
+	if ! topo_up "$1" "$2"; then
+		ksft_fail "topo_up: $1 spines, $2"
+		ksft_end
+	fi
+	ksft_ok "topo_up: $1 spines, $2 leaf-spine links"
+}
+
+# topo_srv6_paths: after topo_up, sets SRV6_B and SRV6_A to the K
+# containers toward host B and toward host A, comma-separated (the form of
+# mrcperf --srv6 and MRC_SRV6_PATHS: EV i via container i).
+topo_srv6_paths() {
+	local i to_b=() to_a=()
+	for ((i = 1; i <= TOPO_K; i++)); do to_b+=("$(topo_container "$i")") to_a+=("$(topo_container "$i" a)"); done
+	SRV6_B=$(IFS=,; echo "${to_b[*]}") SRV6_A=$(IFS=,; echo "${to_a[*]}")
+}
 
 # _topo_mac LINK SIDE: a fixed MAC for one end of link number LINK.
 _topo_mac() { printf '02:00:00:00:%02x:%02x' "$1" "$2"; }
