@@ -104,7 +104,7 @@ cpu_busy() {
 run() {
 	local name=$1 proto=$2 port=$3 n=$4 prof=${5:-} i pids=() rc=0 rec=
 	cpu_busy >"$WORK/$name.cpu"
-	$IP netns exec "$NSB" cat /proc/net/mrc_snmp >"$WORK/$name.snmp0"
+	$IP netns exec "$NSB" cat /proc/net/mrc_snmp >"$WORK/$name.rx0"
 	$IP netns exec "$NSA" cat /proc/net/mrc_snmp >"$WORK/$name.tx0"
 	if [[ -n $prof ]]; then
 		perf record -a -g -o "$WORK/$name.data" -- sleep "$SECONDS_PER_RUN" >/dev/null 2>&1 &
@@ -117,7 +117,7 @@ run() {
 	done
 	for p in "${pids[@]}"; do wait "$p" || rc=1; done
 	cpu_busy >>"$WORK/$name.cpu"
-	$IP netns exec "$NSB" cat /proc/net/mrc_snmp >"$WORK/$name.snmp1"
+	$IP netns exec "$NSB" cat /proc/net/mrc_snmp >"$WORK/$name.rx1"
 	$IP netns exec "$NSA" cat /proc/net/mrc_snmp >"$WORK/$name.tx1"
 	if [[ -n $rec ]]; then
 		wait "$rec"
@@ -159,6 +159,8 @@ done
 import glob, json, os, sys
 work, out, secs, mtus, conns = sys.argv[1:]
 res = {"seconds": int(secs), "runs": {}}
+MRC_FIELDS = ["retransmitted_packets", "srtt_us", "cwnd", "rack_losses", "timeout_losses",
+              "receiver_mrc_snmp", "sender_mrc_snmp"]
 for mtu in mtus.split():
     for proto in ["tcp", "mptcp", "mrc"]:
         for n in conns.split():
@@ -169,24 +171,30 @@ for mtu in mtus.split():
             clients = [json.load(open(f)) for f in files]
             cpu = [int(x) for x in open(f"{work}/{name}.cpu").read().split()]
             delivered = sum(c["bytes_received"] for c in clients)
-            retrans = [((c.get("mrc") or {}).get("last_sample") or {}).get("info", {}) or {} for c in clients]
-            # The receiving namespace's MRC counters that moved in the run.
+            # An MRC run's figures: each client's last MRC_INFO, and the
+            # /proc/net/mrc_snmp counters that moved at each end.
+            infos = [((c.get("mrc") or {}).get("last_sample") or {}).get("info") or {} for c in clients]
             def moved(side):
                 snmp = [dict((l.split()[0], int(l.split()[1])) for l in open(f"{work}/{name}.{side}{i}") if l.strip())
                         for i in (0, 1)]
                 return {k: v - snmp[0].get(k, 0) for k, v in snmp[1].items() if v != snmp[0].get(k, 0)}
+            total = lambda key: sum(i.get(key, 0) for i in infos)
+            most = lambda key: max((i.get(key, 0) for i in infos), default=0)
+            mrc = {
+                "retransmitted_packets": total("packets_retrans"),
+                "srtt_us": most("srtt_us"),
+                "cwnd": most("cwnd"),
+                "rack_losses": total("rack_losses"),
+                "timeout_losses": total("timeout_losses"),
+                "receiver_mrc_snmp": moved("rx"),
+                "sender_mrc_snmp": moved("tx"),
+            } if proto == "mrc" else dict.fromkeys(MRC_FIELDS)
             res["runs"][name] = {
                 "proto": proto, "mtu": int(mtu), "connections": int(n),
                 "goodput_bps": sum(c["goodput_bps"] for c in clients),
                 "bytes": delivered,
                 "cpu_seconds_per_gb": (cpu[1] - cpu[0]) / 100 / (delivered / 1e9) if delivered and len(cpu) == 2 else None,
-                "retransmitted_packets": sum(r.get("packets_retrans", 0) for r in retrans) if proto == "mrc" else None,
-                "srtt_us": max((r.get("srtt_us", 0) for r in retrans), default=0) if proto == "mrc" else None,
-                "cwnd": max((r.get("cwnd", 0) for r in retrans), default=0) if proto == "mrc" else None,
-                "rack_losses": sum(r.get("rack_losses", 0) for r in retrans) if proto == "mrc" else None,
-                "timeout_losses": sum(r.get("timeout_losses", 0) for r in retrans) if proto == "mrc" else None,
-                "receiver_mrc_snmp": moved("snmp") if proto == "mrc" else None,
-                "sender_mrc_snmp": moved("tx") if proto == "mrc" else None,
+                **mrc,
                 "intact": len(clients) == int(n) and all(c["intact"] for c in clients) and not os.path.exists(f"{work}/{name}.failed"),
             }
 # The ratios the performance issue asks for, each within this run.
