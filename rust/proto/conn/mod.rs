@@ -380,10 +380,11 @@ impl<T: Storage> Connection<T> {
     /// `room` more bytes of new messages (0: no new message at all, not
     /// even an empty one). The first packet of a message longer than that
     /// is refused with a NO_RESOURCE NACK (the sender retries after its ACK
-    /// timeout and blames no EV), and, when both ends enabled dynamic MPR, the SACKs advertise the PSN window that fits in
-    /// `room` (in 128-PSN units of full packets, at least 1, at most the
-    /// configured MPR), so that a sender outrunning the application narrows
-    /// its window before anything is refused. `u64::MAX`: no limit.
+    /// timeout and blames no EV), and, when both ends enabled dynamic MPR,
+    /// the SACKs advertise the PSN window that fits in `room` (in 128-PSN
+    /// units of full packets, at least 1, at most the configured MPR), so
+    /// that a sender outrunning the application narrows its window before
+    /// anything is refused. `u64::MAX`: no limit.
     pub fn set_rx_room(&mut self, room: u64) {
         self.rx.room = room;
         let unit = u64::from(self.cfg.max_payload).saturating_mul(128).max(1);
