@@ -26,6 +26,8 @@ pub(crate) struct Defaults {
     /// NSCC's link rate (bytes/s) and base RTT (ns).
     pub(crate) cc_rate: u64,
     pub(crate) cc_base_rtt_ns: u64,
+    /// Half-open connections a listener holds at once.
+    pub(crate) max_half_open: u16,
 }
 
 /// The namespace's settings and the tunnel they shape.
@@ -60,6 +62,10 @@ pub(crate) struct Settings<S: Recipient> {
     /// `net.mrc.max_orphans`: connections whose sockets were closed that
     /// may still be finishing; past it, a close resets at once.
     max_orphans: IntKnob,
+    /// `net.mrc.max_half_open`: connections a listener holds half-open
+    /// (accept sent, no answer yet) at once; a newer request displaces the
+    /// oldest, so that forged requests cannot lock real ones out.
+    max_half_open: IntKnob,
     endpoint: Arc<Endpoint<S>>,
 }
 
@@ -109,6 +115,7 @@ impl<S: Recipient> Settings<S> {
             rmem: Self::get(&self.rmem_default),
             cc_rate: (Self::get(&self.cc_rate_mbit) as u64).saturating_mul(125_000),
             cc_base_rtt_ns: (Self::get(&self.cc_base_rtt_us) as u64).saturating_mul(1000),
+            max_half_open: Self::get(&self.max_half_open) as u16,
         }
     }
 }
@@ -126,6 +133,7 @@ impl<S: Recipient> Knobs for Settings<S> {
             &self.cc_base_rtt_us,
             &self.mem,
             &self.max_orphans,
+            &self.max_half_open,
         ] {
             f(knob)?;
         }
@@ -200,6 +208,7 @@ impl<S: Recipient> NetState for NetMrc<S> {
                 // 64, 128 and 256 MiB of 4 KiB pages.
                 mem: IntKnob::vector(c"mem", &[16384, 32768, 65536], 0, i32::MAX),
                 max_orphans: IntKnob::new(c"max_orphans", 4096, 0, i32::MAX),
+                max_half_open: IntKnob::new(c"max_half_open", 1024, 1, 65535),
                 endpoint,
             }? Error),
         )?;

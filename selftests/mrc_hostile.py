@@ -152,6 +152,58 @@ def open_by_hand(port, count, msg_len, first=0x10000):
     return established
 
 
+def flood(port, seconds):
+    """Connect requests to `port` forged from 16 addresses that never
+    answer, each with its own connection number, as fast as this process
+    sends them for `seconds`: how many it sent."""
+    socks = [udp_from(ABSENT[:14] + i.to_bytes(2, "big")) for i in range(1, 17)]
+    sent, end = 0, time.monotonic() + seconds
+    while time.monotonic() < end:
+        for s in socks:
+            try:
+                s.sendto(connect_request(0x400000 + sent % 0x200000, port), ("::1", UDP_PORT))
+                sent += 1
+            except OSError:
+                pass
+    return sent
+
+
+def connect_during_flood(port, seconds, tries):
+    """A listener on `port` (backlog 64, net.mrc.max_half_open 1024) flooded with forged connect
+    requests for `seconds` by a child process while this one connects
+    `tries` times, each connection accepted and carrying a message: (forged
+    requests sent, connections that worked, slowest connect in ms)."""
+    lfd = sock()
+    bind(lfd, addr(port, bytes(16)))
+    libc.listen(lfd, 64)
+    rd, wr = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(rd)
+        os.write(wr, str(flood(port, seconds)).encode())
+        os._exit(0)
+    os.close(wr)
+    time.sleep(min(1.0, seconds / 4))
+    worked, slowest = 0, 0.0
+    for i in range(tries):
+        c = sock()
+        start = time.monotonic()
+        rc = connect(c, addr(port))
+        slowest = max(slowest, time.monotonic() - start)
+        a = libc.accept(lfd, None, None) if rc == 0 else -1
+        msg = i.to_bytes(4, "big")
+        if a >= 0 and send(c, msg) == 4 and recv(a, 16)[1] == msg:
+            worked += 1
+        for fd in (c, a):
+            if fd >= 0:
+                os.close(fd)
+    sent = int(os.read(rd, 32) or b"0")
+    os.close(rd)
+    os.waitpid(pid, 0)
+    os.close(lfd)
+    return sent, worked, slowest * 1000
+
+
 def main():
     if AF is None:
         return skip_unloaded()
@@ -249,6 +301,24 @@ def attacks():
     ok(group_reply is None and answered == 1 and to_group >= 1,
        f"a probe to ff02::1 is not answered (answered {answered}, counted {to_group})")
 
+    # A flood of connect requests forged from addresses that never answer
+    # fills the listener's backlog; newer requests displace the oldest
+    # half-open ones, so a real client still gets through.
+    before = snmp()
+    seconds, tries = 4, 10
+    sent, worked, slowest = connect_during_flood(7304, seconds, tries)
+    after = snmp()
+    displaced = after["MrcHalfOpenDisplaced"] - before["MrcHalfOpenDisplaced"]
+    admitted = after["MrcPassiveOpens"] - before["MrcPassiveOpens"]
+    print(f"# {sent} forged connect requests in {seconds} s ({sent // seconds}/s): "
+          f"{admitted} admitted, {displaced} half-open displaced, "
+          f"{after['MrcInRequestQueueFull'] - before['MrcInRequestQueueFull']} dropped "
+          f"waiting (MrcInRequestQueueFull); a real connect took at most {slowest:.0f} ms",
+          flush=True)
+    ok(worked == tries and displaced > 0,
+       f"during a spoofed-connect flood, {worked} of {tries} real connects work "
+       f"({displaced} forged half-open connections displaced)")
+
     # A peer announcing 4 MiB messages from many connections: the
     # namespace holds no more than net.mrc.mem's max.
     pages = (1024, 2048, 4096)
@@ -259,7 +329,7 @@ def attacks():
     libc.listen(big, 1024)
     fcntl.fcntl(big, fcntl.F_SETFL, os.O_NONBLOCK)
     before = snmp()
-    peers = 50 if os.environ.get("MRC_VARIANT") == "debug" else 200
+    peers = 50 if os.environ.get("MRC_VARIANT") == "debug" else 1000
     opened = open_by_hand(7302, peers, 4 << 20)
     time.sleep(0.5)
     after = snmp()

@@ -50,6 +50,9 @@ mibs! {
     InNoBuffer = c"MrcInNoBuffer",
     /// Connect requests admitted by a listener.
     PassiveOpens = c"MrcPassiveOpens",
+    /// Half-open connections reset to make room for a newer connect
+    /// request (the listener's backlog was full of them).
+    HalfOpenDisplaced = c"MrcHalfOpenDisplaced",
     /// Connections opened by connect(2).
     ActiveOpens = c"MrcActiveOpens",
     /// Connections reset at close(2) because the namespace had
@@ -64,6 +67,9 @@ mibs! {
     InNoMemory = c"MrcInNoMemory",
     /// Datagrams dropped because the namespace's receive queue was full.
     InRxQueueFull = c"MrcInRxQueueFull",
+    /// Dropped: the connect requests waiting for the namespace's work
+    /// were at their limit (256 KiB of skbs: a connect flood).
+    InRequestQueueFull = c"MrcInRequestQueueFull",
 }
 
 const COUNT: usize = NAMES.len();

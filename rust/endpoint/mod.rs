@@ -58,6 +58,17 @@ const PROBE_REPLY_BURST: u64 = 1_024;
 /// connections by the hundred thousand.
 const RX_QUEUE_MAX_BYTES: usize = 64 << 20;
 
+/// Memory of the connect requests waiting for the work item, at most (a
+/// few hundred requests): beyond, requests are dropped and counted
+/// (`MrcInRequestQueueFull`). They wait apart from other packets, so that
+/// a flood of forged requests neither delays established connections'
+/// packets nor makes a real request wait behind a long queue, and they
+/// are handled [`REQUEST_BATCH`] at a time after each batch of the rest.
+const REQUEST_QUEUE_MAX_BYTES: usize = 256 << 10;
+
+/// Connect requests one run of the work item handles.
+const REQUEST_BATCH: usize = 16;
+
 /// What the endpoint hands packets to: a bound or listening socket, or a
 /// connection's (`crate::sock::MrcSock`). Called in process context, from
 /// the endpoint's work item, with none of the endpoint's locks held.
@@ -129,6 +140,9 @@ pub(crate) struct Endpoint<S: Recipient> {
     /// Packets waiting for the work item.
     #[pin]
     rx: DatagramQueue,
+    /// Connect requests waiting for the work item.
+    #[pin]
+    requests: DatagramQueue,
     #[pin]
     work: Work<Endpoint<S>>,
 }
@@ -140,22 +154,41 @@ kernel::impl_has_work! {
 impl<S: Recipient> WorkItem for Endpoint<S> {
     type Pointer = Arc<Endpoint<S>>;
 
-    /// Handles a batch, then queues itself again if more is waiting: the
-    /// worker may reschedule between work items, so a flood of packets
-    /// cannot hold the CPU (the kernel may be non-preemptible).
-    /// Consecutive packets for one connection go to its socket together
-    /// (up to [`RUN_MAX`]), so that a burst costs one lock, one round of
-    /// sending and one wake-up, not one per packet.
+    /// Handles a batch of packets and one of connect requests, then
+    /// queues itself again if more is waiting: the worker may reschedule
+    /// between work items, so a flood of packets cannot hold the CPU (the
+    /// kernel may be non-preemptible).
     fn run(this: Arc<Endpoint<S>>) {
+        let more_packets = this.run_packets();
+        let mut more_requests = true;
+        for _ in 0..REQUEST_BATCH {
+            let Some(request) = this.requests.pop() else {
+                more_requests = false;
+                break;
+            };
+            this.dispatch(request);
+        }
+        if more_packets || more_requests {
+            crate::ffi::work::enqueue::<Endpoint<S>>(this);
+        }
+    }
+}
+
+impl<S: Recipient> Endpoint<S> {
+    /// Handles up to [`RX_BATCH`] packets; whether it stopped at the
+    /// limit. Consecutive packets for one connection go to its socket
+    /// together (up to [`RUN_MAX`]), so that a burst costs one lock, one
+    /// round of sending and one wake-up, not one per packet.
+    fn run_packets(&self) -> bool {
         let mut left = RX_BATCH;
         let mut carry = None;
         while left > 0 {
-            let Some(first) = carry.take().or_else(|| this.rx.pop()) else {
-                return;
+            let Some(first) = carry.take().or_else(|| self.rx.pop()) else {
+                return false;
             };
             left = left.saturating_sub(1);
             let Some(n) = conn_of(&first) else {
-                this.dispatch(first);
+                self.dispatch(first);
                 continue;
             };
             let mut run: [Option<Datagram>; RUN_MAX] = Default::default();
@@ -167,7 +200,7 @@ impl<S: Recipient> WorkItem for Endpoint<S> {
                 if left == 0 {
                     break;
                 }
-                match this.rx.pop() {
+                match self.rx.pop() {
                     Some(d) if conn_of(&d) == Some(n) => {
                         *slot = Some(d);
                         left = left.saturating_sub(1);
@@ -178,12 +211,12 @@ impl<S: Recipient> WorkItem for Endpoint<S> {
                     }
                 }
             }
-            this.deliver(n, &run);
+            self.deliver(n, &run);
         }
         if let Some(d) = carry {
-            this.dispatch(d);
+            self.dispatch(d);
         }
-        crate::ffi::work::enqueue::<Endpoint<S>>(this);
+        true
     }
 }
 
@@ -214,6 +247,7 @@ impl<S: Recipient> Endpoint<S> {
                     probes: RBTree::new(),
                 }),
                 rx <- DatagramQueue::new(),
+                requests <- DatagramQueue::new(),
                 work <- new_work!("Endpoint::work"),
             }),
             GFP_KERNEL,
@@ -504,6 +538,13 @@ impl<S: Recipient> Receiver for Endpoint<S> {
                 };
                 this.reply(tx, &dgram, &response);
             }
+            Body::ConnectRequest(_) => match this.requests.push(dgram, REQUEST_QUEUE_MAX_BYTES) {
+                Ok(()) => crate::ffi::work::enqueue::<Endpoint<S>>(this.into()),
+                Err(dgram) => {
+                    this.count(Mib::InRequestQueueFull);
+                    dgram.discard();
+                }
+            },
             _ => match this.rx.push(dgram, RX_QUEUE_MAX_BYTES) {
                 Ok(()) => crate::ffi::work::enqueue::<Endpoint<S>>(this.into()),
                 Err(dgram) => {

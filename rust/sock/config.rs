@@ -35,6 +35,8 @@ pub(crate) struct SockConfig {
     pub(crate) ev_count: u16,
     cc_rate: u64,
     cc_base_rtt_ns: u64,
+    /// A listener's limit of half-open connections.
+    pub(crate) max_half_open: u16,
 }
 
 impl SockConfig {
@@ -53,6 +55,7 @@ impl SockConfig {
             ev_count: d.ev_count,
             cc_rate: d.cc_rate,
             cc_base_rtt_ns: d.cc_base_rtt_ns,
+            max_half_open: d.max_half_open,
         }
     }
 

@@ -5,17 +5,19 @@
 
 use super::addr::SockAddr;
 use super::paths::Paths;
+use super::rx_ring::{RxRing, RxSlot};
 use super::Endpoint;
 use crate::control::lease::CcProfileLease;
 use crate::endpoint::{MemPool, Mib};
 use crate::ffi::route::{Route, RouteCache};
 use crate::proto::conn::{
     CloseReason, ConnConfig, ConnEvent, ConnState, ConnStorage, Connection, MessageSlot,
-    PacketError, SendError, SentPacket, MAX_HEADER_LEN, MPR_UNIT,
+    PacketError, SendError, SentPacket, MAX_HEADER_LEN,
 };
 use crate::proto::path::{EvEvent, PathState};
 use crate::proto::psn::Psn;
 use crate::proto::wire::{Body, ConnNumber, ConnectRequestRepr, Packet};
+use kernel::alloc::Flags;
 use kernel::prelude::*;
 use kernel::sync::Arc;
 
@@ -27,26 +29,6 @@ pub(crate) type Core = Connection<Storage>;
 
 /// Message records of the core (both directions share them).
 const MESSAGE_SLOTS: usize = 128;
-
-/// Incoming messages the socket holds at once, complete or not: data for a
-/// message further ahead is dropped (and retransmitted by the peer once
-/// the application has read).
-const RX_RING: u32 = 256;
-
-/// An incoming message.
-enum RxSlot {
-    Empty,
-    /// Bytes of message `msn` arriving.
-    Filling {
-        msn: u32,
-        buf: KVVec<u8>,
-    },
-    /// Complete, waiting for recvmsg.
-    Done {
-        buf: KVVec<u8>,
-        imm: Option<u32>,
-    },
-}
 
 /// What a connection asks of its socket after some input or output.
 #[derive(Default)]
@@ -70,7 +52,7 @@ pub(crate) struct Conn {
     pub(crate) tx_bytes: usize,
     /// Messages handed to the core and not yet acked.
     pub(crate) tx_messages: usize,
-    rx: KVec<RxSlot>,
+    rx: RxRing,
     /// Next message the application reads.
     rx_next: u32,
     /// Bytes held in `rx`, charged to `mem`.
@@ -87,6 +69,8 @@ pub(crate) struct Conn {
     /// connection lives: the profile answers EBUSY to changes meanwhile.
     _cc: Option<CcProfileLease>,
     hdr: [u8; MAX_HEADER_LEN],
+    /// Sent records the core has now.
+    sent_records: usize,
     /// The EV chooser's randomness (xorshift32, seeded from the kernel's
     /// generator): which path a packet takes needs no secrecy, and one
     /// `get_random_u32` per packet cost 1% of the datapath.
@@ -95,19 +79,29 @@ pub(crate) struct Conn {
     pub(crate) closed: Option<CloseReason>,
 }
 
-/// Storage for `cfg`.
-fn storage(cfg: &ConnConfig) -> Result<Storage> {
-    let records = (u32::from(cfg.mpr) * MPR_UNIT).next_power_of_two() as usize;
-    let mut sent = KVVec::with_capacity(records, GFP_KERNEL)?;
-    sent.extend_with(records, SentPacket::default(), GFP_KERNEL)?;
-    let mut messages = KVec::with_capacity(MESSAGE_SLOTS, GFP_KERNEL)?;
-    messages.extend_with(MESSAGE_SLOTS, MessageSlot::default(), GFP_KERNEL)?;
+/// Sent records a connection starts with: enough for a request and its
+/// answer; they double while the window needs more (`Conn::grow_sent`), up
+/// to the peer's MPR × 128, so an idle connection stays small.
+const FIRST_SENT_RECORDS: usize = 64;
+
+/// `n` free sent records.
+fn sent_records(n: usize, gfp: Flags) -> Result<KVVec<SentPacket>> {
+    let mut sent = KVVec::with_capacity(n, gfp)?;
+    sent.extend_with(n, SentPacket::default(), gfp)?;
+    Ok(sent)
+}
+
+/// Storage for `cfg`, allocated with `gfp`.
+fn storage(cfg: &ConnConfig, gfp: Flags) -> Result<Storage> {
+    let sent = sent_records(FIRST_SENT_RECORDS, gfp)?;
+    let mut messages = KVec::with_capacity(MESSAGE_SLOTS, gfp)?;
+    messages.extend_with(MESSAGE_SLOTS, MessageSlot::default(), gfp)?;
     let words = (cfg.rx_window() as usize).div_ceil(64);
-    let mut rx_psns = KVec::with_capacity(words, GFP_KERNEL)?;
-    rx_psns.extend_with(words, 0u64, GFP_KERNEL)?;
+    let mut rx_psns = KVec::with_capacity(words, gfp)?;
+    rx_psns.extend_with(words, 0u64, gfp)?;
     let evs = usize::from(cfg.ev_count);
-    let mut paths = KVec::with_capacity(evs, GFP_KERNEL)?;
-    paths.extend_with(evs, PathState::default(), GFP_KERNEL)?;
+    let mut paths = KVec::with_capacity(evs, gfp)?;
+    paths.extend_with(evs, PathState::default(), gfp)?;
     Ok(ConnStorage {
         sent,
         messages,
@@ -147,7 +141,7 @@ impl Conn {
                 tx: ring(MESSAGE_SLOTS, || None)?,
                 tx_bytes: 0,
                 tx_messages: 0,
-                rx: ring(RX_RING as usize, || RxSlot::Empty)?,
+                rx: RxRing::new()?,
                 rx_next: 0,
                 rx_bytes: 0,
                 mem,
@@ -157,6 +151,7 @@ impl Conn {
                 route_caches,
                 _cc: cc,
                 hdr: [0; MAX_HEADER_LEN],
+                sent_records: FIRST_SENT_RECORDS,
                 ev_rand: crate::ffi::random::u32() | 1,
                 closed: None,
             },
@@ -174,8 +169,15 @@ impl Conn {
         cc: Option<CcProfileLease>,
         mem: Arc<MemPool>,
     ) -> Result<KBox<Self>> {
-        let core = Core::connect(cfg, storage(&cfg)?, local_conn, peer.port, random_psn())
-            .map_err(|_| EINVAL)?;
+        // In the caller's context: charged to its memory cgroup.
+        let core = Core::connect(
+            cfg,
+            storage(&cfg, GFP_KERNEL_ACCOUNT)?,
+            local_conn,
+            peer.port,
+            random_psn(),
+        )
+        .map_err(|_| EINVAL)?;
         Self::wrap(core, local, peer, paths, cc, mem)
     }
 
@@ -191,8 +193,14 @@ impl Conn {
         cc: Option<CcProfileLease>,
         mem: Arc<MemPool>,
     ) -> Result<KBox<Self>> {
-        let core = Core::accept(cfg, storage(&cfg)?, local_conn, request, random_psn())
-            .map_err(|_| EINVAL)?;
+        let core = Core::accept(
+            cfg,
+            storage(&cfg, GFP_KERNEL)?,
+            local_conn,
+            request,
+            random_psn(),
+        )
+        .map_err(|_| EINVAL)?;
         Self::wrap(core, local, peer, paths, cc, mem)
     }
 
@@ -252,11 +260,12 @@ impl Conn {
             // goes to the core as is: it re-acks the duplicate, without
             // which the sender would retry until it gives up.
             let behind = (ahead as i32) < 0;
-            let Some(slot) = self.rx.get_mut((d.msn % RX_RING) as usize) else {
+            let reached = behind || self.rx.reach(ahead);
+            let Some(slot) = self.rx.get_mut(d.msn) else {
                 return;
             };
             let len = d.msg_len as usize;
-            if !behind && ahead >= RX_RING {
+            if !reached {
                 // No slot until the application reads.
                 self.core.set_rx_room(0);
             } else if !behind
@@ -286,7 +295,7 @@ impl Conn {
                     .checked_add(p.len as usize)
                     .and_then(|end| bytes.get(p.payload_start..end));
                 if let (Some(src), Some(RxSlot::Filling { msn, buf })) =
-                    (src, self.rx.get_mut((p.msg.0 % RX_RING) as usize))
+                    (src, self.rx.get_mut(p.msg.0))
                 {
                     let start = p.offset as usize;
                     let dst = buf.get_mut(start..start.saturating_add(src.len()));
@@ -323,7 +332,7 @@ impl Conn {
     }
 
     fn free_rx(&mut self, msn: u32) {
-        if let Some(slot) = self.rx.get_mut((msn % RX_RING) as usize) {
+        if let Some(slot) = self.rx.get_mut(msn) {
             if let RxSlot::Filling { buf, .. } | RxSlot::Done { buf, .. } =
                 core::mem::replace(slot, RxSlot::Empty)
             {
@@ -345,10 +354,28 @@ impl Conn {
             while self.transmit(ep, now) {
                 progressed = true;
             }
+            progressed |= self.grow_sent();
             if !progressed {
                 return out;
             }
         }
+    }
+
+    /// Doubles the sent records when they alone hold the window back;
+    /// whether it did (without memory the window stays as it is).
+    fn grow_sent(&mut self) -> bool {
+        let wanted = self.core.sent_records_wanted();
+        if wanted <= self.sent_records {
+            return false;
+        }
+        let Ok(records) = sent_records(wanted, GFP_KERNEL) else {
+            return false;
+        };
+        if self.core.replace_sent(records).is_err() {
+            return false;
+        }
+        self.sent_records = wanted;
+        true
     }
 
     fn on_event(&mut self, event: ConnEvent, out: &mut Outcome) {
@@ -369,9 +396,11 @@ impl Conn {
                 out.wake = true;
             }
             ConnEvent::MessageReceived { msg, imm, .. } => {
-                if let Some(slot) = self.rx.get_mut((msg.0 % RX_RING) as usize) {
+                if let Some(slot) = self.rx.get_mut(msg.0) {
                     *slot = match core::mem::replace(slot, RxSlot::Empty) {
-                        RxSlot::Filling { msn, buf } if msn == msg.0 => RxSlot::Done { buf, imm },
+                        RxSlot::Filling { msn, buf } if msn == msg.0 => {
+                            RxSlot::Done { msn, buf, imm }
+                        }
                         other => other,
                     };
                 }
@@ -440,19 +469,20 @@ impl Conn {
 
     /// The next complete message, if any: its length and immediate.
     pub(crate) fn peek(&self) -> Option<(&[u8], Option<u32>)> {
-        match self.rx.get((self.rx_next % RX_RING) as usize) {
-            Some(RxSlot::Done { buf, imm }) => Some((buf, *imm)),
+        match self.rx.get(self.rx_next) {
+            Some(RxSlot::Done { msn, buf, imm }) if *msn == self.rx_next => Some((buf, *imm)),
             _ => None,
         }
     }
 
     /// Takes the next complete message.
     pub(crate) fn take(&mut self) -> Option<(KVVec<u8>, Option<u32>)> {
-        let slot = self.rx.get_mut((self.rx_next % RX_RING) as usize)?;
-        if !matches!(slot, RxSlot::Done { .. }) {
+        let next = self.rx_next;
+        let slot = self.rx.get_mut(next)?;
+        if !matches!(slot, RxSlot::Done { msn, .. } if *msn == next) {
             return None;
         }
-        let RxSlot::Done { buf, imm } = core::mem::replace(slot, RxSlot::Empty) else {
+        let RxSlot::Done { buf, imm, .. } = core::mem::replace(slot, RxSlot::Empty) else {
             return None;
         };
         self.unhold(buf.len());

@@ -48,8 +48,9 @@ fn send(sock: ArcBorrow<'_, MrcSock>, msg: &mut Msg<'_>, flags: u32) -> Result<u
     let imm = msg.imm()?;
     // A send that cannot succeed fails before the message is copied.
     sendable(&sock.inner.lock())?;
+    // Charged to the sender's memory cgroup, as its socket buffer is.
     let mut buf = KVVec::new();
-    buf.extend_with(len, 0u8, GFP_KERNEL)?;
+    buf.extend_with(len, 0u8, GFP_KERNEL_ACCOUNT)?;
     msg.copy_from(&mut buf)?;
     let nonblock = flags & bindings::MSG_DONTWAIT != 0;
     let timeo = sock.slot.timeo(true, nonblock);

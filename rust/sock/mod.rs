@@ -19,6 +19,7 @@ mod listen;
 mod options;
 mod paths;
 mod recipient;
+mod rx_ring;
 mod snapshot;
 
 use crate::control::Control;
@@ -102,7 +103,7 @@ pub(crate) struct MrcSock {
     seq: AtomicU32,
     /// An accepted connection: the initiator's address and connection
     /// number, which repeated connect requests are matched by.
-    origin: Option<([u8; 16], u32)>,
+    origin: Option<listen::Origin>,
     /// SO_SNDBUF and SO_RCVBUF it starts with.
     buffers: (i32, i32),
     #[pin]
@@ -128,7 +129,7 @@ impl MrcSock {
     fn new(
         endpoint: Arc<Endpoint>,
         control: Arc<Control>,
-        origin: Option<([u8; 16], u32)>,
+        origin: Option<listen::Origin>,
         cfg: SockConfig,
         paths: Paths,
         buffers: (i32, i32),
@@ -253,7 +254,7 @@ impl MrcSock {
         };
         let mut pg = parent.inner.lock();
         if let Phase::Listening(l) = &mut pg.phase {
-            if listen::remove(&mut l.half_open, &this) {
+            if this.origin.is_some_and(|o| l.half_open.remove(&o, &this)) {
                 l.listener.half_open_done();
                 if established {
                     if l.ready.push(this.into(), GFP_KERNEL).is_err() {
@@ -283,7 +284,7 @@ impl MrcSock {
     fn spawn(
         self: &Arc<Self>,
         ep: &Endpoint,
-        origin: ([u8; 16], u32),
+        origin: listen::Origin,
         cfg: SockConfig,
         port: u16,
         dgram: &Datagram,
@@ -499,7 +500,7 @@ impl Protocol for Mrc {
                 port
             }
         };
-        g.phase = Phase::Listening(Listen::new(port, backlog));
+        g.phase = Phase::Listening(Listen::new(port, backlog, g.cfg.max_half_open));
         Ok(())
     }
 

@@ -7,7 +7,6 @@ use crate::endpoint::{Mib, Recipient};
 use crate::ffi::skb::Datagram;
 use crate::proto::conn::ListenAction;
 use crate::proto::wire::{ConnectRequestRepr, RejectReason};
-use kernel::prelude::*;
 use kernel::sync::Arc;
 
 impl Recipient for MrcSock {
@@ -59,8 +58,8 @@ impl Recipient for MrcSock {
             Phase::Idle => None,
         };
         drop(g);
-        if let Some((half_open, ready)) = children {
-            for c in Iterator::chain(half_open.iter(), ready.iter()) {
+        if let Some(children) = children {
+            for c in children.iter() {
                 c.abort();
             }
         }
@@ -101,7 +100,14 @@ impl Recipient for MrcSock {
         // work admits children, so none can race in meanwhile.
         drop(g);
         let request = match action {
-            ListenAction::Accept { request, .. } => request,
+            ListenAction::Accept {
+                request, displaces, ..
+            } => {
+                if displaces {
+                    displace_oldest(self, ep);
+                }
+                request
+            }
             ListenAction::Reply { len } => {
                 ep.reply_bytes(dgram, buf.get(..len).unwrap_or(&[]));
                 return;
@@ -144,7 +150,7 @@ impl Recipient for MrcSock {
                 return;
             }
         };
-        if l.half_open.push(child.clone(), GFP_KERNEL).is_err() {
+        if l.half_open.push(origin, child.clone()).is_err() {
             l.listener.half_open_done();
             drop(g);
             child.abort();
@@ -156,5 +162,21 @@ impl Recipient for MrcSock {
         let d = child.drive(&mut cg);
         drop(cg);
         MrcSock::finish(child.as_arc_borrow(), d);
+    }
+}
+
+/// Resets the oldest half-open child, whose place in the backlog a
+/// newer request takes (see `Listener`): without a mutex held, as
+/// every abort.
+fn displace_oldest(listener: &MrcSock, ep: &Endpoint) {
+    let mut g = listener.inner.lock();
+    let oldest = match &mut g.phase {
+        Phase::Listening(l) => l.half_open.take_oldest(),
+        _ => None,
+    };
+    drop(g);
+    if let Some(child) = oldest {
+        ep.count(Mib::HalfOpenDisplaced);
+        child.abort();
     }
 }

@@ -2,8 +2,11 @@
 //! connect request to our port is either admitted (the caller then builds
 //! the responder with [`Connection::accept`]) or refused with a connect
 //! reject. Half-open connections are bounded by a backlog, so a flood of
-//! requests costs at most `backlog` connections, each of which expires when
-//! its accept retries run out.
+//! requests costs at most `backlog` connections. A request that finds the
+//! backlog full displaces the oldest half-open connection instead of being
+//! refused: requests forged from addresses that never answer then cannot
+//! lock out one that completes its handshake within `backlog` requests'
+//! time (TCP's answer without syncookies, dropping the oldest request).
 //!
 //! [`Connection::accept`]: super::Connection::accept
 
@@ -20,6 +23,10 @@ pub enum ListenAction {
         request: ConnectRequestRepr,
         /// The partition key it came with.
         pkey: u16,
+        /// The backlog was full: the caller drops its oldest half-open
+        /// connection, whose place this one takes (without calling
+        /// [`Listener::half_open_done`] for it).
+        displaces: bool,
     },
     /// Refused: send the `len` bytes written into the buffer back to the
     /// requester (a connect reject).
@@ -38,6 +45,7 @@ pub struct Listener {
     backlog: u16,
     half_open: u16,
     rejected: u64,
+    displaced: u64,
 }
 
 impl Listener {
@@ -49,6 +57,7 @@ impl Listener {
             backlog,
             half_open: 0,
             rejected: 0,
+            displaced: 0,
         }
     }
 
@@ -60,6 +69,11 @@ impl Listener {
     /// Requests refused so far.
     pub fn rejected(&self) -> u64 {
         self.rejected
+    }
+
+    /// Half-open connections displaced by newer requests so far.
+    pub fn displaced(&self) -> u64 {
+        self.displaced
     }
 
     /// An admitted connection became established or closed.
@@ -77,22 +91,19 @@ impl Listener {
         let Body::ConnectRequest(request) = packet.body else {
             return ListenAction::Drop(PacketError::UnexpectedOpcode);
         };
-        let refusal = if request.dest_port != self.port {
-            Some(RejectReason::NoListener)
-        } else if self.half_open >= self.backlog {
-            Some(RejectReason::BacklogFull)
+        if request.dest_port != self.port {
+            return self.reject(&request, packet.pkey, RejectReason::NoListener, buf);
+        }
+        let displaces = self.half_open >= self.backlog;
+        if displaces {
+            self.displaced = self.displaced.saturating_add(1);
         } else {
-            None
-        };
-        match refusal {
-            Some(reason) => self.reject(&request, packet.pkey, reason, buf),
-            None => {
-                self.half_open = self.half_open.saturating_add(1);
-                ListenAction::Accept {
-                    request,
-                    pkey: packet.pkey,
-                }
-            }
+            self.half_open = self.half_open.saturating_add(1);
+        }
+        ListenAction::Accept {
+            request,
+            pkey: packet.pkey,
+            displaces,
         }
     }
 

@@ -20,7 +20,9 @@
 //! [`SentPacket`] per PSN of the send window, one [`MessageSlot`] per
 //! message in flight (both directions), a bitmap of `mpr × 128` bits for
 //! received PSNs, and one [`PathState`] per EV. The [`Connection`] itself is
-//! small enough for a kernel stack.
+//! small enough for a kernel stack. The sent records may start fewer than
+//! the window and grow while the connection lives
+//! ([`Connection::sent_records_wanted`], [`Connection::replace_sent`]).
 //!
 //! [`PathState`]: crate::proto::path::PathState
 //!
@@ -84,6 +86,7 @@ mod recv;
 mod retry;
 mod rx_psn;
 mod sent;
+mod sent_growth;
 mod slots;
 mod stats;
 mod storage;

@@ -69,37 +69,65 @@ fn reject_for_a_port_without_listener_closes_the_initiator() {
 }
 
 #[test]
-fn backlog_bounds_half_open_connections() {
+fn a_full_backlog_displaces_its_oldest_half_open_connection() {
     let (_, request) = request_bytes(PORT);
     let mut listener = Listener::new(PORT, 2);
     let mut buf = [0u8; 64];
-    assert!(matches!(
-        listener.handle_packet(&request, &mut buf),
-        ListenAction::Accept { .. }
-    ));
-    assert!(matches!(
-        listener.handle_packet(&request, &mut buf),
-        ListenAction::Accept { .. }
-    ));
-    let ListenAction::Reply { len } = listener.handle_packet(&request, &mut buf) else {
-        panic!("backlog not enforced");
-    };
-    let (mut client, _) = request_bytes(PORT);
-    client.handle_packet(10, false, &buf[..len]).unwrap();
-    assert_eq!(
-        client.state(),
-        ConnState::Closed(CloseReason::Rejected(RejectReason::BacklogFull))
+    for _ in 0..2 {
+        assert!(matches!(
+            listener.handle_packet(&request, &mut buf),
+            ListenAction::Accept {
+                displaces: false,
+                ..
+            }
+        ));
+    }
+    assert!(
+        matches!(
+            listener.handle_packet(&request, &mut buf),
+            ListenAction::Accept {
+                displaces: true,
+                ..
+            }
+        ),
+        "a full backlog takes the newcomer in place of the oldest"
     );
+    assert_eq!((listener.half_open(), listener.displaced()), (2, 1));
     listener.half_open_done();
     assert_eq!(listener.half_open(), 1);
     assert!(matches!(
         listener.handle_packet(&request, &mut buf),
-        ListenAction::Accept { .. }
+        ListenAction::Accept {
+            displaces: false,
+            ..
+        }
     ));
     assert!(matches!(
         listener.handle_packet(&[1, 2, 3], &mut buf),
         ListenAction::Drop(PacketError::Malformed(_))
     ));
+}
+
+#[test]
+fn a_backlog_full_reject_closes_the_initiator() {
+    let (mut client, request) = request_bytes(PORT);
+    let mut listener = Listener::new(PORT, 1);
+    let mut buf = [0u8; 64];
+    let ListenAction::Accept { request, pkey, .. } = listener.handle_packet(&request, &mut buf)
+    else {
+        panic!("refused");
+    };
+    let ListenAction::Reply { len } =
+        listener.reject(&request, pkey, RejectReason::BacklogFull, &mut buf)
+    else {
+        panic!("no reject written");
+    };
+    client.handle_packet(10, false, &buf[..len]).unwrap();
+    assert_eq!(
+        client.state(),
+        ConnState::Closed(CloseReason::Rejected(RejectReason::BacklogFull))
+    );
+    assert_eq!(listener.rejected(), 1);
 }
 
 #[test]

@@ -84,6 +84,47 @@ fn in_flight_is_bounded_by_the_peer_mpr() {
 }
 
 #[test]
+fn sent_records_grow_to_the_peers_window_while_packets_are_in_flight() {
+    let mut pair = Pair::with(fast_path(), cfg());
+    let records = |n: usize| vec![SentPacket::default(); n];
+    assert!(
+        pair.client.replace_sent(records(64)).is_ok(),
+        "idle: any size will do"
+    );
+    assert_eq!(
+        pair.client.sent_records_wanted(),
+        64,
+        "idle: no growth wanted"
+    );
+    for _ in 0..8 {
+        pair.client.send_message(100_000, None).unwrap();
+    }
+    let mut sent = drain(&mut pair.client, pair.now);
+    assert_eq!(data_psns(&sent).len(), 64, "the records bound the window");
+    assert_eq!(pair.client.sent_records_wanted(), 128);
+    assert!(
+        pair.client.replace_sent(records(32)).is_err(),
+        "too few for the PSNs in flight"
+    );
+    pair.client.replace_sent(records(128)).unwrap();
+    sent.extend(drain(&mut pair.client, pair.now));
+    assert_eq!(data_psns(&sent).len(), 128);
+    assert_eq!(pair.client.sent_records_wanted(), 256);
+    pair.client.replace_sent(records(256)).unwrap();
+    sent.extend(drain(&mut pair.client, pair.now));
+    assert_eq!(data_psns(&sent).len(), 256, "the peer's MPR 2: 256 PSNs");
+    assert_eq!(
+        pair.client.sent_records_wanted(),
+        256,
+        "the peer's window is the ceiling"
+    );
+    pair.deliver_to_server(&sent);
+    pair.run();
+    assert_eq!(pair.placed, 800_000);
+    assert_eq!(pair.client.stats().packets_retransmitted, 0);
+}
+
+#[test]
 fn dynamic_mpr_lowers_the_window_only_when_both_enable_it() {
     for dynamic in [true, false] {
         let mut server = cfg();
