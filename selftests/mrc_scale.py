@@ -5,7 +5,7 @@ network namespace of its own: non-blocking connects all at once, every one
 accepted and verified by a message each way, and the kernel memory one
 idle connection costs (MemAvailable before and after, per connection).
 
-  MRC_SCALE_CONNS  connections (default 1000)"""
+  MRC_SCALE_CONNS  connections (default 10,000)"""
 import errno
 import fcntl
 import os
@@ -31,7 +31,7 @@ def main():
     rc = own_netns(__file__, "MRC_SCALE_NETNS")
     if rc is not None:
         return rc
-    n = int(os.environ.get("MRC_SCALE_CONNS", "1000"))
+    n = int(os.environ.get("MRC_SCALE_CONNS", "10000"))
     import resource
     resource.setrlimit(resource.RLIMIT_NOFILE, (2 * n + 64, 2 * n + 64))
     tap = Tap()

@@ -24,8 +24,8 @@ export MRC_KO=${MRC_KO:-$MRC_REPO/mrc.ko}
 # kernel the connection once ran out of retries (ETIMEDOUT) before the link
 # came back (CI, 2026-11-24); its monitor checks run there in
 # mrc_transfer.sh (f), in `make soak`.
-# mrc_scale.py's 1000 connections take 45 s on the release kernel and
-# several times the guest's memory's worth of KASAN shadow on the debug one.
+# mrc_scale.py's 10,000 connections take 30 s on the release kernel and
+# more than the guest's memory in KASAN shadow on the debug one.
 # mrc_story.sh's bounds (EVs ASSUMED_BAD within 10 s of the fault, the
 # surviving spines carrying half the healthy goodput) are set for the
 # release kernel's speed. mrc_flaps.sh is scale, not an attack: the debug
