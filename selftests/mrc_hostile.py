@@ -21,9 +21,11 @@ import time
 from ksft import Tap, as_user, own_netns, skip_unloaded
 from mrcsock import (AF, LOOP, MRC_INFO, SOL_MRC, addr, bind, connect, getopt, libc, name,
                      recv, send, sock)
-from mrcwire import base, connect_request, parse_probe_response, probe_request
+from mrcwire import (OP_PROBE_RESPONSE, base, connect_request, parse_probe_response,
+                     probe_request)
 
 FIONREAD, SIOCOUTQ, TIOCGWINSZ = 0x541B, 0x5411, 0x5413
+MSG_DONTWAIT = 0x40
 OP_CONNECT_ACCEPT, OP_CONNECT_REJECT, OP_RESET = 0xF1, 0xF2, 0xF3
 UDP_PORT = 4791
 NOBODY = 65534
@@ -112,6 +114,19 @@ def udp_from(src):
 def forged_reset(conn, psn):
     """A RESET (reason Aborted) to connection `conn` claiming next PSN `psn`."""
     return base(OP_RESET, conn) + struct.pack(">BBH", 1, psn >> 16 & 0xFF, psn & 0xFFFF)
+
+
+def forged_data(conn, psn, payload=b"forged"):
+    """A one-packet message (DATA_ONLY: msn 0, offset 0) to connection
+    `conn` at PSN `psn`."""
+    header = struct.pack(">BBHII", 0xC3, 0, 0xFFFF, conn, psn)
+    return header + struct.pack(">IIIHHQ", 0, 0, len(payload), 0, 0, 1) + payload
+
+
+def forged_probe_reply(conn):
+    """A probe response to connection `conn` (probe id) on EV 0, echoing a
+    send time no probe had."""
+    return base(OP_PROBE_RESPONSE) + struct.pack(">IHHQI", conn, 0, 0, 1, 0)
 
 
 def receive(s, wanted):
@@ -259,6 +274,21 @@ def attacks():
     rejected = after["MrcInConnRejected"] - before["MrcInConnRejected"]
     ok(wrong_peer == 64, f"64 RESETs from another address refused as MrcInWrongPeer ({wrong_peer})")
     ok(rejected >= 1, f"a RESET from the peer's address outside the window refused ({rejected})")
+    # Data, and a probe reply that answers no probe, from another address
+    # and from the peer's with a PSN outside the window.
+    before = snmp()
+    for s in (other, peer):
+        s.sendto(forged_data(client_conn, 0x123456), ("::1", UDP_PORT))
+        s.sendto(forged_probe_reply(client_conn), ("::1", UDP_PORT))
+    time.sleep(0.5)
+    after = snmp()
+    wrong_peer = after["MrcInWrongPeer"] - before["MrcInWrongPeer"]
+    rejected = after["MrcInConnRejected"] - before["MrcInConnRejected"]
+    delivered = recv(cfd, 100, MSG_DONTWAIT)[0]
+    ok(wrong_peer == 2 and rejected == 2 and delivered == -errno.EAGAIN,
+       f"forged data and probe replies refused: from another address as MrcInWrongPeer "
+       f"({wrong_peer}), from the peer's with no window or probe as MrcInConnRejected "
+       f"({rejected}); nothing delivered ({delivered})")
     ok(info(cfd)[0] == state and send(cfd, b"still here") == 10 and recv(afd, 100)[1] == b"still here",
        "the connection lives on and carries data")
 
