@@ -43,10 +43,13 @@ test: setup
 test-debug: setup
 	@scripts/test.sh debug
 
-# The shaped fabric (link-bound) and then the unshaped link (CPU-bound);
-# both write build/bench/bench.json (the second under "cpu").
+# The shaped fabric (link-bound) at K=4 with 64 EVs and at K=8 with 128
+# (build/bench/k8), then the unshaped link (CPU-bound); the first and the
+# last write build/bench/bench.json (the last under "cpu").
 bench: setup
-	@rc=0; scripts/bench.sh || rc=1; scripts/bench-cpu.sh || rc=1; exit $$rc
+	@rc=0; scripts/bench.sh || rc=1; \
+		BENCH_K=8 BENCH_EVS=128 BENCH_OUT=build/bench/k8 scripts/bench.sh || rc=1; \
+		scripts/bench-cpu.sh || rc=1; exit $$rc
 
 bench-cpu: setup
 	@scripts/bench-cpu.sh

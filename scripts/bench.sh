@@ -22,7 +22,10 @@
 # for, net.mrc.cc_base_rtt_us; its rate is set to K x RATE, as a
 # controller's CC profile for this fabric would), BENCH_ACK_TIMEOUT (15:
 # MRC's ACK timeout exponent, 1.024 us << 15 = 33.6 ms, above the queueing
-# delay the emulated fabric reaches, net.mrc.ack_timeout).
+# delay the emulated fabric reaches, net.mrc.ack_timeout), BENCH_EVS (64:
+# the EVs an MRC connection sprays over, net.mrc.ev_count), BENCH_OUT
+# (build/bench: where the JSON and the plots go; `make bench` runs K=8 with
+# 128 EVs into build/bench/k8).
 #
 # The default rate was chosen by measurement (TCG guest, 2 vCPUs, on a
 # loaded 2-core host): unshaped, K=4 parallel TCP connections reached about
@@ -77,6 +80,7 @@ SECONDS_PER_RUN=${BENCH_SECONDS:-8}
 MTU=${BENCH_MTU:-9000}
 CC_BASE_RTT_US=${BENCH_CC_BASE_RTT_US:-6000}
 ACK_TIMEOUT=${BENCH_ACK_TIMEOUT:-15}
+EVS=${BENCH_EVS:-64}
 
 if [[ ${1:-} != --guest ]]; then
 	set -e
@@ -95,13 +99,14 @@ if [[ ${1:-} != --guest ]]; then
 	scripts/vm.sh --timeout "${BENCH_TIMEOUT:-900}" -- env BENCH_K="$K" BENCH_RATE="$RATE" \
 		BENCH_DELAY="$DELAY" BENCH_SECONDS="$SECONDS_PER_RUN" TOPO_GSO_SEGS="${TOPO_GSO_SEGS:-}" \
 		BENCH_MTU="$MTU" BENCH_CC_BASE_RTT_US="$CC_BASE_RTT_US" BENCH_ACK_TIMEOUT="$ACK_TIMEOUT" \
-		MRC_KO="$here/build/release/mrc.ko" scripts/bench.sh --guest || rc=$?
+		BENCH_EVS="$EVS" MRC_KO="$here/build/release/mrc.ko" scripts/bench.sh --guest || rc=$?
+	dest=${BENCH_OUT:-build/bench}
 	if [[ -f $out/bench.json ]]; then
-		mkdir -p build/bench
-		cp "$out/bench.json" build/bench/bench.json
-		cp "$out/mrc_blackhole.paths.jsonl" "$out/counters.jsonl" build/bench/ 2>/dev/null || true
-		echo "bench: wrote build/bench/bench.json"
-		/usr/bin/python3 scripts/plot.py bench build/bench || echo "bench: the plots failed" >&2
+		mkdir -p "$dest"
+		cp "$out/bench.json" "$dest/bench.json"
+		cp "$out/mrc_blackhole.paths.jsonl" "$out/counters.jsonl" "$dest/" 2>/dev/null || true
+		echo "bench: wrote $dest/bench.json"
+		/usr/bin/python3 scripts/plot.py bench "$dest" || echo "bench: the plots failed" >&2
 	fi
 	((rc == 0)) || echo "bench: FAILED (a run failed or delivered damaged data; exit $rc)" >&2
 	exit "$rc"
@@ -221,9 +226,10 @@ bench_mrc() {
 	for n in "$NSA" "$NSB"; do
 		/usr/sbin/ip netns exec "$n" sh -c "echo $cc_mbit >/proc/sys/net/mrc/cc_rate_mbit; \
 			echo $CC_BASE_RTT_US >/proc/sys/net/mrc/cc_base_rtt_us; \
-			echo $ACK_TIMEOUT >/proc/sys/net/mrc/ack_timeout"
+			echo $ACK_TIMEOUT >/proc/sys/net/mrc/ack_timeout; \
+			echo $EVS >/proc/sys/net/mrc/ev_count"
 	done
-	echo "bench: mrc: NSCC for ${cc_mbit} Mbit/s, base RTT ${CC_BASE_RTT_US} us; ACK timeout exponent $ACK_TIMEOUT"
+	echo "bench: mrc: $EVS EVs; NSCC for ${cc_mbit} Mbit/s, base RTT ${CC_BASE_RTT_US} us; ACK timeout exponent $ACK_TIMEOUT"
 	local srv6_b srv6_a
 	srv6_b=$(IFS=,; echo "${paths_b[*]}") srv6_a=$(IFS=,; echo "${paths_a[*]}")
 	/usr/sbin/ip netns exec "$NSB" "$PERF" server --proto mrc --port 5203 --srv6 "$srv6_a" \

@@ -153,7 +153,14 @@ def netlink(rng, seconds):
         return 0
     nl, sent, end = mrc_netlink.family(), 0, time.monotonic() + seconds
     while time.monotonic() < end:
-        sent += mrc_netlink.malformed(nl, rng, 50)
+        try:
+            sent += mrc_netlink.malformed(nl, rng, 50)
+        except OSError:
+            # The socket threads close descriptors at random and go on
+            # calling on their numbers, which this thread's new socket may
+            # have reused (bound by their connect, it refuses our bind):
+            # the fuzzer's own close races. Take a new socket.
+            continue
     return sent
 
 
@@ -202,7 +209,15 @@ def main():
         "packets": lambda: packets(random.Random(seed + 2), seconds),
         "netlink": lambda: netlink(random.Random(seed + 3), seconds),
     }
-    threads = [threading.Thread(target=lambda k=k, f=f: results.__setitem__(k, f())) for k, f in jobs.items()]
+    crashed = []
+
+    def job(kind, f):
+        try:
+            results[kind] = f()
+        except Exception as e:  # a fuzzer thread that dies fails the run
+            crashed.append(f"{kind}: {e!r}")
+
+    threads = [threading.Thread(target=job, args=kv) for kv in jobs.items()]
     for t in threads:
         t.start()
     for t in threads:
@@ -211,7 +226,8 @@ def main():
           f"{results.get('unprivileged', 0)} as uid {NOBODY}, {results.get('packets', 0)} packets, "
           f"{results.get('netlink', 0)} netlink requests", flush=True)
     tap.result(results.get("calls", 0) > 0 and results.get("unprivileged", 0) > 0
-               and results.get("packets", 0) > 0, "every kind of input ran, no call stuck")
+               and results.get("packets", 0) > 0 and not crashed,
+               f"every kind of input ran, no call stuck, no fuzzer thread died {crashed}")
     # The module still works: a connection on the loopback carries a message.
     from mrcsock import addr, bind, connect, recv, send, sock
     lfd, cfd = sock(), sock()

@@ -112,6 +112,13 @@ for t in "${TESTS[@]}"; do
 	*) echo "not ok $n selftests: mrc: $name # exit=$rc"; ((f)) || failed=$((failed + 1)) ;;
 	esac
 done
+# A namespace's teardown finishes in the background (cleanup_net), and a
+# test's last connections may still be ending: give them 30 s.
+for _ in $(seq 30); do
+	lsmod | grep -q '^mrc ' || break
+	rmmod mrc 2>/dev/null && break
+	sleep 1
+done
 lsmod | grep -q '^mrc ' && rmmod mrc
 echo "# selftests: $passed passed, $failed failed, $skipped skipped"
 ((failed == 0))
