@@ -134,7 +134,9 @@ def malformed(nl, rng, n):
             try:
                 data = sock.recv(65536)
             except socket.timeout:
-                break
+                # An answer lost: stop here (the count says how many came).
+                sock.close()
+                return answered
             if len(data) >= 16 and struct.unpack_from("I", data, 8)[0] == seq:
                 answered += 1
                 break
