@@ -17,12 +17,6 @@ class Tap:
         self.failed += not ok
         print(f"{'' if ok else 'not '}ok {self.n} - {name}", flush=True)
 
-    def skip(self, name, why):
-        """A check this kernel cannot pass, said as such (run.sh counts it
-        as skipped, never as passed)."""
-        self.n += 1
-        print(f"ok {self.n} - {name} # SKIP {why}", flush=True)
-
     def end(self):
         """The plan and the exit code; a test that ran no check did not
         pass (skip_unloaded and skip_missing are the way to run none)."""

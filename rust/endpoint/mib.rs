@@ -48,11 +48,15 @@ mibs! {
     /// receiving socket had no room (SO_RCVBUF, or unread messages); the
     /// sender retries after its ACK timeout.
     InNoBuffer = c"MrcInNoBuffer",
-    /// Connect requests admitted by a listener.
+    /// Connect requests admitted (and answered) by a listener.
     PassiveOpens = c"MrcPassiveOpens",
-    /// Half-open connections reset to make room for a newer connect
-    /// request (the listener's backlog was full of them).
+    /// Answered connect requests forgotten (or half-open connections
+    /// reset) to make room for a newer one: the listener's
+    /// `net.mrc.max_half_open` was taken.
     HalfOpenDisplaced = c"MrcHalfOpenDisplaced",
+    /// Answered connect requests forgotten after their accept's resends,
+    /// the initiator never having answered.
+    AnsweredExpired = c"MrcAnsweredExpired",
     /// Connections opened by connect(2).
     ActiveOpens = c"MrcActiveOpens",
     /// Connections reset at close(2) because the namespace had

@@ -91,6 +91,16 @@ pub(crate) trait Recipient: Send + Sync + Sized + 'static {
         dgrams: impl Iterator<Item = &'a Datagram>,
     );
 
+    /// Packets addressed to connection number `n`, which its listener
+    /// gave a connect request it answered (see
+    /// [`Endpoint::add_answered`]), in arrival order.
+    fn on_answered<'a>(
+        self: &Arc<Self>,
+        ep: &Endpoint<Self>,
+        n: u32,
+        dgrams: impl Iterator<Item = &'a Datagram>,
+    );
+
     /// The namespace is going away: its connection ends, reset.
     fn abort(self: &Arc<Self>);
 }
@@ -101,19 +111,25 @@ struct Tables<S> {
     ports: RBTree<u16, Arc<S>>,
     /// Live connections by local connection number.
     conns: RBTree<u32, Arc<S>>,
+    /// Connection numbers that listeners gave the connect requests they
+    /// answered, not yet connections: the listener.
+    answered: RBTree<u32, Arc<S>>,
     /// The controller's probe batches waiting for replies, by probe id
     /// (from the connection numbers' space).
     probes: RBTree<u32, Arc<ProbeBatch>>,
 }
 
 impl<S> Tables<S> {
-    /// A random connection number that no live connection or probe batch
-    /// has (tries 64 before giving up).
+    /// A random connection number that no live connection, answered
+    /// request or probe batch has (tries 64 before giving up).
     fn fresh_number(&self) -> Option<ConnNumber> {
         (0..64).find_map(|_| {
             let n = crate::ffi::random::u32() & ConnNumber::MAX;
             ConnNumber::new(n).filter(|c| {
-                !c.is_none() && self.conns.get(&n).is_none() && self.probes.get(&n).is_none()
+                !c.is_none()
+                    && self.conns.get(&n).is_none()
+                    && self.answered.get(&n).is_none()
+                    && self.probes.get(&n).is_none()
             })
         })
     }
@@ -244,6 +260,7 @@ impl<S: Recipient> Endpoint<S> {
                 tables <- new_mutex!(Tables {
                     ports: RBTree::new(),
                     conns: RBTree::new(),
+                    answered: RBTree::new(),
                     probes: RBTree::new(),
                 }),
                 rx <- DatagramQueue::new(),
@@ -360,11 +377,45 @@ impl<S: Recipient> Endpoint<S> {
 
     /// Registers `sock` under a fresh random connection number.
     pub(crate) fn add_conn(&self, sock: Arc<S>) -> Result<ConnNumber> {
+        self.add_numbered(sock, |t| &mut t.conns)
+    }
+
+    /// Files `sock` under a fresh connection number in the table `table`
+    /// picks.
+    fn add_numbered(
+        &self,
+        sock: Arc<S>,
+        table: impl FnOnce(&mut Tables<S>) -> &mut RBTree<u32, Arc<S>>,
+    ) -> Result<ConnNumber> {
         let slot = RBTreeNodeReservation::new(GFP_KERNEL)?;
         let mut t = self.tables.lock();
         let number = t.fresh_number().ok_or_else(errno::eaddrnotavail)?;
-        t.conns.insert(slot.into_node(number.get(), sock));
+        table(&mut t).insert(slot.into_node(number.get(), sock));
         Ok(number)
+    }
+
+    /// A fresh connection number for a connect request that `listener`
+    /// answered: packets to it go to the listener until
+    /// [`promote`](Self::promote) or [`remove_answered`](Self::remove_answered).
+    pub(crate) fn add_answered(&self, listener: Arc<S>) -> Result<ConnNumber> {
+        self.add_numbered(listener, |t| &mut t.answered)
+    }
+
+    /// The answered request numbered `n` became the connection `sock`.
+    pub(crate) fn promote(&self, n: ConnNumber, sock: Arc<S>) -> Result {
+        let slot = RBTreeNodeReservation::new(GFP_KERNEL)?;
+        let mut t = self.tables.lock();
+        let old = t.answered.remove(&n.get());
+        t.conns.insert(slot.into_node(n.get(), sock));
+        drop(t);
+        drop(old);
+        Ok(())
+    }
+
+    /// Forgets the answered request numbered `n`.
+    pub(crate) fn remove_answered(&self, n: ConnNumber) {
+        let old = self.tables.lock().answered.remove(&n.get());
+        drop(old);
     }
 
     /// Forgets connection number `n`.
@@ -409,8 +460,10 @@ impl<S: Recipient> Endpoint<S> {
         let mut t = self.tables.lock();
         let ports = core::mem::take(&mut t.ports);
         let conns = core::mem::take(&mut t.conns);
+        let answered = core::mem::take(&mut t.answered);
         let probes = core::mem::take(&mut t.probes);
         drop(t);
+        drop(answered);
         for (_, sock) in conns.iter() {
             sock.abort();
         }
@@ -464,13 +517,24 @@ impl<S: Recipient> Endpoint<S> {
 
     /// Hands a run of packets for connection `n` to its socket.
     fn deliver(&self, n: u32, run: &[Option<Datagram>]) {
-        let sock = self.tables.lock().conns.get(&n).cloned();
-        match sock {
-            Some(s) => s.on_packets(self, run.iter().flatten()),
-            None => run
+        let (sock, answered) = self.owner(n);
+        match (sock, answered) {
+            (Some(s), _) => s.on_packets(self, run.iter().flatten()),
+            (None, Some(l)) => l.on_answered(self, n, run.iter().flatten()),
+            (None, None) => run
                 .iter()
                 .flatten()
                 .for_each(|_| self.count(Mib::InNoConnection)),
+        }
+    }
+
+    /// Who packets to connection number `n` are for: its connection, or
+    /// the listener that answered a request with it.
+    fn owner(&self, n: u32) -> (Option<Arc<S>>, Option<Arc<S>>) {
+        let t = self.tables.lock();
+        match t.conns.get(&n) {
+            Some(s) => (Some(s.clone()), None),
+            None => (None, t.answered.get(&n).cloned()),
         }
     }
 
@@ -495,15 +559,14 @@ impl<S: Recipient> Endpoint<S> {
             Body::ProbeResponse(r) => (r.probe_id, Mib::InUnexpectedProbeResponses),
             _ => (packet.dest_conn.get(), Mib::InNoConnection),
         };
-        let sock = if n == 0 {
-            None
-        } else {
-            self.tables.lock().conns.get(&n).cloned()
-        };
-        match (sock, &packet.body) {
-            (Some(s), _) => s.on_packets(self, core::iter::once(&dgram)),
-            (None, Body::ProbeResponse(r)) if self.answer_batch(r) => {}
-            (None, _) => self.count(unknown),
+        let (sock, answered) = if n == 0 { (None, None) } else { self.owner(n) };
+        match (sock, answered, &packet.body) {
+            (Some(s), _, _) => s.on_packets(self, core::iter::once(&dgram)),
+            (None, Some(l), b) if !matches!(b, Body::ProbeResponse(_)) => {
+                l.on_answered(self, n, core::iter::once(&dgram))
+            }
+            (None, _, Body::ProbeResponse(r)) if self.answer_batch(r) => {}
+            (None, _, _) => self.count(unknown),
         }
     }
 }

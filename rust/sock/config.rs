@@ -5,11 +5,14 @@ use super::paths::Paths;
 use crate::control::lease::CcProfileLease;
 use crate::control::Control;
 use crate::netns::Defaults;
-use crate::proto::conn::{ConnConfig, RetryPolicy, MAX_MPR, MAX_PAYLOAD};
+use crate::proto::conn::{AcceptParams, ConnConfig, RetryPolicy, MAX_MPR, MAX_PAYLOAD};
 use crate::proto::nscc::NsccConfig;
 use crate::proto::path::{PathConfig, MAX_EVS};
 use kernel::prelude::*;
 use kernel::sync::Arc;
+
+/// Every connection offers dynamic MPR (it is used when both ends do).
+const DYNAMIC_MPR: bool = true;
 
 /// Largest message, bytes (EMSGSIZE above).
 pub(crate) const MAX_MESSAGE: u32 = 4 << 20;
@@ -78,6 +81,16 @@ impl SockConfig {
         }
     }
 
+    /// What a listener's accept announces (as the connection that
+    /// [`conn_config`](Self::conn_config) configures would).
+    pub(crate) fn accept_params(&self) -> AcceptParams {
+        AcceptParams {
+            mpr: self.mpr,
+            max_wimm: self.max_wimm,
+            dynamic_mpr: DYNAMIC_MPR,
+        }
+    }
+
     /// The core configuration for a connection over `paths` whose first
     /// hop's route has MTU `mtu`: packets fill the MTU, as TCP's MSS does.
     /// An EV profile sets the EV count, a CC profile NSCC's parameters.
@@ -94,7 +107,7 @@ impl SockConfig {
         ConnConfig {
             max_payload: payload as u16,
             mpr: self.mpr,
-            dynamic_mpr: true,
+            dynamic_mpr: DYNAMIC_MPR,
             max_wimm: self.max_wimm,
             retry: self.retry,
             ack_every: 2,

@@ -11,12 +11,12 @@ use crate::control::lease::CcProfileLease;
 use crate::endpoint::{MemPool, Mib};
 use crate::ffi::route::{Route, RouteCache};
 use crate::proto::conn::{
-    CloseReason, ConnConfig, ConnEvent, ConnState, ConnStorage, Connection, MessageSlot,
-    PacketError, SendError, SentPacket, MAX_HEADER_LEN,
+    AnsweredRequest, CloseReason, ConnConfig, ConnEvent, ConnState, ConnStorage, Connection,
+    MessageSlot, PacketError, SendError, SentPacket, MAX_HEADER_LEN,
 };
 use crate::proto::path::{EvEvent, PathState};
 use crate::proto::psn::Psn;
-use crate::proto::wire::{Body, ConnNumber, ConnectRequestRepr, Packet};
+use crate::proto::wire::{Body, ConnNumber, Packet};
 use kernel::alloc::Flags;
 use kernel::prelude::*;
 use kernel::sync::Arc;
@@ -118,7 +118,7 @@ fn ring<T>(n: usize, mut f: impl FnMut() -> T) -> Result<KVec<T>> {
     Ok(v)
 }
 
-fn random_psn() -> Psn {
+pub(crate) fn random_psn() -> Psn {
     Psn::new_truncating(crate::ffi::random::u32())
 }
 
@@ -185,8 +185,7 @@ impl Conn {
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn accept(
         cfg: ConnConfig,
-        local_conn: ConnNumber,
-        request: &ConnectRequestRepr,
+        answered: &AnsweredRequest,
         local: SockAddr,
         peer: SockAddr,
         paths: Paths,
@@ -196,9 +195,9 @@ impl Conn {
         let core = Core::accept(
             cfg,
             storage(&cfg, GFP_KERNEL)?,
-            local_conn,
-            request,
-            random_psn(),
+            answered.responder_conn,
+            &answered.request,
+            answered.initial_psn,
         )
         .map_err(|_| EINVAL)?;
         Self::wrap(core, local, peer, paths, cc, mem)

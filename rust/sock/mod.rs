@@ -28,11 +28,10 @@ use crate::ffi::bindings::{self, sock_type_SOCK_SEQPACKET as SOCK_SEQPACKET};
 use crate::ffi::errno;
 use crate::ffi::family::{Ioctl, NetRef, Protocol};
 use crate::ffi::msg::{Msg, OptIn, OptOut};
-use crate::ffi::skb::Datagram;
 use crate::ffi::sock::SockSlot;
 use crate::ffi::timer::{Timer, TimerHandler};
 use crate::proto::conn::{CloseReason, ConnState};
-use crate::proto::wire::{ConnNumber, ConnectRequestRepr, ResetReason};
+use crate::proto::wire::{ConnNumber, ResetReason};
 use addr::SockAddr;
 use config::SockConfig;
 use conn::{Conn, Outcome};
@@ -278,46 +277,45 @@ impl MrcSock {
         }
     }
 
-    /// A child connection for an admitted request, registered in the
-    /// tables, not yet driven.
-    #[allow(clippy::too_many_arguments)]
+    /// The child connection for the request `answered` (taken from this
+    /// listener, whose port is `port`), registered in the tables under
+    /// the number the accept gave it, not yet driven.
     fn spawn(
         self: &Arc<Self>,
         ep: &Endpoint,
-        origin: listen::Origin,
         cfg: SockConfig,
         port: u16,
-        dgram: &Datagram,
-        request: &ConnectRequestRepr,
+        answered: &listen::Answered,
         paths: Paths,
     ) -> Result<Arc<Self>> {
         let child = MrcSock::new(
             self.endpoint.clone(),
             self.control.clone(),
-            Some(origin),
+            Some(answered.origin),
             cfg,
             paths.try_clone()?,
             self.buffers,
         )?;
+        let peer_addr = answered.origin.0;
         let paths = paths.with_profile(&self.control, cfg.ev_profile)?;
         let cc = cfg.cc_lease(&self.control)?;
-        let mtu = ep.route_mtu(&paths.first_hop(&dgram.src()))?;
+        let mtu = ep.route_mtu(&paths.first_hop(&peer_addr))?;
         let conn_cfg = cfg.conn_config(&paths, cc.as_ref(), mtu);
-        let conn_no = ep.add_conn(child.clone())?;
+        let conn_no = answered.core.responder_conn;
+        ep.promote(conn_no, child.clone())?;
         let local = SockAddr {
-            addr: dgram.dst(),
+            addr: answered.local,
             port,
             scope_id: 0,
         };
         let peer = SockAddr {
-            addr: dgram.src(),
+            addr: peer_addr,
             port: 0,
             scope_id: 0,
         };
         let conn = Conn::accept(
             conn_cfg,
-            conn_no,
-            request,
+            &answered.core,
             local,
             peer,
             paths,
@@ -356,17 +354,27 @@ impl TimerHandler for MrcSock {
 impl WorkItem for MrcSock {
     type Pointer = Arc<MrcSock>;
 
-    /// The timer fired: let the core handle its timeouts.
+    /// The timer fired: let the core handle its timeouts (a listener's:
+    /// its answered requests').
     fn run(this: Arc<MrcSock>) {
         let mut g = this.inner.lock();
         if g.retired {
             return;
         }
         let now = crate::clock::now_ns();
-        if let Phase::Conn(conn) = &mut g.phase {
-            if conn.deadline().is_some_and(|at| at <= now) {
+        let (cfg, released) = (g.cfg, g.released);
+        match &mut g.phase {
+            Phase::Conn(conn) if conn.deadline().is_some_and(|at| at <= now) => {
                 conn.core_mut().handle_timeout(now);
             }
+            Phase::Listening(l) if !released => {
+                l.timer_at = l.on_timeout(&this.endpoint, now, &cfg.retry, cfg.accept_params());
+                if let Some(at) = l.timer_at {
+                    this.timer.arm(at);
+                }
+                return;
+            }
+            _ => {}
         }
         let d = this.drive(&mut g);
         drop(g);

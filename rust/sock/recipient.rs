@@ -1,11 +1,14 @@
 //! What the namespace's endpoint hands a socket (`Recipient`): packets for
-//! its connection, connect requests for its listener, and the namespace's
-//! end, which resets it.
+//! its connection, connect requests for its listener and the packets that
+//! complete the handshakes it answered, and the namespace's end, which
+//! resets it.
 
+use super::conn::random_psn;
+use super::listen::Answered;
 use super::{Endpoint, MrcSock, Phase};
 use crate::endpoint::{Mib, Recipient};
 use crate::ffi::skb::Datagram;
-use crate::proto::conn::ListenAction;
+use crate::proto::conn::{AnsweredRequest, ListenAction};
 use crate::proto::wire::{ConnectRequestRepr, RejectReason};
 use kernel::sync::Arc;
 
@@ -42,7 +45,8 @@ impl Recipient for MrcSock {
         MrcSock::finish(self.as_arc_borrow(), deferred);
     }
 
-    /// Resets the connection (or, for a listener, its children).
+    /// Resets the connection (or, for a listener, its children; its
+    /// answered requests are forgotten).
     fn abort(self: &Arc<Self>) {
         let mut g = self.inner.lock();
         let children = match &mut g.phase {
@@ -54,7 +58,11 @@ impl Recipient for MrcSock {
                 MrcSock::finish(self.as_arc_borrow(), d);
                 return;
             }
-            Phase::Listening(l) => Some(l.drain()),
+            Phase::Listening(l) => {
+                l.timer_at = None;
+                self.timer.cancel();
+                Some(l.drain(&self.endpoint))
+            }
             Phase::Idle => None,
         };
         drop(g);
@@ -65,11 +73,13 @@ impl Recipient for MrcSock {
         }
     }
 
-    /// A connect request for this listener (from the endpoint's work).
+    /// A connect request for this listener (from the endpoint's work):
+    /// answered with an accept, without a connection yet (see
+    /// `AnsweredRequest`).
     fn on_request(self: &Arc<Self>, ep: &Endpoint, dgram: &Datagram, request: &ConnectRequestRepr) {
         let origin = (dgram.src(), request.initiator_conn.get());
         let mut g = self.inner.lock();
-        let (cfg, port) = (g.cfg, g.local.map(|l| l.port).unwrap_or(0));
+        let cfg = g.cfg;
         if g.released {
             // Closed after the request was dispatched to it.
             return;
@@ -82,8 +92,13 @@ impl Recipient for MrcSock {
             child.on_packets(ep, core::iter::once(dgram));
             return;
         }
+        if let Some(a) = l.answered.find(&origin) {
+            // Our accept was lost: the same one again.
+            a.send_accept(ep, cfg.accept_params());
+            return;
+        }
+        let mut buf = [0u8; 64];
         if l.ready.len() >= l.backlog {
-            let mut buf = [0u8; 64];
             if let ListenAction::Reply { len } =
                 l.listener
                     .reject(request, 0xFFFF, RejectReason::BacklogFull, &mut buf)
@@ -92,22 +107,16 @@ impl Recipient for MrcSock {
             }
             return;
         }
-        let mut buf = [0u8; 64];
-        let action = l.listener.handle_packet(dgram.payload(), &mut buf);
-        let paths = g.paths.try_clone();
-        // The child is built without the listener's mutex: two sockets'
-        // mutexes are never held at once. Only this namespace's receive
-        // work admits children, so none can race in meanwhile.
-        drop(g);
-        let request = match action {
+        let (request, pkey, displaced) = match l.listener.handle_packet(dgram.payload(), &mut buf) {
             ListenAction::Accept {
-                request, displaces, ..
-            } => {
-                if displaces {
-                    displace_oldest(self, ep);
-                }
-                request
-            }
+                request,
+                pkey,
+                displaces,
+            } => (
+                request,
+                pkey,
+                displaces.then(|| l.displace_oldest(ep)).flatten(),
+            ),
             ListenAction::Reply { len } => {
                 ep.reply_bytes(dgram, buf.get(..len).unwrap_or(&[]));
                 return;
@@ -117,7 +126,83 @@ impl Recipient for MrcSock {
                 return;
             }
         };
-        let spawned = paths.and_then(|p| self.spawn(ep, origin, cfg, port, dgram, &request, p));
+        let now = crate::clock::now_ns();
+        let answered = ep.add_answered(self.clone()).and_then(|n| {
+            let core = AnsweredRequest::new(request, pkey, n, random_psn(), now);
+            l.push_answered(Answered::new(core, origin, dgram))
+                .inspect_err(|_| ep.remove_answered(n))
+        });
+        match answered {
+            Ok(()) => {
+                ep.count(Mib::PassiveOpens);
+                if let Some(a) = l.answered.find(&origin) {
+                    a.send_accept(ep, cfg.accept_params());
+                    let at = a.core.deadline(&cfg.retry);
+                    if l.timer_at.map_or(true, |t| at < t) {
+                        l.timer_at = Some(at);
+                        self.timer.arm(at);
+                    }
+                }
+            }
+            Err(_) => {
+                l.listener.half_open_done();
+                if let ListenAction::Reply { len } =
+                    l.listener
+                        .reject(&request, pkey, RejectReason::NoResource, &mut buf)
+                {
+                    ep.reply_bytes(dgram, buf.get(..len).unwrap_or(&[]));
+                }
+            }
+        }
+        drop(g);
+        if let Some(child) = displaced {
+            child.abort();
+        }
+    }
+
+    /// Packets to the connection number this listener's accept gave the
+    /// request from `origin`: the first from the initiator's address
+    /// builds the connection (see `AnsweredRequest`), which takes them.
+    fn on_answered<'a>(
+        self: &Arc<Self>,
+        ep: &Endpoint,
+        n: u32,
+        dgrams: impl Iterator<Item = &'a Datagram>,
+    ) {
+        let mut g = self.inner.lock();
+        let (cfg, released) = (g.cfg, g.released);
+        let port = g.local.map(|l| l.port).unwrap_or(0);
+        let origin = match &g.phase {
+            Phase::Listening(l) if !released => l.answered_origin(n),
+            _ => None,
+        };
+        let Some(origin) = origin else {
+            dgrams.for_each(|_| ep.count(Mib::InNoConnection));
+            return;
+        };
+        // Only the initiator completes its handshake.
+        let mut dgrams = dgrams.skip_while(|d| {
+            let forged = d.src() != origin.0;
+            if forged {
+                ep.count(Mib::InWrongPeer);
+            }
+            forged
+        });
+        let Some(first) = dgrams.next() else {
+            return;
+        };
+        let Phase::Listening(l) = &mut g.phase else {
+            return;
+        };
+        let Some(answered) = l.take_answered(n) else {
+            return;
+        };
+        let paths = g.paths.try_clone();
+        // The child is built without the listener's mutex: two sockets'
+        // mutexes are never held at once. Only this namespace's receive
+        // work builds children, so none can race in meanwhile.
+        drop(g);
+        let spawned = paths.and_then(|p| self.spawn(ep, cfg, port, &answered, p));
         let mut g = self.inner.lock();
         let released = g.released;
         let Phase::Listening(l) = &mut g.phase else {
@@ -127,26 +212,21 @@ impl Recipient for MrcSock {
             }
             return;
         };
-        if released {
-            // Closed meanwhile: a child it admitted now would never be
-            // accepted, and would hold the listener for ever.
-            l.listener.half_open_done();
-            drop(g);
-            if let Ok(child) = spawned {
-                child.abort();
-            }
-            return;
-        }
         let child = match spawned {
-            Ok(child) => child,
-            Err(_) => {
+            Ok(child) if !released => child,
+            Ok(child) => {
+                // Closed meanwhile: a child it admitted now would never be
+                // accepted, and would hold the listener for ever.
                 l.listener.half_open_done();
-                if let ListenAction::Reply { len } =
-                    l.listener
-                        .reject(&request, 0xFFFF, RejectReason::NoResource, &mut buf)
-                {
-                    ep.reply_bytes(dgram, buf.get(..len).unwrap_or(&[]));
-                }
+                drop(g);
+                child.abort();
+                return;
+            }
+            Err(_) => {
+                // No memory: the initiator's packets find no connection.
+                ep.remove_answered(answered.core.responder_conn);
+                l.listener.half_open_done();
+                ep.count(Mib::InNoMemory);
                 return;
             }
         };
@@ -157,26 +237,6 @@ impl Recipient for MrcSock {
             return;
         }
         drop(g);
-        ep.count(Mib::PassiveOpens);
-        let mut cg = child.inner.lock();
-        let d = child.drive(&mut cg);
-        drop(cg);
-        MrcSock::finish(child.as_arc_borrow(), d);
-    }
-}
-
-/// Resets the oldest half-open child, whose place in the backlog a
-/// newer request takes (see `Listener`): without a mutex held, as
-/// every abort.
-fn displace_oldest(listener: &MrcSock, ep: &Endpoint) {
-    let mut g = listener.inner.lock();
-    let oldest = match &mut g.phase {
-        Phase::Listening(l) => l.half_open.take_oldest(),
-        _ => None,
-    };
-    drop(g);
-    if let Some(child) = oldest {
-        ep.count(Mib::HalfOpenDisplaced);
-        child.abort();
+        child.on_packets(ep, core::iter::once(first).chain(dgrams));
     }
 }

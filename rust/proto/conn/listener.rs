@@ -66,6 +66,12 @@ impl Listener {
         self.half_open
     }
 
+    /// Whether at least half the backlog is taken: a listener under a
+    /// flood stops resending its accepts (see `AnsweredRequest`).
+    pub fn at_least_half_full(&self) -> bool {
+        u32::from(self.half_open).saturating_mul(2) >= u32::from(self.backlog)
+    }
+
     /// Requests refused so far.
     pub fn rejected(&self) -> u64 {
         self.rejected

@@ -74,6 +74,7 @@
 //!    `poll_transmit` once more: it may hold the reset for the peer).
 
 mod ack;
+mod answered;
 mod commands;
 mod config;
 mod event;
@@ -95,6 +96,7 @@ mod tests;
 mod timer;
 mod transmit;
 
+pub use answered::{AcceptParams, AnsweredRequest, AnsweredTimeout, MAX_ACCEPT_RESENDS};
 pub use config::{ConfigError, ConnConfig, MAX_MPR, MAX_PAYLOAD, MPR_UNIT};
 pub use event::{CloseReason, ConnEvent, MsgId};
 pub use listener::{ListenAction, Listener};

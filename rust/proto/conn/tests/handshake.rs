@@ -316,3 +316,76 @@ fn lost_confirmation_is_repeated_when_the_accept_comes_again() {
         "connected once"
     );
 }
+
+/// A listener's answered request for `request`: the accept it sends, and
+/// the request itself.
+fn answered(request: &[u8], now: u64) -> (AnsweredRequest, Vec<u8>) {
+    let mut listener = Listener::new(PORT, 4);
+    let mut buf = [0u8; 64];
+    let ListenAction::Accept { request, pkey, .. } = listener.handle_packet(request, &mut buf)
+    else {
+        panic!("listener refused");
+    };
+    let local = ConnNumber::new(SERVER).unwrap();
+    let answered = AnsweredRequest::new(request, pkey, local, Psn::new(SERVER_PSN).unwrap(), now);
+    let params = AcceptParams {
+        mpr: cfg().mpr,
+        max_wimm: cfg().max_wimm,
+        dynamic_mpr: cfg().dynamic_mpr,
+    };
+    let len = answered.emit_accept(params, &mut buf).unwrap();
+    (answered, buf[..len].to_vec())
+}
+
+#[test]
+fn an_answered_request_becomes_the_responder_at_the_initiators_first_packet() {
+    let (mut client, request) = request_bytes(PORT);
+    let (answered, accept) = answered(&request, 0);
+    // The accept sent without a connection is the responder's own.
+    let mut server = responder(cfg(), &request, SERVER_PSN);
+    assert_eq!(drain(&mut server, 0)[0].bytes, accept);
+    client.handle_packet(1, false, &accept).unwrap();
+    assert_eq!(client.state(), ConnState::Established);
+    let confirmation = drain(&mut client, 1);
+    assert_eq!(confirmation.len(), 1);
+    // Built only now, from the answered request.
+    let mut server = TestConn::accept(
+        cfg(),
+        storage(&cfg()),
+        answered.responder_conn,
+        &answered.request,
+        answered.initial_psn,
+    )
+    .unwrap();
+    server
+        .handle_packet(2, false, &confirmation[0].bytes)
+        .unwrap();
+    assert_eq!(server.state(), ConnState::Established);
+    assert_eq!(events(&mut server), vec![ConnEvent::Connected]);
+    assert!(drain(&mut server, 2).is_empty(), "no second accept");
+}
+
+#[test]
+fn an_answered_request_resends_its_accept_on_the_doubling_schedule_then_expires() {
+    let (_, request) = request_bytes(PORT);
+    let (mut answered, _) = answered(&request, 1_000);
+    let retry = cfg().retry;
+    let base = retry.base_ns();
+    let mut at = 1_000;
+    let mut resends = 0;
+    loop {
+        let deadline = answered.deadline(&retry);
+        assert!(deadline > at, "the deadline moves on");
+        assert!(deadline - at >= 2 * base, "doubling intervals only");
+        at = deadline;
+        match answered.on_timeout(at, &retry) {
+            AnsweredTimeout::Resend => resends += 1,
+            AnsweredTimeout::Expire => break,
+        }
+        assert!(resends <= MAX_ACCEPT_RESENDS);
+    }
+    assert_eq!(
+        resends,
+        MAX_ACCEPT_RESENDS.min(u32::from(retry.exp_cnt) - 1)
+    );
+}
