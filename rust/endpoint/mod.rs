@@ -73,6 +73,10 @@ const REQUEST_BATCH: usize = 16;
 /// connection's (`crate::sock::MrcSock`). Called in process context, from
 /// the endpoint's work item, with none of the endpoint's locks held.
 pub(crate) trait Recipient: Send + Sync + Sized + 'static {
+    /// For a connection a listener accepted: where its connect request
+    /// came from.
+    fn origin(&self) -> Option<Origin>;
+
     /// Whether connect requests to its port are for it.
     fn is_listening(&self) -> bool;
 
@@ -105,6 +109,10 @@ pub(crate) trait Recipient: Send + Sync + Sized + 'static {
     fn abort(self: &Arc<Self>);
 }
 
+/// Where a connect request came from: the initiator's address and
+/// connection number.
+pub(crate) type Origin = (Ipv6Addr, u32);
+
 /// Which socket owns what, in one namespace.
 struct Tables<S> {
     /// Bound MRC ports (listeners and bound sockets).
@@ -114,6 +122,10 @@ struct Tables<S> {
     /// Connection numbers that listeners gave the connect requests they
     /// answered, not yet connections: the listener.
     answered: RBTree<u32, Arc<S>>,
+    /// The live connections that listeners accepted, by origin: a repeated
+    /// connect request goes to its connection (as TCP looks a SYN up among
+    /// established sockets before listeners).
+    origins: RBTree<Origin, u32>,
     /// The controller's probe batches waiting for replies, by probe id
     /// (from the connection numbers' space).
     probes: RBTree<u32, Arc<ProbeBatch>>,
@@ -261,6 +273,7 @@ impl<S: Recipient> Endpoint<S> {
                     ports: RBTree::new(),
                     conns: RBTree::new(),
                     answered: RBTree::new(),
+                    origins: RBTree::new(),
                     probes: RBTree::new(),
                 }),
                 rx <- DatagramQueue::new(),
@@ -401,14 +414,19 @@ impl<S: Recipient> Endpoint<S> {
         self.add_numbered(listener, |t| &mut t.answered)
     }
 
-    /// The answered request numbered `n` became the connection `sock`.
+    /// The answered request numbered `n` became the connection `sock`,
+    /// from `sock`'s origin.
     pub(crate) fn promote(&self, n: ConnNumber, sock: Arc<S>) -> Result {
         let slot = RBTreeNodeReservation::new(GFP_KERNEL)?;
+        let by_origin = RBTreeNodeReservation::new(GFP_KERNEL)?;
+        let origin = sock.origin().ok_or(EINVAL)?;
         let mut t = self.tables.lock();
         let old = t.answered.remove(&n.get());
         t.conns.insert(slot.into_node(n.get(), sock));
+        let replaced = t.origins.insert(by_origin.into_node(origin, n.get()));
         drop(t);
         drop(old);
+        drop(replaced);
         Ok(())
     }
 
@@ -420,7 +438,14 @@ impl<S: Recipient> Endpoint<S> {
 
     /// Forgets connection number `n`.
     pub(crate) fn remove_conn(&self, n: ConnNumber) {
-        let old = self.tables.lock().conns.remove(&n.get());
+        let mut t = self.tables.lock();
+        let old = t.conns.remove(&n.get());
+        if let Some(origin) = old.as_ref().and_then(|s| s.origin()) {
+            if t.origins.get(&origin) == Some(&n.get()) {
+                t.origins.remove(&origin);
+            }
+        }
+        drop(t);
         drop(old);
     }
 
@@ -461,9 +486,11 @@ impl<S: Recipient> Endpoint<S> {
         let ports = core::mem::take(&mut t.ports);
         let conns = core::mem::take(&mut t.conns);
         let answered = core::mem::take(&mut t.answered);
+        let origins = core::mem::take(&mut t.origins);
         let probes = core::mem::take(&mut t.probes);
         drop(t);
         drop(answered);
+        drop(origins);
         for (_, sock) in conns.iter() {
             sock.abort();
         }
@@ -545,10 +572,19 @@ impl<S: Recipient> Endpoint<S> {
             return;
         };
         if let Body::ConnectRequest(request) = packet.body {
-            let listener = self.tables.lock().ports.get(&request.dest_port).cloned();
-            match listener {
-                Some(l) if l.is_listening() => l.on_request(self, &dgram, &request),
-                _ => self.reject_no_listener(&dgram, packet.pkey, &request),
+            let (conn, listener) = {
+                let t = self.tables.lock();
+                let origin = (dgram.src(), request.initiator_conn.get());
+                match t.origins.get(&origin).and_then(|n| t.conns.get(n)) {
+                    Some(c) => (Some(c.clone()), None),
+                    None => (None, t.ports.get(&request.dest_port).cloned()),
+                }
+            };
+            match (conn, listener) {
+                // Repeated: its connection answers it again.
+                (Some(c), _) => c.on_packets(self, core::iter::once(&dgram)),
+                (None, Some(l)) if l.is_listening() => l.on_request(self, &dgram, &request),
+                (None, _) => self.reject_no_listener(&dgram, packet.pkey, &request),
             }
             return;
         }

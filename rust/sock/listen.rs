@@ -11,9 +11,7 @@ use kernel::prelude::*;
 use kernel::rbtree::RBTree;
 use kernel::sync::Arc;
 
-/// Where a connect request came from: the initiator's address and
-/// connection number.
-pub(crate) type Origin = ([u8; 16], u32);
+pub(crate) use crate::endpoint::Origin;
 
 /// What came from an origin.
 pub(crate) trait FromOrigin {
@@ -196,15 +194,6 @@ impl Listen {
             ready: KVec::new(),
             backlog: backlog.max(1),
         }
-    }
-
-    /// The half-open or ready child that came from `origin`, if any (a
-    /// repeated connect request goes to it).
-    pub(crate) fn find(&self, origin: Origin) -> Option<Arc<MrcSock>> {
-        self.half_open
-            .find(&origin)
-            .or_else(|| self.ready.iter().find(|c| c.origin == Some(origin)))
-            .cloned()
     }
 
     /// Keeps `answered`.

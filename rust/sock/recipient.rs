@@ -6,13 +6,17 @@
 use super::conn::random_psn;
 use super::listen::Answered;
 use super::{Endpoint, MrcSock, Phase};
-use crate::endpoint::{Mib, Recipient};
+use crate::endpoint::{Mib, Origin, Recipient};
 use crate::ffi::skb::Datagram;
 use crate::proto::conn::{AnsweredRequest, ListenAction};
 use crate::proto::wire::{ConnectRequestRepr, RejectReason};
 use kernel::sync::Arc;
 
 impl Recipient for MrcSock {
+    fn origin(&self) -> Option<Origin> {
+        self.origin
+    }
+
     /// Whether this socket listens (checked by the receive path before it
     /// hands over a connect request).
     fn is_listening(&self) -> bool {
@@ -87,11 +91,6 @@ impl Recipient for MrcSock {
         let Phase::Listening(l) = &mut g.phase else {
             return;
         };
-        if let Some(child) = l.find(origin) {
-            drop(g);
-            child.on_packets(ep, core::iter::once(dgram));
-            return;
-        }
         if let Some(a) = l.answered.find(&origin) {
             // Our accept was lost: the same one again.
             a.send_accept(ep, cfg.accept_params());
@@ -203,6 +202,10 @@ impl Recipient for MrcSock {
         // work builds children, so none can race in meanwhile.
         drop(g);
         let spawned = paths.and_then(|p| self.spawn(ep, cfg, port, &answered, p));
+        if spawned.is_err() {
+            // No memory: the initiator's packets find no connection.
+            ep.remove_answered(answered.core.responder_conn);
+        }
         let mut g = self.inner.lock();
         let released = g.released;
         let Phase::Listening(l) = &mut g.phase else {
@@ -223,8 +226,6 @@ impl Recipient for MrcSock {
                 return;
             }
             Err(_) => {
-                // No memory: the initiator's packets find no connection.
-                ep.remove_answered(answered.core.responder_conn);
                 l.listener.half_open_done();
                 ep.count(Mib::InNoMemory);
                 return;
