@@ -116,11 +116,14 @@ def forged_reset(conn, psn):
     return base(OP_RESET, conn) + struct.pack(">BBH", 1, psn >> 16 & 0xFF, psn & 0xFFFF)
 
 
-def forged_data(conn, psn, payload=b"forged"):
-    """A one-packet message (DATA_ONLY: msn 0, offset 0) to connection
-    `conn` at PSN `psn`."""
-    header = struct.pack(">BBHII", 0xC3, 0, 0xFFFF, conn, psn)
-    return header + struct.pack(">IIIHHQ", 0, 0, len(payload), 0, 0, 1) + payload
+def forged_data(conn, psn, payload=b"forged", msg_len=None):
+    """The first packet of message 0 (offset 0) to connection `conn` at PSN
+    `psn`: DATA_ONLY when `payload` is all of it, else DATA_FIRST of a
+    message of `msg_len` bytes."""
+    msg_len = len(payload) if msg_len is None else msg_len
+    opcode = 0xC3 if msg_len == len(payload) else 0xC0
+    header = struct.pack(">BBHII", opcode, 0, 0xFFFF, conn, psn)
+    return header + struct.pack(">IIIHHQ", 0, 0, msg_len, 0, 0, 1) + payload
 
 
 def forged_probe_reply(conn):
@@ -160,12 +163,9 @@ def open_by_hand(port, count, msg_len, first=0x10000):
         else:
             continue
         responder = struct.unpack_from(">I", accept, 12)[0]
-        # DATA_FIRST (DATA_ONLY if it is all) at the request's initial
-        # PSN (1234): msn 0, offset 0.
-        opcode = 0xC3 if msg_len <= 1000 else 0xC0
-        header = struct.pack(">BBHII", opcode, 0, 0xFFFF, responder, 1234)
-        ext = struct.pack(">IIIHHQ", 0, 0, msg_len, 0, 0, 1)
-        u.sendto(header + ext + bytes(min(msg_len, 1000)), (HOST, UDP_PORT))
+        # At the request's initial PSN (1234).
+        u.sendto(forged_data(responder, 1234, bytes(min(msg_len, 1000)), msg_len),
+                 (HOST, UDP_PORT))
         established += 1
     u.close()
     return established

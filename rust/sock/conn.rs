@@ -69,8 +69,6 @@ pub(crate) struct Conn {
     /// connection lives: the profile answers EBUSY to changes meanwhile.
     _cc: Option<CcProfileLease>,
     hdr: [u8; MAX_HEADER_LEN],
-    /// Sent records the core has now.
-    sent_records: usize,
     /// The EV chooser's randomness (xorshift32, seeded from the kernel's
     /// generator): which path a packet takes needs no secrecy, and one
     /// `get_random_u32` per packet cost 1% of the datapath.
@@ -151,7 +149,6 @@ impl Conn {
                 route_caches,
                 _cc: cc,
                 hdr: [0; MAX_HEADER_LEN],
-                sent_records: FIRST_SENT_RECORDS,
                 ev_rand: crate::ffi::random::u32() | 1,
                 closed: None,
             },
@@ -363,18 +360,13 @@ impl Conn {
     /// Doubles the sent records when they alone hold the window back;
     /// whether it did (without memory the window stays as it is).
     fn grow_sent(&mut self) -> bool {
-        let wanted = self.core.sent_records_wanted();
-        if wanted <= self.sent_records {
+        let Some(wanted) = self.core.sent_records_wanted() else {
             return false;
-        }
+        };
         let Ok(records) = sent_records(wanted, GFP_KERNEL) else {
             return false;
         };
-        if self.core.replace_sent(records).is_err() {
-            return false;
-        }
-        self.sent_records = wanted;
-        true
+        self.core.replace_sent(records).is_ok()
     }
 
     fn on_event(&mut self, event: ConnEvent, out: &mut Outcome) {

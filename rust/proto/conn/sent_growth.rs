@@ -6,24 +6,23 @@
 use super::{sent, Connection, SentPacket, Storage, MPR_UNIT};
 
 impl<T: Storage> Connection<T> {
-    /// Sent records the connection could use now: twice its current
-    /// (usable) ones when every one of them is in flight and the peer's
-    /// negotiated window allows more, else as many as it uses. A caller
-    /// that wants to grow hands storage of that length to
-    /// [`Connection::replace_sent`].
-    pub fn sent_records_wanted(&self) -> usize {
+    /// More sent records, when the connection could use them now: twice
+    /// its current (usable) ones when every one of them is in flight and
+    /// the peer's negotiated window allows more. A caller that grows hands
+    /// storage of that length to [`Connection::replace_sent`].
+    pub fn sent_records_wanted(&self) -> Option<usize> {
         let slots = self.tx.slots;
         let peer = u32::from(self.tx.peer_mpr_max)
             .saturating_mul(MPR_UNIT)
             .checked_next_power_of_two()
             .unwrap_or(1 << 31);
         let full = self.tx.una.forward_to(self.tx.nxt) >= slots;
-        let wanted = if full && slots < peer {
-            slots.saturating_mul(2).min(peer)
-        } else {
-            slots
-        };
-        sent::usable_slots(usize::try_from(wanted).unwrap_or(usize::MAX)) as usize
+        if !full || slots >= peer {
+            return None;
+        }
+        let wanted = slots.saturating_mul(2).min(peer);
+        let usable = sent::usable_slots(usize::try_from(wanted).unwrap_or(usize::MAX));
+        (usable > slots).then_some(usable as usize)
     }
 
     /// Moves the sent records into `new` and returns the storage they
