@@ -516,12 +516,15 @@ impl<S: Recipient> Endpoint<S> {
     /// Sends the packet `bytes` back along the path `dgram` came by
     /// (process context).
     pub(crate) fn reply_bytes(&self, dgram: &Datagram, bytes: &[u8]) {
-        // A lost reply is a lost packet, which its sender's timer covers.
-        let _ = dgram.reply_route(|route| {
-            self.send(route, bytes.len(), |buf| {
-                buf.copy_from_slice(bytes);
-                Ok(())
-            })
+        dgram.reply_route(|route| self.send_bytes(route, bytes));
+    }
+
+    /// Sends the packet `bytes` by `route` (process context). A lost
+    /// packet is one its sender's timer, or its peer's, covers.
+    pub(crate) fn send_bytes(&self, route: &mut Route<'_>, bytes: &[u8]) {
+        let _ = self.send(route, bytes.len(), |buf| {
+            buf.copy_from_slice(bytes);
+            Ok(())
         });
     }
 

@@ -13,17 +13,6 @@ use kernel::sync::Arc;
 
 pub(crate) use crate::endpoint::Origin;
 
-/// What came from an origin.
-pub(crate) trait FromOrigin {
-    fn origin(&self) -> Option<Origin>;
-}
-
-impl FromOrigin for Arc<MrcSock> {
-    fn origin(&self) -> Option<Origin> {
-        self.origin
-    }
-}
-
 /// A connect request answered without a connection (the core's
 /// [`AnsweredRequest`]), and the way its accepts go back: from the
 /// address it was sent to, with the UDP source port and flow label it
@@ -34,12 +23,6 @@ pub(crate) struct Answered {
     pub(crate) local: Ipv6Addr,
     src_port: u16,
     flow_label: u32,
-}
-
-impl FromOrigin for Answered {
-    fn origin(&self) -> Option<Origin> {
-        Some(self.origin)
-    }
 }
 
 impl Answered {
@@ -60,10 +43,9 @@ impl Answered {
         let Ok(len) = self.core.emit_accept(params, &mut buf) else {
             return;
         };
-        let bytes = buf.get(..len).unwrap_or(&[]);
         // A lost accept is covered by its resends and the initiator's
         // repeated requests.
-        let _ = ep.send(
+        ep.send_bytes(
             &mut Route {
                 src: &self.local,
                 dst: &self.origin.0,
@@ -72,11 +54,7 @@ impl Answered {
                 via: None,
                 cache: None,
             },
-            len,
-            |buf| {
-                buf.copy_from_slice(bytes);
-                Ok(())
-            },
+            buf.get(..len).unwrap_or(&[]),
         );
     }
 }
@@ -85,12 +63,12 @@ impl Answered {
 /// origin (a repeated request finds its entry): each step costs O(log n),
 /// so that a flood of requests against a full set stays cheap.
 pub(crate) struct HalfOpen<T> {
-    by_age: RBTree<u64, T>,
+    by_age: RBTree<u64, (Origin, T)>,
     by_origin: RBTree<Origin, u64>,
     admitted: u64,
 }
 
-impl<T: FromOrigin> HalfOpen<T> {
+impl<T> HalfOpen<T> {
     fn new() -> Self {
         Self {
             by_age: RBTree::new(),
@@ -104,7 +82,10 @@ impl<T: FromOrigin> HalfOpen<T> {
         let age = self.admitted;
         self.by_origin
             .try_create_and_insert(origin, age, GFP_KERNEL)?;
-        if let Err(e) = self.by_age.try_create_and_insert(age, entry, GFP_KERNEL) {
+        if let Err(e) = self
+            .by_age
+            .try_create_and_insert(age, (origin, entry), GFP_KERNEL)
+        {
             self.by_origin.remove(&origin);
             return Err(e);
         }
@@ -113,22 +94,20 @@ impl<T: FromOrigin> HalfOpen<T> {
     }
 
     pub(crate) fn find(&self, origin: &Origin) -> Option<&T> {
-        self.by_age.get(self.by_origin.get(origin)?)
+        Some(&self.by_age.get(self.by_origin.get(origin)?)?.1)
     }
 
     /// Takes the entry from `origin`.
     pub(crate) fn take(&mut self, origin: &Origin) -> Option<T> {
         let age = self.by_origin.remove(origin)?;
-        self.by_age.remove(&age)
+        Some(self.by_age.remove(&age)?.1)
     }
 
     /// Takes the oldest entry.
     pub(crate) fn take_oldest(&mut self) -> Option<T> {
         let (_, oldest) = self.by_age.cursor_front()?.remove_current();
-        let (_, entry) = oldest.to_key_value();
-        if let Some(origin) = entry.origin() {
-            self.by_origin.remove(&origin);
-        }
+        let (_, (origin, entry)) = oldest.to_key_value();
+        self.by_origin.remove(&origin);
         Some(entry)
     }
 }
@@ -250,7 +229,7 @@ impl Listen {
         let resend = !self.listener.at_least_half_full();
         let mut expired = KVec::new();
         let mut next: Option<u64> = None;
-        for (_, a) in self.answered.by_age.iter_mut() {
+        for (_, (_, a)) in self.answered.by_age.iter_mut() {
             if a.core.deadline(retry) <= now {
                 match a.core.on_timeout(now, retry) {
                     AnsweredTimeout::Resend if resend => a.send_accept(ep, params),
