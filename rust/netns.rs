@@ -9,6 +9,7 @@ use crate::ffi::pernet::{Net, NetState};
 use crate::ffi::proc::ProcFile;
 use crate::ffi::sysctl::{IntKnob, Knobs, Sysctls};
 use crate::ffi::udp::Tunnel;
+use crate::proto::path::BURST_DEFAULT;
 use core::sync::atomic::Ordering;
 use kernel::prelude::*;
 use kernel::sync::Arc;
@@ -28,6 +29,8 @@ pub(crate) struct Defaults {
     pub(crate) cc_base_rtt_ns: u64,
     /// Half-open connections a listener holds at once.
     pub(crate) max_half_open: u16,
+    /// New data packets sent on one EV in a row.
+    pub(crate) burst: u8,
 }
 
 /// The namespace's settings and the tunnel they shape.
@@ -53,6 +56,9 @@ pub(crate) struct Settings<S: Recipient> {
     /// until CC profiles come from the controller.
     cc_rate_mbit: IntKnob,
     cc_base_rtt_us: IntKnob,
+    /// `net.mrc.burst`: new data packets a connection sends on one EV in
+    /// a row, handed to the stack as one segmentation-offload batch.
+    burst: IntKnob,
     /// `net.mrc.mem`: pages of received messages the namespace holds at
     /// most: min, pressure, max (as `tcp_mem`). Under pressure a
     /// connection holding a message gets no room for another; at max no
@@ -116,6 +122,7 @@ impl<S: Recipient> Settings<S> {
             cc_rate: (Self::get(&self.cc_rate_mbit) as u64).saturating_mul(125_000),
             cc_base_rtt_ns: (Self::get(&self.cc_base_rtt_us) as u64).saturating_mul(1000),
             max_half_open: Self::get(&self.max_half_open) as u16,
+            burst: Self::get(&self.burst) as u8,
         }
     }
 }
@@ -131,6 +138,7 @@ impl<S: Recipient> Knobs for Settings<S> {
             &self.rmem_default,
             &self.cc_rate_mbit,
             &self.cc_base_rtt_us,
+            &self.burst,
             &self.mem,
             &self.max_orphans,
             &self.max_half_open,
@@ -205,6 +213,7 @@ impl<S: Recipient> NetState for NetMrc<S> {
                 rmem_default: IntKnob::new(c"rmem_default", 8 << 20, 64 << 10, 256 << 20),
                 cc_rate_mbit: IntKnob::new(c"cc_rate_mbit", 1000, 1, 1_000_000),
                 cc_base_rtt_us: IntKnob::new(c"cc_base_rtt_us", 2000, 1, 1_000_000),
+                burst: IntKnob::new(c"burst", i32::from(BURST_DEFAULT), 1, 64),
                 // 64, 128 and 256 MiB of 4 KiB pages.
                 mem: IntKnob::vector(c"mem", &[16384, 32768, 65536], 0, i32::MAX),
                 max_orphans: IntKnob::new(c"max_orphans", 4096, 0, i32::MAX),

@@ -88,8 +88,13 @@ impl Counters {
 
     /// Counts one `mib` event.
     pub(crate) fn inc(&self, mib: Mib) {
+        self.add(mib, 1);
+    }
+
+    /// Counts `n` `mib` events.
+    pub(crate) fn add(&self, mib: Mib, n: u64) {
         if let Some(c) = self.0.get(mib as usize) {
-            c.fetch_add(1, Ordering::Relaxed);
+            c.fetch_add(n, Ordering::Relaxed);
         }
     }
 

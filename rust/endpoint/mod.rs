@@ -21,7 +21,7 @@ use crate::ffi::errno;
 use crate::ffi::proc::{Lines, Show};
 use crate::ffi::route::{Ipv6Addr, Route};
 use crate::ffi::skb::{Datagram, DatagramQueue};
-use crate::ffi::udp::{Receiver, Sender, Tunnel};
+use crate::ffi::udp::{Receiver, Sender, Tunnel, TxBatch};
 use crate::proto::wire::{
     Body, ConnNumber, ConnectRejectRepr, ConnectRequestRepr, Packet, RejectReason,
 };
@@ -336,6 +336,23 @@ impl<S: Recipient> Endpoint<S> {
         } else {
             Mib::OutErrors
         });
+        sent
+    }
+
+    /// Sends the packets of `batch` as one UDP GSO batch.
+    pub(crate) fn send_batch(&self, route: &mut Route<'_>, batch: TxBatch) -> Result {
+        let segs = batch.segs();
+        let tunnel = self.tunnel.lock();
+        let sent = match &*tunnel {
+            Some(t) => t.sender().send_batch(route, batch),
+            None => Err(errno::enetdown()),
+        };
+        let mib = if sent.is_ok() {
+            Mib::OutPackets
+        } else {
+            Mib::OutErrors
+        };
+        self.counters.add(mib, segs as u64);
         sent
     }
 

@@ -71,7 +71,8 @@ struct mrc_dst {
 void mrc_dst_release(struct mrc_dst *c);
 int mrc_udp6_send(struct sock *sk, struct sk_buff *skb, const struct in6_addr *saddr,
 		  const struct in6_addr *daddr, u16 sport, u16 dport, u32 flow_label,
-		  struct mrc_dst *cache);
+		  struct mrc_dst *cache, unsigned int gso_size);
+unsigned int mrc_skb_tailroom(const struct sk_buff *skb);
 u16 mrc_sock_local_port(const struct sock *sk);
 struct proc_dir_entry *mrc_proc_create(struct net *net, const char *name,
 				       int (*show)(struct seq_file *, void *), void *data);

@@ -58,6 +58,41 @@ impl Sender<'_> {
             unsafe { bindings::mrc_kfree_skb(skb) };
             return Err(e);
         }
+        // SAFETY: the skb is ours, holds one MRC packet and has the
+        // headroom of `mrc_alloc_tx_skb`.
+        unsafe { self.send_skb(route, skb, 0) }
+    }
+
+    /// Sends the packets of `batch` to `route.dst` as one UDP GSO batch
+    /// (one datagram each on the wire). SRv6 routes take single packets
+    /// only: EINVAL.
+    pub(crate) fn send_batch(&self, route: &mut Route<'_>, batch: TxBatch) -> Result {
+        if route.via.is_some() {
+            return Err(EINVAL);
+        }
+        let gso_size = if batch.segs > 1 { batch.seg_len } else { 0 };
+        let gso_size = u32::try_from(gso_size).map_err(|_| EINVAL)?;
+        let skb = batch.skb;
+        core::mem::forget(batch);
+        // SAFETY: the batch owned the skb (forgotten above, so it is not
+        // freed twice); its packets are `gso_size` bytes each but the last
+        // (type invariant of `TxBatch`), and it has the headroom of
+        // `mrc_alloc_tx_skb`.
+        unsafe { self.send_skb(route, skb, gso_size) }
+    }
+
+    /// Routes and sends `skb`.
+    ///
+    /// # Safety
+    /// `skb` is owned by the caller, made by `mrc_alloc_tx_skb` and holds
+    /// MRC packets only; with a non-zero `gso_size` (UDP routes only) they
+    /// are `gso_size` bytes each but the last, which is not longer.
+    unsafe fn send_skb(
+        &self,
+        route: &mut Route<'_>,
+        skb: *mut bindings::sk_buff,
+        gso_size: u32,
+    ) -> Result {
         let cache = route
             .cache
             .as_deref_mut()
@@ -96,8 +131,97 @@ impl Sender<'_> {
                 self.port,
                 route.flow_label,
                 cache,
+                gso_size,
             )
         })
+    }
+}
+
+/// MRC packets for one route, back to back in one skb, to leave as one
+/// UDP GSO batch ([`Sender::send_batch`]).
+///
+/// # Invariants
+/// `skb` is owned by this value and was made by `mrc_alloc_tx_skb`; it
+/// holds `segs` packets, each `seg_len` bytes but the last, which may be
+/// shorter (then `closed`: nothing more is appended).
+pub(crate) struct TxBatch {
+    skb: *mut bindings::sk_buff,
+    seg_len: usize,
+    segs: usize,
+    closed: bool,
+}
+
+// SAFETY: the skb is owned; an skb may be freed from any context.
+unsafe impl Send for TxBatch {}
+
+impl TxBatch {
+    /// An empty batch with room for `capacity` bytes of packets.
+    pub(crate) fn new(capacity: usize) -> Result<Self> {
+        let capacity = u32::try_from(capacity).map_err(|_| EINVAL)?;
+        // SAFETY: allocation with GFP_ATOMIC is allowed in any context.
+        let skb = unsafe { bindings::mrc_alloc_tx_skb(capacity) };
+        if skb.is_null() {
+            return Err(ENOMEM);
+        }
+        // INVARIANT: a fresh skb holds no packet.
+        Ok(Self {
+            skb,
+            seg_len: 0,
+            segs: 0,
+            closed: false,
+        })
+    }
+
+    /// Packets in the batch.
+    pub(crate) fn segs(&self) -> usize {
+        self.segs
+    }
+
+    /// Whether a packet of `len` bytes can be appended: the room is
+    /// there, and it is as long as the first (a shorter one is taken as
+    /// the last).
+    pub(crate) fn fits(&self, len: usize) -> bool {
+        let shape = self.segs == 0 || (!self.closed && len <= self.seg_len);
+        // SAFETY: `skb` is a valid skb owned by this value.
+        let room = unsafe { bindings::mrc_skb_tailroom(self.skb) } as usize;
+        len != 0 && shape && len <= room
+    }
+
+    /// Appends the packet made of `parts`, back to back, if it
+    /// [`fits`](Self::fits). Whether it was appended.
+    pub(crate) fn push(&mut self, parts: [&[u8]; 2]) -> bool {
+        let len = parts[0].len().saturating_add(parts[1].len());
+        let Ok(len32) = u32::try_from(len) else {
+            return false;
+        };
+        if !self.fits(len) {
+            return false;
+        }
+        // SAFETY: `len` bytes of tailroom were checked above; skb_put
+        // returns their start, which nothing else uses.
+        let buf = unsafe {
+            core::slice::from_raw_parts_mut(bindings::skb_put(self.skb, len32).cast(), len)
+        };
+        let (head, tail) = buf.split_at_mut(parts[0].len());
+        head.copy_from_slice(parts[0]);
+        tail.copy_from_slice(parts[1]);
+        // INVARIANT: the packet is `seg_len` bytes, or the first (which
+        // sets it), or shorter, which closes the batch.
+        if self.segs == 0 {
+            self.seg_len = len;
+        } else if len < self.seg_len {
+            self.closed = true;
+        }
+        self.segs = self.segs.saturating_add(1);
+        true
+    }
+}
+
+impl Drop for TxBatch {
+    fn drop(&mut self) {
+        // SAFETY: owned and never handed to the stack (`send_batch` forgets
+        // the batch it sends).
+        unsafe { bindings::mrc_kfree_skb(self.skb) };
     }
 }
 

@@ -61,16 +61,25 @@ static void mrc_push_udp6(struct sk_buff *skb, const struct in6_addr *saddr,
 	skb->protocol = htons(ETH_P_IPV6);
 }
 
+unsigned int mrc_skb_tailroom(const struct sk_buff *skb)
+{
+	return skb_tailroom(skb);
+}
+
 /*
  * Routes and sends an skb holding an MRC packet from the tunnel socket `sk`
  * (an unspecified `saddr` takes the route's source), with the route from
  * `cache` if it holds a current one (`cache` may be NULL); consumes the skb
- * in every case.
+ * in every case. A non-zero `gso_size` below the skb's length makes it a
+ * UDP GSO batch (SKB_GSO_UDP_L4): MRC packets of `gso_size` bytes back to
+ * back (the last may be shorter), which the stack, or the device,
+ * segments into one datagram each as late as it can.
  */
 int mrc_udp6_send(struct sock *sk, struct sk_buff *skb, const struct in6_addr *saddr,
 		  const struct in6_addr *daddr, u16 sport, u16 dport, u32 flow_label,
-		  struct mrc_dst *cache)
+		  struct mrc_dst *cache, unsigned int gso_size)
 {
+	unsigned int payload = skb->len;
 	struct net *net = sock_net(sk);
 	/*
 	 * A deliberate twin of mrc_srv6_send's flow, which is the outer
@@ -91,8 +100,14 @@ int mrc_udp6_send(struct sock *sk, struct sk_buff *skb, const struct in6_addr *s
 		kfree_skb(skb);
 		return PTR_ERR(dst);
 	}
+	/* The checksum is set up for the whole batch before it becomes one. */
 	mrc_push_udp6(skb, &fl6.saddr, daddr, sport, dport, fl6.flowlabel,
 		      ip6_dst_hoplimit(dst), false);
+	if (gso_size && payload > gso_size) {
+		skb_shinfo(skb)->gso_size = gso_size;
+		skb_shinfo(skb)->gso_type = SKB_GSO_UDP_L4;
+		skb_shinfo(skb)->gso_segs = DIV_ROUND_UP(payload, gso_size);
+	}
 	skb_dst_set(skb, dst);
 	return ip6_local_out(net, sk, skb) < 0 ? -ENOBUFS : 0;
 }

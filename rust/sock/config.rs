@@ -40,6 +40,8 @@ pub(crate) struct SockConfig {
     cc_base_rtt_ns: u64,
     /// A listener's limit of half-open connections.
     pub(crate) max_half_open: u16,
+    /// New data packets sent on one EV in a row.
+    burst: u8,
 }
 
 impl SockConfig {
@@ -59,6 +61,7 @@ impl SockConfig {
             cc_rate: d.cc_rate,
             cc_base_rtt_ns: d.cc_base_rtt_ns,
             max_half_open: d.max_half_open,
+            burst: d.burst,
         }
     }
 
@@ -119,6 +122,7 @@ impl SockConfig {
             // slow path.
             path: PathConfig {
                 probe_timeout_ns: self.retry.base_ns(),
+                burst: self.burst,
                 ..PathConfig::default()
             },
             nscc: cc.map_or_else(

@@ -4,7 +4,8 @@
 //! in process context.
 
 use super::addr::SockAddr;
-use super::paths::Paths;
+use super::burst::Burst;
+use super::paths::{Paths, Steering};
 use super::rx_ring::{RxRing, RxSlot};
 use super::Endpoint;
 use crate::control::lease::CcProfileLease;
@@ -69,6 +70,9 @@ pub(crate) struct Conn {
     /// connection lives: the profile answers EBUSY to changes meanwhile.
     _cc: Option<CcProfileLease>,
     hdr: [u8; MAX_HEADER_LEN],
+    /// Data packets of one EV collected to leave together, until a packet
+    /// of another EV or the end of a round of sending.
+    burst: Option<Burst>,
     /// The EV chooser's randomness (xorshift32, seeded from the kernel's
     /// generator): which path a packet takes needs no secrecy, and one
     /// `get_random_u32` per packet cost 1% of the datapath.
@@ -149,6 +153,7 @@ impl Conn {
                 route_caches,
                 _cc: cc,
                 hdr: [0; MAX_HEADER_LEN],
+                burst: None,
                 ev_rand: crate::ffi::random::u32() | 1,
                 closed: None,
             },
@@ -350,6 +355,7 @@ impl Conn {
             while self.transmit(ep, now) {
                 progressed = true;
             }
+            self.send_burst(ep);
             progressed |= self.grow_sent();
             if !progressed {
                 return out;
@@ -418,6 +424,17 @@ impl Conn {
         let Some(t) = self.core.poll_transmit(now, self.ev_rand, &mut self.hdr) else {
             return false;
         };
+        if let Some(p) = t.payload {
+            // A data packet the burst cannot take sends the burst first.
+            let len = t.header_len.saturating_add(p.len as usize);
+            if !self
+                .burst
+                .as_ref()
+                .is_some_and(|b| b.ev == t.ev && b.batch.fits(len))
+            {
+                self.send_burst(ep);
+            }
+        }
         let Some(header) = self.hdr.get(..t.header_len) else {
             return true;
         };
@@ -436,26 +453,52 @@ impl Conn {
             None => &[],
         };
         let steering = self.paths.steering(t.ev);
-        let mut route = Route {
-            src: &self.local.addr,
-            dst: &self.peer.addr,
-            src_port: steering.src_port,
-            flow_label: steering.flow_label,
-            via: steering.via.as_ref(),
-            cache: self.route_caches.get_mut(usize::from(t.ev)),
-        };
-        // A failed send is a lost packet, which the protocol recovers.
-        let _ = ep.send(
-            &mut route,
-            header.len().saturating_add(payload.len()),
-            |buf| {
-                let (h, p) = buf.split_at_mut(header.len());
-                h.copy_from_slice(header);
-                p.copy_from_slice(payload);
-                Ok(())
-            },
+        let len = header.len().saturating_add(payload.len());
+        let burst = usize::from(self.core.config().path.burst);
+        // Data packets of a burst on a UDP route collect in one batch
+        // (`send_burst` before the packet was borrowed made room).
+        if t.payload.is_some() && burst > 1 && steering.via.is_none() {
+            if self.burst.is_none() {
+                self.burst = Burst::new(t.ev, len, burst);
+            }
+            if let Some(b) = self.burst.as_mut().filter(|b| b.ev == t.ev) {
+                if b.batch.push([header, payload]) {
+                    return true;
+                }
+            }
+        }
+        let mut route = ev_route(
+            &self.local,
+            &self.peer,
+            &mut self.route_caches,
+            &steering,
+            t.ev,
         );
+        // A failed send is a lost packet, which the protocol recovers.
+        let _ = ep.send(&mut route, len, |buf| {
+            let (h, p) = buf.split_at_mut(header.len());
+            h.copy_from_slice(header);
+            p.copy_from_slice(payload);
+            Ok(())
+        });
         true
+    }
+
+    /// Sends the burst collected so far, if any, on its EV's route (a
+    /// failed send is lost packets, which the protocol recovers).
+    fn send_burst(&mut self, ep: &Endpoint) {
+        let Some(b) = self.burst.take() else {
+            return;
+        };
+        let steering = self.paths.steering(b.ev);
+        let mut route = ev_route(
+            &self.local,
+            &self.peer,
+            &mut self.route_caches,
+            &steering,
+            b.ev,
+        );
+        let _ = ep.send_batch(&mut route, b.batch);
     }
 
     /// The next complete message, if any: its length and immediate.
@@ -484,6 +527,26 @@ impl Conn {
     /// The core's next deadline.
     pub(crate) fn deadline(&self) -> Option<u64> {
         self.core.poll_timeout()
+    }
+}
+
+/// EV `ev`'s route from `local` to `peer`, steered by `steering`, with its
+/// cache from `caches` (a free function: a packet being sent borrows other
+/// fields of the connection meanwhile).
+fn ev_route<'a>(
+    local: &'a SockAddr,
+    peer: &'a SockAddr,
+    caches: &'a mut KVec<RouteCache>,
+    steering: &'a Steering,
+    ev: u16,
+) -> Route<'a> {
+    Route {
+        src: &local.addr,
+        dst: &peer.addr,
+        src_port: steering.src_port,
+        flow_label: steering.flow_label,
+        via: steering.via.as_ref(),
+        cache: caches.get_mut(usize::from(ev)),
     }
 }
 

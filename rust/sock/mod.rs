@@ -12,6 +12,7 @@
 //! the endpoint's tables, then its tunnel.
 
 mod addr;
+mod burst;
 mod config;
 mod conn;
 mod io;

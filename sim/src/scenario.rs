@@ -3,7 +3,7 @@
 
 use mrc_proto::conn::{ConnConfig, RetryPolicy};
 use mrc_proto::nscc::NsccConfig;
-use mrc_proto::path::PathConfig;
+use mrc_proto::path::{PathConfig, BURST_DEFAULT};
 
 use crate::link::LinkConfig;
 
@@ -148,6 +148,7 @@ pub fn default_conn(ev_count: u16) -> ConnConfig {
         path: PathConfig {
             probe_interval_ns: 100_000,
             probe_timeout_ns: 200_000,
+            burst: BURST_DEFAULT,
             ..PathConfig::default()
         },
         nscc: NsccConfig::for_path(1_000_000_000, 20_000),

@@ -85,7 +85,14 @@ impl<T: Storage> Connection<T> {
         if let Some(t) = self.transmit_retransmission(now, rand, buf) {
             return Some(t);
         }
-        self.transmit_new_data(now, rand, buf)
+        let data = self.transmit_new_data(now, rand, buf);
+        if data.is_none() {
+            // The window released no more: the next packet starts a new
+            // burst, so a burst is at most what one drain of the window
+            // sends (a few packets per SACK on an ack-clocked path).
+            self.paths.end_burst();
+        }
+        data
     }
 
     /// An EV for a control packet: `preferred` if it is one of ours, else
@@ -319,7 +326,7 @@ impl<T: Storage> Connection<T> {
         if !self.cwnd_allows(len) {
             return None;
         }
-        let ev = self.paths.choose(now, rand, None)?;
+        let ev = self.paths.choose_in_burst(now, rand)?;
         let end = self.tx.seg_offset.saturating_add(len);
         let window_full = outstanding.saturating_add(1) >= window
             || self

@@ -12,6 +12,11 @@ pub const EVENT_ASSUMED_BAD: u32 = 1 << 0;
 /// Event mask bit: report ASSUMED_BAD → GOOD transitions.
 pub const EVENT_GOOD: u32 = 1 << 1;
 
+/// The burst length a sender sprays with unless configured otherwise
+/// (`net.mrc.burst`, the simulator's default): chosen by measurement, see
+/// Documentation/performance.rst.
+pub const BURST_DEFAULT: u8 = 1;
+
 /// Path policy of one connection (part of the EV profile).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PathConfig {
@@ -35,12 +40,18 @@ pub struct PathConfig {
     /// Largest backoff exponent: after `k` probe timeouts in a row the next
     /// probe waits `probe_interval_ns << min(k, probe_backoff_max)`.
     pub probe_backoff_max: u8,
+    /// New data packets that go out on one EV in a row before spraying
+    /// picks the next (1: every packet picks). A burst lets a sender hand
+    /// the packets to the stack as one segmentation-offload batch; the
+    /// spraying's weights then apply per burst.
+    pub burst: u8,
 }
 
 impl Default for PathConfig {
     /// Defaults for a data-centre fabric: a floor of one EV, every transition
     /// reported, 3 losses within 1 ms demote an EV, probes every 1 ms backing
-    /// off to about 1 s, a probe answered within 1 ms.
+    /// off to about 1 s, a probe answered within 1 ms, every packet sprayed
+    /// on its own.
     fn default() -> Self {
         Self {
             ev_min_active: 1,
@@ -50,6 +61,7 @@ impl Default for PathConfig {
             probe_interval_ns: 1_000_000,
             probe_timeout_ns: 1_000_000,
             probe_backoff_max: 10,
+            burst: 1,
         }
     }
 }

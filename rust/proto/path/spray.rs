@@ -76,6 +76,29 @@ impl<S: DerefMut<Target = [PathState]>> PathSet<S> {
         }
     }
 
+    /// The EV for the next new data packet: the current burst's EV while
+    /// the burst lasts ([`PathConfig::burst`](super::PathConfig::burst)
+    /// packets) and that EV is still GOOD, else a fresh pick of
+    /// [`choose`](Self::choose), which starts the next burst.
+    pub fn choose_in_burst(&mut self, now: u64, rand: u32) -> Option<u16> {
+        if self.burst_left > 0 {
+            self.burst_left = self.burst_left.saturating_sub(1);
+            let ev = self.burst_ev;
+            if self.path(ev).is_some_and(|p| p.state == EvState::Good) {
+                return Some(ev);
+            }
+        }
+        let ev = self.choose(now, rand, None)?;
+        self.burst_ev = ev;
+        self.burst_left = self.cfg.burst.saturating_sub(1);
+        Some(ev)
+    }
+
+    /// Ends the burst in progress: the next new data packet picks afresh.
+    pub fn end_burst(&mut self) {
+        self.burst_left = 0;
+    }
+
     /// Starts a rotation at a random EV and notes the best health to weigh
     /// this rotation's credits against and the lowest smoothed RTT (the
     /// delay marks' reference).

@@ -56,6 +56,43 @@ fn two_hundred_fifty_six_evs_share_evenly() {
 }
 
 #[test]
+fn a_burst_keeps_one_ev_and_bursts_share_evenly() {
+    let mut paths = set_tuned(8, |c| c.burst = 8);
+    let mut counts = [0u32; 8];
+    for burst in 0..8_000u32 {
+        let rand = burst.wrapping_mul(2_654_435_761);
+        let first = paths.choose_in_burst(0, rand).unwrap();
+        for _ in 1..8 {
+            assert_eq!(paths.choose_in_burst(0, rand), Some(first));
+        }
+        counts[usize::from(first)] += 8;
+    }
+    for count in counts {
+        assert!((7_800..=8_200).contains(&count), "{counts:?}");
+    }
+}
+
+#[test]
+fn a_burst_ends_when_its_ev_stops_being_good() {
+    let mut paths = set_tuned(4, |c| c.burst = 16);
+    let first = paths.choose_in_burst(0, 0).unwrap();
+    paths.set_denied(first, true).unwrap();
+    for _ in 0..64 {
+        assert_ne!(paths.choose_in_burst(0, 0), Some(first));
+    }
+}
+
+#[test]
+fn burst_one_is_per_packet_spraying() {
+    let mut bursty = set(8);
+    let mut plain = set(8);
+    for i in 0..1000u32 {
+        let rand = i.wrapping_mul(2_654_435_761);
+        assert_eq!(bursty.choose_in_burst(0, rand), plain.choose(0, rand, None));
+    }
+}
+
+#[test]
 fn path_set_is_small() {
     // The kernel builds it on a 16 KiB stack; the EVs live in the storage.
     assert!(core::mem::size_of::<PathSet<Vec<PathState>>>() <= 1024);
@@ -557,6 +594,7 @@ fn send_counters() {
 #[derive(Clone, Debug)]
 enum Op {
     Choose { rand: u32, avoid: Option<u16> },
+    ChooseInBurst { rand: u32 },
     Send { ev: u16, bytes: u32 },
     Ack { ev: u16, rtt: u64, ecn: bool },
     Trim { ev: u16, last_hop: bool },
@@ -574,6 +612,7 @@ fn op(evs: u16) -> impl Strategy<Value = Op> {
     prop_oneof![
         6 => (any::<u32>(), proptest::option::of(ev.clone()))
             .prop_map(|(rand, avoid)| Op::Choose { rand, avoid }),
+        3 => any::<u32>().prop_map(|rand| Op::ChooseInBurst { rand }),
         2 => (ev.clone(), any::<u32>()).prop_map(|(ev, bytes)| Op::Send { ev, bytes }),
         4 => (ev.clone(), rtt.clone(), any::<bool>()).prop_map(|(ev, rtt, ecn)| Op::Ack { ev, rtt, ecn }),
         1 => (ev.clone(), any::<bool>()).prop_map(|(ev, last_hop)| Op::Trim { ev, last_hop }),
@@ -597,6 +636,7 @@ fn any_config() -> impl Strategy<Value = PathConfig> {
         any::<u64>(),
         any::<u64>(),
         any::<u8>(),
+        any::<u8>(),
     )
         .prop_map(
             |(
@@ -607,6 +647,7 @@ fn any_config() -> impl Strategy<Value = PathConfig> {
                 probe_interval_ns,
                 probe_timeout_ns,
                 probe_backoff_max,
+                burst,
             )| {
                 PathConfig {
                     ev_min_active,
@@ -616,6 +657,7 @@ fn any_config() -> impl Strategy<Value = PathConfig> {
                     probe_interval_ns,
                     probe_timeout_ns,
                     probe_backoff_max,
+                    burst,
                 }
             },
         )
@@ -655,6 +697,13 @@ proptest! {
             match op {
                 Op::Choose { rand, avoid } => {
                     let chosen = paths.choose(now, rand, avoid);
+                    prop_assert_eq!(chosen.is_some(), paths.active_count() > 0);
+                    if let Some(ev) = chosen {
+                        prop_assert_eq!(paths.state(ev), Some(EvState::Good));
+                    }
+                }
+                Op::ChooseInBurst { rand } => {
+                    let chosen = paths.choose_in_burst(now, rand);
                     prop_assert_eq!(chosen.is_some(), paths.active_count() > 0);
                     if let Some(ev) = chosen {
                         prop_assert_eq!(paths.state(ev), Some(EvState::Good));
