@@ -17,8 +17,9 @@
 # BENCH_MRC_SYSCTLS (net.mrc settings for both ends, as "key=value ...";
 # default: none, the module's defaults),
 # BENCH_CONNS ("1 2 4"), BENCH_TIMEOUT (VM timeout, 900), BENCH_PROFILE
-# (1: also record a system-wide perf profile of one MRC connection and one
-# TCP connection at MTU 1500, written as build/bench/profile-*.txt; the
+# (1: also record a system-wide perf profile of one MRC connection, four
+# MRC connections and one TCP connection at MTU 1500, written as
+# build/bench/profile-*.txt; the
 # profile's own cost makes those runs' figures meaningless, so they are
 # extra runs, not in the table).
 #
@@ -123,11 +124,15 @@ run() {
 		wait "$rec"
 		# Who ran (threads), what ran (flat), and what each entry point
 		# costs with its callees (inclusive): enough to account for a
-		# packet's stages.
+		# packet's stages. Then the call chains that end spinning on a
+		# mutex: which lock the CPUs wait for.
 		{
 			perf report -i "$WORK/$name.data" --stdio --sort comm -g none
 			perf report -i "$WORK/$name.data" --stdio --no-children --percent-limit 0.3 --sort dso,symbol -g none
 			perf report -i "$WORK/$name.data" --stdio --children --percent-limit 1.5 --sort symbol -g none
+			echo "--- call chains into mutex_spin_on_owner"
+			perf report -i "$WORK/$name.data" --stdio --no-children --sort symbol \
+				--symbols mutex_spin_on_owner -g caller,2,callee --percent-limit 0.5
 		} 2>/dev/null | grep -v '^#' | grep -v '^$' | sed 's/ *$//' >"$OUT/$prof"
 	fi
 	((rc == 0)) || { touch "$WORK/$name.failed"; sed "s/^/bench-cpu: $name: /" "$WORK/$name"-*.err; }
@@ -149,6 +154,7 @@ for mtu in $MTUS; do
 	run "mptcp_${mtu}_1" mptcp 5302 1 || echo "bench-cpu: mptcp_${mtu}_1 failed"
 	if [[ -n ${BENCH_PROFILE:-} && $mtu == 1500 ]]; then
 		run "profile_mrc" mrc 5303 1 profile-mrc-1500.txt || true
+		run "profile_mrc4" mrc 5303 4 profile-mrc4-1500.txt || true
 		run "profile_tcp" tcp 5301 1 profile-tcp-1500.txt || true
 	fi
 	pkill -f "$PERF server"
