@@ -3,7 +3,8 @@
 # The CPU-bound benchmark: one unshaped veth link between two namespaces in
 # the test VM, so the guest's CPUs, not a link, set the speed. TCP, MPTCP
 # and MRC run in the same boot, at MTU 1500 and 9000, with 1, 2 and 4
-# connections at once (TCP and MRC; MPTCP with one), and every figure that
+# connections at once (TCP and MRC; MPTCP with one, and one MRC connection
+# sending in bursts of 8, net.mrc.burst), and every figure that
 # matters is a ratio within this boot: MRC's goodput and CPU time per GB
 # against TCP's on the same link. Not part of `make test`.
 #
@@ -152,6 +153,13 @@ for mtu in $MTUS; do
 		run "mrc_${mtu}_$n" mrc 5303 "$n" || echo "bench-cpu: mrc_${mtu}_$n failed"
 	done
 	run "mptcp_${mtu}_1" mptcp 5302 1 || echo "bench-cpu: mptcp_${mtu}_1 failed"
+	# One MRC connection whose sender bursts 8 packets per EV, each burst
+	# one UDP GSO batch (net.mrc.burst on the client's side: the data goes
+	# from A to B).
+	burst=$($IP netns exec "$NSA" cat /proc/sys/net/mrc/burst)
+	$IP netns exec "$NSA" sh -c "echo 8 >/proc/sys/net/mrc/burst"
+	run "mrcburst8_${mtu}_1" mrc 5303 1 || echo "bench-cpu: mrcburst8_${mtu}_1 failed"
+	$IP netns exec "$NSA" sh -c "echo $burst >/proc/sys/net/mrc/burst"
 	if [[ -n ${BENCH_PROFILE:-} && $mtu == 1500 ]]; then
 		run "profile_mrc" mrc 5303 1 profile-mrc-1500.txt || true
 		run "profile_mrc4" mrc 5303 4 profile-mrc4-1500.txt || true
@@ -168,7 +176,7 @@ res = {"seconds": int(secs), "runs": {}}
 MRC_FIELDS = ["retransmitted_packets", "srtt_us", "cwnd", "rack_losses", "timeout_losses",
               "receiver_mrc_snmp", "sender_mrc_snmp"]
 for mtu in mtus.split():
-    for proto in ["tcp", "mptcp", "mrc"]:
+    for proto in ["tcp", "mptcp", "mrc", "mrcburst8"]:
         for n in conns.split():
             name = f"{proto}_{mtu}_{n}"
             files = sorted(glob.glob(f"{work}/{name}-*.json"))
@@ -194,7 +202,7 @@ for mtu in mtus.split():
                 "timeout_losses": total("timeout_losses"),
                 "receiver_mrc_snmp": moved("rx"),
                 "sender_mrc_snmp": moved("tx"),
-            } if proto == "mrc" else dict.fromkeys(MRC_FIELDS)
+            } if proto.startswith("mrc") else dict.fromkeys(MRC_FIELDS)
             res["runs"][name] = {
                 "proto": proto, "mtu": int(mtu), "connections": int(n),
                 "goodput_bps": sum(c["goodput_bps"] for c in clients),
@@ -211,6 +219,10 @@ for mtu in mtus.split():
     if t1 and m1 and t1["goodput_bps"] and t1["cpu_seconds_per_gb"] and m1["cpu_seconds_per_gb"]:
         ratios[f"mrc_vs_tcp_goodput_{mtu}"] = m1["goodput_bps"] / t1["goodput_bps"]
         ratios[f"mrc_vs_tcp_cpu_per_gb_{mtu}"] = m1["cpu_seconds_per_gb"] / t1["cpu_seconds_per_gb"]
+    b1 = r.get(f"mrcburst8_{mtu}_1")
+    if t1 and b1 and t1["goodput_bps"] and t1["cpu_seconds_per_gb"] and b1["cpu_seconds_per_gb"]:
+        ratios[f"mrc_burst8_vs_tcp_goodput_{mtu}"] = b1["goodput_bps"] / t1["goodput_bps"]
+        ratios[f"mrc_burst8_vs_tcp_cpu_per_gb_{mtu}"] = b1["cpu_seconds_per_gb"] / t1["cpu_seconds_per_gb"]
     m4 = r.get(f"mrc_{mtu}_4")
     if m1 and m4 and m1["goodput_bps"]:
         ratios[f"mrc_4_vs_1_goodput_{mtu}"] = m4["goodput_bps"] / m1["goodput_bps"]
@@ -218,12 +230,12 @@ res["ratios"] = ratios
 json.dump(res, open(out, "w"), indent=1)
 
 print(f"\nunshaped veth, {secs} s per run; MRC messages of mrcperf's default sizes (1 B to 1 MiB)")
-print(f"{'run':<16}{'conns':>6}{'Mbit/s':>10}{'CPU s/GB':>10}{'retrans':>9}{'srtt us':>9}{'intact':>8}")
+print(f"{'run':<18}{'conns':>6}{'Mbit/s':>10}{'CPU s/GB':>10}{'retrans':>9}{'srtt us':>9}{'intact':>8}")
 for name, x in res["runs"].items():
     cpu = "-" if x["cpu_seconds_per_gb"] is None else f"{x['cpu_seconds_per_gb']:.1f}"
     rt = "-" if x["retransmitted_packets"] is None else str(x["retransmitted_packets"])
     srtt = "-" if x["srtt_us"] is None else str(x["srtt_us"])
-    print(f"{name:<16}{x['connections']:>6}{x['goodput_bps']/1e6:>10.1f}{cpu:>10}{rt:>9}{srtt:>9}{str(x['intact']):>8}")
+    print(f"{name:<18}{x['connections']:>6}{x['goodput_bps']/1e6:>10.1f}{cpu:>10}{rt:>9}{srtt:>9}{str(x['intact']):>8}")
 for k, v in ratios.items():
     print(f"{k}: {v:.2f}")
 for name, x in res["runs"].items():
