@@ -1,6 +1,7 @@
 //! The endpoint's counters (/proc/net/mrc_snmp): every packet that arrives
 //! is counted once as received and, if refused, once under why.
 
+use crate::proto::conn::PacketError;
 use core::sync::atomic::{AtomicU64, Ordering};
 
 /// Declares the counters once: the enum, its `/proc` names in order, and
@@ -41,9 +42,39 @@ mibs! {
     OutErrors = c"MrcOutErrors",
     /// Failures to open the tunnel socket (port in use, no memory).
     TunnelOpenErrors = c"MrcTunnelOpenErrors",
-    /// Packets a connection refused (wrong state, out of window, bad
-    /// lengths; the connection's own counters say which).
+    /// Packets a connection refused, all reasons together; each is also
+    /// counted under its reason (the `MrcInRej*` counters).
     InConnRejected = c"MrcInConnRejected",
+    /// Refused: the connection's own parse found the packet malformed.
+    RejMalformed = c"MrcInRejMalformed",
+    /// Refused: addressed to another connection number (or probe id).
+    RejWrongConnection = c"MrcInRejWrongConnection",
+    /// Refused: another partition key.
+    RejWrongPartition = c"MrcInRejWrongPartition",
+    /// Refused: an opcode the connection's state does not take (a
+    /// duplicate handshake reply, say).
+    RejUnexpectedOpcode = c"MrcInRejUnexpectedOpcode",
+    /// Refused: a PSN (data, SACK or NACK) outside the window.
+    RejPsnOutOfWindow = c"MrcInRejPsnOutOfWindow",
+    /// Refused: a message number outside the receive message window.
+    RejMessageOutOfWindow = c"MrcInRejMessageOutOfWindow",
+    /// Refused: a length that contradicts the message or a limit.
+    RejBadLength = c"MrcInRejBadLength",
+    /// Refused: bytes placed past the end of their message.
+    RejBadOffset = c"MrcInRejBadOffset",
+    /// Refused: a new Write-with-Immediate message beyond WIMM.
+    RejWimmExceeded = c"MrcInRejWimmExceeded",
+    /// Refused: an EV index the connection does not have.
+    RejBadEv = c"MrcInRejBadEv",
+    /// Refused: a timestamp echo from the future.
+    RejBadTimestamp = c"MrcInRejBadTimestamp",
+    /// Refused: the connection had closed.
+    RejClosed = c"MrcInRejClosed",
+    /// Refused: a probe response that answers no probe outstanding.
+    RejNoProbeOutstanding = c"MrcInRejNoProbeOutstanding",
+    /// Refused: a connect accept or reject that does not echo the
+    /// initiator's initial PSN.
+    RejBadEcho = c"MrcInRejBadEcho",
     /// First packets of new messages refused with NO_RESOURCE because the
     /// receiving socket had no room (SO_RCVBUF, or unread messages); the
     /// sender retries after its ACK timeout.
@@ -77,6 +108,31 @@ mibs! {
 }
 
 const COUNT: usize = NAMES.len();
+
+impl Mib {
+    /// The counter of a connection's refusal `e` (NO_RESOURCE has its
+    /// own, [`Mib::InNoBuffer`], and is not a refusal of the packet's
+    /// content).
+    pub(crate) fn refused(e: PacketError) -> Self {
+        match e {
+            PacketError::Malformed(_) => Self::RejMalformed,
+            PacketError::WrongConnection => Self::RejWrongConnection,
+            PacketError::WrongPartition => Self::RejWrongPartition,
+            PacketError::UnexpectedOpcode => Self::RejUnexpectedOpcode,
+            PacketError::PsnOutOfWindow => Self::RejPsnOutOfWindow,
+            PacketError::MessageOutOfWindow => Self::RejMessageOutOfWindow,
+            PacketError::BadLength => Self::RejBadLength,
+            PacketError::BadOffset => Self::RejBadOffset,
+            PacketError::WimmExceeded => Self::RejWimmExceeded,
+            PacketError::NoRoom => Self::InNoBuffer,
+            PacketError::BadEv => Self::RejBadEv,
+            PacketError::BadTimestamp => Self::RejBadTimestamp,
+            PacketError::Closed => Self::RejClosed,
+            PacketError::NoProbeOutstanding => Self::RejNoProbeOutstanding,
+            PacketError::BadEcho => Self::RejBadEcho,
+        }
+    }
+}
 
 /// The counters of one namespace.
 pub(crate) struct Counters([AtomicU64; COUNT]);

@@ -313,11 +313,10 @@ impl Conn {
                 }
             }
             Err(e) => {
-                ep.count(if e == PacketError::NoRoom {
-                    Mib::InNoBuffer
-                } else {
-                    Mib::InConnRejected
-                });
+                if e != PacketError::NoRoom {
+                    ep.count(Mib::InConnRejected);
+                }
+                ep.count(Mib::refused(e));
                 if let Some(msn) = fresh {
                     self.free_rx(msn);
                 }

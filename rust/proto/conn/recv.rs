@@ -309,7 +309,13 @@ impl<T: Storage> Connection<T> {
                 return Err(PacketError::PsnOutOfWindow)
             }
             RxPsn::OutOfWindow => {
-                if self.rx_window.next().distance_to(arrival.psn) > 0 {
+                // Ahead of a window the peer may have been told was wider
+                // (dynamic MPR narrows it): NACKed, so it waits. Further
+                // ahead than our widest window no sender of ours can be,
+                // and a NACK would only reflect a forger's packet at the
+                // peer (as TCP answers only near-window segments).
+                let ahead = self.rx_window.next().distance_to(arrival.psn);
+                if ahead > 0 && ahead.unsigned_abs() <= self.cfg.rx_window() {
                     self.queue_nack(NackCode::PsnOutOfWindow, arrival.psn, data.ev_index);
                 }
                 return Err(PacketError::PsnOutOfWindow);

@@ -97,6 +97,19 @@ fn data_psn_beyond_the_mpr_window_is_nacked() {
 }
 
 #[test]
+fn data_far_beyond_any_window_is_refused_without_a_nack() {
+    let mut pair = established();
+    let mut f = Forge::client_data(0, 10);
+    f.psn = f.psn.wrapping_add(0x12_3456);
+    assert_eq!(
+        pair.server_gets(&f.bytes()),
+        Err(PacketError::PsnOutOfWindow)
+    );
+    drain(&mut pair.server, pair.now);
+    assert_eq!(pair.server.stats().nacks_sent, 0);
+}
+
+#[test]
 fn sack_naming_unsent_psns() {
     let mut pair = established();
     pair.client.send_message(2000, None).unwrap();
