@@ -15,7 +15,7 @@ from mrcsock import (AF, F_SETFL, LOOP, MRC_ACK_TIMEOUT, MRC_EV_COUNT, MRC_INFO,
                      MRC_PATH_INFO, MRC_RETRIES, MRC_SRV6_PATHS, MRC_STATE_ESTABLISHED, MSG_DONTWAIT,
                      MSG_EOR, MSG_PEEK, MSG_TRUNC, O_NONBLOCK, SO_ERROR, SO_RCVTIMEO,
                      SOL_MRC, SOL_SOCKET, addr, bind, connect, err, getopt,
-                     libc, listen, name, recv, send, send_unmapped, setopt, sock)
+                     libc, listen, name, recv, send, send_unmapped, setopt, snmp, sock)
 
 
 def pair(ok, port):
@@ -97,6 +97,19 @@ def main():
     fd = sock()
     ok(connect(fd, addr(7101)) == errno.ECONNREFUSED, "connect to a port nobody listens on: ECONNREFUSED")
     libc.close(fd)
+
+    # A full accept queue refuses, and counts it (TCP's ListenOverflows).
+    full = sock()
+    listen(full, 7109, backlog=1)
+    first, second = sock(), sock()
+    before = snmp()
+    rc = (connect(first, addr(7109)), connect(second, addr(7109)))
+    overflows = snmp()["MrcListenOverflows"] - before["MrcListenOverflows"]
+    ok(rc == (0, errno.ECONNREFUSED) and overflows == 1,
+       f"a listener with backlog 1 and one connection not yet accepted refuses the next: "
+       f"{rc}, MrcListenOverflows +{overflows}")
+    for f in (first, second, full):
+        libc.close(f)
     fd = sock()
     ok(bind(fd, addr(7100, bytes(16))) == errno.EADDRINUSE, "bind to a listener's port: EADDRINUSE")
     ok(bind(fd, addr(7102, bytes(16)), 10) == errno.EINVAL, "bind with a short address: EINVAL")

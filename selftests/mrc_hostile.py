@@ -20,7 +20,7 @@ import time
 
 from ksft import Tap, as_user, own_netns, skip_unloaded
 from mrcsock import (AF, LOOP, MRC_INFO, SOL_MRC, addr, bind, connect, getopt, libc, name,
-                     recv, send, sock)
+                     recv, send, snmp, sock)
 from mrcwire import (OP_PROBE_RESPONSE, base, connect_request, parse_probe_response,
                      probe_request)
 
@@ -53,11 +53,6 @@ def peer_socket():
         os.close(own)
         os.close(other)
     return s
-
-
-def snmp():
-    with open("/proc/net/mrc_snmp") as f:
-        return {k: int(v) for k, v in (line.split() for line in f)}
 
 
 def refusals(before, after):

@@ -43,6 +43,12 @@ AF = mrc_family()
 LOOP = bytes(15) + b"\x01"
 
 
+def snmp():
+    """This namespace's /proc/net/mrc_snmp, by name."""
+    with open("/proc/net/mrc_snmp") as f:
+        return {k: int(v) for k, v in (line.split() for line in f)}
+
+
 def addr(port, ip=LOOP, family=None):
     a = SockaddrMrc(AF if family is None else family, port, 0)
     a.addr[:] = list(ip)

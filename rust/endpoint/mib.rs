@@ -81,6 +81,10 @@ mibs! {
     InNoBuffer = c"MrcInNoBuffer",
     /// Connect requests admitted (and answered) by a listener.
     PassiveOpens = c"MrcPassiveOpens",
+    /// Connect requests refused (CONNECT_REJECT BACKLOG_FULL) because the
+    /// listener's accept queue was full (its backlog, capped by
+    /// `somaxconn`): TCP's ListenOverflows.
+    ListenOverflows = c"MrcListenOverflows",
     /// Answered connect requests forgotten (or half-open connections
     /// reset) to make room for a newer one: the listener's
     /// `net.mrc.max_half_open` was taken.

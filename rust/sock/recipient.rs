@@ -84,13 +84,16 @@ impl Recipient for MrcSock {
         let origin = (dgram.src(), request.initiator_conn.get());
         let mut g = self.inner.lock();
         let cfg = g.cfg;
-        if g.released {
-            // Closed after the request was dispatched to it.
-            return;
-        }
+        let released = g.released;
         let Phase::Listening(l) = &mut g.phase else {
+            ep.count(Mib::InNoListener);
             return;
         };
+        if released {
+            // Closed after the request was dispatched to it.
+            ep.count(Mib::InNoListener);
+            return;
+        }
         if let Some(a) = l.answered.find(&origin) {
             // Our accept was lost: the same one again.
             a.send_accept(ep, cfg.accept_params());
@@ -98,6 +101,7 @@ impl Recipient for MrcSock {
         }
         let mut buf = [0u8; 64];
         if l.ready.len() >= l.backlog {
+            ep.count(Mib::ListenOverflows);
             if let ListenAction::Reply { len } =
                 l.listener
                     .reject(request, 0xFFFF, RejectReason::BacklogFull, &mut buf)
@@ -117,6 +121,7 @@ impl Recipient for MrcSock {
                 displaces.then(|| l.displace_oldest(ep)).flatten(),
             ),
             ListenAction::Reply { len } => {
+                ep.count(Mib::InNoListener);
                 ep.reply_bytes(dgram, buf.get(..len).unwrap_or(&[]));
                 return;
             }
@@ -145,6 +150,7 @@ impl Recipient for MrcSock {
             }
             Err(_) => {
                 l.listener.half_open_done();
+                ep.count(Mib::InNoMemory);
                 if let ListenAction::Reply { len } =
                     l.listener
                         .reject(&request, pkey, RejectReason::NoResource, &mut buf)
