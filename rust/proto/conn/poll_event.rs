@@ -58,15 +58,15 @@ impl<T: Storage> Connection<T> {
         let slots = messages::usable_slots(self.messages.len());
         let id = self.rx.msg_base;
         let slot = self.messages.get_mut(messages::slot_of(id, slots))?;
-        if !slot.rx.started || slot.rx.placed != slot.rx.len {
+        if !slot.rx.started() || slot.rx.placed != slot.rx.len {
             return None;
         }
         let event = ConnEvent::MessageReceived {
             msg: MsgId(id),
             len: slot.rx.len,
-            imm: slot.rx.imm,
+            imm: slot.rx.imm(),
         };
-        if slot.rx.imm.is_some() {
+        if slot.rx.imm().is_some() {
             self.rx.wimm_open = self.rx.wimm_open.saturating_sub(1);
         }
         slot.rx = messages::RxMessage::default();

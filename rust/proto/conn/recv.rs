@@ -350,7 +350,7 @@ impl<T: Storage> Connection<T> {
             .get_mut(messages::slot_of(data.msn, slots))
             .ok_or(PacketError::MessageOutOfWindow)?;
         let mut rx = slot.rx;
-        if !rx.started {
+        if !rx.started() {
             if data.immediate.is_some() && wimm_full {
                 self.queue_nack(NackCode::NoResource, arrival.psn, data.ev_index);
                 return Err(PacketError::WimmExceeded);
@@ -359,13 +359,8 @@ impl<T: Storage> Connection<T> {
                 self.queue_nack(NackCode::NoResource, arrival.psn, data.ev_index);
                 return Err(PacketError::NoRoom);
             }
-            rx = messages::RxMessage {
-                started: true,
-                len: data.msg_len,
-                imm: data.immediate,
-                placed: 0,
-            };
-        } else if rx.len != data.msg_len || rx.imm != data.immediate {
+            rx = messages::RxMessage::first(data.msg_len, data.immediate);
+        } else if rx.len != data.msg_len || rx.imm() != data.immediate {
             return Err(PacketError::BadLength);
         }
         rx.placed = rx
@@ -373,7 +368,7 @@ impl<T: Storage> Connection<T> {
             .checked_add(len)
             .filter(|placed| *placed <= rx.len)
             .ok_or(PacketError::BadOffset)?;
-        let started_wimm = !slot.rx.started && rx.imm.is_some();
+        let started_wimm = !slot.rx.started() && rx.imm().is_some();
         slot.rx = rx;
         if started_wimm {
             self.rx.wimm_open = self.rx.wimm_open.saturating_add(1);

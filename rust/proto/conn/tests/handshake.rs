@@ -1,5 +1,5 @@
 //! Set-up and tear-down: negotiation, listener refusals, lost handshake
-//! packets, half-open expiry, reset and the size bound.
+//! packets, half-open expiry, reset and the size bounds.
 
 use super::harness::*;
 use crate::proto::conn::*;
@@ -13,6 +13,12 @@ fn connection_fits_a_kernel_stack() {
         "{}",
         core::mem::size_of::<TestConn>()
     );
+}
+
+#[test]
+fn a_message_slot_is_32_bytes() {
+    // The kernel keeps 128 per connection: one 4 KiB page, not eight.
+    assert_eq!(core::mem::size_of::<MessageSlot>(), 32);
 }
 
 #[test]
