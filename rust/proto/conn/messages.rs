@@ -16,8 +16,8 @@ pub(super) struct TxMessage {
 
 /// Receiver view of one message: present once its first packet arrived.
 /// Whether it started and whether it carries an immediate share one byte,
-/// so that a slot is 32 bytes and the 128 slots of a socket's connection
-/// fill one 4 KiB page (36 bytes took an 8 KiB allocation).
+/// so that a slot is 32 bytes: 128 slots fill 4 KiB exactly (at 36 bytes
+/// they needed 4.5, which an allocator rounds up to 8).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(super) struct RxMessage {
     pub(super) len: u32,
