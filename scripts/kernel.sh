@@ -53,12 +53,16 @@ if [[ -f $out/.mrc-built ]]; then
 	exit 0
 fi
 
+# The source tree is shared by both variants: one unpacks it, the other waits.
+exec 8>"$cache/.lock-src"
+flock 8 || die "cannot lock $cache/.lock-src"
 if [[ ! -f $src/.mrc-unpacked ]]; then
 	log "unpacking $tarball"
 	rm -rf "$src" && mkdir -p "$src"
 	tar -xJf "$tarball" -C "$src" --strip-components=1
 	touch "$src/.mrc-unpacked"
 fi
+exec 8>&-
 
 rm -rf "$out" && mkdir -p "$out"
 "${mk[@]}" -s rustavailable >/dev/null || die "Rust is not available for this kernel (see make rustavailable)"
