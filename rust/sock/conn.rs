@@ -236,20 +236,32 @@ impl Conn {
         Ok(())
     }
 
-    /// Feeds one packet to the connection. What the application's buffer
-    /// can take of new messages (the rest of `rcvbuf`, or any one message
-    /// while it holds nothing) is the core's receive room: a message that
-    /// does not fit is refused with NO_RESOURCE, and the SACKs narrow the
-    /// peer's window to it, so a sender that outruns its reader slows down
-    /// instead of losing packets. A message's buffer is made (and charged
-    /// to the namespace) before the core accepts its first packet.
+    /// Tells the core what the application's buffer can take of new
+    /// messages: the rest of `rcvbuf`, or any one message while it holds
+    /// nothing. Returns the room, and whether a SACK is due to tell the
+    /// peer that it opened.
+    fn tell_room(&mut self, rcvbuf: usize) -> (u64, bool) {
+        let free = rcvbuf.saturating_sub(self.rx_bytes) as u64;
+        let empty = self.rx_bytes == 0;
+        let due = self.core.set_rx_room(free, empty);
+        (if empty { u64::MAX } else { free }, due)
+    }
+
+    /// The application took a message: whether the peer should hear at
+    /// once of the room that opened (a SACK is due; the caller drives).
+    pub(crate) fn room_opened(&mut self, rcvbuf: usize) -> bool {
+        self.tell_room(rcvbuf).1
+    }
+
+    /// Feeds one packet to the connection. The core's receive room is what
+    /// the application's buffer can take (`tell_room`): a message that
+    /// does not fit is refused with NO_RESOURCE, and the SACKs announce the
+    /// room as credit (and narrow the peer's window to it), so a sender
+    /// that outruns its reader waits instead of losing packets. A
+    /// message's buffer is made (and charged to the namespace) before the
+    /// core accepts its first packet.
     pub(crate) fn input(&mut self, ep: &Endpoint, now: u64, bytes: &[u8], rcvbuf: usize) {
-        let room = if self.rx_bytes == 0 {
-            u64::MAX
-        } else {
-            rcvbuf.saturating_sub(self.rx_bytes) as u64
-        };
-        self.core.set_rx_room(room);
+        let (room, _) = self.tell_room(rcvbuf);
         let mut fresh = None;
         if let Ok(Packet {
             body: Body::Data { data: d, .. },
@@ -268,7 +280,7 @@ impl Conn {
             let len = d.msg_len as usize;
             if !reached {
                 // No slot until the application reads.
-                self.core.set_rx_room(0);
+                self.core.set_rx_room(0, false);
             } else if !behind
                 && matches!(slot, RxSlot::Empty)
                 && len <= self.core.config().max_message_len as usize

@@ -114,7 +114,7 @@ fn sendable(g: &Inner) -> Result<bool> {
     }
 }
 
-pub(super) fn recvmsg(sock: &MrcSock, msg: &mut Msg<'_>, flags: u32) -> Result<usize> {
+pub(super) fn recvmsg(sock: ArcBorrow<'_, MrcSock>, msg: &mut Msg<'_>, flags: u32) -> Result<usize> {
     if flags & bindings::MSG_OOB != 0 {
         return Err(errno::eopnotsupp());
     }
@@ -123,6 +123,7 @@ pub(super) fn recvmsg(sock: &MrcSock, msg: &mut Msg<'_>, flags: u32) -> Result<u
     let peek = flags & bindings::MSG_PEEK != 0;
     let want = msg.len();
     let mut peer = None;
+    let mut deferred = None;
     let got = sock.wait(timeo, EAGAIN, |g| {
         let shut = g.shut_rd;
         let Phase::Conn(conn) = &mut g.phase else {
@@ -145,6 +146,11 @@ pub(super) fn recvmsg(sock: &MrcSock, msg: &mut Msg<'_>, flags: u32) -> Result<u
                 );
             }
         } else if let Some((buf, imm)) = conn.take() {
+            // The room it freed: when the peer may wait for it, a SACK
+            // tells it now.
+            if conn.room_opened(sock.rcvbuf()) {
+                deferred = Some(sock.drive(g));
+            }
             return Some(Ok(Got::Message(buf, imm)));
         }
         if shut {
@@ -155,6 +161,9 @@ pub(super) fn recvmsg(sock: &MrcSock, msg: &mut Msg<'_>, flags: u32) -> Result<u
             _ => None,
         }
     })?;
+    if let Some(d) = deferred {
+        MrcSock::finish(sock, d);
+    }
     let full = match got {
         Got::Eof => return Ok(0),
         Got::Peeked { head, full, imm } => {

@@ -611,7 +611,7 @@ impl Protocol for Mrc {
     }
 
     fn recvmsg(sock: ArcBorrow<'_, MrcSock>, msg: &mut Msg<'_>, flags: u32) -> Result<usize> {
-        io::recvmsg(&sock, msg, flags)
+        io::recvmsg(sock, msg, flags)
     }
 
     fn setsockopt(sock: ArcBorrow<'_, MrcSock>, level: i32, name: i32, opt: OptIn) -> Result {

@@ -60,6 +60,9 @@ impl<T: Storage> Connection<T> {
         if self.dynamic_mpr {
             self.tx.peer_mpr = sack.mpr.clamp(1, self.tx.peer_mpr_max);
         }
+        if let Some(credit) = sack.credit {
+            self.tx.credit.on_sack(credit, sack.cum_ack == self.tx.nxt);
+        }
         match echo {
             Some((ev, rtt, sent_at)) => {
                 self.sample_srtt(rtt);

@@ -77,6 +77,7 @@ mod ack;
 mod answered;
 mod commands;
 mod config;
+mod credit;
 mod event;
 mod handshake;
 mod listener;
@@ -113,6 +114,7 @@ use crate::proto::nscc::Nscc;
 use crate::proto::path::PathSet;
 use crate::proto::psn::Psn;
 use crate::proto::wire::ConnNumber;
+use credit::{RxCredit, TxCredit};
 use recv::AckState;
 use rx_psn::RxPsnWindow;
 
@@ -202,6 +204,8 @@ struct SendState {
     last_stamp: u64,
     /// When overtaken packets have waited out the reordering window.
     rack_deadline: Option<u64>,
+    /// The peer's receive credit, and what it was spent on.
+    credit: TxCredit,
 }
 
 /// Receiver side: message cursor and WIMM accounting (the PSN window and
@@ -215,10 +219,10 @@ struct RecvState {
     /// MPR advertised in SACKs (the configured one unless lowered by
     /// dynamic MPR).
     advertised_mpr: u8,
-    /// Bytes of new messages the application's buffer can take now (see
+    /// What the application's buffer can take of new messages (see
     /// [`Connection::set_rx_room`]): a message that does not fit is refused
-    /// with NO_RESOURCE.
-    room: u64,
+    /// with NO_RESOURCE; the SACKs announce it as credit.
+    credit: RxCredit,
 }
 
 /// Control packets waiting for transmission.
@@ -328,12 +332,13 @@ impl<T: Storage> Connection<T> {
                 srtt_ns: 0,
                 last_stamp: 0,
                 rack_deadline: None,
+                credit: TxCredit::default(),
             },
             rx: RecvState {
                 msg_base: 0,
                 wimm_open: 0,
                 advertised_mpr: cfg.mpr,
-                room: u64::MAX,
+                credit: RxCredit::unlimited(),
             },
             rx_window,
             ack: AckState::default(),
@@ -382,19 +387,30 @@ impl<T: Storage> Connection<T> {
     }
 
     /// Receive-side flow control: the application's buffer can take
-    /// `room` more bytes of new messages (0: no new message at all, not
-    /// even an empty one). The first packet of a message longer than that
-    /// is refused with a NO_RESOURCE NACK (the sender retries after its ACK
-    /// timeout and blames no EV), and, when both ends enabled dynamic MPR,
-    /// the SACKs advertise the PSN window that fits in `room` (in 128-PSN
-    /// units of full packets, at least 1, at most the configured MPR), so
-    /// that a sender outrunning the application narrows its window before
-    /// anything is refused. `u64::MAX`: no limit.
-    pub fn set_rx_room(&mut self, room: u64) {
-        self.rx.room = room;
+    /// `free` more bytes of new messages (0: no new message at all, not
+    /// even an empty one), and holds no message if `empty` (then any one
+    /// message fits, whatever its length). The first packet of a message
+    /// that does not fit is refused with a NO_RESOURCE NACK (the sender
+    /// retries after its ACK timeout and blames no EV). From the first
+    /// call on, every SACK announces the room as receive credit (see
+    /// `credit.rs`), and a sender of this implementation starts no message
+    /// beyond it. When both ends enabled dynamic MPR, the SACKs also
+    /// advertise the PSN window that fits in the room (in 128-PSN units of
+    /// full packets, at least 1, at most the configured MPR).
+    ///
+    /// Returns whether a SACK is now due to tell the peer that the room
+    /// opened (the application read): the caller should transmit.
+    pub fn set_rx_room(&mut self, free: u64, empty: bool) -> bool {
+        let due = self.rx.credit.set(free, empty);
         let unit = u64::from(self.cfg.max_payload).saturating_mul(128).max(1);
+        let room = self.rx.credit.room();
         let fits = u8::try_from(room.checked_div(unit).unwrap_or(0)).unwrap_or(u8::MAX);
         self.set_dynamic_mpr(fits.clamp(1, self.cfg.mpr.max(1)));
+        let due = due && matches!(self.state, ConnState::Established | ConnState::Closing);
+        if due {
+            self.ack.force();
+        }
+        due
     }
 
     // A deliberate twin of `set_ev_route`: two separate controller settings

@@ -7,7 +7,7 @@
 use super::rx_psn::RxPsn;
 use super::{messages, CloseReason, ConnState, Connection, MsgId, PendingNack, Storage};
 use crate::proto::psn::Psn;
-use crate::proto::wire::{Body, DataRepr, NackCode, Packet, SackRepr, Trim, WireError};
+use crate::proto::wire::{Body, DataRepr, NackCode, Packet, SackCredit, SackRepr, Trim, WireError};
 
 /// Where the payload of a data packet belongs: the caller copies
 /// `bytes[payload_start..payload_start + len]` of the packet it handed in to
@@ -138,6 +138,7 @@ impl AckState {
         window: &super::RxPsnWindow,
         storage: &[u64],
         mpr: u8,
+        credit: Option<SackCredit>,
     ) -> SackRepr {
         let cum_ack = window.next();
         let (base, echo) = match self.trigger {
@@ -165,6 +166,7 @@ impl AckState {
             ev_index: echo.map_or(NO_EV, |t| t.ev),
             mpr: u16::from(mpr.max(1)),
             ecn_echo: self.ce,
+            credit,
         }
     }
 
@@ -355,7 +357,7 @@ impl<T: Storage> Connection<T> {
                 self.queue_nack(NackCode::NoResource, arrival.psn, data.ev_index);
                 return Err(PacketError::WimmExceeded);
             }
-            if self.rx.room == 0 || u64::from(data.msg_len) > self.rx.room {
+            if !self.rx.credit.fits(data.msg_len) {
                 self.queue_nack(NackCode::NoResource, arrival.psn, data.ev_index);
                 return Err(PacketError::NoRoom);
             }
@@ -368,8 +370,12 @@ impl<T: Storage> Connection<T> {
             .checked_add(len)
             .filter(|placed| *placed <= rx.len)
             .ok_or(PacketError::BadOffset)?;
-        let started_wimm = !slot.rx.started() && rx.imm().is_some();
+        let started = !slot.rx.started();
+        let started_wimm = started && rx.imm().is_some();
         slot.rx = rx;
+        if started {
+            self.rx.credit.begin(data.msg_len);
+        }
         if started_wimm {
             self.rx.wimm_open = self.rx.wimm_open.saturating_add(1);
         }

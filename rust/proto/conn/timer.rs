@@ -23,6 +23,7 @@ impl<T: Storage> Connection<T> {
             self.tx.rto_deadline,
             self.tx.rack_deadline,
             self.ack.deadline(),
+            self.tx.credit.deadline(self.rto_interval()),
             probes,
         ]
         .into_iter()

@@ -214,9 +214,14 @@ impl<T: Storage> Connection<T> {
         if !self.ack.is_due(now) {
             return None;
         }
-        let sack = self
-            .ack
-            .sack(now, &self.rx_window, &self.rx_psns, self.rx.advertised_mpr);
+        let credit = self.rx.credit.announce();
+        let sack = self.ack.sack(
+            now,
+            &self.rx_window,
+            &self.rx_psns,
+            self.rx.advertised_mpr,
+            credit,
+        );
         let ev = self.control_ev(now, rand, self.ack.echo_ev());
         let t = self.emit_control(buf, self.peer, Body::Sack(sack), ev)?;
         self.ack.sent();
@@ -326,6 +331,16 @@ impl<T: Storage> Connection<T> {
         if !self.cwnd_allows(len) {
             return None;
         }
+        let allowed = if self.tx.seg_offset == 0 {
+            let idle = self.tx.una == self.tx.nxt;
+            let persist = self.rto_interval();
+            self.tx.credit.allows(now, msg.len, idle, persist)
+        } else {
+            self.tx.credit.allows_more()
+        };
+        if !allowed {
+            return None;
+        }
         let ev = self.paths.choose_in_burst(now, rand)?;
         let end = self.tx.seg_offset.saturating_add(len);
         let window_full = outstanding.saturating_add(1) >= window
@@ -357,6 +372,9 @@ impl<T: Storage> Connection<T> {
                 no_resource: false,
                 overtaken_at: None,
             };
+        }
+        if out.offset == 0 {
+            self.tx.credit.start(msg.len);
         }
         self.tx.nxt = self.tx.nxt.next();
         if end >= msg.len {

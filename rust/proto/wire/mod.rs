@@ -44,7 +44,7 @@ pub use opcode::{DataKind, Opcode};
 pub use packet::{trim_in_place, Body, Packet};
 pub use probe::{ProbeRequestRepr, ProbeResponseRepr};
 pub use reset::{ResetReason, ResetRepr};
-pub use sack::SackRepr;
+pub use sack::{SackCredit, SackRepr};
 
 /// The default UDP destination port of MRC (the RoCEv2 port).
 pub const UDP_PORT: u16 = 4791;

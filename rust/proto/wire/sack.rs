@@ -2,7 +2,9 @@
 //! acknowledgement is a SACK; an empty bitmap makes it a plain cumulative
 //! ACK. It also carries what the sender needs per path and for RTT: the EV
 //! index of the packet that triggered it, its ECN mark, its timestamp and
-//! how long the responder held it.
+//! how long the responder held it, and (this implementation's flow
+//! control, see [`SackCredit`]) how much of new messages the responder's
+//! application buffer can still take.
 //!
 //! | byte | bits | field |
 //! |------|------|-------|
@@ -16,8 +18,10 @@
 //! | 28–29 | | EV index echo: the triggering packet's EV index |
 //! | 30–31 | | MPR: the responder's current maximum packet reorder, units of 128 PSNs, ≥ 1 |
 //! | 32 | 7 | ECN echo: the triggering packet arrived CE-marked |
-//! | 32 | 6–0 | reserved, 0 |
-//! | 33–35 | | reserved, 0 |
+//! | 32 | 6 | CREDIT: bytes 33–35 hold the receive limit |
+//! | 32 | 5 | EMPTY: the responder holds no message (only with CREDIT) |
+//! | 32 | 4–0 | reserved, 0 |
+//! | 33–35 | | receive limit, 64-byte units, modulo 2^24 (only with CREDIT; else 0) |
 //!
 //! 36 bytes. Every set bitmap bit must name a PSN after the cumulative ack
 //! (within half the PSN space); with an empty bitmap the base must equal the
@@ -28,6 +32,31 @@ use super::WireError;
 use crate::proto::psn::Psn;
 
 const ECN_ECHO: u8 = 0x80;
+const CREDIT: u8 = 0x40;
+const EMPTY: u8 = 0x20;
+
+/// The receive credit a SACK may carry: flow control of this
+/// implementation, beyond the protocol (whose hardware receivers provision
+/// their buffers up front). The responder's application buffer can hold
+/// the messages whose bytes, counted from the start of the connection in
+/// the order of their message numbers, end at or before `limit` × 64; a
+/// sender starts no message beyond that, so a slow reader holds its
+/// sender back instead of refusing its packets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct SackCredit {
+    /// The limit in 64-byte units, modulo 2^24 (24 bits).
+    pub limit: u32,
+    /// The responder holds no message: any one message fits, whatever
+    /// its length.
+    pub empty: bool,
+}
+
+impl SackCredit {
+    /// Bytes per unit of `limit`.
+    pub const UNIT: u64 = 64;
+    /// `limit` wraps at this many units.
+    pub const MODULUS: u32 = 1 << 24;
+}
 
 /// The SACK extension header, validated.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -48,6 +77,8 @@ pub struct SackRepr {
     pub mpr: u16,
     /// The triggering packet was ECN CE-marked.
     pub ecn_echo: bool,
+    /// The responder's receive credit, if it announces one.
+    pub credit: Option<SackCredit>,
 }
 
 // A deliberate twin of every extension's parse and emit: the same Reader and
@@ -78,8 +109,18 @@ impl SackRepr {
         let ev_index = r.u16()?;
         let mpr = r.u16()?;
         let flags = r.u8()?;
-        r.reserved::<3>()?;
-        if flags & !ECN_ECHO != 0 {
+        let limit = r.u24_packed()?;
+        let credit = if flags & CREDIT != 0 {
+            Some(SackCredit {
+                limit,
+                empty: flags & EMPTY != 0,
+            })
+        } else if flags & EMPTY != 0 || limit != 0 {
+            return Err(WireError::ReservedBitsSet);
+        } else {
+            None
+        };
+        if flags & !(ECN_ECHO | CREDIT | EMPTY) != 0 {
             return Err(WireError::ReservedBitsSet);
         }
         let repr = SackRepr {
@@ -91,6 +132,7 @@ impl SackRepr {
             ev_index,
             mpr,
             ecn_echo: flags & ECN_ECHO != 0,
+            credit,
         };
         repr.check()?;
         Ok((repr, r.rest()))
@@ -107,8 +149,12 @@ impl SackRepr {
         w.u32(self.service_time)?;
         w.u16(self.ev_index)?;
         w.u16(self.mpr)?;
-        w.u8(if self.ecn_echo { ECN_ECHO } else { 0 })?;
-        w.reserved::<3>()?;
+        let mut flags = if self.ecn_echo { ECN_ECHO } else { 0 };
+        if let Some(c) = self.credit {
+            flags |= CREDIT | if c.empty { EMPTY } else { 0 };
+        }
+        w.u8(flags)?;
+        w.u24_packed(self.credit.map_or(0, |c| c.limit))?;
         Ok(Self::LEN)
     }
 
@@ -116,6 +162,7 @@ impl SackRepr {
         if self.mpr == 0 {
             return Err(WireError::ZeroMpr);
         }
+
         if self.bitmap == 0 {
             return if self.sack_base == self.cum_ack {
                 Ok(())
@@ -152,7 +199,7 @@ mod tests {
         0, 0, 0x03, 0xE8, // service time 1000
         0, 0x09, // EV index 9
         0, 0x04, // MPR 4
-        0x80, 0, 0, 0, // ECN echo
+        0xE0, 0x01, 0x02, 0x03, // ECN echo, CREDIT, EMPTY; limit 0x010203
     ];
 
     fn p(v: u32) -> Psn {
@@ -169,6 +216,10 @@ mod tests {
             ev_index: 9,
             mpr: 4,
             ecn_echo: true,
+            credit: Some(SackCredit {
+                limit: 0x01_0203,
+                empty: true,
+            }),
         }
     }
 
@@ -181,9 +232,37 @@ mod tests {
     fn reserved_bits_are_refused() {
         check::reserved_bits(
             &SAMPLE,
-            &[(0, 1), (4, 0x80), (32, 0x01), (33, 1), (35, 0x80)],
+            &[(0, 1), (4, 0x80), (32, 0x01), (32, 0x10)],
             SackRepr::parse,
         );
+    }
+
+    #[test]
+    fn a_limit_or_empty_without_credit_is_refused() {
+        let mut b = SAMPLE;
+        b[32] = 0x80;
+        assert_eq!(SackRepr::parse(&b), Err(WireError::ReservedBitsSet));
+        b[33..36].copy_from_slice(&[0; 3]);
+        b[32] = 0xA0;
+        assert_eq!(SackRepr::parse(&b), Err(WireError::ReservedBitsSet));
+        b[32] = 0x80;
+        let (plain, _) = SackRepr::parse(&b).unwrap();
+        assert_eq!(plain.credit, None);
+        let mut back = [0; 36];
+        plain.emit(&mut back).unwrap();
+        assert_eq!(back, b);
+    }
+
+    #[test]
+    fn a_limit_wider_than_24_bits_is_not_emitted() {
+        let wide = SackRepr {
+            credit: Some(SackCredit {
+                limit: SackCredit::MODULUS,
+                empty: false,
+            }),
+            ..sample()
+        };
+        assert_eq!(wide.emit(&mut [0; 36]), Err(WireError::FieldTooWide));
     }
 
     #[test]

@@ -22,9 +22,20 @@ pub(super) fn sack() -> impl Strategy<Value = SackRepr> {
         any::<u16>(),
         1..=u16::MAX,
         any::<bool>(),
+        proptest::option::of((0..SackCredit::MODULUS, any::<bool>())),
     )
         .prop_map(
-            |(cum_ack, bitmap, gap, timestamp_echo, service_time, ev_index, mpr, ecn_echo)| {
+            |(
+                cum_ack,
+                bitmap,
+                gap,
+                timestamp_echo,
+                service_time,
+                ev_index,
+                mpr,
+                ecn_echo,
+                credit,
+            )| {
                 SackRepr {
                     cum_ack,
                     sack_base: if bitmap == 0 {
@@ -38,6 +49,7 @@ pub(super) fn sack() -> impl Strategy<Value = SackRepr> {
                     ev_index,
                     mpr,
                     ecn_echo,
+                    credit: credit.map(|(limit, empty)| SackCredit { limit, empty }),
                 }
             },
         )

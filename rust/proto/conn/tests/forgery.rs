@@ -150,6 +150,7 @@ fn a_half_open_responder_is_not_established_by_guesses() {
         ev_index: u16::MAX,
         mpr: 2,
         ecn_echo: false,
+        credit: None,
     };
     assert_eq!(
         server.handle_packet(0, false, &control(SERVER, Body::Sack(sack))),

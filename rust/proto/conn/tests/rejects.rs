@@ -28,6 +28,7 @@ fn sack_to_client(pair: &Pair, cum_ack: Psn, sack_base: Psn, bitmap: u64) -> Sac
         ev_index: u16::MAX,
         mpr: 2,
         ecn_echo: false,
+        credit: None,
     }
 }
 
@@ -284,6 +285,7 @@ fn opcodes_unexpected_in_the_state() {
         ev_index: 0,
         mpr: 1,
         ecn_echo: false,
+        credit: None,
     };
     assert_eq!(
         client.handle_packet(0, false, &control(CLIENT, Body::Sack(sack))),

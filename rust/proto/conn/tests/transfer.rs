@@ -142,6 +142,7 @@ fn dynamic_mpr_lowers_the_window_only_when_both_enable_it() {
             ev_index: first[0].ev,
             mpr: 1,
             ecn_echo: false,
+            credit: None,
         };
         pair.client_gets(&control(CLIENT, Body::Sack(sack)))
             .unwrap();
@@ -299,7 +300,7 @@ fn both_directions_carry_data_at_once() {
 fn a_receiver_without_room_refuses_new_messages_and_the_sender_waits() {
     let mut pair = Pair::new();
     // The application's buffer is full: nothing new fits.
-    pair.server.set_rx_room(0);
+    pair.server.set_rx_room(0, false);
     pair.client.send_message(2500, None).unwrap();
     for _ in 0..40 {
         pair.run();
@@ -325,7 +326,7 @@ fn a_receiver_without_room_refuses_new_messages_and_the_sender_waits() {
         );
     }
     // The application read: the message fits and arrives whole.
-    pair.server.set_rx_room(u64::MAX);
+    pair.server.set_rx_room(u64::MAX, true);
     events(&mut pair.server);
     for _ in 0..40 {
         pair.run();
@@ -345,14 +346,92 @@ fn a_receiver_without_room_refuses_new_messages_and_the_sender_waits() {
 fn the_advertised_window_follows_the_receivers_room() {
     let mut pair = Pair::with(fast_path(), cfg());
     // cfg(): MPR 2 of 1000-byte packets, 128 000 bytes per unit.
-    pair.server.set_rx_room(200_000);
+    pair.server.set_rx_room(200_000, false);
     for _ in 0..4 {
         pair.client.send_message(100_000, None).unwrap();
     }
     let first = drain(&mut pair.client, pair.now);
     pair.answered(&first[..1]);
     assert_eq!(pair.client.send_window(), 128, "room for one unit");
-    pair.server.set_rx_room(u64::MAX);
+    pair.server.set_rx_room(u64::MAX, true);
     pair.answered(&first[1..2]);
     assert_eq!(pair.client.send_window(), 256, "the configured MPR again");
+}
+
+#[test]
+fn a_slow_reader_holds_its_sender_back_by_credit_without_refusals() {
+    let mut pair = Pair::new();
+    // An application buffer of 30 000 bytes, empty.
+    pair.server.set_rx_room(30_000, true);
+    pair.client.send_message(1000, None).unwrap();
+    for _ in 0..10 {
+        pair.run();
+    }
+    assert_eq!(pair.placed, 1000, "the first SACK carries the credit");
+    for _ in 0..10 {
+        pair.client.send_message(10_000, None).unwrap();
+    }
+    for _ in 0..20 {
+        pair.run();
+    }
+    // 1000 + 29 000 bytes of room: two messages of 10 000 fit, not three.
+    assert_eq!(pair.placed, 21_000, "the sender waits at the credit");
+    // The application reads everything each time a message completes.
+    for _ in 0..400 {
+        if events(&mut pair.server)
+            .iter()
+            .any(|e| matches!(e, ConnEvent::MessageReceived { .. }))
+        {
+            pair.server.set_rx_room(30_000, true);
+        }
+        pair.run();
+        pair.fire_timers();
+    }
+    assert_eq!(pair.placed, 101_000);
+    let stats = pair.client.stats();
+    assert_eq!(
+        stats.packets_retransmitted, 0,
+        "nothing refused, nothing resent"
+    );
+    assert_eq!(pair.server.stats().nacks_sent, 0);
+    assert_eq!(pair.client.state(), ConnState::Established);
+}
+
+#[test]
+fn a_reader_that_stalls_costs_one_refused_probe_per_ack_timeout() {
+    let mut pair = Pair::new();
+    // The credit counts in 64-byte units: 10 240 bytes, exactly.
+    pair.server.set_rx_room(10_240, true);
+    pair.client.send_message(1024, None).unwrap();
+    for _ in 0..10 {
+        pair.run();
+    }
+    pair.client.send_message(9216, None).unwrap();
+    pair.client.send_message(10_000, None).unwrap();
+    for _ in 0..10 {
+        pair.run();
+    }
+    assert_eq!(pair.placed, 10_240);
+    // The application never reads: the second message waits, and only
+    // its first packet goes, once per ACK timeout.
+    let timeouts = 20;
+    for _ in 0..timeouts {
+        pair.run();
+        pair.fire_timers();
+    }
+    pair.run();
+    assert_eq!(pair.placed, 10_240);
+    let refused = pair.server.stats().nacks_sent;
+    assert!(
+        (1..=timeouts).contains(&refused),
+        "{refused} refusals in {timeouts} timer rounds"
+    );
+    assert_eq!(pair.client.state(), ConnState::Established);
+    // It reads: the waiting message follows.
+    assert!(pair.server.set_rx_room(10_240, true));
+    for _ in 0..40 {
+        pair.run();
+        pair.fire_timers();
+    }
+    assert_eq!(pair.placed, 20_240);
 }

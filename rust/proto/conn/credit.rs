@@ -1,0 +1,301 @@
+//! Receive credit: flow control that this implementation adds to the
+//! protocol, whose hardware receivers provision their buffers up front. A
+//! socket's reader can be slower than its sender; without a credit the
+//! receiver could only refuse what its buffer cannot take (NO_RESOURCE),
+//! and the sender would send it again. With it, the SACKs announce how far
+//! the sender may go (`SackCredit`), and the sender starts no message
+//! beyond that: TCP's receive window, counted in message bytes.
+//!
+//! Both ends count the bytes of messages in message-number order, from the
+//! start of the connection: the receiver those it began (accepted a first
+//! packet of), the sender those it started (sent a first packet of). The
+//! receiver's limit is what it began plus what its buffer can still take;
+//! it only grows, as the application reads, so a late SACK cannot shrink
+//! it. A message larger than the whole buffer still goes when the receiver
+//! holds nothing (the EMPTY flag) and nothing is in flight. If the SACK
+//! that opens the credit is lost, the first packet of the waiting message
+//! goes anyway after an ACK timeout, as TCP's persist timer probes a zero
+//! window; the rest of the message follows once a SACK's credit covers it
+//! (a refused probe is sent again at the ACK timeout, blaming no EV).
+
+use crate::proto::wire::SackCredit;
+
+/// The most a limit runs ahead of what the receiver began: keeps the
+/// 24-bit limit (in 64-byte units, 1 GiB around) within reach of the
+/// sender's unwrapping.
+const MAX_AHEAD: u64 = 1 << 28;
+
+/// The bits of a limit on the wire.
+const MASK: u32 = SackCredit::MODULUS - 1;
+
+/// The receiver's side.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct RxCredit {
+    /// Announce a credit: the application told its buffer's room.
+    on: bool,
+    /// Bytes of the messages begun so far.
+    begun: u64,
+    /// Bytes of new messages the application's buffer can still take.
+    free: u64,
+    /// The buffer holds no message, so any one message fits.
+    empty: bool,
+    /// The limit and EMPTY flag the last SACK announced.
+    told: Option<(u64, bool)>,
+}
+
+impl RxCredit {
+    /// No credit announced, any message accepted.
+    pub(super) const fn unlimited() -> Self {
+        RxCredit {
+            on: false,
+            begun: 0,
+            free: u64::MAX,
+            empty: true,
+            told: None,
+        }
+    }
+
+    /// The application's buffer can take `free` more bytes of new
+    /// messages, and holds no message if `empty`. Returns whether the peer
+    /// should hear of it at once: the buffer emptied, or the room ahead of
+    /// what began at least doubled since the last SACK (and grew), as after
+    /// the application read what the sender may be waiting on.
+    pub(super) fn set(&mut self, free: u64, empty: bool) -> bool {
+        self.on = true;
+        self.free = free;
+        self.empty = empty;
+        let Some((told, told_empty)) = self.told else {
+            return false;
+        };
+        let ahead_told = told.saturating_sub(self.begun);
+        let ahead = self.ahead();
+        (empty && !told_empty) || (ahead > ahead_told && ahead >= ahead_told.saturating_mul(2))
+    }
+
+    /// The room for new messages, `u64::MAX` when any one message fits.
+    pub(super) fn room(&self) -> u64 {
+        if self.empty {
+            u64::MAX
+        } else {
+            self.free
+        }
+    }
+
+    /// Whether a new message of `len` bytes fits (none does in no room,
+    /// not even an empty one).
+    pub(super) fn fits(&self, len: u32) -> bool {
+        self.empty || (self.free != 0 && u64::from(len) <= self.free)
+    }
+
+    /// A message of `len` bytes began: it takes its room.
+    pub(super) fn begin(&mut self, len: u32) {
+        self.begun = self.begun.saturating_add(u64::from(len));
+        self.free = self.free.saturating_sub(u64::from(len));
+        self.empty = false;
+    }
+
+    fn ahead(&self) -> u64 {
+        self.free.min(MAX_AHEAD)
+    }
+
+    /// The credit for the SACK leaving now, if the application told one.
+    pub(super) fn announce(&mut self) -> Option<SackCredit> {
+        if !self.on {
+            return None;
+        }
+        let limit = self.begun.saturating_add(self.ahead());
+        self.told = Some((limit, self.empty));
+        let units = limit.checked_div(SackCredit::UNIT).unwrap_or(0) & u64::from(MASK);
+        Some(SackCredit {
+            limit: u32::try_from(units).unwrap_or(0),
+            empty: self.empty,
+        })
+    }
+}
+
+/// The sender's side.
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct TxCredit {
+    /// Bytes of the messages started so far.
+    started: u64,
+    /// The peer's limit, once a SACK announced one.
+    limit: Option<u64>,
+    /// The peer said it holds nothing, in a SACK that acked all sent.
+    peer_empty: bool,
+    /// Since when a message has waited for credit with nothing in flight.
+    waiting_since: Option<u64>,
+    /// The message being sent started as a probe, beyond the credit.
+    probing: bool,
+}
+
+impl TxCredit {
+    /// A SACK announced `credit`; `acked_all`: it acked every packet sent.
+    pub(super) fn on_sack(&mut self, credit: SackCredit, acked_all: bool) {
+        // The limit lies within 2^23 units of what was started: the
+        // nearest value with the announced low 24 bits.
+        let base = self.started.checked_div(SackCredit::UNIT).unwrap_or(0);
+        let base_low = u32::try_from(base & u64::from(MASK)).unwrap_or(0);
+        let ahead = credit.limit.wrapping_sub(base_low) & MASK;
+        let wrap = if ahead > MASK >> 1 { SackCredit::MODULUS } else { 0 };
+        let diff = i64::from(ahead).wrapping_sub(i64::from(wrap));
+        let limit = base.saturating_add_signed(diff).saturating_mul(SackCredit::UNIT);
+        self.limit = Some(self.limit.map_or(limit, |old| old.max(limit)));
+        if acked_all && credit.empty {
+            self.peer_empty = true;
+        }
+    }
+
+    /// Whether the next packet of the message being sent may go: always,
+    /// unless the message started as a probe beyond the credit and no
+    /// SACK has covered it yet.
+    pub(super) fn allows_more(&mut self) -> bool {
+        if self.probing && self.limit.is_some_and(|limit| self.started > limit) {
+            return false;
+        }
+        self.probing = false;
+        true
+    }
+
+    /// Whether a message of `len` bytes may start at `now`. `idle`:
+    /// nothing is in flight; `persist`: the ACK timeout, after which the
+    /// first packet of a message that waited idle goes anyway, as a probe.
+    pub(super) fn allows(&mut self, now: u64, len: u32, idle: bool, persist: Option<u64>) -> bool {
+        self.probing = false;
+        let Some(limit) = self.limit else {
+            return true;
+        };
+        if self.started.saturating_add(u64::from(len)) <= limit || (idle && self.peer_empty) {
+            self.waiting_since = None;
+            return true;
+        }
+        if !idle {
+            self.waiting_since = None;
+            return false;
+        }
+        let since = *self.waiting_since.get_or_insert(now);
+        if persist.is_some_and(|p| now >= since.saturating_add(p)) {
+            self.waiting_since = None;
+            self.probing = true;
+            return true;
+        }
+        false
+    }
+
+    /// A message of `len` bytes started.
+    pub(super) fn start(&mut self, len: u32) {
+        self.started = self.started.saturating_add(u64::from(len));
+        self.peer_empty = false;
+    }
+
+    /// When a message waiting idle goes anyway, if one waits.
+    pub(super) fn deadline(&self, persist: Option<u64>) -> Option<u64> {
+        self.waiting_since
+            .zip(persist)
+            .map(|(since, p)| since.saturating_add(p))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn credit(limit: u64, empty: bool) -> SackCredit {
+        let units = (limit / SackCredit::UNIT) % u64::from(SackCredit::MODULUS);
+        SackCredit {
+            limit: u32::try_from(units).unwrap(),
+            empty,
+        }
+    }
+
+    #[test]
+    fn a_sender_starts_no_message_beyond_the_limit() {
+        let mut tx = TxCredit::default();
+        assert!(tx.allows(0, 1 << 20, false, None), "no credit heard yet");
+        tx.on_sack(credit(64_000, false), false);
+        assert!(tx.allows(0, 64_000, false, None));
+        tx.start(64_000);
+        assert!(!tx.allows(0, 1, false, None));
+        tx.on_sack(credit(128_000, false), false);
+        assert!(tx.allows(0, 64_000, false, None));
+        assert!(!tx.allows(0, 64_001, false, None));
+    }
+
+    #[test]
+    fn a_late_sack_does_not_shrink_the_limit() {
+        let mut tx = TxCredit::default();
+        tx.on_sack(credit(128_000, false), false);
+        tx.on_sack(credit(64_000, false), false);
+        assert!(tx.allows(0, 128_000, false, None));
+    }
+
+    #[test]
+    fn the_limit_unwraps_across_its_24_bits() {
+        let wrap = SackCredit::UNIT * u64::from(SackCredit::MODULUS);
+        let mut tx = TxCredit {
+            started: wrap - 6400,
+            ..TxCredit::default()
+        };
+        // A limit 64 KiB past the wrap reads as that, not as 1 GiB behind.
+        tx.on_sack(credit(wrap + 65_536, false), false);
+        assert_eq!(tx.limit, Some(wrap + 65_536));
+        // And one just behind reads as behind, not 1 GiB ahead.
+        let mut late = TxCredit {
+            started: wrap + 6400,
+            ..TxCredit::default()
+        };
+        late.on_sack(credit(wrap - 640, false), false);
+        assert_eq!(late.limit, Some(wrap - 640));
+    }
+
+    #[test]
+    fn an_empty_receiver_takes_one_message_of_any_length_when_idle() {
+        let mut tx = TxCredit::default();
+        tx.on_sack(credit(1000, true), false);
+        assert!(
+            !tx.allows(0, 1 << 20, true, None),
+            "EMPTY before all was acked"
+        );
+        tx.on_sack(credit(1000, true), true);
+        assert!(!tx.allows(0, 1 << 20, false, None), "something in flight");
+        assert!(tx.allows(0, 1 << 20, true, None));
+        tx.start(1 << 20);
+        assert!(!tx.allows(0, 1, true, None), "one message, not more");
+    }
+
+    #[test]
+    fn a_waiting_message_goes_after_the_persist_interval() {
+        let mut tx = TxCredit::default();
+        tx.on_sack(credit(0, false), true);
+        assert!(!tx.allows(100, 10, true, Some(50)));
+        assert_eq!(tx.deadline(Some(50)), Some(150));
+        assert!(!tx.allows(149, 10, true, Some(50)));
+        assert!(tx.allows(150, 10, true, Some(50)));
+        assert_eq!(tx.deadline(Some(50)), None);
+        tx.start(10);
+        assert!(!tx.allows_more(), "a probe is one packet");
+        tx.on_sack(credit(640, false), false);
+        assert!(tx.allows_more(), "covered: the rest follows");
+    }
+
+    #[test]
+    fn a_receiver_limit_is_what_began_plus_its_room() {
+        let mut rx = RxCredit::unlimited();
+        assert_eq!(rx.announce(), None, "silent until the application tells");
+        assert!(!rx.set(100_000, true));
+        assert_eq!(rx.announce(), Some(credit(100_000, true)));
+        assert!(rx.fits(1 << 22), "empty: any one message");
+        rx.begin(1 << 22);
+        assert!(!rx.fits(0), "no room left");
+        assert!(!rx.set(0, false));
+        assert_eq!(rx.announce(), Some(credit(1 << 22, false)));
+        // The application read it: the peer must hear at once.
+        assert!(rx.set(100_000, true));
+        assert_eq!(rx.announce(), Some(credit((1 << 22) + 100_000, true)));
+        // A little more room is not worth a SACK of its own.
+        rx.begin(60_000);
+        assert!(!rx.set(40_000, false));
+        rx.announce();
+        assert!(!rx.set(60_000, false));
+        assert!(rx.set(100_000, false));
+    }
+}
