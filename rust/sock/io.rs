@@ -114,7 +114,11 @@ fn sendable(g: &Inner) -> Result<bool> {
     }
 }
 
-pub(super) fn recvmsg(sock: ArcBorrow<'_, MrcSock>, msg: &mut Msg<'_>, flags: u32) -> Result<usize> {
+pub(super) fn recvmsg(
+    sock: ArcBorrow<'_, MrcSock>,
+    msg: &mut Msg<'_>,
+    flags: u32,
+) -> Result<usize> {
     if flags & bindings::MSG_OOB != 0 {
         return Err(errno::eopnotsupp());
     }

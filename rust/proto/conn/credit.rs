@@ -136,9 +136,15 @@ impl TxCredit {
         let base = self.started.checked_div(SackCredit::UNIT).unwrap_or(0);
         let base_low = u32::try_from(base & u64::from(MASK)).unwrap_or(0);
         let ahead = credit.limit.wrapping_sub(base_low) & MASK;
-        let wrap = if ahead > MASK >> 1 { SackCredit::MODULUS } else { 0 };
+        let wrap = if ahead > MASK >> 1 {
+            SackCredit::MODULUS
+        } else {
+            0
+        };
         let diff = i64::from(ahead).wrapping_sub(i64::from(wrap));
-        let limit = base.saturating_add_signed(diff).saturating_mul(SackCredit::UNIT);
+        let limit = base
+            .saturating_add_signed(diff)
+            .saturating_mul(SackCredit::UNIT);
         self.limit = Some(self.limit.map_or(limit, |old| old.max(limit)));
         if acked_all && credit.empty {
             self.peer_empty = true;
@@ -164,7 +170,10 @@ impl TxCredit {
         let Some(limit) = self.limit else {
             return true;
         };
-        if self.started.saturating_add(u64::from(len)) <= limit || (idle && self.peer_empty) {
+        // An empty message needs a byte of room: a receiver with none
+        // takes no message at all.
+        let needs = u64::from(len.max(1));
+        if self.started.saturating_add(needs) <= limit || (idle && self.peer_empty) {
             self.waiting_since = None;
             return true;
         }
