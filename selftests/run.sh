@@ -47,6 +47,7 @@ TESTS=(
 	"$here/mrc_hostile.py"
 	"$here/mrc_fuzz.py"
 	"$here/mrc_stall.py"
+	"$here/mrc_memcg.py"
 	"$here/mrc_scale.py"
 	"$here/mrc_netlink.py"
 	"$here/mrc_mrcctl.sh"

@@ -113,6 +113,8 @@ int mrc_sock_bufsize(const struct sock *sk, bool send);
 void mrc_sock_set_err(struct sock *sk, int err);
 void mrc_sock_poll_wait(struct file *file, struct socket *sock, poll_table *p);
 void mrc_send_sigpipe(void);
+struct mem_cgroup *mrc_sk_charge_begin(const struct sock *sk);
+void mrc_sk_charge_end(struct mem_cgroup *old);
 
 /* Message headers of sendmsg/recvmsg (rust/ffi/msg.rs). */
 size_t mrc_msg_len(struct msghdr *msg);

@@ -51,6 +51,24 @@ impl SockSlot {
         (!sk.is_null()).then_some(sk)
     }
 
+    /// Runs `f` with what it allocates with `__GFP_ACCOUNT` charged to the
+    /// memory cgroup of the socket's creator, as the kernel charges socket
+    /// memory, not to the task that runs it (the namespace's receive work).
+    /// Without a sock, or outside any memory cgroup, as before.
+    pub(crate) fn charged<R>(&self, f: impl FnOnce() -> R) -> R {
+        let Some(sk) = self.get() else {
+            return f();
+        };
+        // SAFETY: referenced by this slot (type invariant), so its memory
+        // cgroup reference lives as long; the scope is this task's.
+        let old = unsafe { bindings::mrc_sk_charge_begin(sk) };
+        let r = f();
+        // SAFETY: restores the scope `begin` replaced, on the same task,
+        // with every scope `f` opened closed again.
+        unsafe { bindings::mrc_sk_charge_end(old) };
+        r
+    }
+
     /// Wakes the tasks waiting on the socket (blocking calls, poll, epoll).
     pub(crate) fn wake(&self) {
         if let Some(sk) = self.get() {

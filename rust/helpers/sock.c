@@ -6,6 +6,7 @@
  * mrc_sock_net for udp.rs).
  */
 #include "../ffi/bindings_helper.h"
+#include <linux/sched/mm.h>
 
 void mrc_sock_hold(struct sock *sk)
 {
@@ -90,4 +91,19 @@ void mrc_sock_set_err(struct sock *sk, int err)
 void mrc_send_sigpipe(void)
 {
 	send_sig(SIGPIPE, current, 0);
+}
+
+/*
+ * From now on, this task's allocations with __GFP_ACCOUNT are charged to
+ * the memory cgroup of the socket's creator (none: as before). Returns
+ * the scope to restore with mrc_sk_charge_end.
+ */
+struct mem_cgroup *mrc_sk_charge_begin(const struct sock *sk)
+{
+	return set_active_memcg(sk->sk_memcg);
+}
+
+void mrc_sk_charge_end(struct mem_cgroup *old)
+{
+	set_active_memcg(old);
 }

@@ -196,7 +196,7 @@ impl Conn {
     ) -> Result<KBox<Self>> {
         let core = Core::accept(
             cfg,
-            storage(&cfg, GFP_KERNEL)?,
+            storage(&cfg, GFP_KERNEL_ACCOUNT)?,
             answered.responder_conn,
             &answered.request,
             answered.initial_psn,
@@ -291,7 +291,7 @@ impl Conn {
                     return;
                 }
                 let mut buf = KVVec::new();
-                if buf.extend_with(len, 0u8, GFP_KERNEL).is_err() {
+                if buf.extend_with(len, 0u8, GFP_KERNEL_ACCOUNT).is_err() {
                     self.mem.uncharge(len);
                     ep.count(Mib::InNoMemory);
                     return;
@@ -380,7 +380,7 @@ impl Conn {
         let Some(wanted) = self.core.sent_records_wanted() else {
             return false;
         };
-        let Ok(records) = sent_records(wanted, GFP_KERNEL) else {
+        let Ok(records) = sent_records(wanted, GFP_KERNEL_ACCOUNT) else {
             return false;
         };
         self.core.replace_sent(records).is_ok()

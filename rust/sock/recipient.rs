@@ -25,28 +25,31 @@ impl Recipient for MrcSock {
 
     /// Packets for this connection (from the endpoint's work), all under
     /// one hold of the socket's mutex: then one round of sending and one
-    /// wake-up for all of them.
+    /// wake-up for all of them. What they make it allocate is charged to
+    /// the socket's memory cgroup.
     fn on_packets<'a>(self: &Arc<Self>, ep: &Endpoint, dgrams: impl Iterator<Item = &'a Datagram>) {
-        let mut g = self.inner.lock();
-        let rcvbuf = self.rcvbuf();
-        let Phase::Conn(conn) = &mut g.phase else {
-            dgrams.for_each(|_| ep.count(Mib::InNoConnection));
-            return;
-        };
-        let now = crate::clock::now_ns();
-        for dgram in dgrams {
-            // Only the peer speaks for a connection: a packet naming its
-            // number from any other address is refused before the core
-            // sees it.
-            if dgram.src() != conn.peer.addr {
-                ep.count(Mib::InWrongPeer);
-                continue;
+        self.slot.charged(|| {
+            let mut g = self.inner.lock();
+            let rcvbuf = self.rcvbuf();
+            let Phase::Conn(conn) = &mut g.phase else {
+                dgrams.for_each(|_| ep.count(Mib::InNoConnection));
+                return;
+            };
+            let now = crate::clock::now_ns();
+            for dgram in dgrams {
+                // Only the peer speaks for a connection: a packet naming its
+                // number from any other address is refused before the core
+                // sees it.
+                if dgram.src() != conn.peer.addr {
+                    ep.count(Mib::InWrongPeer);
+                    continue;
+                }
+                conn.input(ep, now, dgram.payload(), rcvbuf);
             }
-            conn.input(ep, now, dgram.payload(), rcvbuf);
-        }
-        let deferred = self.drive(&mut g);
-        drop(g);
-        MrcSock::finish(self.as_arc_borrow(), deferred);
+            let deferred = self.drive(&mut g);
+            drop(g);
+            MrcSock::finish(self.as_arc_borrow(), deferred);
+        })
     }
 
     /// Resets the connection (or, for a listener, its children; its
@@ -168,82 +171,86 @@ impl Recipient for MrcSock {
     /// Packets to the connection number this listener's accept gave the
     /// request from `origin`: the first from the initiator's address
     /// builds the connection (see `AnsweredRequest`), which takes them.
+    /// The connection, and what it receives until accept(2) gives it a
+    /// socket of its own, is charged to the listener's memory cgroup.
     fn on_answered<'a>(
         self: &Arc<Self>,
         ep: &Endpoint,
         n: u32,
         dgrams: impl Iterator<Item = &'a Datagram>,
     ) {
-        let mut g = self.inner.lock();
-        let (cfg, released) = (g.cfg, g.released);
-        let port = g.local.map(|l| l.port).unwrap_or(0);
-        let origin = match &g.phase {
-            Phase::Listening(l) if !released => l.answered_origin(n),
-            _ => None,
-        };
-        let Some(origin) = origin else {
-            dgrams.for_each(|_| ep.count(Mib::InNoConnection));
-            return;
-        };
-        // Only the initiator completes its handshake.
-        let mut dgrams = dgrams.skip_while(|d| {
-            let forged = d.src() != origin.0;
-            if forged {
-                ep.count(Mib::InWrongPeer);
-            }
-            forged
-        });
-        let Some(first) = dgrams.next() else {
-            return;
-        };
-        let Phase::Listening(l) = &mut g.phase else {
-            return;
-        };
-        let Some(answered) = l.take_answered(n) else {
-            return;
-        };
-        let paths = g.paths.try_clone();
-        // The child is built without the listener's mutex: two sockets'
-        // mutexes are never held at once. Only this namespace's receive
-        // work builds children, so none can race in meanwhile.
-        drop(g);
-        let spawned = paths.and_then(|p| self.spawn(ep, cfg, port, &answered, p));
-        if spawned.is_err() {
-            // No memory: the initiator's packets find no connection.
-            ep.remove_answered(answered.core.responder_conn);
-        }
-        let mut g = self.inner.lock();
-        let released = g.released;
-        let Phase::Listening(l) = &mut g.phase else {
+        self.slot.charged(|| {
+            let mut g = self.inner.lock();
+            let (cfg, released) = (g.cfg, g.released);
+            let port = g.local.map(|l| l.port).unwrap_or(0);
+            let origin = match &g.phase {
+                Phase::Listening(l) if !released => l.answered_origin(n),
+                _ => None,
+            };
+            let Some(origin) = origin else {
+                dgrams.for_each(|_| ep.count(Mib::InNoConnection));
+                return;
+            };
+            // Only the initiator completes its handshake.
+            let mut dgrams = dgrams.skip_while(|d| {
+                let forged = d.src() != origin.0;
+                if forged {
+                    ep.count(Mib::InWrongPeer);
+                }
+                forged
+            });
+            let Some(first) = dgrams.next() else {
+                return;
+            };
+            let Phase::Listening(l) = &mut g.phase else {
+                return;
+            };
+            let Some(answered) = l.take_answered(n) else {
+                return;
+            };
+            let paths = g.paths.try_clone();
+            // The child is built without the listener's mutex: two sockets'
+            // mutexes are never held at once. Only this namespace's receive
+            // work builds children, so none can race in meanwhile.
             drop(g);
-            if let Ok(child) = spawned {
-                child.abort();
+            let spawned = paths.and_then(|p| self.spawn(ep, cfg, port, &answered, p));
+            if spawned.is_err() {
+                // No memory: the initiator's packets find no connection.
+                ep.remove_answered(answered.core.responder_conn);
             }
-            return;
-        };
-        let child = match spawned {
-            Ok(child) if !released => child,
-            Ok(child) => {
-                // Closed meanwhile: a child it admitted now would never be
-                // accepted, and would hold the listener for ever.
+            let mut g = self.inner.lock();
+            let released = g.released;
+            let Phase::Listening(l) = &mut g.phase else {
+                drop(g);
+                if let Ok(child) = spawned {
+                    child.abort();
+                }
+                return;
+            };
+            let child = match spawned {
+                Ok(child) if !released => child,
+                Ok(child) => {
+                    // Closed meanwhile: a child it admitted now would never be
+                    // accepted, and would hold the listener for ever.
+                    l.listener.half_open_done();
+                    drop(g);
+                    child.abort();
+                    return;
+                }
+                Err(_) => {
+                    l.listener.half_open_done();
+                    ep.count(Mib::InNoMemory);
+                    return;
+                }
+            };
+            if l.half_open.push(origin, child.clone()).is_err() {
                 l.listener.half_open_done();
                 drop(g);
                 child.abort();
                 return;
             }
-            Err(_) => {
-                l.listener.half_open_done();
-                ep.count(Mib::InNoMemory);
-                return;
-            }
-        };
-        if l.half_open.push(origin, child.clone()).is_err() {
-            l.listener.half_open_done();
             drop(g);
-            child.abort();
-            return;
-        }
-        drop(g);
-        child.on_packets(ep, core::iter::once(first).chain(dgrams));
+            child.on_packets(ep, core::iter::once(first).chain(dgrams));
+        })
     }
 }
