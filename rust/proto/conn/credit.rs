@@ -57,10 +57,12 @@ impl RxCredit {
 
     /// The application's buffer can take `free` more bytes of new
     /// messages, and holds no message if `empty`. Returns whether the peer
-    /// should hear of it at once: the buffer emptied, or the room ahead of
-    /// what began at least doubled since the last SACK (and grew), as after
-    /// the application read what the sender may be waiting on.
-    pub(super) fn set(&mut self, free: u64, empty: bool) -> bool {
+    /// should hear of it at once, as after the application read what the
+    /// sender may be waiting on: the buffer emptied, or the room ahead of
+    /// what began grew and either doubled since the last SACK or was
+    /// smaller than `largest` (a message of up to that many bytes may be
+    /// waiting for it).
+    pub(super) fn set(&mut self, free: u64, empty: bool, largest: u64) -> bool {
         self.on = true;
         self.free = free;
         self.empty = empty;
@@ -69,7 +71,9 @@ impl RxCredit {
         };
         let ahead_told = told.saturating_sub(self.begun);
         let ahead = self.ahead();
-        (empty && !told_empty) || (ahead > ahead_told && ahead >= ahead_told.saturating_mul(2))
+        (empty && !told_empty)
+            || (ahead > ahead_told
+                && (ahead >= ahead_told.saturating_mul(2) || ahead_told < largest))
     }
 
     /// The room for new messages, `u64::MAX` when any one message fits.
@@ -290,21 +294,25 @@ mod tests {
     fn a_receiver_limit_is_what_began_plus_its_room() {
         let mut rx = RxCredit::unlimited();
         assert_eq!(rx.announce(), None, "silent until the application tells");
-        assert!(!rx.set(100_000, true));
+        assert!(!rx.set(100_000, true, 1000));
         assert_eq!(rx.announce(), Some(credit(100_000, true)));
         assert!(rx.fits(1 << 22), "empty: any one message");
         rx.begin(1 << 22);
         assert!(!rx.fits(0), "no room left");
-        assert!(!rx.set(0, false));
+        assert!(!rx.set(0, false, 1000));
         assert_eq!(rx.announce(), Some(credit(1 << 22, false)));
         // The application read it: the peer must hear at once.
-        assert!(rx.set(100_000, true));
+        assert!(rx.set(100_000, true, 1000));
         assert_eq!(rx.announce(), Some(credit((1 << 22) + 100_000, true)));
-        // A little more room is not worth a SACK of its own.
+        // A little more room is not worth a SACK of its own...
         rx.begin(60_000);
-        assert!(!rx.set(40_000, false));
+        assert!(!rx.set(40_000, false, 1000));
         rx.announce();
-        assert!(!rx.set(60_000, false));
-        assert!(rx.set(100_000, false));
+        assert!(!rx.set(60_000, false, 1000));
+        assert!(rx.set(100_000, false, 1000));
+        // ...unless a message that does not fit the room told may wait.
+        rx.announce();
+        assert!(!rx.set(100_000, false, 150_000), "no more room");
+        assert!(rx.set(110_000, false, 150_000));
     }
 }

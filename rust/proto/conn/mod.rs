@@ -401,7 +401,8 @@ impl<T: Storage> Connection<T> {
     /// Returns whether a SACK is now due to tell the peer that the room
     /// opened (the application read): the caller should transmit.
     pub fn set_rx_room(&mut self, free: u64, empty: bool) -> bool {
-        let due = self.rx.credit.set(free, empty);
+        let largest = u64::from(self.cfg.max_message_len);
+        let due = self.rx.credit.set(free, empty, largest);
         let unit = u64::from(self.cfg.max_payload).saturating_mul(128).max(1);
         let room = self.rx.credit.room();
         let fits = u8::try_from(room.checked_div(unit).unwrap_or(0)).unwrap_or(u8::MAX);
