@@ -244,7 +244,7 @@ impl Conn {
         let free = rcvbuf.saturating_sub(self.rx_bytes) as u64;
         let empty = self.rx_bytes == 0;
         let due = self.core.set_rx_room(free, empty);
-        (if empty { u64::MAX } else { free }, due)
+        (self.core.rx_room(), due)
     }
 
     /// The application took a message: whether the peer should hear at

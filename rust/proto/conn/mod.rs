@@ -386,6 +386,12 @@ impl<T: Storage> Connection<T> {
         true
     }
 
+    /// The room for new messages as last told (`set_rx_room`), less what
+    /// began since: `u64::MAX` while any one message fits.
+    pub fn rx_room(&self) -> u64 {
+        self.rx.credit.room()
+    }
+
     /// Receive-side flow control: the application's buffer can take
     /// `free` more bytes of new messages (0: no new message at all, not
     /// even an empty one), and holds no message if `empty` (then any one
