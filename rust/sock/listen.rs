@@ -59,22 +59,32 @@ impl Answered {
     }
 }
 
-/// Half-open entries by admission (the oldest is displaced first) and by
-/// origin (a repeated request finds its entry): each step costs O(log n),
-/// so that a flood of requests against a full set stays cheap.
-pub(crate) struct HalfOpen<T> {
+/// Entries by admission (the oldest is displaced, or accepted, first) and
+/// by origin (a repeated request finds its entry): each step costs
+/// O(log n), so that a flood of requests against a full set stays cheap.
+pub(crate) struct ByOrigin<T> {
     by_age: RBTree<u64, (Origin, T)>,
     by_origin: RBTree<Origin, u64>,
     admitted: u64,
+    len: usize,
 }
 
-impl<T> HalfOpen<T> {
+impl<T> ByOrigin<T> {
     fn new() -> Self {
         Self {
             by_age: RBTree::new(),
             by_origin: RBTree::new(),
             admitted: 0,
+            len: 0,
         }
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.len == 0
     }
 
     /// Adds `entry`, which came from `origin`.
@@ -90,6 +100,7 @@ impl<T> HalfOpen<T> {
             return Err(e);
         }
         self.admitted = self.admitted.wrapping_add(1);
+        self.len = self.len.saturating_add(1);
         Ok(())
     }
 
@@ -100,7 +111,9 @@ impl<T> HalfOpen<T> {
     /// Takes the entry from `origin`.
     pub(crate) fn take(&mut self, origin: &Origin) -> Option<T> {
         let age = self.by_origin.remove(origin)?;
-        Some(self.by_age.remove(&age)?.1)
+        let (_, entry) = self.by_age.remove(&age)?;
+        self.len = self.len.saturating_sub(1);
+        Some(entry)
     }
 
     /// Takes the oldest entry.
@@ -108,11 +121,12 @@ impl<T> HalfOpen<T> {
         let (_, oldest) = self.by_age.cursor_front()?.remove_current();
         let (_, (origin, entry)) = oldest.to_key_value();
         self.by_origin.remove(&origin);
+        self.len = self.len.saturating_sub(1);
         Some(entry)
     }
 }
 
-impl HalfOpen<Arc<MrcSock>> {
+impl ByOrigin<Arc<MrcSock>> {
     /// Removes `child` (from `origin`); whether it was there.
     pub(crate) fn remove(&mut self, origin: &Origin, child: &MrcSock) -> bool {
         if !self
@@ -129,34 +143,17 @@ impl HalfOpen<Arc<MrcSock>> {
 pub(crate) struct Listen {
     pub(crate) listener: Listener,
     /// Connect requests answered, by admission and origin.
-    pub(crate) answered: HalfOpen<Answered>,
+    pub(crate) answered: ByOrigin<Answered>,
     /// Their connection numbers: where each one's origin is.
     answered_numbers: RBTree<u32, Origin>,
     /// When the socket's timer is armed for their resends, if it is.
     pub(crate) timer_at: Option<u64>,
     /// Built from an answered request, handshake not complete.
-    pub(crate) half_open: HalfOpen<Arc<MrcSock>>,
+    pub(crate) half_open: ByOrigin<Arc<MrcSock>>,
     /// Established, waiting for accept(2), in arrival order.
-    pub(crate) ready: KVec<Arc<MrcSock>>,
+    pub(crate) ready: ByOrigin<Arc<MrcSock>>,
     /// Most connections `ready` may hold (the listen(2) backlog).
     pub(crate) backlog: usize,
-}
-
-/// Takes element `i` of `list`. The list is rebuilt in place (capacity
-/// reserved first, so no element can be lost).
-pub(crate) fn take_at(list: &mut KVec<Arc<MrcSock>>, i: usize) -> Option<Arc<MrcSock>> {
-    let mut rest = KVec::with_capacity(list.len(), GFP_KERNEL).ok()?;
-    let mut taken = None;
-    for (j, c) in core::mem::take(list).into_iter().enumerate() {
-        if j == i {
-            taken = Some(c);
-        } else {
-            // Cannot fail: the capacity was reserved above.
-            let _ = rest.push(c, GFP_KERNEL);
-        }
-    }
-    *list = rest;
-    taken
 }
 
 impl Listen {
@@ -166,11 +163,11 @@ impl Listen {
     pub(crate) fn new(port: u16, backlog: usize, max_half_open: u16) -> Self {
         Self {
             listener: Listener::new(port, max_half_open.max(1)),
-            answered: HalfOpen::new(),
+            answered: ByOrigin::new(),
             answered_numbers: RBTree::new(),
             timer_at: None,
-            half_open: HalfOpen::new(),
-            ready: KVec::new(),
+            half_open: ByOrigin::new(),
+            ready: ByOrigin::new(),
             backlog: backlog.max(1),
         }
     }
@@ -259,8 +256,16 @@ impl Listen {
         while let Some(a) = self.answered.take_oldest() {
             self.forget(ep, &a);
         }
-        let mut all = core::mem::take(&mut self.ready);
-        while let Some(child) = self.half_open.take_oldest() {
+        let mut all = KVec::with_capacity(
+            self.ready.len().saturating_add(self.half_open.len()),
+            GFP_KERNEL,
+        )
+        .unwrap_or(KVec::new());
+        while let Some(child) = self
+            .ready
+            .take_oldest()
+            .or_else(|| self.half_open.take_oldest())
+        {
             // Without memory a child is dropped unreset: its timer ends it.
             let _ = all.push(child, GFP_KERNEL);
         }

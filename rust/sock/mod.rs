@@ -254,10 +254,11 @@ impl MrcSock {
         };
         let mut pg = parent.inner.lock();
         if let Phase::Listening(l) = &mut pg.phase {
-            if this.origin.is_some_and(|o| l.half_open.remove(&o, &this)) {
+            let origin = this.origin.filter(|o| l.half_open.remove(o, &this));
+            if let Some(origin) = origin {
                 l.listener.half_open_done();
                 if established {
-                    if l.ready.push(this.into(), GFP_KERNEL).is_err() {
+                    if l.ready.push(origin, this.into()).is_err() {
                         drop(pg);
                         Arc::<Self>::from(this).abort();
                         return;
@@ -516,10 +517,7 @@ impl Protocol for Mrc {
     fn accept(sock: ArcBorrow<'_, MrcSock>, nonblock: bool) -> Result<Arc<MrcSock>> {
         let timeo = sock.slot.timeo(false, nonblock);
         sock.wait(timeo, EAGAIN, |g| match &mut g.phase {
-            Phase::Listening(l) if !l.ready.is_empty() => {
-                Some(listen::take_at(&mut l.ready, 0).ok_or(ENOMEM))
-            }
-            Phase::Listening(_) => None,
+            Phase::Listening(l) => l.ready.take_oldest().map(Ok),
             _ => Some(Err(EINVAL)),
         })
     }
