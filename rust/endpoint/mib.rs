@@ -1,8 +1,9 @@
 //! The endpoint's counters (/proc/net/mrc_snmp): every packet that arrives
 //! is counted once as received and, if refused, once under why.
 
+use crate::ffi::percpu::PerCpuCounters;
 use crate::proto::conn::PacketError;
-use core::sync::atomic::{AtomicU64, Ordering};
+use kernel::prelude::*;
 
 /// Declares the counters once: the enum, its `/proc` names in order, and
 /// their number.
@@ -138,12 +139,12 @@ impl Mib {
     }
 }
 
-/// The counters of one namespace.
-pub(crate) struct Counters([AtomicU64; COUNT]);
+/// The counters of one namespace, kept per CPU: every packet counts.
+pub(crate) struct Counters(PerCpuCounters);
 
 impl Counters {
-    pub(crate) const fn new() -> Self {
-        Self([const { AtomicU64::new(0) }; COUNT])
+    pub(crate) fn new() -> Result<Self> {
+        Ok(Self(PerCpuCounters::new(COUNT)?))
     }
 
     /// Counts one `mib` event.
@@ -153,15 +154,13 @@ impl Counters {
 
     /// Counts `n` `mib` events.
     pub(crate) fn add(&self, mib: Mib, n: u64) {
-        if let Some(c) = self.0.get(mib as usize) {
-            c.fetch_add(n, Ordering::Relaxed);
-        }
+        self.0.add(mib as usize, n);
     }
 
     /// Every counter with its name.
     pub(crate) fn each(&self, mut f: impl FnMut(&core::ffi::CStr, u64)) {
-        for (name, c) in NAMES.iter().zip(self.0.iter()) {
-            f(name, c.load(Ordering::Relaxed));
+        for (i, name) in NAMES.iter().enumerate() {
+            f(name, self.0.sum(i));
         }
     }
 }

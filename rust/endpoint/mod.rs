@@ -262,9 +262,10 @@ fn conn_of(dgram: &Datagram) -> Option<u32> {
 impl<S: Recipient> Endpoint<S> {
     pub(crate) fn new() -> Result<Arc<Self>> {
         let mem = Arc::new(MemPool::new(), GFP_KERNEL)?;
+        let counters = Counters::new()?;
         Arc::pin_init(
             pin_init!(Self {
-                counters: Counters::new(),
+                counters,
                 probe_replies: TokenBucket::new(PROBE_REPLIES_PER_SEC, PROBE_REPLY_BURST),
                 mem,
                 orphans: Orphans::new(),

@@ -91,6 +91,12 @@ void mrc_timer_init(struct mrc_timer *t, void (*fire)(const void *ctx), const vo
 void mrc_timer_arm(struct mrc_timer *t, u64 at_ns);
 void mrc_timer_cancel(struct mrc_timer *t);
 
+/* Counters kept per CPU (rust/ffi/percpu.rs): `n` u64s on each CPU. */
+void *mrc_percpu_alloc(unsigned int n);
+void mrc_percpu_free(void *c);
+void mrc_percpu_add(void *c, unsigned int i, u64 v);
+u64 mrc_percpu_sum(void *c, unsigned int i);
+
 /* Datagram queues (rust/ffi/skb.rs). */
 void mrc_skb_queue_init(struct sk_buff_head *q);
 void mrc_skb_queue_tail(struct sk_buff_head *q, struct sk_buff *skb);
