@@ -103,6 +103,7 @@ for t in "${TESTS[@]}"; do
 	kill "$beat"
 	wait "$beat" 2>/dev/null
 	printf '%s\n' "$out" | sed 's/^/# /'
+	echo "# selftests: mrc: $name: took $((SECONDS - start)) s"
 	p=$(grep -cE '^ok [0-9]+ ' <<<"$out" | tr -d ' ')
 	s=$(grep -cE '^ok [0-9]+ .*# SKIP' <<<"$out" | tr -d ' ')
 	f=$(grep -cE '^not ok [0-9]+ ' <<<"$out" | tr -d ' ')
