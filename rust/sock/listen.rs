@@ -87,8 +87,13 @@ impl<T> ByOrigin<T> {
         self.len == 0
     }
 
-    /// Adds `entry`, which came from `origin`.
+    /// Adds `entry`, which came from `origin`; EEXIST if an entry from
+    /// `origin` is already here (one per origin, so that `find` and
+    /// `remove` always see the one there is).
     pub(crate) fn push(&mut self, origin: Origin, entry: T) -> Result {
+        if self.by_origin.get(&origin).is_some() {
+            return Err(EEXIST);
+        }
         let age = self.admitted;
         self.by_origin
             .try_create_and_insert(origin, age, GFP_KERNEL)?;
