@@ -19,6 +19,9 @@
     clippy::todo,
     clippy::arithmetic_side_effects
 )]
+// `pin_init!` expands one level per field: a namespace's settings (one
+// field per `net.mrc.*` knob) go past the default limit of 128.
+#![recursion_limit = "256"]
 
 use kernel::prelude::*;
 

@@ -72,6 +72,10 @@ pub(crate) struct Settings<S: Recipient> {
     /// (accept sent, no answer yet) at once; a newer request displaces the
     /// oldest, so that forged requests cannot lock real ones out.
     max_half_open: IntKnob,
+    /// `net.mrc.rx_ce_threshold_us`: a packet that waited longer than
+    /// this for the namespace's receive work goes on marked Congestion
+    /// Experienced (0: never).
+    rx_ce_threshold_us: IntKnob,
     endpoint: Arc<Endpoint<S>>,
 }
 
@@ -98,8 +102,11 @@ impl<S: Recipient> Settings<S> {
 }
 
 impl<S: Recipient> Settings<S> {
-    /// Hands `net.mrc.mem` and `net.mrc.max_orphans` to the endpoint.
+    /// Hands `net.mrc.mem`, `net.mrc.max_orphans` and
+    /// `net.mrc.rx_ce_threshold_us` to the endpoint.
     fn apply_limits(&self) {
+        self.endpoint
+            .set_ce_threshold_us(Self::get(&self.rx_ce_threshold_us) as u64);
         self.endpoint
             .mem()
             .set_limits(self.mem.get(1), self.mem.get(2));
@@ -142,6 +149,7 @@ impl<S: Recipient> Knobs for Settings<S> {
             &self.mem,
             &self.max_orphans,
             &self.max_half_open,
+            &self.rx_ce_threshold_us,
         ] {
             f(knob)?;
         }
@@ -151,7 +159,10 @@ impl<S: Recipient> Knobs for Settings<S> {
     fn changed(&self, knob: &IntKnob) {
         if core::ptr::eq(knob, &self.udp_port) {
             self.open_tunnel();
-        } else if core::ptr::eq(knob, &self.mem) || core::ptr::eq(knob, &self.max_orphans) {
+        } else if core::ptr::eq(knob, &self.mem)
+            || core::ptr::eq(knob, &self.max_orphans)
+            || core::ptr::eq(knob, &self.rx_ce_threshold_us)
+        {
             self.apply_limits();
         }
     }
@@ -218,6 +229,7 @@ impl<S: Recipient> NetState for NetMrc<S> {
                 mem: IntKnob::vector(c"mem", &[16384, 32768, 65536], 0, i32::MAX),
                 max_orphans: IntKnob::new(c"max_orphans", 4096, 0, i32::MAX),
                 max_half_open: IntKnob::new(c"max_half_open", 1024, 1, 65535),
+                rx_ce_threshold_us: IntKnob::new(c"rx_ce_threshold_us", 1000, 0, 1_000_000),
                 endpoint,
             }? Error),
         )?;

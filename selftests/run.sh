@@ -48,6 +48,7 @@ TESTS=(
 	"$here/mrc_fuzz.py"
 	"$here/mrc_stall.py"
 	"$here/mrc_memcg.py"
+	"$here/mrc_ecn.py"
 	"$here/mrc_scale.py"
 	"$here/mrc_netlink.py"
 	"$here/mrc_mrcctl.sh"

@@ -110,6 +110,13 @@ mibs! {
     /// Dropped: the connect requests waiting for the namespace's work
     /// were at their limit (256 KiB of skbs: a connect flood).
     InRequestQueueFull = c"MrcInRequestQueueFull",
+    /// Packets that waited in the namespace's receive queue longer than
+    /// `net.mrc.rx_ce_threshold_us` and went on marked Congestion
+    /// Experienced (their connection's SACK echoes the mark).
+    InQueueCeMarks = c"MrcInQueueCeMarks",
+    /// Packets that arrived marked Congestion Experienced by a queue on
+    /// their path.
+    InCe = c"MrcInCe",
 }
 
 const COUNT: usize = NAMES.len();

@@ -25,6 +25,7 @@ use crate::ffi::udp::{Receiver, Sender, Tunnel, TxBatch};
 use crate::proto::wire::{
     Body, ConnNumber, ConnectRejectRepr, ConnectRequestRepr, Packet, RejectReason,
 };
+use core::sync::atomic::{AtomicU64, Ordering};
 use kernel::prelude::*;
 use kernel::rbtree::{RBTree, RBTreeNode, RBTreeNodeReservation};
 use kernel::sync::{new_mutex, Arc, ArcBorrow, Mutex};
@@ -158,6 +159,9 @@ pub(crate) struct Endpoint<S: Recipient> {
     mem: Arc<MemPool>,
     /// Closed sockets' connections still finishing (`net.mrc.max_orphans`).
     orphans: Orphans,
+    /// A packet that waited longer than this (ns; 0: never) in `rx` goes
+    /// on marked Congestion Experienced (`net.mrc.rx_ce_threshold_us`).
+    ce_threshold_ns: AtomicU64,
     /// The open tunnel socket; `None` when opening it failed (the port is
     /// taken), until a write of `net.mrc.udp_port` retries, and after the
     /// namespace's exit began.
@@ -211,7 +215,7 @@ impl<S: Recipient> Endpoint<S> {
         let mut left = RX_BATCH;
         let mut carry = None;
         while left > 0 {
-            let Some(first) = carry.take().or_else(|| self.rx.pop()) else {
+            let Some(first) = carry.take().or_else(|| self.next_packet()) else {
                 return false;
             };
             left = left.saturating_sub(1);
@@ -228,7 +232,7 @@ impl<S: Recipient> Endpoint<S> {
                 if left == 0 {
                     break;
                 }
-                match self.rx.pop() {
+                match self.next_packet() {
                     Some(d) if conn_of(&d) == Some(n) => {
                         *slot = Some(d);
                         left = left.saturating_sub(1);
@@ -245,6 +249,33 @@ impl<S: Recipient> Endpoint<S> {
             self.dispatch(d);
         }
         true
+    }
+}
+
+impl<S: Recipient> Endpoint<S> {
+    /// The oldest packet waiting for the work item, marked Congestion
+    /// Experienced if it waited longer than `net.mrc.rx_ce_threshold_us`
+    /// (as fq_codel's `ce_threshold` marks). The queue is this host's
+    /// bottleneck when its CPU is: its sender's congestion control must
+    /// see it grow as it sees a switch's queue grow, or it fills it until
+    /// packets outwait their ACK timeout.
+    fn next_packet(&self) -> Option<Datagram> {
+        let mut dgram = self.rx.pop()?;
+        let threshold = self.ce_threshold_ns.load(Ordering::Relaxed);
+        if threshold != 0
+            && !dgram.ce()
+            && crate::clock::now_ns().saturating_sub(dgram.arrival_ns) >= threshold
+        {
+            dgram.mark_ce();
+            self.count(Mib::InQueueCeMarks);
+        }
+        Some(dgram)
+    }
+
+    /// Sets `net.mrc.rx_ce_threshold_us` (0: never mark).
+    pub(crate) fn set_ce_threshold_us(&self, us: u64) {
+        self.ce_threshold_ns
+            .store(us.saturating_mul(1000), Ordering::Relaxed);
     }
 }
 
@@ -269,6 +300,7 @@ impl<S: Recipient> Endpoint<S> {
                 probe_replies: TokenBucket::new(PROBE_REPLIES_PER_SEC, PROBE_REPLY_BURST),
                 mem,
                 orphans: Orphans::new(),
+                ce_threshold_ns: AtomicU64::new(0),
                 tunnel <- new_mutex!(None),
                 tables <- new_mutex!(Tables {
                     ports: RBTree::new(),
@@ -631,6 +663,9 @@ impl<S: Recipient> Endpoint<S> {
 impl<S: Recipient> Receiver for Endpoint<S> {
     fn receive(this: ArcBorrow<'_, Self>, tx: &Sender<'_>, dgram: Datagram) {
         this.count(Mib::InDatagrams);
+        if dgram.ce() {
+            this.count(Mib::InCe);
+        }
         let Ok(packet) = Packet::parse(dgram.payload()) else {
             this.count(Mib::InMalformed);
             dgram.discard();

@@ -57,6 +57,8 @@ struct mrc_datagram {
 	struct in6_addr daddr;
 	u16 sport;
 	u32 flow_label;
+	/* The IPv6 header's ECN field said Congestion Experienced. */
+	bool ce;
 };
 int mrc_skb_datagram(struct sk_buff *skb, struct mrc_datagram *d);
 void mrc_kfree_skb(struct sk_buff *skb);
@@ -99,9 +101,9 @@ u64 mrc_percpu_sum(void *c, unsigned int i);
 
 /* Datagram queues (rust/ffi/skb.rs). */
 void mrc_skb_queue_init(struct sk_buff_head *q);
-void mrc_skb_queue_tail(struct sk_buff_head *q, struct sk_buff *skb);
+void mrc_skb_queue_tail(struct sk_buff_head *q, struct sk_buff *skb, u64 arrival_ns);
 u32 mrc_skb_truesize(const struct sk_buff *skb);
-struct sk_buff *mrc_skb_dequeue(struct sk_buff_head *q);
+struct sk_buff *mrc_skb_dequeue(struct sk_buff_head *q, u64 *arrival_ns);
 void mrc_skb_queue_purge(struct sk_buff_head *q);
 
 /* Sockets: references, waiting and waking, limits (rust/ffi/sock.rs). */

@@ -17,8 +17,8 @@ use kernel::types::Opaque;
 pub(crate) struct Datagram {
     skb: *mut bindings::sk_buff,
     info: bindings::mrc_datagram,
-    /// When it reached the tunnel (or left the queue), in ns of the
-    /// monotonic clock.
+    /// When it reached the tunnel, in ns of the monotonic clock (kept
+    /// while it waits in a [`DatagramQueue`]).
     pub(crate) arrival_ns: u64,
 }
 
@@ -75,6 +75,18 @@ impl Datagram {
     /// The IPv6 flow label it carried.
     pub(crate) fn flow_label(&self) -> u32 {
         self.info.flow_label
+    }
+
+    /// Whether it arrived marked Congestion Experienced, or was marked
+    /// since ([`mark_ce`](Self::mark_ce)).
+    pub(crate) fn ce(&self) -> bool {
+        self.info.ce
+    }
+
+    /// Marks it Congestion Experienced, for whoever handles it next (its
+    /// IP header is left as it is).
+    pub(crate) fn mark_ce(&mut self) {
+        self.info.ce = true;
     }
 
     /// Calls `f` with the route back along the path this datagram came by
@@ -147,19 +159,21 @@ impl DatagramQueue {
             return Err(d);
         }
         self.bytes.fetch_add(size, Ordering::Relaxed);
-        let skb = d.skb;
+        let (skb, arrival_ns) = (d.skb, d.arrival_ns);
         core::mem::forget(d);
         // SAFETY: the queue is initialized; it takes over the skb that `d`
         // owned (forgotten above, so it is not freed twice).
-        unsafe { bindings::mrc_skb_queue_tail(self.head.get(), skb) };
+        unsafe { bindings::mrc_skb_queue_tail(self.head.get(), skb, arrival_ns) };
         Ok(())
     }
 
     /// Takes the oldest datagram.
     pub(crate) fn pop(&self) -> Option<Datagram> {
         loop {
-            // SAFETY: the queue is initialized.
-            let skb = unsafe { bindings::mrc_skb_dequeue(self.head.get()) };
+            let mut arrival_ns = 0;
+            // SAFETY: the queue is initialized; `arrival_ns` is valid to
+            // write.
+            let skb = unsafe { bindings::mrc_skb_dequeue(self.head.get(), &mut arrival_ns) };
             if skb.is_null() {
                 return None;
             }
@@ -168,7 +182,8 @@ impl DatagramQueue {
             self.bytes.fetch_sub(size, Ordering::Relaxed);
             // SAFETY: queued skbs were described once (by `Datagram`), so
             // their headers are set; the queue handed ownership back.
-            if let Some(d) = unsafe { Datagram::from_skb(skb) } {
+            if let Some(mut d) = unsafe { Datagram::from_skb(skb) } {
+                d.arrival_ns = arrival_ns;
                 return Some(d);
             }
         }

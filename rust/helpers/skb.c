@@ -6,6 +6,7 @@
  */
 #include "../ffi/bindings_helper.h"
 #include <linux/udp.h>
+#include <net/inet_ecn.h>
 
 /*
  * Linearizes an skb that arrived on the UDP tunnel socket (skb->data at the
@@ -31,6 +32,7 @@ int mrc_skb_datagram(struct sk_buff *skb, struct mrc_datagram *d)
 	d->daddr = ip6->daddr;
 	d->sport = ntohs(uh->source);
 	d->flow_label = ntohl(ip6_flowlabel(ip6));
+	d->ce = INET_ECN_is_ce(ipv6_get_dsfield(ip6));
 	return 0;
 }
 
@@ -49,8 +51,21 @@ void mrc_skb_queue_init(struct sk_buff_head *q)
 	skb_queue_head_init(q);
 }
 
-void mrc_skb_queue_tail(struct sk_buff_head *q, struct sk_buff *skb)
+/* What a queued skb's control block holds while it waits. */
+struct mrc_skb_cb {
+	u64 arrival_ns;
+};
+
+#define MRC_SKB_CB(skb) ((struct mrc_skb_cb *)(skb)->cb)
+
+/*
+ * Queues an skb the tunnel took off UDP's path (its control block is ours
+ * now) with the time it arrived, which mrc_skb_dequeue hands back.
+ */
+void mrc_skb_queue_tail(struct sk_buff_head *q, struct sk_buff *skb, u64 arrival_ns)
 {
+	BUILD_BUG_ON(sizeof(struct mrc_skb_cb) > sizeof_field(struct sk_buff, cb));
+	MRC_SKB_CB(skb)->arrival_ns = arrival_ns;
 	skb_queue_tail(q, skb);
 }
 
@@ -59,9 +74,13 @@ u32 mrc_skb_truesize(const struct sk_buff *skb)
 	return skb->truesize;
 }
 
-struct sk_buff *mrc_skb_dequeue(struct sk_buff_head *q)
+struct sk_buff *mrc_skb_dequeue(struct sk_buff_head *q, u64 *arrival_ns)
 {
-	return skb_dequeue(q);
+	struct sk_buff *skb = skb_dequeue(q);
+
+	if (skb)
+		*arrival_ns = MRC_SKB_CB(skb)->arrival_ns;
+	return skb;
 }
 
 void mrc_skb_queue_purge(struct sk_buff_head *q)

@@ -8,6 +8,7 @@
 #include "helpers.h"
 #include <net/ip6_checksum.h>
 #include <linux/udp.h>
+#include <net/inet_ecn.h>
 
 /* An skb with room for `len` bytes of MRC packet and every header below it. */
 struct sk_buff *mrc_alloc_tx_skb(unsigned int len)
@@ -25,7 +26,9 @@ struct sk_buff *mrc_alloc_tx_skb(unsigned int len)
  * Puts UDP and IPv6 headers in front of the MRC packet in `skb`. The UDP
  * checksum is left to the device (CHECKSUM_PARTIAL) unless `full`, for a
  * packet that is encapsulated again (SRv6), whose inner checksum no device
- * will fill in.
+ * will fill in. Every MRC packet is ECN-capable (ECT(0)): a queue on the
+ * way marks it Congestion Experienced instead of dropping it, the
+ * receiver echoes the mark in its SACK, and NSCC takes it as its signal.
  */
 static void mrc_push_udp6(struct sk_buff *skb, const struct in6_addr *saddr,
 			  const struct in6_addr *daddr, u16 sport, u16 dport, __be32 flowlabel,
@@ -52,7 +55,7 @@ static void mrc_push_udp6(struct sk_buff *skb, const struct in6_addr *saddr,
 	}
 	ip6 = skb_push(skb, sizeof(*ip6));
 	skb_reset_network_header(skb);
-	ip6_flow_hdr(ip6, 0, flowlabel);
+	ip6_flow_hdr(ip6, INET_ECN_ECT_0, flowlabel);
 	ip6->payload_len = htons(len);
 	ip6->nexthdr = IPPROTO_UDP;
 	ip6->hop_limit = hop_limit;
@@ -144,7 +147,8 @@ int mrc_srv6_send(struct sock *sk, struct sk_buff *skb, const struct in6_addr *s
 	mrc_push_udp6(skb, &fl6.saddr, daddr, sport, dport, fl6.flowlabel, 64, true);
 	ip6 = skb_push(skb, sizeof(*ip6));
 	skb_reset_network_header(skb);
-	ip6_flow_hdr(ip6, 0, fl6.flowlabel);
+	/* ECN-capable as the inner header is (RFC 6040's normal mode). */
+	ip6_flow_hdr(ip6, INET_ECN_ECT_0, fl6.flowlabel);
 	ip6->nexthdr = IPPROTO_IPV6;
 	ip6->hop_limit = ip6_dst_hoplimit(dst);
 	ip6->saddr = fl6.saddr;

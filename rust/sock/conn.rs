@@ -259,8 +259,9 @@ impl Conn {
     /// room as credit (and narrow the peer's window to it), so a sender
     /// that outruns its reader waits instead of losing packets. A
     /// message's buffer is made (and charged to the namespace) before the
-    /// core accepts its first packet.
-    pub(crate) fn input(&mut self, ep: &Endpoint, now: u64, bytes: &[u8], rcvbuf: usize) {
+    /// core accepts its first packet. `ce`: the packet came marked
+    /// Congestion Experienced (the SACK echoes it).
+    pub(crate) fn input(&mut self, ep: &Endpoint, now: u64, ce: bool, bytes: &[u8], rcvbuf: usize) {
         let (room, _) = self.tell_room(rcvbuf);
         let mut fresh = None;
         if let Ok(Packet {
@@ -301,7 +302,7 @@ impl Conn {
                 fresh = Some(d.msn);
             }
         }
-        match self.core.handle_packet(now, false, bytes) {
+        match self.core.handle_packet(now, ce, bytes) {
             Ok(Some(p)) => {
                 let src = p
                     .payload_start

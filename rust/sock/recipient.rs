@@ -44,7 +44,7 @@ impl Recipient for MrcSock {
                     ep.count(Mib::InWrongPeer);
                     continue;
                 }
-                conn.input(ep, now, dgram.payload(), rcvbuf);
+                conn.input(ep, now, dgram.ce(), dgram.payload(), rcvbuf);
             }
             let deferred = self.drive(&mut g);
             drop(g);

@@ -132,6 +132,7 @@ fn conn_info(conn: &Conn) -> bindings::mrc_info {
         mrci_ack_timeouts: s.ack_timeouts,
         mrci_duplicates: s.duplicates,
         mrci_rejected: s.rejected,
+        mrci_ecn_echoes: s.ecn_echoes,
         ..Default::default()
     }
 }

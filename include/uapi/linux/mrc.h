@@ -99,6 +99,7 @@ struct mrc_info {
 	__u64	mrci_ack_timeouts;
 	__u64	mrci_duplicates;
 	__u64	mrci_rejected;		/* packets refused */
+	__u64	mrci_ecn_echoes;	/* SACKs echoing a Congestion Experienced mark */
 };
 
 /* mrcp_state */

@@ -33,6 +33,9 @@ impl<T: Storage> Connection<T> {
         // Validated: now it may complete a half-open connection.
         self.require_established()?;
         let ecn_ev = echo.map(|(ev, _, _)| ev).filter(|_| sack.ecn_echo);
+        if sack.ecn_echo {
+            self.stats.ecn_echoes = self.stats.ecn_echoes.saturating_add(1);
+        }
         let mut acked_bytes = 0u32;
         let mut acked_packets = 0u32;
         for step in 0..cum.unsigned_abs() {

@@ -34,6 +34,8 @@ pub struct ConnStats {
     pub ack_timeouts: u64,
     /// TRIM NACKs received.
     pub trims: u64,
+    /// SACKs received that echoed a Congestion Experienced mark.
+    pub ecn_echoes: u64,
     /// Messages fully acked.
     pub messages_sent: u64,
     /// Data packets received and placed.

@@ -276,6 +276,7 @@ pub struct MrcInfo {
     pub ack_timeouts: u64,
     pub duplicates: u64,
     pub rejected: u64,
+    pub ecn_echoes: u64,
 }
 
 /// `struct mrc_path_info` (one MRC_PATH_INFO entry, one per EV).

@@ -435,3 +435,30 @@ fn a_reader_that_stalls_costs_one_refused_probe_per_ack_timeout() {
     }
     assert_eq!(pair.placed, 20_240);
 }
+
+#[test]
+fn a_congestion_mark_is_echoed_and_counted_by_the_sender() {
+    let mut pair = Pair::new();
+    pair.client.send_message(3000, None).unwrap();
+    let data = drain(&mut pair.client, pair.now);
+    assert!(!data.is_empty());
+    for p in &data {
+        let _ = pair.server.handle_packet(pair.now, false, &p.bytes);
+    }
+    pair.now += 1_000;
+    let sacks = drain(&mut pair.server, pair.now);
+    pair.deliver_to_client(&sacks);
+    assert_eq!(pair.client.stats().ecn_echoes, 0, "no mark, no echo");
+
+    pair.client.send_message(3000, None).unwrap();
+    let data = drain(&mut pair.client, pair.now);
+    for p in &data {
+        let _ = pair.server.handle_packet(pair.now, true, &p.bytes);
+    }
+    pair.now += 1_000;
+    let sacks = drain(&mut pair.server, pair.now);
+    assert!(!sacks.is_empty());
+    pair.deliver_to_client(&sacks);
+    assert!(pair.client.stats().ecn_echoes >= 1);
+    assert!(pair.client.stats().ecn_echoes <= sacks.len() as u64);
+}

@@ -1,0 +1,140 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""ECN: MRC packets leave ECN-capable (ECT(0)); a Congestion Experienced
+mark that arrives is counted (MrcInCe); packets that waited in the
+namespace's receive queue longer than net.mrc.rx_ce_threshold_us go on
+marked (MrcInQueueCeMarks), and the sender hears of it in its SACKs
+(MRC_INFO's mrci_ecn_echoes). Runs in a network namespace of its own,
+over loopback."""
+import socket
+import struct
+import sys
+import time
+
+from ksft import Tap, own_netns, skip_unloaded
+from mrcsock import (AF, MRC_INFO, SOL_MRC, addr, connect, getopt, libc, listen, recv, send, snmp,
+                     sock)
+from mrcwire import probe_request
+
+THRESHOLD = "/proc/sys/net/mrc/rx_ce_threshold_us"
+ECT0, CE = 2, 3
+ETH_P_IPV6 = 0x86DD
+PROBES = 20
+MESSAGE = 64 << 10
+MESSAGES = 32
+# struct mrc_info: 32 bytes of u8/u16/u32 fields, then u64 counters;
+# mrci_ecn_echoes is the sixteenth.
+ECN_ECHOES_AT = 32 + 15 * 8
+
+
+def write(path, value):
+    """Writes `value`; 0, or the errno of the refusal."""
+    try:
+        with open(path, "w") as f:
+            f.write(f"{value}\n")
+        return 0
+    except OSError as e:
+        return e.errno
+
+
+def send_probe(tclass):
+    """Sends one probe request to this namespace's endpoint with traffic
+    class `tclass`. (Its response goes to UDP port 4791, which is the
+    endpoint's own here: it counts it as unexpected.)"""
+    s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+    s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_TCLASS, tclass)
+    s.sendto(probe_request(7, 0, 7), ("::1", 4791))
+    s.close()
+
+
+def tunnel_tclasses(capture):
+    """The traffic classes of the packets the tunnel socket sent (UDP
+    source port 4791) that `capture` (an AF_PACKET socket on lo) saw."""
+    seen = []
+    while True:
+        try:
+            pkt = capture.recv(2048)
+        except BlockingIOError:
+            return seen
+        # IPv6 header (40 bytes), then UDP: next header 17, source port.
+        if len(pkt) >= 48 and pkt[0] >> 4 == 6 and pkt[6] == 17 and pkt[40:42] == b"\x12\xb7":
+            seen.append((pkt[0] & 0x0F) << 4 | pkt[1] >> 4)
+
+
+def transfer(port):
+    """Sends MESSAGES messages over a new connection on loopback and reads
+    them; (all arrived intact, the sender's MRC_INFO ECN echoes)."""
+    lfd, cfd = sock(), sock()
+    listen(lfd, port)
+    connect(cfd, addr(port))
+    afd = libc.accept(lfd, None, None)
+    sent = sum(max(send(cfd, bytes([i]) * MESSAGE), 0) for i in range(MESSAGES))
+    intact = sent == MESSAGE * MESSAGES
+    for i in range(MESSAGES):
+        rc, data, _, _ = recv(afd, MESSAGE)
+        intact = intact and rc == MESSAGE and data == bytes([i]) * MESSAGE
+    info, _ = getopt(cfd, SOL_MRC, MRC_INFO, 256)
+    echoes = (struct.unpack_from("Q", info, ECN_ECHOES_AT)[0]
+              if info and len(info) >= ECN_ECHOES_AT + 8 else None)
+    for fd in (afd, cfd, lfd):
+        libc.close(fd)
+    return intact, echoes
+
+
+def main():
+    if AF is None:
+        return skip_unloaded()
+    rc = own_netns(__file__, "MRC_ECN_NETNS")
+    if rc is not None:
+        return rc
+    tap = Tap()
+
+    capture = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, socket.htons(ETH_P_IPV6))
+    capture.bind(("lo", 0))
+    capture.setblocking(False)
+    send_probe(0)
+    time.sleep(0.5)
+    tclasses = tunnel_tclasses(capture)
+    capture.close()
+    tap.result(tclasses != [] and all(t & 3 == ECT0 for t in tclasses),
+               f"the tunnel's probe response leaves ECN-capable, ECT(0) (traffic classes {tclasses})")
+
+    before = snmp()
+    for _ in range(PROBES):
+        send_probe(CE)
+    time.sleep(0.5)
+    marked = snmp()["MrcInCe"] - before["MrcInCe"]
+    before = snmp()
+    for _ in range(PROBES):
+        send_probe(ECT0)
+    time.sleep(0.5)
+    unmarked = snmp()["MrcInCe"] - before["MrcInCe"]
+    tap.result(marked == PROBES and unmarked == 0,
+               f"arriving CE marks are counted: MrcInCe +{marked} for {PROBES} probes marked CE, "
+               f"+{unmarked} for {PROBES} marked ECT(0) and their responses")
+
+    tap.result(write(THRESHOLD, -1) == 22 and write(THRESHOLD, 1_000_001) == 22,
+               "rx_ce_threshold_us refuses values outside 0-1000000 (EINVAL)")
+
+    write(THRESHOLD, 0)
+    before = snmp()
+    intact, echoes = transfer(7711)
+    marks = snmp()["MrcInQueueCeMarks"] - before["MrcInQueueCeMarks"]
+    tap.result(intact and marks == 0 and echoes == 0,
+               f"rx_ce_threshold_us 0: 2 MiB arrive, no packet is marked (MrcInQueueCeMarks +{marks}, "
+               f"ECN echoes {echoes})")
+
+    # Every packet waits longer than 1 us for the receive work.
+    write(THRESHOLD, 1)
+    before = snmp()
+    intact, echoes = transfer(7712)
+    marks = snmp()["MrcInQueueCeMarks"] - before["MrcInQueueCeMarks"]
+    tap.result(intact and marks > 0 and echoes is not None and echoes > 0,
+               f"rx_ce_threshold_us 1: 2 MiB arrive, packets that waited are marked "
+               f"(MrcInQueueCeMarks +{marks}) and the sender's SACKs echo it ({echoes} ECN echoes)")
+    write(THRESHOLD, 1000)
+    return tap.end()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
