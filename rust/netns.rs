@@ -229,7 +229,7 @@ impl<S: Recipient> NetState for NetMrc<S> {
                 mem: IntKnob::vector(c"mem", &[16384, 32768, 65536], 0, i32::MAX),
                 max_orphans: IntKnob::new(c"max_orphans", 4096, 0, i32::MAX),
                 max_half_open: IntKnob::new(c"max_half_open", 1024, 1, 65535),
-                rx_ce_threshold_us: IntKnob::new(c"rx_ce_threshold_us", 1000, 0, 1_000_000),
+                rx_ce_threshold_us: IntKnob::new(c"rx_ce_threshold_us", 3000, 0, 1_000_000),
                 endpoint,
             }? Error),
         )?;

@@ -174,7 +174,7 @@ import glob, json, os, sys
 work, out, secs, mtus, conns = sys.argv[1:]
 res = {"seconds": int(secs), "runs": {}}
 MRC_FIELDS = ["retransmitted_packets", "srtt_us", "cwnd", "rack_losses", "timeout_losses",
-              "receiver_mrc_snmp", "sender_mrc_snmp"]
+              "ecn_echoes", "receiver_mrc_snmp", "sender_mrc_snmp"]
 for mtu in mtus.split():
     for proto in ["tcp", "mptcp", "mrc", "mrcburst8"]:
         for n in conns.split():
@@ -200,6 +200,7 @@ for mtu in mtus.split():
                 "cwnd": most("cwnd"),
                 "rack_losses": total("rack_losses"),
                 "timeout_losses": total("timeout_losses"),
+                "ecn_echoes": total("ecn_echoes"),
                 "receiver_mrc_snmp": moved("rx"),
                 "sender_mrc_snmp": moved("tx"),
             } if proto.startswith("mrc") else dict.fromkeys(MRC_FIELDS)
@@ -230,12 +231,13 @@ res["ratios"] = ratios
 json.dump(res, open(out, "w"), indent=1)
 
 print(f"\nunshaped veth, {secs} s per run; MRC messages of mrcperf's default sizes (1 B to 1 MiB)")
-print(f"{'run':<18}{'conns':>6}{'Mbit/s':>10}{'CPU s/GB':>10}{'retrans':>9}{'srtt us':>9}{'intact':>8}")
+print(f"{'run':<18}{'conns':>6}{'Mbit/s':>10}{'CPU s/GB':>10}{'retrans':>9}{'srtt us':>9}{'ECN echo':>9}{'intact':>8}")
 for name, x in res["runs"].items():
     cpu = "-" if x["cpu_seconds_per_gb"] is None else f"{x['cpu_seconds_per_gb']:.1f}"
     rt = "-" if x["retransmitted_packets"] is None else str(x["retransmitted_packets"])
     srtt = "-" if x["srtt_us"] is None else str(x["srtt_us"])
-    print(f"{name:<18}{x['connections']:>6}{x['goodput_bps']/1e6:>10.1f}{cpu:>10}{rt:>9}{srtt:>9}{str(x['intact']):>8}")
+    ecn = "-" if x["ecn_echoes"] is None else str(x["ecn_echoes"])
+    print(f"{name:<18}{x['connections']:>6}{x['goodput_bps']/1e6:>10.1f}{cpu:>10}{rt:>9}{srtt:>9}{ecn:>9}{str(x['intact']):>8}")
 for k, v in ratios.items():
     print(f"{k}: {v:.2f}")
 for name, x in res["runs"].items():

@@ -114,8 +114,8 @@ mibs! {
     /// `net.mrc.rx_ce_threshold_us` and went on marked Congestion
     /// Experienced (their connection's SACK echoes the mark).
     InQueueCeMarks = c"MrcInQueueCeMarks",
-    /// Packets that arrived marked Congestion Experienced by a queue on
-    /// their path.
+    /// Datagrams that arrived marked Congestion Experienced by a queue on
+    /// their path (any kind: only a data packet's mark is echoed).
     InCe = c"MrcInCe",
 }
 
