@@ -78,7 +78,7 @@ def main():
     ok(la is not None and la.family == AF and la.port >= 49152 and bytes(la.addr) == LOOP
        and pa is not None and pa.port == 7100, "getsockname/getpeername")
     info, e = getopt(cfd, SOL_MRC, MRC_INFO, 256)
-    ok(info is not None and info[0] == MRC_STATE_ESTABLISHED and len(info) == 152,
+    ok(info is not None and info[0] == MRC_STATE_ESTABLISHED and len(info) == 160,
        "MRC_INFO reports an established connection")
     pinfo, e = getopt(cfd, SOL_MRC, MRC_PATH_INFO, 40 * 64)
     ok(pinfo is not None and len(pinfo) == 40 * 64, "MRC_PATH_INFO: one entry per EV")

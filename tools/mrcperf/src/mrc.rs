@@ -380,11 +380,12 @@ mod tests {
         assert_eq!(mem::offset_of!(MrcPathInfo, srtt_us), 4);
         assert_eq!(mem::offset_of!(MrcPathInfo, packets_sent), 8);
         assert_eq!(mem::offset_of!(MrcPathInfo, timeouts), 32);
-        assert_eq!(mem::size_of::<MrcInfo>(), 152);
+        assert_eq!(mem::size_of::<MrcInfo>(), 160);
         assert_eq!(mem::offset_of!(MrcInfo, ev_count), 12);
         assert_eq!(mem::offset_of!(MrcInfo, max_payload), 28);
         assert_eq!(mem::offset_of!(MrcInfo, packets_sent), 32);
         assert_eq!(mem::offset_of!(MrcInfo, rejected), 144);
+        assert_eq!(mem::offset_of!(MrcInfo, ecn_echoes), 152);
     }
 
     #[test]
