@@ -26,13 +26,14 @@ pub(crate) struct Datagram {
 unsafe impl Send for Datagram {}
 
 impl Datagram {
-    /// Takes ownership of `skb` (positioned at its UDP header), or frees it
-    /// and returns `None` when its lengths are inconsistent.
+    /// Takes ownership of `skb` (positioned at its UDP header), which
+    /// reached the tunnel at `arrival_ns`, or frees it and returns `None`
+    /// when its lengths are inconsistent.
     ///
     /// # Safety
     /// `skb` must be a valid skb owned by the caller, with its network and
     /// transport headers set.
-    pub(super) unsafe fn from_skb(skb: *mut bindings::sk_buff) -> Option<Self> {
+    pub(super) unsafe fn from_skb(skb: *mut bindings::sk_buff, arrival_ns: u64) -> Option<Self> {
         let mut info = bindings::mrc_datagram::default();
         // SAFETY: the caller owns a valid skb; `info` is valid to write.
         if unsafe { bindings::mrc_skb_datagram(skb, &mut info) } != 0 {
@@ -44,7 +45,7 @@ impl Datagram {
         Some(Self {
             skb,
             info,
-            arrival_ns: crate::clock::now_ns(),
+            arrival_ns,
         })
     }
 
@@ -182,8 +183,7 @@ impl DatagramQueue {
             self.bytes.fetch_sub(size, Ordering::Relaxed);
             // SAFETY: queued skbs were described once (by `Datagram`), so
             // their headers are set; the queue handed ownership back.
-            if let Some(mut d) = unsafe { Datagram::from_skb(skb) } {
-                d.arrival_ns = arrival_ns;
+            if let Some(d) = unsafe { Datagram::from_skb(skb, arrival_ns) } {
                 return Some(d);
             }
         }

@@ -358,7 +358,7 @@ unsafe extern "C" fn encap_rcv<R: Receiver>(
     let receiver = unsafe { ArcBorrow::<R>::from_raw(receiver) };
     // SAFETY: the UDP stack hands us the skb (at its UDP header, with its
     // network and transport headers set).
-    match unsafe { Datagram::from_skb(skb) } {
+    match unsafe { Datagram::from_skb(skb, crate::clock::now_ns()) } {
         Some(dgram) => {
             // SAFETY: `sk` is the live tunnel sock; its bound port is fixed.
             let port = unsafe { bindings::mrc_sock_local_port(sk) };
