@@ -117,6 +117,11 @@ mibs! {
     /// Datagrams that arrived marked Congestion Experienced by a queue on
     /// their path (any kind: only a data packet's mark is echoed).
     InCe = c"MrcInCe",
+    /// Loss timers (ACK timeout, RACK) that came due while packets that
+    /// had already arrived for the namespace still waited in its receive
+    /// queue, and waited for them to be handled first (as TCP runs a
+    /// socket's backlog before its deferred retransmission timer).
+    LossTimersDeferred = c"MrcLossTimersDeferred",
 }
 
 const COUNT: usize = NAMES.len();

@@ -221,6 +221,7 @@ impl<S: Recipient> Endpoint<S> {
             left = left.saturating_sub(1);
             let Some(n) = conn_of(&first) else {
                 self.dispatch(first);
+                self.rx.finished(1);
                 continue;
             };
             let mut run: [Option<Datagram>; RUN_MAX] = Default::default();
@@ -244,9 +245,11 @@ impl<S: Recipient> Endpoint<S> {
                 }
             }
             self.deliver(n, &run);
+            self.rx.finished(run.iter().flatten().count());
         }
         if let Some(d) = carry {
             self.dispatch(d);
+            self.rx.finished(1);
         }
         true
     }
@@ -270,6 +273,20 @@ impl<S: Recipient> Endpoint<S> {
             self.count(Mib::InQueueCeMarks);
         }
         Some(dgram)
+    }
+
+    /// Where the receive queue's arrivals stand now: see
+    /// [`rx_handled`](Self::rx_handled).
+    pub(crate) fn rx_mark(&self) -> u64 {
+        self.rx.mark()
+    }
+
+    /// Whether every packet that had reached the receive queue when `mark`
+    /// was taken ([`rx_mark`](Self::rx_mark)) has been handed to its socket
+    /// (or dropped): a connection's loss timer waits for that, so that
+    /// acknowledgements already here are not judged missing.
+    pub(crate) fn rx_handled(&self, mark: u64) -> bool {
+        self.rx.reached(mark)
     }
 
     /// Sets `net.mrc.rx_ce_threshold_us` (0: never mark).

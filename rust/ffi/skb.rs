@@ -4,7 +4,7 @@
 
 use super::bindings;
 use super::route::{Ipv6Addr, Route};
-use core::sync::atomic::{AtomicUsize, Ordering};
+use core::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use kernel::prelude::*;
 use kernel::types::Opaque;
 
@@ -126,13 +126,21 @@ impl Drop for Datagram {
 }
 
 /// A FIFO of datagrams, safe to push from softirq and pop from process
-/// context (`sk_buff_head`'s own IRQ-safe lock).
+/// context (`sk_buff_head`'s own IRQ-safe lock). It also counts, so that
+/// a waiter can tell when everything queued before a moment has been
+/// handled: datagrams ever pushed ([`mark`](Self::mark)), and those its
+/// consumer has finished with ([`finished`](Self::finished)).
 #[pin_data(PinnedDrop)]
 pub(crate) struct DatagramQueue {
     #[pin]
     head: Opaque<bindings::sk_buff_head>,
     /// The `truesize` of the datagrams queued: the memory they hold.
     bytes: AtomicUsize,
+    /// Datagrams pushed, ever (counted before each is queued).
+    pushed: AtomicU64,
+    /// Datagrams popped and finished with (by the consumer, or dropped by
+    /// `pop` itself).
+    done: AtomicU64,
 }
 
 // SAFETY: every access to the queue goes through its internal lock.
@@ -147,6 +155,8 @@ impl DatagramQueue {
             // initializes the list and its lock.
             head <- Opaque::ffi_init(|slot| unsafe { bindings::mrc_skb_queue_init(slot) }),
             bytes: AtomicUsize::new(0),
+            pushed: AtomicU64::new(0),
+            done: AtomicU64::new(0),
         })
     }
 
@@ -160,6 +170,7 @@ impl DatagramQueue {
             return Err(d);
         }
         self.bytes.fetch_add(size, Ordering::Relaxed);
+        self.pushed.fetch_add(1, Ordering::Relaxed);
         let (skb, arrival_ns) = (d.skb, d.arrival_ns);
         core::mem::forget(d);
         // SAFETY: the queue is initialized; it takes over the skb that `d`
@@ -186,7 +197,25 @@ impl DatagramQueue {
             if let Some(d) = unsafe { Datagram::from_skb(skb, arrival_ns) } {
                 return Some(d);
             }
+            self.finished(1);
         }
+    }
+
+    /// The consumer is done with `n` more datagrams it popped.
+    pub(crate) fn finished(&self, n: usize) {
+        self.done.fetch_add(n as u64, Ordering::Release);
+    }
+
+    /// The datagrams pushed so far: once [`reached`](Self::reached), every
+    /// one of them has been finished with.
+    pub(crate) fn mark(&self) -> u64 {
+        self.pushed.load(Ordering::Relaxed)
+    }
+
+    /// Whether every datagram pushed before `mark` was taken has been
+    /// finished with (FIFO: the first `mark` ones).
+    pub(crate) fn reached(&self, mark: u64) -> bool {
+        self.done.load(Ordering::Acquire) >= mark
     }
 }
 

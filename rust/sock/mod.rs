@@ -90,7 +90,29 @@ struct Inner {
     retired: bool,
     /// Counted among the namespace's orphans until retired.
     orphan: bool,
+    /// A loss timer waiting for the receive queue (`MrcSock::defer_loss_timer`).
+    loss_wait: Option<LossWait>,
 }
+
+/// A connection's loss timer that came due while packets that had already
+/// arrived for the namespace waited in its receive queue.
+#[derive(Clone, Copy)]
+struct LossWait {
+    /// The deadline that came due.
+    deadline: u64,
+    /// The receive queue's mark (`Endpoint::rx_mark`) it waits for.
+    mark: u64,
+    /// Looks at the queue so far.
+    polls: u32,
+}
+
+/// A waiting loss timer looks at the receive queue again after this, then
+/// after twice as long each time ...
+const LOSS_WAIT_FIRST_NS: u64 = 250_000;
+/// ... this many times at most (about 64 ms in all); then it acts. So a
+/// flood that keeps the queue long costs each connection a few more runs
+/// of its timer work per deadline, not one per interval.
+const LOSS_WAIT_POLLS: u32 = 8;
 
 /// One MRC socket.
 #[pin_data]
@@ -155,6 +177,7 @@ impl MrcSock {
                     released: false,
                     retired: false,
                     orphan: false,
+                    loss_wait: None,
                 }),
                 timer <- Timer::new(),
                 work <- new_work!("MrcSock::work"),
@@ -347,6 +370,47 @@ fn close_error(reason: CloseReason) -> Option<Error> {
     }
 }
 
+impl MrcSock {
+    /// A loss timer (`deadline`) came due at `now`: if packets that had
+    /// reached the namespace's receive queue by then are not all handled,
+    /// it waits for them (they may be the acknowledgements it would judge
+    /// missing), looking again after [`LOSS_WAIT_FIRST_NS`], doubling, at
+    /// most [`LOSS_WAIT_POLLS`] times; returns whether it waits. TCP
+    /// likewise runs a socket's backlog before its deferred retransmission
+    /// timer. The mark is taken once per deadline and the queue is handled
+    /// in order, so the wait ends when what was queued then is handled.
+    fn defer_loss_timer(
+        &self,
+        wait: &mut Option<LossWait>,
+        deadline: Option<u64>,
+        now: u64,
+    ) -> bool {
+        let deadline = deadline.unwrap_or(now);
+        let w = match *wait {
+            Some(w) if w.deadline == deadline => w,
+            _ => LossWait {
+                deadline,
+                mark: self.endpoint.rx_mark(),
+                polls: 0,
+            },
+        };
+        if w.polls >= LOSS_WAIT_POLLS || self.endpoint.rx_handled(w.mark) {
+            *wait = None;
+            return false;
+        }
+        if w.polls == 0 {
+            self.endpoint.count(Mib::LossTimersDeferred);
+        }
+        self.timer
+            .arm(now.saturating_add(LOSS_WAIT_FIRST_NS << w.polls));
+        *wait = Some(LossWait {
+            polls: w.polls.saturating_add(1),
+            ..w
+        });
+        true
+    }
+}
+
 impl TimerHandler for MrcSock {
     fn fire(this: ArcBorrow<'_, Self>) {
         crate::ffi::work::enqueue::<MrcSock>(this.into());
@@ -365,8 +429,14 @@ impl WorkItem for MrcSock {
         }
         let now = crate::clock::now_ns();
         let (cfg, released) = (g.cfg, g.released);
-        match &mut g.phase {
+        let inner = &mut *g;
+        match &mut inner.phase {
             Phase::Conn(conn) if conn.deadline().is_some_and(|at| at <= now) => {
+                if conn.core().loss_timer_due(now)
+                    && this.defer_loss_timer(&mut inner.loss_wait, conn.deadline(), now)
+                {
+                    return;
+                }
                 conn.core_mut().handle_timeout(now);
             }
             Phase::Listening(l) if !released => {

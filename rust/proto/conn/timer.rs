@@ -31,6 +31,24 @@ impl<T: Storage> Connection<T> {
         .min()
     }
 
+    /// Whether [`handle_timeout`](Self::handle_timeout) at `now` may
+    /// judge packets lost or resend a handshake packet (an ACK timeout due
+    /// with data in flight, or a RACK deadline due), rather than only send
+    /// a due SACK or probe. A caller still holding received packets that
+    /// arrived before `now` should hand them in first: they may acknowledge
+    /// what the timeout would declare lost.
+    pub fn loss_timer_due(&self, now: u64) -> bool {
+        let due = |deadline: Option<u64>| deadline.is_some_and(|d| now >= d);
+        match self.state {
+            ConnState::Closed(_) => false,
+            ConnState::Connecting | ConnState::Accepting => due(self.tx.rto_deadline),
+            ConnState::Established | ConnState::Closing => {
+                (due(self.tx.rto_deadline) && self.tx.bytes_in_flight != 0)
+                    || due(self.tx.rack_deadline)
+            }
+        }
+    }
+
     /// The timer fired at `now` (handshake retries, RACK, ACK timeout; the
     /// SACK and probe deadlines are served by the next transmit). Follow
     /// with [`poll_transmit`](Self::poll_transmit).

@@ -386,3 +386,30 @@ fn a_late_probe_reply_still_counts() {
     assert_eq!(pair.client_gets(&buf[..n]), Ok(None));
     assert_eq!(pair.client.paths().state(dead), Some(EvState::Good));
 }
+
+#[test]
+fn a_held_sack_handed_in_before_the_loss_timer_prevents_the_loss() {
+    let mut pair = Pair::new();
+    pair.client.send_message(3000, None).unwrap();
+    let sent = drain(&mut pair.client, pair.now);
+    assert!(!data_psns(&sent).is_empty());
+    pair.now += 1_000;
+    pair.deliver_to_server(&sent);
+    let sacks = drain(&mut pair.server, pair.now);
+    assert!(!sacks.is_empty());
+    // The server sent no data: whatever its deadlines, none judges loss.
+    assert!(!pair.server.loss_timer_due(u64::MAX));
+    // The SACKs wait (in the host's receive queue, say) past the client's
+    // ACK timeout.
+    let due = pair.client.poll_timeout().unwrap();
+    assert!(!pair.client.loss_timer_due(due - 1));
+    assert!(pair.client.loss_timer_due(due));
+    pair.now = due;
+    // Handed in first, they acknowledge what the timeout would have lost.
+    pair.deliver_to_client(&sacks);
+    assert!(!pair.client.loss_timer_due(pair.now));
+    pair.client.handle_timeout(pair.now);
+    assert!(data_psns(&drain(&mut pair.client, pair.now)).is_empty());
+    assert_eq!(pair.client.stats().ack_timeouts, 0);
+    assert_eq!(pair.client.stats().packets_retransmitted, 0);
+}
