@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""ECN: MRC packets leave ECN-capable (ECT(0)); a Congestion Experienced
-mark that arrives is counted (MrcInCe); packets that waited in the
-namespace's receive queue longer than net.mrc.rx_ce_threshold_us go on
-marked (MrcInQueueCeMarks), and the sender hears of it in its SACKs
-(MRC_INFO's mrci_ecn_echoes). Runs in a network namespace of its own,
-over loopback."""
+"""ECN and the receive queue: MRC packets leave ECN-capable (ECT(0)); a
+Congestion Experienced mark that arrives is counted (MrcInCe); packets
+that waited in the namespace's receive queue longer than
+net.mrc.rx_ce_threshold_us go on marked (MrcInQueueCeMarks), and the
+sender hears of it in its SACKs (MRC_INFO's mrci_ecn_echoes); a loss
+timer that comes due while that queue holds packets waits for them
+(MrcLossTimersDeferred). Runs in a network namespace of its own, over
+loopback."""
 import socket
 import struct
 import sys
@@ -17,6 +19,7 @@ from mrcsock import (AF, MRC_INFO, SOL_MRC, addr, connect, getopt, libc, listen,
 from mrcwire import OP_PROBE_RESPONSE, probe_request
 
 THRESHOLD = "/proc/sys/net/mrc/rx_ce_threshold_us"
+ACK_TIMEOUT = "/proc/sys/net/mrc/ack_timeout"
 ECT0, CE = 2, 3
 ETH_P_IPV6 = 0x86DD
 PORT = (4791).to_bytes(2, "big")
@@ -134,6 +137,24 @@ def main():
     tap.result(intact and marks > 0 and echoes is not None and echoes > 0,
                f"rx_ce_threshold_us 1: 1 MiB arrive, packets that waited are marked "
                f"(MrcInQueueCeMarks +{marks}) and the sender's SACKs echo it ({echoes} ECN echoes)")
+
+    # An ACK timeout of about 1 ms (1.024 us << 10; the connection's floor
+    # is twice its smoothed RTT) comes due again and again in a transfer,
+    # at times while packets, its own SACKs among them, wait in the receive
+    # queue: it waits for them. 1 MiB at a time until one has waited (at
+    # most 16 MiB), and the data still arrives whole.
+    write(THRESHOLD, 3000)
+    write(ACK_TIMEOUT, 10)
+    before = snmp()["MrcLossTimersDeferred"]
+    mib, intact, deferred = 0, True, 0
+    while intact and deferred == 0 and mib < 16:
+        ok, _ = transfer(7713 + mib)
+        mib, intact = mib + 1, intact and ok
+        deferred = snmp()["MrcLossTimersDeferred"] - before
+    write(ACK_TIMEOUT, 15)
+    tap.result(intact and deferred > 0,
+               f"ack_timeout 10: {mib} MiB arrive, loss timers that came due while the receive "
+               f"queue held packets waited for them (MrcLossTimersDeferred +{deferred})")
     return tap.end()
 
 
