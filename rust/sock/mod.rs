@@ -379,13 +379,7 @@ impl MrcSock {
     /// likewise runs a socket's backlog before its deferred retransmission
     /// timer. The mark is taken once per deadline and the queue is handled
     /// in order, so the wait ends when what was queued then is handled.
-    fn defer_loss_timer(
-        &self,
-        wait: &mut Option<LossWait>,
-        deadline: Option<u64>,
-        now: u64,
-    ) -> bool {
-        let deadline = deadline.unwrap_or(now);
+    fn defer_loss_timer(&self, wait: &mut Option<LossWait>, deadline: u64, now: u64) -> bool {
         let w = match *wait {
             Some(w) if w.deadline == deadline => w,
             _ => LossWait {
@@ -431,13 +425,15 @@ impl WorkItem for MrcSock {
         let (cfg, released) = (g.cfg, g.released);
         let inner = &mut *g;
         match &mut inner.phase {
-            Phase::Conn(conn) if conn.deadline().is_some_and(|at| at <= now) => {
-                if conn.core().loss_timer_due(now)
-                    && this.defer_loss_timer(&mut inner.loss_wait, conn.deadline(), now)
-                {
-                    return;
+            Phase::Conn(conn) => {
+                if let Some(at) = conn.deadline().filter(|&at| at <= now) {
+                    if conn.core().loss_timer_due(now)
+                        && this.defer_loss_timer(&mut inner.loss_wait, at, now)
+                    {
+                        return;
+                    }
+                    conn.core_mut().handle_timeout(now);
                 }
-                conn.core_mut().handle_timeout(now);
             }
             Phase::Listening(l) if !released => {
                 l.timer_at = l.on_timeout(&this.endpoint, now, &cfg.retry, cfg.accept_params());
