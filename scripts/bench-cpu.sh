@@ -26,9 +26,12 @@
 #
 # CPU s/GB is the guest's busy time (all CPUs, from /proc/stat) over the
 # run, per GB of verified payload delivered: sender, receiver and the veth
-# between them, as one host would spend it twice. MRC's retransmissions
-# come from MRC_INFO at the end of each run; on this lossless link every
-# one is self-inflicted.
+# between them, as one host would spend it twice. "busy" is the share of
+# the guest's CPU time that was busy during the run: near 100% the run was
+# CPU-bound; well below, its stages waited on each other (latency-bound),
+# and CPU s/GB then counts the cost of the bytes, not the limit on them.
+# MRC's retransmissions come from MRC_INFO at the end of each run; on this
+# lossless link every one is self-inflicted.
 set -u
 here=$(cd "$(dirname "$0")/.." && pwd)
 SECONDS_PER_RUN=${BENCH_SECONDS:-8}
@@ -97,8 +100,10 @@ done
 $IP -n "$NSA" mptcp limits set subflows 4
 $IP -n "$NSB" mptcp limits set subflows 4
 
+# The guest's CPU time so far, all CPUs, in ticks: busy (user, nice,
+# system, irq, softirq, steal), then idle (idle, iowait).
 cpu_busy() {
-	awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat
+	awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9, $5 + $6; exit }' /proc/stat
 }
 
 # run NAME PROTO PORT N [perf-output]: N clients at once from A to B's
@@ -183,7 +188,10 @@ for mtu in mtus.split():
             if not files and not os.path.exists(f"{work}/{name}.cpu"):
                 continue
             clients = [json.load(open(f)) for f in files]
-            cpu = [int(x) for x in open(f"{work}/{name}.cpu").read().split()]
+            # Busy and idle ticks before and after the run.
+            cpu = [[int(x) for x in l.split()] for l in open(f"{work}/{name}.cpu") if l.strip()]
+            busy = cpu[1][0] - cpu[0][0] if len(cpu) == 2 else None
+            idle = cpu[1][1] - cpu[0][1] if len(cpu) == 2 else None
             delivered = sum(c["bytes_received"] for c in clients)
             # An MRC run's figures: each client's last MRC_INFO, and the
             # /proc/net/mrc_snmp counters that moved at each end.
@@ -208,7 +216,10 @@ for mtu in mtus.split():
                 "proto": proto, "mtu": int(mtu), "connections": int(n),
                 "goodput_bps": sum(c["goodput_bps"] for c in clients),
                 "bytes": delivered,
-                "cpu_seconds_per_gb": (cpu[1] - cpu[0]) / 100 / (delivered / 1e9) if delivered and len(cpu) == 2 else None,
+                "cpu_seconds_per_gb": busy / 100 / (delivered / 1e9) if delivered and busy is not None else None,
+                # The share of the guest's CPU time that was busy: near 1,
+                # the run was CPU-bound; well below, it waited on something.
+                "cpu_busy_share": busy / (busy + idle) if busy is not None and busy + idle > 0 else None,
                 **mrc,
                 "intact": len(clients) == int(n) and all(c["intact"] for c in clients) and not os.path.exists(f"{work}/{name}.failed"),
             }
@@ -231,13 +242,14 @@ res["ratios"] = ratios
 json.dump(res, open(out, "w"), indent=1)
 
 print(f"\nunshaped veth, {secs} s per run; MRC messages of mrcperf's default sizes (1 B to 1 MiB)")
-print(f"{'run':<18}{'conns':>6}{'Mbit/s':>10}{'CPU s/GB':>10}{'retrans':>9}{'srtt us':>9}{'ECN echo':>9}{'intact':>8}")
+print(f"{'run':<18}{'conns':>6}{'Mbit/s':>10}{'CPU s/GB':>10}{'busy':>6}{'retrans':>9}{'srtt us':>9}{'ECN echo':>9}{'intact':>8}")
 for name, x in res["runs"].items():
     cpu = "-" if x["cpu_seconds_per_gb"] is None else f"{x['cpu_seconds_per_gb']:.1f}"
+    share = "-" if x["cpu_busy_share"] is None else f"{100 * x['cpu_busy_share']:.0f}%"
     rt = "-" if x["retransmitted_packets"] is None else str(x["retransmitted_packets"])
     srtt = "-" if x["srtt_us"] is None else str(x["srtt_us"])
     ecn = "-" if x["ecn_echoes"] is None else str(x["ecn_echoes"])
-    print(f"{name:<18}{x['connections']:>6}{x['goodput_bps']/1e6:>10.1f}{cpu:>10}{rt:>9}{srtt:>9}{ecn:>9}{str(x['intact']):>8}")
+    print(f"{name:<18}{x['connections']:>6}{x['goodput_bps']/1e6:>10.1f}{cpu:>10}{share:>6}{rt:>9}{srtt:>9}{ecn:>9}{str(x['intact']):>8}")
 for k, v in ratios.items():
     print(f"{k}: {v:.2f}")
 for name, x in res["runs"].items():
