@@ -47,7 +47,7 @@ ELSEWHERE = {
     "NLMSGERR_ATTR_OFFS", "NLMSGERR_ATTR_MISS_TYPE", "SHUT_RD",
     # The kernel's config and functions, as a profile names them.
     "CONFIG_PERF_EVENTS", "SKB_GSO_UDP_L4", "ip6_output", "default_idle",
-    "handle_softirqs", "queue_work", "mutex_spin_on_owner", "WQ_HIGHPRI",
+    "handle_softirqs", "queue_work", "mutex_spin_on_owner", "WQ_HIGHPRI", "UDP_GRO",
 }
 SUFFIX = re.compile(r"\.(rs|c|h|sh|py|rst|md|yaml|toml|8|ko)$")
 IDENT = re.compile(r"^(?:[A-Za-z_][A-Za-z0-9_]*::)*([A-Za-z_][A-Za-z0-9_]*)(?:\(\))?$")
