@@ -25,7 +25,7 @@ use crate::ffi::udp::{Receiver, Sender, Tunnel, TxBatch};
 use crate::proto::wire::{
     Body, ConnNumber, ConnectRejectRepr, ConnectRequestRepr, Packet, RejectReason,
 };
-use core::sync::atomic::{AtomicU64, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use kernel::prelude::*;
 use kernel::rbtree::{RBTree, RBTreeNode, RBTreeNodeReservation};
 use kernel::sync::{new_mutex, Arc, ArcBorrow, Mutex};
@@ -175,6 +175,10 @@ pub(crate) struct Endpoint<S: Recipient> {
     /// Connect requests waiting for the work item.
     #[pin]
     requests: DatagramQueue,
+    /// The work item is queued or running, and looks at both queues again
+    /// before it stops: a datagram queued meanwhile needs no queue_work
+    /// (which would wake a second worker only to find the item running).
+    scheduled: AtomicBool,
     #[pin]
     work: Work<Endpoint<S>>,
 }
@@ -201,6 +205,19 @@ impl<S: Recipient> WorkItem for Endpoint<S> {
             this.dispatch(request);
         }
         if more_packets || more_requests {
+            // Still scheduled: queued again, for the next run.
+            crate::ffi::work::enqueue::<Endpoint<S>>(this);
+            return;
+        }
+        // Both queues were found empty. A datagram queued since found the
+        // item scheduled and did not queue it: clearing the flag acquires
+        // what such a pusher released, so a look at the queues sees it, and
+        // the item is queued again for it (unless a later pusher did).
+        this.scheduled.swap(false, Ordering::AcqRel);
+        if this.rx.is_empty() && this.requests.is_empty() {
+            return;
+        }
+        if !this.scheduled.swap(true, Ordering::AcqRel) {
             crate::ffi::work::enqueue::<Endpoint<S>>(this);
         }
     }
@@ -275,6 +292,15 @@ impl<S: Recipient> Endpoint<S> {
         Some(dgram)
     }
 
+    /// Queues the work item for a datagram just queued, unless it is
+    /// scheduled already (see `scheduled`): setting the flag releases the
+    /// push to the run that clears it.
+    fn schedule(this: ArcBorrow<'_, Self>) {
+        if !this.scheduled.swap(true, Ordering::AcqRel) {
+            crate::ffi::work::enqueue::<Endpoint<S>>(this.into());
+        }
+    }
+
     /// Where the receive queue's arrivals stand now: see
     /// [`rx_handled`](Self::rx_handled).
     pub(crate) fn rx_mark(&self) -> u64 {
@@ -328,6 +354,7 @@ impl<S: Recipient> Endpoint<S> {
                 }),
                 rx <- DatagramQueue::new(),
                 requests <- DatagramQueue::new(),
+                scheduled: AtomicBool::new(false),
                 work <- new_work!("Endpoint::work"),
             }),
             GFP_KERNEL,
@@ -711,14 +738,14 @@ impl<S: Recipient> Receiver for Endpoint<S> {
                 this.reply(tx, &dgram, &response);
             }
             Body::ConnectRequest(_) => match this.requests.push(dgram, REQUEST_QUEUE_MAX_BYTES) {
-                Ok(()) => crate::ffi::work::enqueue::<Endpoint<S>>(this.into()),
+                Ok(()) => Self::schedule(this),
                 Err(dgram) => {
                     this.count(Mib::InRequestQueueFull);
                     dgram.discard();
                 }
             },
             _ => match this.rx.push(dgram, RX_QUEUE_MAX_BYTES) {
-                Ok(()) => crate::ffi::work::enqueue::<Endpoint<S>>(this.into()),
+                Ok(()) => Self::schedule(this),
                 Err(dgram) => {
                     this.count(Mib::InRxQueueFull);
                     dgram.discard();

@@ -104,6 +104,7 @@ void mrc_skb_queue_init(struct sk_buff_head *q);
 void mrc_skb_queue_tail(struct sk_buff_head *q, struct sk_buff *skb, u64 arrival_ns);
 u32 mrc_skb_truesize(const struct sk_buff *skb);
 struct sk_buff *mrc_skb_dequeue(struct sk_buff_head *q, u64 *arrival_ns);
+bool mrc_skb_queue_empty(const struct sk_buff_head *q);
 void mrc_skb_queue_purge(struct sk_buff_head *q);
 
 /* Sockets: references, waiting and waking, limits (rust/ffi/sock.rs). */

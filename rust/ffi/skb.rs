@@ -201,6 +201,14 @@ impl DatagramQueue {
         }
     }
 
+    /// Whether nothing is queued. Without the queue's lock: a push that
+    /// happened before the caller synchronized with its pusher (an
+    /// acquire of what the pusher released after it) is seen.
+    pub(crate) fn is_empty(&self) -> bool {
+        // SAFETY: the queue is initialized; a lockless read of its list head.
+        unsafe { bindings::mrc_skb_queue_empty(self.head.get()) }
+    }
+
     /// The consumer is done with `n` more datagrams it popped.
     pub(crate) fn finished(&self, n: usize) {
         self.done.fetch_add(n as u64, Ordering::Release);

@@ -83,6 +83,15 @@ struct sk_buff *mrc_skb_dequeue(struct sk_buff_head *q, u64 *arrival_ns)
 	return skb;
 }
 
+/*
+ * Whether the queue is empty, without its lock: a consumer that has just
+ * synchronized with the producers (see rust/ffi/skb.rs) sees their pushes.
+ */
+bool mrc_skb_queue_empty(const struct sk_buff_head *q)
+{
+	return skb_queue_empty_lockless(q);
+}
+
 void mrc_skb_queue_purge(struct sk_buff_head *q)
 {
 	skb_queue_purge(q);
