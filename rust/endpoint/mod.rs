@@ -214,11 +214,8 @@ impl<S: Recipient> WorkItem for Endpoint<S> {
         // what such a pusher released, so a look at the queues sees it, and
         // the item is queued again for it (unless a later pusher did).
         this.scheduled.swap(false, Ordering::AcqRel);
-        if this.rx.is_empty() && this.requests.is_empty() {
-            return;
-        }
-        if !this.scheduled.swap(true, Ordering::AcqRel) {
-            crate::ffi::work::enqueue::<Endpoint<S>>(this);
+        if !this.rx.is_empty() || !this.requests.is_empty() {
+            Self::schedule(this.as_arc_borrow());
         }
     }
 }
@@ -292,8 +289,8 @@ impl<S: Recipient> Endpoint<S> {
         Some(dgram)
     }
 
-    /// Queues the work item for a datagram just queued, unless it is
-    /// scheduled already (see `scheduled`): setting the flag releases the
+    /// Queues the work item for a datagram or request just queued, unless
+    /// it is scheduled already (see `scheduled`): setting the flag releases the
     /// push to the run that clears it.
     fn schedule(this: ArcBorrow<'_, Self>) {
         if !this.scheduled.swap(true, Ordering::AcqRel) {
