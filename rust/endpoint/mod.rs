@@ -23,7 +23,7 @@ use crate::ffi::route::{Ipv6Addr, Route};
 use crate::ffi::skb::{Datagram, DatagramQueue};
 use crate::ffi::udp::{Receiver, Sender, Tunnel, TxBatch};
 use crate::proto::wire::{
-    Body, ConnNumber, ConnectRejectRepr, ConnectRequestRepr, Packet, RejectReason,
+    BaseRepr, Body, ConnNumber, ConnectRejectRepr, ConnectRequestRepr, Opcode, Packet, RejectReason,
 };
 use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use kernel::prelude::*;
@@ -321,12 +321,14 @@ impl<S: Recipient> Endpoint<S> {
 
 /// The connection number a datagram is for, when it is a packet of a
 /// connection (not a connect request, a probe response or malformed: those
-/// go through `Endpoint::dispatch` one by one).
+/// go through `Endpoint::dispatch` one by one). Reads the base header
+/// alone: the tunnel parsed the whole packet before queuing it, and the
+/// connection parses it once more, to use it.
 fn conn_of(dgram: &Datagram) -> Option<u32> {
-    let packet = Packet::parse(dgram.payload()).ok()?;
-    match packet.body {
-        Body::ConnectRequest(_) | Body::ProbeResponse(_) => None,
-        _ => Some(packet.dest_conn.get()).filter(|&n| n != 0),
+    let (base, _) = BaseRepr::parse(dgram.payload()).ok()?;
+    match base.opcode {
+        Opcode::ConnectRequest | Opcode::ProbeResponse => None,
+        _ => Some(base.dest_conn.get()).filter(|&n| n != 0),
     }
 }
 

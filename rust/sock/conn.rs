@@ -17,7 +17,7 @@ use crate::proto::conn::{
 };
 use crate::proto::path::{EvEvent, PathState};
 use crate::proto::psn::Psn;
-use crate::proto::wire::{Body, ConnNumber, Packet};
+use crate::proto::wire::{Body, ConnNumber, Packet, Received};
 use kernel::alloc::Flags;
 use kernel::prelude::*;
 use kernel::sync::Arc;
@@ -263,11 +263,12 @@ impl Conn {
     /// Congestion Experienced (the SACK echoes it).
     pub(crate) fn input(&mut self, ep: &Endpoint, now: u64, ce: bool, bytes: &[u8], rcvbuf: usize) {
         let (room, _) = self.tell_room(rcvbuf);
+        let received = Received::new(bytes);
         let mut fresh = None;
         if let Ok(Packet {
             body: Body::Data { data: d, .. },
             ..
-        }) = Packet::parse(bytes)
+        }) = received.packet()
         {
             let ahead = d.msn.wrapping_sub(self.rx_next);
             // Data of a message the application already read ("behind")
@@ -302,7 +303,7 @@ impl Conn {
                 fresh = Some(d.msn);
             }
         }
-        match self.core.handle_packet(now, ce, bytes) {
+        match self.core.handle_received(now, ce, &received) {
             Ok(Some(p)) => {
                 let src = p
                     .payload_start

@@ -7,7 +7,9 @@
 use super::rx_psn::RxPsn;
 use super::{messages, CloseReason, ConnState, Connection, MsgId, PendingNack, Storage};
 use crate::proto::psn::Psn;
-use crate::proto::wire::{Body, DataRepr, NackCode, Packet, SackCredit, SackRepr, Trim, WireError};
+use crate::proto::wire::{
+    Body, DataRepr, NackCode, Received, SackCredit, SackRepr, Trim, WireError,
+};
 
 /// Where the payload of a data packet belongs: the caller copies
 /// `bytes[payload_start..payload_start + len]` of the packet it handed in to
@@ -187,7 +189,18 @@ impl<T: Storage> Connection<T> {
         ecn_ce: bool,
         bytes: &[u8],
     ) -> Result<Option<Placement>, PacketError> {
-        let result = self.dispatch(now, ecn_ce, bytes);
+        self.handle_received(now, ecn_ce, &Received::new(bytes))
+    }
+
+    /// [`handle_packet`](Self::handle_packet) for a packet the caller has
+    /// parsed already: the placement is in `received`'s bytes.
+    pub fn handle_received(
+        &mut self,
+        now: u64,
+        ecn_ce: bool,
+        received: &Received<'_>,
+    ) -> Result<Option<Placement>, PacketError> {
+        let result = self.dispatch(now, ecn_ce, received);
         if result.is_err() {
             self.stats.rejected = self.stats.rejected.saturating_add(1);
         }
@@ -198,9 +211,9 @@ impl<T: Storage> Connection<T> {
         &mut self,
         now: u64,
         ecn_ce: bool,
-        bytes: &[u8],
+        received: &Received<'_>,
     ) -> Result<Option<Placement>, PacketError> {
-        let packet = Packet::parse(bytes).map_err(PacketError::Malformed)?;
+        let packet = *received.packet().map_err(PacketError::Malformed)?;
         if matches!(self.state, ConnState::Closed(_)) {
             return Err(PacketError::Closed);
         }
@@ -226,7 +239,7 @@ impl<T: Storage> Connection<T> {
                 data,
                 payload,
             } => {
-                let payload_start = bytes.len().saturating_sub(payload.len());
+                let payload_start = received.bytes().len().saturating_sub(payload.len());
                 let arrival = Arrival {
                     now,
                     ce: ecn_ce,

@@ -41,7 +41,7 @@ pub use data::DataRepr;
 pub use error::WireError;
 pub use nack::{NackCode, NackRepr};
 pub use opcode::{DataKind, Opcode};
-pub use packet::{trim_in_place, Body, Packet};
+pub use packet::{trim_in_place, Body, Packet, Received};
 pub use probe::{ProbeRequestRepr, ProbeResponseRepr};
 pub use reset::{ResetReason, ResetRepr};
 pub use sack::{SackCredit, SackRepr};

@@ -201,6 +201,39 @@ impl<'a> Packet<'a> {
     }
 }
 
+/// A packet as it was received: its bytes and what parsing them gave,
+/// kept together so that a receiver parses each packet once and hands the
+/// result along (the core reads the payload's position in the bytes from
+/// it).
+#[derive(Clone, Copy, Debug)]
+pub struct Received<'a> {
+    bytes: &'a [u8],
+    parsed: Result<Packet<'a>, WireError>,
+}
+
+impl<'a> Received<'a> {
+    /// Parses `bytes` (the UDP payload).
+    pub fn new(bytes: &'a [u8]) -> Self {
+        Received {
+            bytes,
+            parsed: Packet::parse(bytes),
+        }
+    }
+
+    /// The bytes as received.
+    pub const fn bytes(&self) -> &'a [u8] {
+        self.bytes
+    }
+
+    /// The packet, or why the bytes are not one.
+    pub const fn packet(&self) -> Result<&Packet<'a>, WireError> {
+        match &self.parsed {
+            Ok(packet) => Ok(packet),
+            Err(e) => Err(*e),
+        }
+    }
+}
+
 /// Trims the data packet in `buf` in place, as a congested switch does:
 /// marks it trimmed (at the last hop if `last_hop`) and returns the length
 /// of its headers, to which the caller cuts the datagram. Refuses anything

@@ -226,6 +226,22 @@ proptest! {
     }
 
     #[test]
+    fn received_keeps_the_bytes_and_what_parse_gave(
+        owned in strategy::packet(),
+        cut in any::<prop::sample::Index>(),
+        flip in any::<prop::sample::Index>(),
+    ) {
+        let mut b = owned.to_bytes();
+        if let Some(byte) = b.get_mut(flip.index(8)) {
+            *byte ^= 0x40;
+        }
+        b.truncate(cut.index(b.len() + 1));
+        let received = Received::new(&b);
+        prop_assert_eq!(received.bytes(), &b[..]);
+        prop_assert_eq!(received.packet().copied(), Packet::parse(&b));
+    }
+
+    #[test]
     fn parse_never_panics_on_arbitrary_bytes(input in proptest::collection::vec(any::<u8>(), 0..128)) {
         assert_canonical(&input)?;
     }
