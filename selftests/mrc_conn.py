@@ -13,7 +13,7 @@ import sys
 from ksft import Tap, skip_unloaded
 from mrcsock import (AF, F_SETFL, LOOP, MRC_ACK_TIMEOUT, MRC_EV_COUNT, MRC_INFO, MRC_MPR,
                      MRC_PATH_INFO, MRC_RETRIES, MRC_SRV6_PATHS, MRC_STATE_ESTABLISHED, MSG_DONTWAIT,
-                     MSG_EOR, MSG_PEEK, MSG_TRUNC, O_NONBLOCK, SO_ERROR, SO_RCVTIMEO,
+                     MSG_EOR, MSG_NOSIGNAL, MSG_PEEK, MSG_TRUNC, O_NONBLOCK, SO_ERROR, SO_RCVTIMEO,
                      SOL_MRC, SOL_SOCKET, addr, bind, connect, err, getopt,
                      libc, listen, name, recv, send, send_unmapped, setopt, snmp, sock)
 
@@ -161,6 +161,29 @@ def main():
     r, _, _ = select.select([cfd], [], [], 5)
     ok(recv(cfd, 10)[0] == -errno.ECONNRESET, "the peer closes with unread data: ECONNRESET")
     for f in (cfd, lfd):
+        libc.close(f)
+
+    # A reader that falls hundreds of small messages behind: the sender
+    # waits for it (the receive credit counts messages as well as bytes)
+    # instead of sending what the receiver has no slot for.
+    fds = pair(ok, 7105)
+    if fds is None:
+        return tap.end()
+    lfd, cfd, afd = fds
+    before = snmp()["MrcInNoBuffer"]
+    sent = 0
+    while sent < 600 and send(cfd, bytes([sent & 0xFF]), MSG_DONTWAIT | MSG_NOSIGNAL) == 1:
+        sent += 1
+    setopt(afd, SOL_SOCKET, SO_RCVTIMEO, struct.pack("qq", 5, 0))
+    got = [recv(afd, 10)[1] for _ in range(sent)]
+    info, _ = getopt(cfd, SOL_MRC, MRC_INFO, 256)
+    retrans = struct.unpack_from("Q", info, 64)[0] if info else None
+    refused = snmp()["MrcInNoBuffer"] - before
+    ok(sent > 300 and got == [bytes([i & 0xFF]) for i in range(sent)] and refused == 0
+       and retrans == 0,
+       f"{sent} one-byte messages to a reader that reads none until the end: all arrive, "
+       f"in order, {refused} refused, {retrans} retransmitted")
+    for f in (cfd, afd, lfd):
         libc.close(f)
 
     # Nothing answers behind this route: the handshake's retries run out.

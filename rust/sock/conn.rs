@@ -6,7 +6,7 @@
 use super::addr::SockAddr;
 use super::burst::Burst;
 use super::paths::{Paths, Steering};
-use super::rx_ring::{RxRing, RxSlot};
+use super::rx_ring::{RxRing, RxSlot, RX_RING};
 use super::Endpoint;
 use crate::control::lease::CcProfileLease;
 use crate::endpoint::{MemPool, Mib};
@@ -58,6 +58,9 @@ pub(crate) struct Conn {
     rx_next: u32,
     /// Bytes held in `rx`, charged to `mem`.
     pub(crate) rx_bytes: usize,
+    /// Messages held in `rx`, complete or not (a message of no bytes
+    /// holds a slot all the same).
+    rx_held: u32,
     /// The namespace's budget for received messages.
     mem: Arc<MemPool>,
     pub(crate) local: SockAddr,
@@ -146,6 +149,7 @@ impl Conn {
                 rx: RxRing::new()?,
                 rx_next: 0,
                 rx_bytes: 0,
+                rx_held: 0,
                 mem,
                 local,
                 peer,
@@ -238,13 +242,19 @@ impl Conn {
 
     /// Tells the core what the application's buffer can take of new
     /// messages: the rest of `rcvbuf`, or any one message while it holds
-    /// nothing. Returns the room, and whether a SACK is due to tell the
-    /// peer that it opened.
+    /// nothing; and none numbered past the ring's reach from the next one
+    /// the application reads. Returns the room, and whether a SACK is due
+    /// to tell the peer that it opened.
     fn tell_room(&mut self, rcvbuf: usize) -> (u64, bool) {
         let free = rcvbuf.saturating_sub(self.rx_bytes) as u64;
-        let empty = self.rx_bytes == 0;
-        let due = self.core.set_rx_room(free, empty);
+        let empty = self.rx_held == 0;
+        let due = self.core.set_rx_room(free, empty, self.message_limit());
         (self.core.rx_room(), due)
+    }
+
+    /// The first message number the ring has no slot for.
+    fn message_limit(&self) -> u32 {
+        self.rx_next.wrapping_add(RX_RING)
     }
 
     /// The application took a message: whether the peer should hear at
@@ -282,7 +292,7 @@ impl Conn {
             let len = d.msg_len as usize;
             if !reached {
                 // No slot until the application reads.
-                self.core.set_rx_room(0, false);
+                self.core.set_rx_room(0, false, self.message_limit());
             } else if !behind
                 && matches!(slot, RxSlot::Empty)
                 && len <= self.core.config().max_message_len as usize
@@ -299,6 +309,7 @@ impl Conn {
                     return;
                 }
                 self.rx_bytes = self.rx_bytes.saturating_add(len);
+                self.rx_held = self.rx_held.saturating_add(1);
                 *slot = RxSlot::Filling { msn: d.msn, buf };
                 fresh = Some(d.msn);
             }
@@ -338,9 +349,10 @@ impl Conn {
         }
     }
 
-    /// `len` bytes of received messages are no longer held: out of
-    /// `rx_bytes` and back to the namespace's budget.
+    /// A received message of `len` bytes is no longer held: out of
+    /// `rx_held` and `rx_bytes`, and back to the namespace's budget.
     fn unhold(&mut self, len: usize) {
+        self.rx_held = self.rx_held.saturating_sub(1);
         self.rx_bytes = self.rx_bytes.saturating_sub(len);
         self.mem.uncharge(len);
     }

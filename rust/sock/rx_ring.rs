@@ -5,9 +5,11 @@
 
 use kernel::prelude::*;
 
-/// Incoming messages a connection holds at once, complete or not: data for
-/// a message further ahead is dropped (and retransmitted by the peer once
-/// the application has read).
+/// Incoming messages a connection holds at once, complete or not, counted
+/// from the next one the application reads. The receive credit's message
+/// limit keeps a sender of this implementation within it; data for a
+/// message further ahead is refused (and sent again by the peer once the
+/// application has read).
 pub(super) const RX_RING: u32 = 256;
 
 /// Slots a connection starts with.

@@ -64,7 +64,9 @@ impl<T: Storage> Connection<T> {
             self.tx.peer_mpr = sack.mpr.clamp(1, self.tx.peer_mpr_max);
         }
         if let Some(credit) = sack.credit {
-            self.tx.credit.on_sack(credit, sack.cum_ack == self.tx.nxt);
+            self.tx
+                .credit
+                .on_sack(credit, sack.cum_ack == self.tx.nxt, self.tx.seg_msg);
         }
         match echo {
             Some((ev, rtt, sent_at)) => {

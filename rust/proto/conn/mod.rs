@@ -395,8 +395,9 @@ impl<T: Storage> Connection<T> {
     /// Receive-side flow control: the application's buffer can take
     /// `free` more bytes of new messages (0: no new message at all, not
     /// even an empty one), and holds no message if `empty` (then any one
-    /// message fits, whatever its length). The first packet of a message
-    /// that does not fit is refused with a NO_RESOURCE NACK (the sender
+    /// message fits, whatever its length); it has no room for message
+    /// number `messages` or any later one (while not `empty`). The first
+    /// packet of a message that does not fit is refused with a NO_RESOURCE NACK (the sender
     /// retries after its ACK timeout and blames no EV). From the first
     /// call on, every SACK announces the room as receive credit (see
     /// `credit.rs`), and a sender of this implementation starts no message
@@ -406,9 +407,10 @@ impl<T: Storage> Connection<T> {
     ///
     /// Returns whether a SACK is now due to tell the peer that the room
     /// opened (the application read): the caller should transmit.
-    pub fn set_rx_room(&mut self, free: u64, empty: bool) -> bool {
+    pub fn set_rx_room(&mut self, free: u64, empty: bool, messages: u32) -> bool {
         let largest = u64::from(self.cfg.max_message_len);
-        let due = self.rx.credit.set(free, empty, largest);
+        let messages = credit::message_limit(messages, self.rx.msg_base);
+        let due = self.rx.credit.set(free, empty, messages, largest);
         let unit = u64::from(self.cfg.max_payload).saturating_mul(128).max(1);
         let room = self.rx.credit.room();
         let fits = u8::try_from(room.checked_div(unit).unwrap_or(0)).unwrap_or(u8::MAX);

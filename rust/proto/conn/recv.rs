@@ -370,7 +370,7 @@ impl<T: Storage> Connection<T> {
                 self.queue_nack(NackCode::NoResource, arrival.psn, data.ev_index);
                 return Err(PacketError::WimmExceeded);
             }
-            if !self.rx.credit.fits(data.msg_len) {
+            if !self.rx.credit.fits(data.msn, data.msg_len) {
                 self.queue_nack(NackCode::NoResource, arrival.psn, data.ev_index);
                 return Err(PacketError::NoRoom);
             }

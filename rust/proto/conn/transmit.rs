@@ -334,7 +334,9 @@ impl<T: Storage> Connection<T> {
         let allowed = if self.tx.seg_offset == 0 {
             let idle = self.tx.una == self.tx.nxt;
             let persist = self.rto_interval();
-            self.tx.credit.allows(now, msg.len, idle, persist)
+            self.tx
+                .credit
+                .allows(now, self.tx.seg_msg, msg.len, idle, persist)
         } else {
             self.tx.credit.allows_more()
         };

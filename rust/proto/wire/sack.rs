@@ -8,9 +8,9 @@
 //!
 //! | byte | bits | field |
 //! |------|------|-------|
-//! | 0 | | reserved, 0 |
+//! | 0 | | message limit, high byte (only with CREDIT; else 0) |
 //! | 1–3 | | cumulative ack PSN: every PSN before it has been received (the next PSN expected) |
-//! | 4 | | reserved, 0 |
+//! | 4 | | message limit, low byte (only with CREDIT; else 0) |
 //! | 5–7 | | SACK base PSN |
 //! | 8–15 | | bitmap: bit i (bit 0 = least significant) set ⇒ PSN base + i received |
 //! | 16–23 | | timestamp echo: the data extension timestamp of the triggering packet, ns |
@@ -18,7 +18,7 @@
 //! | 28–29 | | EV index echo: the triggering packet's EV index |
 //! | 30–31 | | MPR: the responder's current maximum packet reorder, units of 128 PSNs, ≥ 1 |
 //! | 32 | 7 | ECN echo: the triggering packet arrived CE-marked |
-//! | 32 | 6 | CREDIT: bytes 33–35 hold the receive limit |
+//! | 32 | 6 | CREDIT: bytes 33–35 hold the receive limit, bytes 0 and 4 the message limit |
 //! | 32 | 5 | EMPTY: the responder holds no message (only with CREDIT) |
 //! | 32 | 4–0 | reserved, 0 |
 //! | 33–35 | | receive limit, 64-byte units, modulo 2^24 (only with CREDIT; else 0) |
@@ -49,6 +49,9 @@ pub struct SackCredit {
     /// The responder holds no message: any one message fits, whatever
     /// its length.
     pub empty: bool,
+    /// The first message sequence number the responder has no room for,
+    /// modulo 2^16: it holds a bounded number of messages, however small.
+    pub messages: u16,
 }
 
 impl SackCredit {
@@ -101,8 +104,11 @@ impl SackRepr {
     /// bytes after it.
     pub fn parse(buf: &[u8]) -> Result<(SackRepr, &[u8]), WireError> {
         let mut r = Reader::new(buf);
-        let cum_ack = Psn::new_truncating(r.u24()?);
-        let sack_base = Psn::new_truncating(r.u24()?);
+        let messages_hi = r.u8()?;
+        let cum_ack = Psn::new_truncating(r.u24_packed()?);
+        let messages_lo = r.u8()?;
+        let sack_base = Psn::new_truncating(r.u24_packed()?);
+        let messages = u16::from_be_bytes([messages_hi, messages_lo]);
         let bitmap = r.u64()?;
         let timestamp_echo = r.u64()?;
         let service_time = r.u32()?;
@@ -114,8 +120,9 @@ impl SackRepr {
             Some(SackCredit {
                 limit,
                 empty: flags & EMPTY != 0,
+                messages,
             })
-        } else if flags & EMPTY != 0 || limit != 0 {
+        } else if flags & EMPTY != 0 || limit != 0 || messages != 0 {
             return Err(WireError::ReservedBitsSet);
         } else {
             None
@@ -142,8 +149,11 @@ impl SackRepr {
     pub fn emit(&self, buf: &mut [u8]) -> Result<usize, WireError> {
         self.check()?;
         let mut w = Writer::new(buf);
-        w.u24(self.cum_ack.get())?;
-        w.u24(self.sack_base.get())?;
+        let [messages_hi, messages_lo] = self.credit.map_or(0, |c| c.messages).to_be_bytes();
+        w.u8(messages_hi)?;
+        w.u24_packed(self.cum_ack.get())?;
+        w.u8(messages_lo)?;
+        w.u24_packed(self.sack_base.get())?;
         w.u64(self.bitmap)?;
         w.u64(self.timestamp_echo)?;
         w.u32(self.service_time)?;
@@ -192,8 +202,8 @@ mod tests {
     use super::*;
 
     const SAMPLE: [u8; 36] = [
-        0, 0x00, 0x01, 0x00, // cum ack 256
-        0, 0x00, 0x01, 0x02, // base 258
+        0x12, 0x00, 0x01, 0x00, // message limit 0x1234 (high byte); cum ack 256
+        0x34, 0x00, 0x01, 0x02, // (low byte); base 258
         0, 0, 0, 0, 0, 0, 0, 0x05, // bitmap: 258, 260
         0, 0, 0, 0, 0, 0, 0x30, 0x39, // timestamp echo 12345
         0, 0, 0x03, 0xE8, // service time 1000
@@ -219,6 +229,7 @@ mod tests {
             credit: Some(SackCredit {
                 limit: 0x01_0203,
                 empty: true,
+                messages: 0x1234,
             }),
         }
     }
@@ -230,11 +241,7 @@ mod tests {
 
     #[test]
     fn reserved_bits_are_refused() {
-        check::reserved_bits(
-            &SAMPLE,
-            &[(0, 1), (4, 0x80), (32, 0x01), (32, 0x10)],
-            SackRepr::parse,
-        );
+        check::reserved_bits(&SAMPLE, &[(32, 0x01), (32, 0x10)], SackRepr::parse);
     }
 
     #[test]
@@ -243,6 +250,10 @@ mod tests {
         b[32] = 0x80;
         assert_eq!(SackRepr::parse(&b), Err(WireError::ReservedBitsSet));
         b[33..36].copy_from_slice(&[0; 3]);
+        assert_eq!(SackRepr::parse(&b), Err(WireError::ReservedBitsSet));
+        b[0] = 0;
+        assert_eq!(SackRepr::parse(&b), Err(WireError::ReservedBitsSet));
+        b[4] = 0;
         b[32] = 0xA0;
         assert_eq!(SackRepr::parse(&b), Err(WireError::ReservedBitsSet));
         b[32] = 0x80;
@@ -259,6 +270,7 @@ mod tests {
             credit: Some(SackCredit {
                 limit: SackCredit::MODULUS,
                 empty: false,
+                messages: 0,
             }),
             ..sample()
         };

@@ -22,7 +22,7 @@ pub(super) fn sack() -> impl Strategy<Value = SackRepr> {
         any::<u16>(),
         1..=u16::MAX,
         any::<bool>(),
-        proptest::option::of((0..SackCredit::MODULUS, any::<bool>())),
+        proptest::option::of((0..SackCredit::MODULUS, any::<bool>(), any::<u16>())),
     )
         .prop_map(
             |(
@@ -49,7 +49,11 @@ pub(super) fn sack() -> impl Strategy<Value = SackRepr> {
                     ev_index,
                     mpr,
                     ecn_echo,
-                    credit: credit.map(|(limit, empty)| SackCredit { limit, empty }),
+                    credit: credit.map(|(limit, empty, messages)| SackCredit {
+                        limit,
+                        empty,
+                        messages,
+                    }),
                 }
             },
         )

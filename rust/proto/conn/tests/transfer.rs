@@ -6,6 +6,9 @@ use crate::proto::conn::*;
 use crate::proto::nscc::NsccConfig;
 use crate::proto::wire::{Body, SackRepr};
 
+/// A message limit no test here reaches.
+const ANY_MESSAGE: u32 = 1 << 12;
+
 #[test]
 fn messages_of_mixed_sizes_arrive_whole_and_in_order() {
     let mut pair = Pair::new();
@@ -300,7 +303,7 @@ fn both_directions_carry_data_at_once() {
 fn a_receiver_without_room_refuses_new_messages_and_the_sender_waits() {
     let mut pair = Pair::new();
     // The application's buffer is full: nothing new fits.
-    pair.server.set_rx_room(0, false);
+    pair.server.set_rx_room(0, false, ANY_MESSAGE);
     pair.client.send_message(2500, None).unwrap();
     for _ in 0..40 {
         pair.run();
@@ -326,7 +329,7 @@ fn a_receiver_without_room_refuses_new_messages_and_the_sender_waits() {
         );
     }
     // The application read: the message fits and arrives whole.
-    pair.server.set_rx_room(u64::MAX, true);
+    pair.server.set_rx_room(u64::MAX, true, ANY_MESSAGE);
     events(&mut pair.server);
     for _ in 0..40 {
         pair.run();
@@ -346,14 +349,14 @@ fn a_receiver_without_room_refuses_new_messages_and_the_sender_waits() {
 fn the_advertised_window_follows_the_receivers_room() {
     let mut pair = Pair::with(fast_path(), cfg());
     // cfg(): MPR 2 of 1000-byte packets, 128 000 bytes per unit.
-    pair.server.set_rx_room(200_000, false);
+    pair.server.set_rx_room(200_000, false, ANY_MESSAGE);
     for _ in 0..4 {
         pair.client.send_message(100_000, None).unwrap();
     }
     let first = drain(&mut pair.client, pair.now);
     pair.answered(&first[..1]);
     assert_eq!(pair.client.send_window(), 128, "room for one unit");
-    pair.server.set_rx_room(u64::MAX, true);
+    pair.server.set_rx_room(u64::MAX, true, ANY_MESSAGE);
     pair.answered(&first[1..2]);
     assert_eq!(pair.client.send_window(), 256, "the configured MPR again");
 }
@@ -362,7 +365,7 @@ fn the_advertised_window_follows_the_receivers_room() {
 fn a_slow_reader_holds_its_sender_back_by_credit_without_refusals() {
     let mut pair = Pair::new();
     // An application buffer of 30 000 bytes, empty.
-    pair.server.set_rx_room(30_000, true);
+    pair.server.set_rx_room(30_000, true, ANY_MESSAGE);
     pair.client.send_message(1000, None).unwrap();
     for _ in 0..10 {
         pair.run();
@@ -382,7 +385,7 @@ fn a_slow_reader_holds_its_sender_back_by_credit_without_refusals() {
             .iter()
             .any(|e| matches!(e, ConnEvent::MessageReceived { .. }))
         {
-            pair.server.set_rx_room(30_000, true);
+            pair.server.set_rx_room(30_000, true, ANY_MESSAGE);
         }
         pair.run();
         pair.fire_timers();
@@ -398,10 +401,38 @@ fn a_slow_reader_holds_its_sender_back_by_credit_without_refusals() {
 }
 
 #[test]
+fn a_reader_behind_by_many_small_messages_holds_its_sender_back_by_the_message_limit() {
+    let mut pair = Pair::new();
+    // A megabyte of room, but for messages 0 to 3 only.
+    pair.server.set_rx_room(1 << 20, true, 4);
+    pair.client.send_message(1, None).unwrap();
+    for _ in 0..10 {
+        pair.run();
+    }
+    assert_eq!(pair.placed, 1, "the first SACK carries the credit");
+    pair.server.set_rx_room((1 << 20) - 1, false, 4);
+    for _ in 0..10 {
+        pair.client.send_message(1, None).unwrap();
+    }
+    for _ in 0..20 {
+        pair.run();
+    }
+    assert_eq!(pair.placed, 4, "the sender waits at the message limit");
+    // The application read all four: the peer hears of it at once.
+    assert!(pair.server.set_rx_room(1 << 20, true, 36));
+    for _ in 0..20 {
+        pair.run();
+    }
+    assert_eq!(pair.placed, 11);
+    assert_eq!(pair.client.stats().packets_retransmitted, 0);
+    assert_eq!(pair.server.stats().nacks_sent, 0, "nothing refused");
+}
+
+#[test]
 fn a_reader_that_stalls_costs_one_refused_probe_per_ack_timeout() {
     let mut pair = Pair::new();
     // The credit counts in 64-byte units: 10 240 bytes, exactly.
-    pair.server.set_rx_room(10_240, true);
+    pair.server.set_rx_room(10_240, true, ANY_MESSAGE);
     pair.client.send_message(1024, None).unwrap();
     for _ in 0..10 {
         pair.run();
@@ -428,7 +459,7 @@ fn a_reader_that_stalls_costs_one_refused_probe_per_ack_timeout() {
     );
     assert_eq!(pair.client.state(), ConnState::Established);
     // It reads: the waiting message follows.
-    assert!(pair.server.set_rx_room(10_240, true));
+    assert!(pair.server.set_rx_room(10_240, true, ANY_MESSAGE));
     for _ in 0..40 {
         pair.run();
         pair.fire_timers();
