@@ -290,8 +290,8 @@ impl<S: Recipient> Endpoint<S> {
     }
 
     /// Queues the work item for a datagram or request just queued, unless
-    /// it is scheduled already (see `scheduled`): setting the flag releases the
-    /// push to the run that clears it.
+    /// it is scheduled already (see `scheduled`): setting the flag releases
+    /// the push to the run that clears it.
     fn schedule(this: ArcBorrow<'_, Self>) {
         if !this.scheduled.swap(true, Ordering::AcqRel) {
             crate::ffi::work::enqueue::<Endpoint<S>>(this.into());

@@ -14,12 +14,13 @@
 //! it. Bytes alone do not bound how many messages the receiver holds (a
 //! thousand one-byte messages fit any buffer), so each credit also names
 //! the first message number the receiver has no room for, and the sender
-//! starts no message from there on either. A message larger than the whole buffer still goes when the receiver
-//! holds nothing (the EMPTY flag) and nothing is in flight. If the SACK
-//! that opens the credit is lost, the first packet of the waiting message
-//! goes anyway after an ACK timeout, as TCP's persist timer probes a zero
-//! window; the rest of the message follows once a SACK's credit covers it
-//! (a refused probe is sent again at the ACK timeout, blaming no EV).
+//! starts no message from there on either. A message larger than the
+//! whole buffer still goes when the receiver holds nothing (the EMPTY
+//! flag) and nothing is in flight. If the SACK that opens the credit is
+//! lost, the first packet of the waiting message goes anyway after an ACK
+//! timeout, as TCP's persist timer probes a zero window; the rest of the
+//! message follows once a SACK's credit covers it (a refused probe is sent
+//! again at the ACK timeout, blaming no EV).
 
 use crate::proto::wire::SackCredit;
 

@@ -397,13 +397,14 @@ impl<T: Storage> Connection<T> {
     /// even an empty one), and holds no message if `empty` (then any one
     /// message fits, whatever its length); it has no room for message
     /// number `messages` or any later one (while not `empty`). The first
-    /// packet of a message that does not fit is refused with a NO_RESOURCE NACK (the sender
-    /// retries after its ACK timeout and blames no EV). From the first
-    /// call on, every SACK announces the room as receive credit (see
-    /// `credit.rs`), and a sender of this implementation starts no message
-    /// beyond it. When both ends enabled dynamic MPR, the SACKs also
-    /// advertise the PSN window that fits in the room (in 128-PSN units of
-    /// full packets, at least 1, at most the configured MPR).
+    /// packet of a message that does not fit is refused with a
+    /// NO_RESOURCE NACK (the sender retries after its ACK timeout and
+    /// blames no EV). From the first call on, every SACK announces the
+    /// room as receive credit (see `credit.rs`), and a sender of this
+    /// implementation starts no message beyond it. When both ends enabled
+    /// dynamic MPR, the SACKs also advertise the PSN window that fits in
+    /// the room (in 128-PSN units of full packets, at least 1, at most the
+    /// configured MPR).
     ///
     /// Returns whether a SACK is now due to tell the peer that the room
     /// opened (the application read): the caller should transmit.
