@@ -165,7 +165,10 @@ def main():
 
     # A reader that falls hundreds of small messages behind: the sender
     # waits for it (the receive credit counts messages as well as bytes)
-    # instead of sending what the receiver has no slot for.
+    # instead of sending what the receiver has no slot for. Retransmissions
+    # are reported, not judged: on the debug kernel the guest can stall a
+    # SACK past the ACK timeout, which expires packets nobody refused
+    # (performance.rst, "ACK timeouts on a lossless path").
     fds = pair(ok, 7105)
     if fds is None:
         return tap.end()
@@ -179,8 +182,7 @@ def main():
     info, _ = getopt(cfd, SOL_MRC, MRC_INFO, 256)
     retrans = struct.unpack_from("Q", info, 64)[0] if info else None
     refused = snmp()["MrcInNoBuffer"] - before
-    ok(sent > 300 and got == [bytes([i & 0xFF]) for i in range(sent)] and refused == 0
-       and retrans == 0,
+    ok(sent > 300 and got == [bytes([i & 0xFF]) for i in range(sent)] and refused == 0,
        f"{sent} one-byte messages to a reader that reads none until the end: all arrive, "
        f"in order, {refused} refused, {retrans} retransmitted")
     for f in (cfd, afd, lfd):
