@@ -18,7 +18,9 @@
 #      intact, data kept flowing during the blackhole, MRC_PATH_INFO
 #      showed that spine's EVs (EV i goes via container i mod K) all
 #      ASSUMED_BAD during it, all at once (one container, one route), and
-#      every EV GOOD again after the restore.
+#      every EV active again after the restore (GOOD, or SKIP: an ECN mark
+#      on one of the last packets skips the EV's next turn, which an idle
+#      connection never takes).
 #  (e) 1% loss and 1% reordering on every leaf-spine link: SIZE each way,
 #      intact.
 #  (f) The controller (mrcctl): an explicit SRv6 EV profile, one EV per
@@ -142,8 +144,9 @@ elif cmd == "blackhole":
     # blackhole SNAPSHOTS K SPINE FAULT_EPOCH RESTORE_EPOCH WHAT: WHAT is
     # bad (every EV of SPINE ASSUMED_BAD in some snapshot during the
     # blackhole, and all of them already in the first snapshot showing any:
-    # they share the container's route, so they fail together), flow (bytes acked grew during it) or good (the last
-    # snapshot, after the restore, has every EV GOOD).
+    # they share the container's route, so they fail together), flow (bytes acked grew during it) or active (the last
+    # snapshot, after the restore, has every EV active: GOOD, or SKIP, which an ECN mark on
+    # one of the last packets leaves on an EV of an idle connection, whose turn never comes).
     k, spine, t0, t1, what = int(args[1]), int(args[2]), float(args[3]), float(args[4]), args[5]
     samples = [json.loads(l) for l in open(args[0]) if l.strip()]
     samples = [s for s in samples if "paths" in s and "info" in s]
@@ -167,14 +170,15 @@ elif cmd == "blackhole":
         grew = acked[-1] - acked[0] if len(acked) > 1 else 0
         print(f"{grew} bytes acked during the blackhole's {t1 - t0:.1f} s")
         sys.exit(0 if grew > 0 else 1)
-    if what == "good":
+    if what == "active":
         last = samples[-1]
         after = [s for s in samples if s["epoch"] > t1]
-        first = next((s for s in after if all(p["state"] == "GOOD" for p in s["paths"])), None)
+        active = lambda s: all(p["state"] in ("GOOD", "SKIP") for p in s["paths"])
+        first = next((s for s in after if active(s)), None)
         print(f"last snapshot at +{last['epoch'] - t1:.2f} s after the restore: "
               + " ".join(p["state"] for p in last["paths"])
-              + (f"; all GOOD from +{first['epoch'] - t1:.2f} s" if first else ""))
-        ok = last["epoch"] > t1 and last["paths"] and all(p["state"] == "GOOD" for p in last["paths"])
+              + (f"; all active from +{first['epoch'] - t1:.2f} s" if first else ""))
+        ok = last["epoch"] > t1 and last["paths"] and active(last)
         sys.exit(0 if ok else 1)
 sys.exit(2)
 PY
@@ -268,7 +272,7 @@ fi
 PI=$WORK/paths.jsonl
 "$IP" netns exec "$NSA" timeout "$TMO" "$PERF" client --proto mrc --connect "$TOPO_HB" \
 	--port $PORT_SRV6 --srv6 "$SRV6_B" "${BH_AMOUNT[@]}" --seed 4 -q \
-	--path-info-json "$PI" --path-info-ms 100 --linger-good 30 \
+	--path-info-json "$PI" --path-info-ms 100 --linger-active 30 \
 	--json "$WORK/bh.json" >"$WORK/bh.out" 2>&1 &
 cpid=$!
 # Fault once data flows (connection set-up under TCG takes a while).
@@ -285,8 +289,8 @@ verdict "(d) data kept flowing over the other spines during the blackhole" \
 	judge blackhole "$PI" $K $BH_SPINE "$t_fault" "$t_restore" flow
 verdict "(d) MRC_PATH_INFO: spine $BH_SPINE's EVs ASSUMED_BAD during the blackhole, all at once" \
 	judge blackhole "$PI" $K $BH_SPINE "$t_fault" "$t_restore" bad
-verdict "(d) MRC_PATH_INFO: every EV GOOD again after the restore" \
-	judge blackhole "$PI" $K $BH_SPINE "$t_fault" "$t_restore" good
+verdict "(d) MRC_PATH_INFO: every EV active again after the restore (GOOD, or SKIP after an ECN mark)" \
+	judge blackhole "$PI" $K $BH_SPINE "$t_fault" "$t_restore" active
 
 # ---------------------------------------------------------------- (e)
 if [[ ${MRC_VARIANT:-} == debug ]]; then

@@ -7,7 +7,7 @@
 //! mrcperf client --proto tcp|mptcp|mrc --connect ADDR [--port P] [--bind SRC]
 //!                (--bytes N | --seconds S) [--interval-ms 100] [--json FILE]
 //!                [mrc: --bidir --srv6 ADDR,... --evs N --max-msg SIZE
-//!                 --path-info-json FILE --path-info-ms MS --linger-good S
+//!                 --path-info-json FILE --path-info-ms MS --linger-active S
 //!                 --until-signal]
 //! ```
 //!

@@ -85,9 +85,10 @@ pub struct MrcClientArgs {
     #[arg(long, value_name = "MS", value_parser = clap::value_parser!(u32).range(1..))]
     pub path_info_ms: Option<u32>,
     /// (mrc) After the transfer, keep the connection open (still
-    /// snapshotting) until every EV is GOOD, for at most SECS.
+    /// snapshotting) until every EV is active (GOOD or SKIP), for at most
+    /// SECS.
     #[arg(long, value_name = "SECS")]
-    pub linger_good: Option<f64>,
+    pub linger_active: Option<f64>,
     /// (mrc) Seconds any one send or receive may wait before the transfer
     /// is given up [default: 120].
     #[arg(long, value_name = "SECS")]
@@ -108,7 +109,7 @@ impl MrcClientArgs {
             || self.min_msg.is_some()
             || self.path_info_json.is_some()
             || self.path_info_ms.is_some()
-            || self.linger_good.is_some()
+            || self.linger_active.is_some()
             || self.stall_timeout.is_some()
             || self.until_signal
     }
@@ -206,12 +207,12 @@ fn serve(sock: &SeqSocket, peer: &str, stall: Duration) -> bool {
 
 // ---------------------------------------------------------------- client
 
-/// Snapshots until every EV is GOOD or `secs` have passed; the last one.
+/// Snapshots until every EV is active or `secs` have passed; the last one.
 fn linger(sock: &SeqSocket, start: Instant, secs: Option<f64>, period: Duration) -> Sample {
     let until = Instant::now() + Duration::from_secs_f64(secs.unwrap_or(0.0).max(0.0));
     loop {
         let s = Sample::take(sock, start);
-        if s.all_good() || Instant::now() >= until {
+        if s.all_active() || Instant::now() >= until {
             return s;
         }
         thread::sleep(period);
@@ -255,7 +256,7 @@ pub fn client(a: &ClientArgs) -> io::Result<bool> {
         // server closes on it.
         let last = r
             .is_ok()
-            .then(|| linger(&sock, start, m.linger_good, period));
+            .then(|| linger(&sock, start, m.linger_active, period));
         stop.store(true, Ordering::Relaxed);
         if let Some(Err(e)) = sampler.map(|h| h.join()) {
             eprintln!("mrcperf: path snapshots: {e:?}");

@@ -87,11 +87,14 @@ impl Sample {
         }
     }
 
-    /// Every EV is GOOD (and there is at least one).
-    pub fn all_good(&self) -> bool {
+    /// Every EV is active, GOOD or SKIP (and there is at least one). SKIP
+    /// is usable: the EV's next turn of the spraying is skipped after an
+    /// ECN mark or a trimmed packet, and an idle connection, taking no
+    /// turns, keeps it.
+    pub fn all_active(&self) -> bool {
         self.paths
             .as_ref()
-            .is_some_and(|p| !p.is_empty() && p.iter().all(|e| e.state == "GOOD"))
+            .is_some_and(|p| !p.is_empty() && p.iter().all(|e| matches!(e.state, "GOOD" | "SKIP")))
     }
 
     /// "4 EVs: GOOD GOOD ASSUMED_BAD GOOD", for the text report.
@@ -165,7 +168,7 @@ mod tests {
             paths: Some(vec![ev(0, "GOOD"), ev(1, "ASSUMED_BAD")]),
             error: None,
         };
-        assert!(!s.all_good());
+        assert!(!s.all_active());
         assert_eq!(s.summary(), "2 EVs: GOOD ASSUMED_BAD");
         let mut line = Vec::new();
         write_line(&mut line, &s).unwrap();
@@ -174,10 +177,12 @@ mod tests {
         assert_eq!(v["info"]["bytes_acked"], 0);
         assert!(v["info"].get("pad").is_none() && v.get("error").is_none());
         assert!(line.ends_with(b"}\n"));
-        s.paths = Some(vec![ev(0, "GOOD")]);
-        assert!(s.all_good());
+        s.paths = Some(vec![ev(0, "GOOD"), ev(1, "SKIP")]);
+        assert!(s.all_active());
+        s.paths = Some(vec![ev(0, "GOOD"), ev(1, "DENIED")]);
+        assert!(!s.all_active());
         s.paths = Some(vec![]);
-        assert!(!s.all_good());
+        assert!(!s.all_active());
     }
 
     /// On a socket that is not MRC, the snapshot says why it has nothing.

@@ -70,7 +70,7 @@ pub struct MrcReport {
     pub srv6: Vec<String>,
     /// The server-to-client stream (`--bidir`).
     pub reverse: Option<ReverseReport>,
-    /// MRC_INFO and MRC_PATH_INFO at the end (after `--linger-good`).
+    /// MRC_INFO and MRC_PATH_INFO at the end (after `--linger-active`).
     pub last_sample: Option<Sample>,
 }
 
