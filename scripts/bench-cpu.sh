@@ -178,8 +178,8 @@ done
 import glob, json, os, sys
 work, out, secs, mtus, conns = sys.argv[1:]
 res = {"seconds": int(secs), "runs": {}}
-MRC_FIELDS = ["retransmitted_packets", "srtt_us", "cwnd", "rack_losses", "timeout_losses",
-              "ecn_echoes", "receiver_mrc_snmp", "sender_mrc_snmp"]
+MRC_FIELDS = ["retransmitted_packets", "credit_probes", "srtt_us", "cwnd", "rack_losses",
+              "timeout_losses", "ecn_echoes", "receiver_mrc_snmp", "sender_mrc_snmp"]
 for mtu in mtus.split():
     for proto in ["tcp", "mptcp", "mrc", "mrcburst8"]:
         for n in conns.split():
@@ -204,6 +204,7 @@ for mtu in mtus.split():
             most = lambda key: max((i.get(key, 0) for i in infos), default=0)
             mrc = {
                 "retransmitted_packets": total("packets_retrans"),
+                "credit_probes": total("credit_probes"),
                 "srtt_us": most("srtt_us"),
                 "cwnd": most("cwnd"),
                 "rack_losses": total("rack_losses"),
@@ -242,14 +243,15 @@ res["ratios"] = ratios
 json.dump(res, open(out, "w"), indent=1)
 
 print(f"\nunshaped veth, {secs} s per run; MRC messages of mrcperf's default sizes (1 B to 1 MiB)")
-print(f"{'run':<18}{'conns':>6}{'Mbit/s':>10}{'CPU s/GB':>10}{'busy':>6}{'retrans':>9}{'srtt us':>9}{'ECN echo':>9}{'intact':>8}")
+print(f"{'run':<18}{'conns':>6}{'Mbit/s':>10}{'CPU s/GB':>10}{'busy':>6}{'retrans':>9}{'probes':>8}{'srtt us':>9}{'ECN echo':>9}{'intact':>8}")
 for name, x in res["runs"].items():
     cpu = "-" if x["cpu_seconds_per_gb"] is None else f"{x['cpu_seconds_per_gb']:.1f}"
     share = "-" if x["cpu_busy_share"] is None else f"{100 * x['cpu_busy_share']:.0f}%"
     rt = "-" if x["retransmitted_packets"] is None else str(x["retransmitted_packets"])
+    probes = "-" if x["credit_probes"] is None else str(x["credit_probes"])
     srtt = "-" if x["srtt_us"] is None else str(x["srtt_us"])
     ecn = "-" if x["ecn_echoes"] is None else str(x["ecn_echoes"])
-    print(f"{name:<18}{x['connections']:>6}{x['goodput_bps']/1e6:>10.1f}{cpu:>10}{share:>6}{rt:>9}{srtt:>9}{ecn:>9}{str(x['intact']):>8}")
+    print(f"{name:<18}{x['connections']:>6}{x['goodput_bps']/1e6:>10.1f}{cpu:>10}{share:>6}{rt:>9}{probes:>8}{srtt:>9}{ecn:>9}{str(x['intact']):>8}")
 for k, v in ratios.items():
     print(f"{k}: {v:.2f}")
 for name, x in res["runs"].items():

@@ -9,6 +9,7 @@ import signal
 import struct
 import subprocess
 import sys
+import time
 
 from ksft import Tap, skip_unloaded
 from mrcsock import (AF, F_SETFL, LOOP, MRC_ACK_TIMEOUT, MRC_EV_COUNT, MRC_INFO, MRC_MPR,
@@ -78,7 +79,7 @@ def main():
     ok(la is not None and la.family == AF and la.port >= 49152 and bytes(la.addr) == LOOP
        and pa is not None and pa.port == 7100, "getsockname/getpeername")
     info, e = getopt(cfd, SOL_MRC, MRC_INFO, 256)
-    ok(info is not None and info[0] == MRC_STATE_ESTABLISHED and len(info) == 160,
+    ok(info is not None and info[0] == MRC_STATE_ESTABLISHED and len(info) == 168,
        "MRC_INFO reports an established connection")
     pinfo, e = getopt(cfd, SOL_MRC, MRC_PATH_INFO, 40 * 64)
     ok(pinfo is not None and len(pinfo) == 40 * 64, "MRC_PATH_INFO: one entry per EV")
@@ -174,17 +175,24 @@ def main():
         return tap.end()
     lfd, cfd, afd = fds
     before = snmp()["MrcInNoBuffer"]
-    sent = 0
-    while sent < 600 and send(cfd, bytes([sent & 0xFF]), MSG_DONTWAIT | MSG_NOSIGNAL) == 1:
-        sent += 1
+    # Until the send queue stays full for a second: it fills for a moment
+    # whenever the sender's datapath falls behind this loop, and for good
+    # only once the receiver's message limit holds the sender back.
+    sent, deadline = 0, time.monotonic() + 20
+    while sent < 600 and time.monotonic() < deadline:
+        if send(cfd, bytes([sent & 0xFF]), MSG_DONTWAIT | MSG_NOSIGNAL) == 1:
+            sent += 1
+        elif not select.select([], [cfd], [], 1)[1]:
+            break
     setopt(afd, SOL_SOCKET, SO_RCVTIMEO, struct.pack("qq", 5, 0))
     got = [recv(afd, 10)[1] for _ in range(sent)]
     info, _ = getopt(cfd, SOL_MRC, MRC_INFO, 256)
     retrans = struct.unpack_from("Q", info, 64)[0] if info else None
+    probes = struct.unpack_from("Q", info, 160)[0] if info and len(info) >= 168 else None
     refused = snmp()["MrcInNoBuffer"] - before
     ok(sent > 300 and got == [bytes([i & 0xFF]) for i in range(sent)] and refused == 0,
        f"{sent} one-byte messages to a reader that reads none until the end: all arrive, "
-       f"in order, {refused} refused, {retrans} retransmitted")
+       f"in order, {refused} refused, {retrans} retransmitted, {probes} credit probes")
     for f in (cfd, afd, lfd):
         libc.close(f)
 

@@ -133,6 +133,7 @@ fn conn_info(conn: &Conn) -> bindings::mrc_info {
         mrci_duplicates: s.duplicates,
         mrci_rejected: s.rejected,
         mrci_ecn_echoes: s.ecn_echoes,
+        mrci_credit_probes: s.credit_probes,
         ..Default::default()
     }
 }

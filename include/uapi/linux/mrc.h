@@ -100,6 +100,7 @@ struct mrc_info {
 	__u64	mrci_duplicates;
 	__u64	mrci_rejected;		/* packets refused */
 	__u64	mrci_ecn_echoes;	/* SACKs echoing a Congestion Experienced mark */
+	__u64	mrci_credit_probes;	/* header-only asks for the receive credit */
 };
 
 /* mrcp_state */

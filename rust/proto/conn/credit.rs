@@ -17,10 +17,12 @@
 //! starts no message from there on either. A message larger than the
 //! whole buffer still goes when the receiver holds nothing (the EMPTY
 //! flag) and nothing is in flight. If the SACK that opens the credit is
-//! lost, the first packet of the waiting message goes anyway after an ACK
-//! timeout, as TCP's persist timer probes a zero window; the rest of the
-//! message follows once a SACK's credit covers it (a refused probe is sent
-//! again at the ACK timeout, blaming no EV).
+//! lost, a message that waited idle for an ACK timeout asks for the
+//! credit with a probe that carries no data, as TCP's persist timer probes
+//! a zero window: the waiting message's data goes only once a credit
+//! covers it, so a stalled reader costs no refused and resent packets.
+//! Each probe doubles the interval to the next, up to
+//! 2^[`PROBE_BACKOFF_MAX`] ACK timeouts.
 
 use crate::proto::wire::SackCredit;
 
@@ -41,6 +43,9 @@ const MESSAGE_STEP: u32 = 32;
 /// goes on the wire as 16 bits, which the sender unwraps near its own
 /// next message.
 const MESSAGE_HORIZON: u32 = 1 << 14;
+
+/// Doublings of the persist interval, for a receiver that stays full.
+const PROBE_BACKOFF_MAX: u32 = 6;
 
 /// Whether message number `a` comes before `b` (within half the space).
 fn before(a: u32, b: u32) -> bool {
@@ -173,8 +178,20 @@ pub(super) struct TxCredit {
     peer_empty: bool,
     /// Since when a message has waited for credit with nothing in flight.
     waiting_since: Option<u64>,
-    /// The message being sent started as a probe, beyond the credit.
-    probing: bool,
+    /// Credit probes sent since a message last started.
+    probes: u32,
+}
+
+/// What the credit says of the next message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Start {
+    /// It may start.
+    Go,
+    /// It waits for credit.
+    Wait,
+    /// It waited idle for the persist interval: ask for the credit with a
+    /// probe that carries no data.
+    Probe,
 }
 
 impl TxCredit {
@@ -209,32 +226,20 @@ impl TxCredit {
         }
     }
 
-    /// Whether the next packet of the message being sent may go: always,
-    /// unless the message started as a probe beyond the credit and no
-    /// SACK has covered it yet.
-    pub(super) fn allows_more(&mut self) -> bool {
-        if self.probing && self.limit.is_some_and(|limit| self.started > limit) {
-            return false;
-        }
-        self.probing = false;
-        true
-    }
-
     /// Whether message number `msn`, of `len` bytes, may start at `now`.
     /// `idle`: nothing is in flight; `persist`: the ACK timeout, after
-    /// which the first packet of a message that waited idle goes anyway,
-    /// as a probe.
-    pub(super) fn allows(
+    /// which a message that waited idle asks for the credit (and after
+    /// twice that since the last probe, and so on).
+    pub(super) fn may_start(
         &mut self,
         now: u64,
         msn: u32,
         len: u32,
         idle: bool,
         persist: Option<u64>,
-    ) -> bool {
-        self.probing = false;
+    ) -> Start {
         let Some(limit) = self.limit else {
-            return true;
+            return Start::Go;
         };
         // An empty message needs a byte of room: a receiver with none
         // takes no message at all.
@@ -247,32 +252,35 @@ impl TxCredit {
         let room = self.started.saturating_add(needs) <= limit && slot;
         if room || (idle && self.peer_empty) {
             self.waiting_since = None;
-            return true;
+            return Start::Go;
         }
         if !idle {
             self.waiting_since = None;
-            return false;
+            return Start::Wait;
         }
-        let since = *self.waiting_since.get_or_insert(now);
-        if persist.is_some_and(|p| now >= since.saturating_add(p)) {
-            self.waiting_since = None;
-            self.probing = true;
-            return true;
+        self.waiting_since.get_or_insert(now);
+        if self.deadline(persist).is_some_and(|due| now >= due) {
+            self.waiting_since = Some(now);
+            self.probes = self.probes.saturating_add(1);
+            return Start::Probe;
         }
-        false
+        Start::Wait
     }
 
     /// A message of `len` bytes started.
     pub(super) fn start(&mut self, len: u32) {
         self.started = self.started.saturating_add(u64::from(len));
         self.peer_empty = false;
+        self.probes = 0;
     }
 
-    /// When a message waiting idle goes anyway, if one waits.
+    /// When a message waiting idle sends its next credit probe, if one
+    /// waits.
     pub(super) fn deadline(&self, persist: Option<u64>) -> Option<u64> {
+        let doublings = self.probes.min(PROBE_BACKOFF_MAX);
         self.waiting_since
             .zip(persist)
-            .map(|(since, p)| since.saturating_add(p))
+            .map(|(since, p)| since.saturating_add(p.saturating_mul(1 << doublings)))
     }
 }
 
@@ -282,6 +290,10 @@ mod tests {
 
     /// A message limit far ahead of every message number used here.
     const FAR: u32 = 0x4000;
+
+    fn go(tx: &mut TxCredit, now: u64, msn: u32, len: u32, idle: bool, p: Option<u64>) -> bool {
+        tx.may_start(now, msn, len, idle, p) == Start::Go
+    }
 
     fn credit(limit: u64, empty: bool) -> SackCredit {
         let units = (limit / SackCredit::UNIT) % u64::from(SackCredit::MODULUS);
@@ -295,14 +307,17 @@ mod tests {
     #[test]
     fn a_sender_starts_no_message_beyond_the_limit() {
         let mut tx = TxCredit::default();
-        assert!(tx.allows(0, 0, 1 << 20, false, None), "no credit heard yet");
+        assert!(
+            go(&mut tx, 0, 0, 1 << 20, false, None),
+            "no credit heard yet"
+        );
         tx.on_sack(credit(64_000, false), false, 0);
-        assert!(tx.allows(0, 0, 64_000, false, None));
+        assert!(go(&mut tx, 0, 0, 64_000, false, None));
         tx.start(64_000);
-        assert!(!tx.allows(0, 0, 1, false, None));
+        assert!(!go(&mut tx, 0, 0, 1, false, None));
         tx.on_sack(credit(128_000, false), false, 0);
-        assert!(tx.allows(0, 0, 64_000, false, None));
-        assert!(!tx.allows(0, 0, 64_001, false, None));
+        assert!(go(&mut tx, 0, 0, 64_000, false, None));
+        assert!(!go(&mut tx, 0, 0, 64_001, false, None));
     }
 
     #[test]
@@ -313,19 +328,19 @@ mod tests {
             ..credit(1 << 20, false)
         };
         tx.on_sack(at(3), false, 0);
-        assert!(tx.allows(0, 2, 1, false, None));
-        assert!(!tx.allows(0, 3, 1, false, None), "however small");
+        assert!(go(&mut tx, 0, 2, 1, false, None));
+        assert!(!go(&mut tx, 0, 3, 1, false, None), "however small");
         // A late SACK's lower limit does not take it back.
         tx.on_sack(at(5), false, 3);
         tx.on_sack(at(4), false, 3);
-        assert!(tx.allows(0, 4, 1, false, None));
-        assert!(!tx.allows(0, 5, 1, false, None));
+        assert!(go(&mut tx, 0, 4, 1, false, None));
+        assert!(!go(&mut tx, 0, 5, 1, false, None));
         // The 16 bits unwrap near the next message, across the wrap of 32.
         let mut wrap = TxCredit::default();
         wrap.on_sack(at(5), false, u32::MAX - 10);
-        assert!(wrap.allows(0, 4, 1, false, None));
-        assert!(!wrap.allows(0, 5, 1, false, None));
-        assert!(wrap.allows(0, u32::MAX, 1, false, None));
+        assert!(go(&mut wrap, 0, 4, 1, false, None));
+        assert!(!go(&mut wrap, 0, 5, 1, false, None));
+        assert!(go(&mut wrap, 0, u32::MAX, 1, false, None));
     }
 
     #[test]
@@ -348,7 +363,7 @@ mod tests {
         let mut tx = TxCredit::default();
         tx.on_sack(credit(128_000, false), false, 0);
         tx.on_sack(credit(64_000, false), false, 0);
-        assert!(tx.allows(0, 0, 128_000, false, None));
+        assert!(go(&mut tx, 0, 0, 128_000, false, None));
     }
 
     #[test]
@@ -375,32 +390,54 @@ mod tests {
         let mut tx = TxCredit::default();
         tx.on_sack(credit(1000, true), false, 0);
         assert!(
-            !tx.allows(0, 0, 1 << 20, true, None),
+            !go(&mut tx, 0, 0, 1 << 20, true, None),
             "EMPTY before all was acked"
         );
         tx.on_sack(credit(1000, true), true, 0);
         assert!(
-            !tx.allows(0, 0, 1 << 20, false, None),
+            !go(&mut tx, 0, 0, 1 << 20, false, None),
             "something in flight"
         );
-        assert!(tx.allows(0, 0, 1 << 20, true, None));
+        assert!(go(&mut tx, 0, 0, 1 << 20, true, None));
         tx.start(1 << 20);
-        assert!(!tx.allows(0, 0, 1, true, None), "one message, not more");
+        assert!(!go(&mut tx, 0, 0, 1, true, None), "one message, not more");
     }
 
     #[test]
-    fn a_waiting_message_goes_after_the_persist_interval() {
+    fn a_waiting_message_probes_after_the_persist_interval_then_backs_off() {
         let mut tx = TxCredit::default();
         tx.on_sack(credit(0, false), true, 0);
-        assert!(!tx.allows(100, 0, 10, true, Some(50)));
+        assert_eq!(tx.may_start(100, 0, 10, true, Some(50)), Start::Wait);
         assert_eq!(tx.deadline(Some(50)), Some(150));
-        assert!(!tx.allows(149, 0, 10, true, Some(50)));
-        assert!(tx.allows(150, 0, 10, true, Some(50)));
-        assert_eq!(tx.deadline(Some(50)), None);
+        assert_eq!(tx.may_start(149, 0, 10, true, Some(50)), Start::Wait);
+        assert_eq!(tx.may_start(150, 0, 10, true, Some(50)), Start::Probe);
+        assert_eq!(tx.deadline(Some(50)), Some(250), "twice the interval");
+        assert_eq!(tx.may_start(249, 0, 10, true, Some(50)), Start::Wait);
+        assert_eq!(tx.may_start(250, 0, 10, true, Some(50)), Start::Probe);
+        assert_eq!(tx.deadline(Some(50)), Some(450));
+        let mut now = 450;
+        let mut gaps = Vec::new();
+        for _ in 0..8 {
+            assert_eq!(tx.may_start(now, 0, 10, true, Some(50)), Start::Probe);
+            let next = tx.deadline(Some(50)).unwrap();
+            gaps.push((next - now) / 50);
+            now = next;
+        }
+        assert_eq!(
+            gaps,
+            [8, 16, 32, 64, 64, 64, 64, 64],
+            "at most 64 intervals"
+        );
+        // The probe's SACK opens the credit: the message starts, and the
+        // next wait probes after one interval again.
+        tx.on_sack(credit(640, false), true, 0);
+        assert_eq!(tx.may_start(now, 0, 10, true, Some(50)), Start::Go);
         tx.start(10);
-        assert!(!tx.allows_more(), "a probe is one packet");
-        tx.on_sack(credit(640, false), false, 0);
-        assert!(tx.allows_more(), "covered: the rest follows");
+        tx.on_sack(credit(640, false), true, 1);
+        assert_eq!(tx.may_start(now, 1, 640, true, Some(50)), Start::Wait);
+        assert_eq!(tx.deadline(Some(50)), Some(now + 50));
+        assert_eq!(tx.may_start(now, 1, 640, false, Some(50)), Start::Wait);
+        assert_eq!(tx.deadline(Some(50)), None, "not idle: no probe due");
     }
 
     #[test]

@@ -52,6 +52,9 @@ pub struct ConnStats {
     pub nacks_sent: u64,
     /// Probes sent.
     pub probes_sent: u64,
+    /// Credit probes sent: header-only duplicates asking a receiver whose
+    /// buffer was full for its credit.
+    pub credit_probes: u64,
     /// Packets refused (malformed, wrong connection, out of window, bad
     /// lengths, unexpected in the state).
     pub rejected: u64,

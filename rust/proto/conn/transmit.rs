@@ -3,6 +3,7 @@
 //! window (peer MPR × 128, bounded by the sent-record storage) and the NSCC
 //! congestion window.
 
+use super::credit::Start;
 use super::{
     messages, sent, ConnState, Connection, MsgId, SentPacket, SentState, Storage, MAX_PAYLOAD,
 };
@@ -331,17 +332,18 @@ impl<T: Storage> Connection<T> {
         if !self.cwnd_allows(len) {
             return None;
         }
-        let allowed = if self.tx.seg_offset == 0 {
+        if self.tx.seg_offset == 0 {
             let idle = self.tx.una == self.tx.nxt;
             let persist = self.rto_interval();
-            self.tx
+            match self
+                .tx
                 .credit
-                .allows(now, self.tx.seg_msg, msg.len, idle, persist)
-        } else {
-            self.tx.credit.allows_more()
-        };
-        if !allowed {
-            return None;
+                .may_start(now, self.tx.seg_msg, msg.len, idle, persist)
+            {
+                Start::Go => {}
+                Start::Wait => return None,
+                Start::Probe => return self.transmit_credit_probe(now, rand, buf),
+            }
         }
         let ev = self.paths.choose_in_burst(now, rand)?;
         let end = self.tx.seg_offset.saturating_add(len);
@@ -411,6 +413,43 @@ impl<T: Storage> Connection<T> {
     // packets independently of this code.
     /// Writes a data packet's headers; `None` if `buf` cannot hold them and
     /// the payload.
+    /// A credit probe (see `credit`): the last packet the peer acked,
+    /// trimmed to its headers as a switch trims one. Every receiver
+    /// answers a duplicate with a SACK at once, and the SACK carries its
+    /// credit; the probe carries no data, so nothing waits to be refused
+    /// and sent again. Only sent idle, when every PSN before `nxt` is
+    /// acked and the last message before the waiting one is complete.
+    fn transmit_credit_probe(&mut self, now: u64, rand: u32, buf: &mut [u8]) -> Option<Transmit> {
+        let ev = self.control_ev(now, rand, None);
+        let data = DataRepr {
+            kind: DataKind::Only,
+            msn: self.tx.seg_msg.wrapping_sub(1),
+            offset: 0,
+            msg_len: 0,
+            ev_index: ev,
+            timestamp: self.next_stamp(now),
+            immediate: None,
+        };
+        let packet = Packet {
+            pkey: self.cfg.pkey,
+            dest_conn: self.peer,
+            body: Body::Data {
+                psn: self.tx.nxt.wrapping_sub(1),
+                ack_req: true,
+                trim: Trim::TrimmedLastHop,
+                data,
+                payload: &[],
+            },
+        };
+        let header_len = packet.emit(buf).ok()?;
+        self.stats.credit_probes = self.stats.credit_probes.saturating_add(1);
+        Some(Transmit {
+            ev,
+            header_len,
+            payload: None,
+        })
+    }
+
     fn emit_data(&mut self, buf: &mut [u8], out: &DataOut) -> Option<Transmit> {
         let slots = messages::usable_slots(self.messages.len());
         let msg = self.messages.get(messages::slot_of(out.msg, slots))?.tx;

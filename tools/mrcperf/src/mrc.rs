@@ -277,6 +277,7 @@ pub struct MrcInfo {
     pub duplicates: u64,
     pub rejected: u64,
     pub ecn_echoes: u64,
+    pub credit_probes: u64,
 }
 
 /// `struct mrc_path_info` (one MRC_PATH_INFO entry, one per EV).
@@ -380,12 +381,13 @@ mod tests {
         assert_eq!(mem::offset_of!(MrcPathInfo, srtt_us), 4);
         assert_eq!(mem::offset_of!(MrcPathInfo, packets_sent), 8);
         assert_eq!(mem::offset_of!(MrcPathInfo, timeouts), 32);
-        assert_eq!(mem::size_of::<MrcInfo>(), 160);
+        assert_eq!(mem::size_of::<MrcInfo>(), 168);
         assert_eq!(mem::offset_of!(MrcInfo, ev_count), 12);
         assert_eq!(mem::offset_of!(MrcInfo, max_payload), 28);
         assert_eq!(mem::offset_of!(MrcInfo, packets_sent), 32);
         assert_eq!(mem::offset_of!(MrcInfo, rejected), 144);
         assert_eq!(mem::offset_of!(MrcInfo, ecn_echoes), 152);
+        assert_eq!(mem::offset_of!(MrcInfo, credit_probes), 160);
     }
 
     #[test]

@@ -429,7 +429,7 @@ fn a_reader_behind_by_many_small_messages_holds_its_sender_back_by_the_message_l
 }
 
 #[test]
-fn a_reader_that_stalls_costs_one_refused_probe_per_ack_timeout() {
+fn a_reader_that_stalls_is_asked_for_credit_by_probes_without_data() {
     let mut pair = Pair::new();
     // The credit counts in 64-byte units: 10 240 bytes, exactly.
     pair.server.set_rx_room(10_240, true, ANY_MESSAGE);
@@ -443,28 +443,56 @@ fn a_reader_that_stalls_costs_one_refused_probe_per_ack_timeout() {
         pair.run();
     }
     assert_eq!(pair.placed, 10_240);
-    // The application never reads: the second message waits, and only
-    // its first packet goes, once per ACK timeout.
-    let timeouts = 20;
-    for _ in 0..timeouts {
-        pair.run();
+    // The application never reads: the second message waits, and the
+    // sender asks for the credit once per persist interval, each interval
+    // twice the last (up to 64 times the first).
+    let rounds = 20;
+    let mut probed_at = Vec::new();
+    for _ in 0..rounds {
         pair.fire_timers();
+        pair.run();
+        let probes = pair.client.stats().credit_probes;
+        if probes > probed_at.len() as u64 {
+            probed_at.push(pair.now);
+        }
     }
-    pair.run();
     assert_eq!(pair.placed, 10_240);
-    let refused = pair.server.stats().nacks_sent;
+    let probes = pair.client.stats().credit_probes;
     assert!(
-        (1..=timeouts).contains(&refused),
-        "{refused} refusals in {timeouts} timer rounds"
+        probes >= 8 && probes == probed_at.len() as u64,
+        "{probes} credit probes in {rounds} timer rounds, one at a time"
+    );
+    let gap = |i: usize| probed_at[i + 1] - probed_at[i];
+    // One interval to the first probe, two to the second, ..., 64 at most.
+    assert_eq!(gap(1) / gap(0), 2, "the interval doubles");
+    assert_eq!(gap(probed_at.len() - 2) / gap(0), 32, "up to 64 intervals");
+    assert_eq!(
+        pair.server.stats().duplicates,
+        probes,
+        "each probe arrived as a duplicate, and was answered"
+    );
+    assert_eq!(pair.server.stats().nacks_sent, 0, "nothing refused");
+    assert_eq!(
+        pair.client.stats().packets_retransmitted,
+        0,
+        "nothing resent"
     );
     assert_eq!(pair.client.state(), ConnState::Established);
-    // It reads: the waiting message follows.
+    // It reads, but the SACK that says so is lost: the next probe's
+    // answer carries the credit, and the waiting message follows.
     assert!(pair.server.set_rx_room(10_240, true, ANY_MESSAGE));
+    assert!(
+        !drain(&mut pair.server, pair.now).is_empty(),
+        "the lost SACK"
+    );
     for _ in 0..40 {
         pair.run();
         pair.fire_timers();
     }
     assert_eq!(pair.placed, 20_240);
+    assert_eq!(pair.client.stats().credit_probes, probes + 1);
+    assert_eq!(pair.server.stats().nacks_sent, 0);
+    assert_eq!(pair.client.stats().packets_retransmitted, 0);
 }
 
 #[test]
