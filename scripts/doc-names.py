@@ -48,7 +48,8 @@ ELSEWHERE = {
     # The kernel's config and functions, as a profile names them.
     "CONFIG_PERF_EVENTS", "SKB_GSO_UDP_L4", "ip6_output", "default_idle",
     "handle_softirqs", "queue_work", "mutex_spin_on_owner", "WQ_HIGHPRI", "UDP_GRO",
-    "udp_unexpected_gso", "include/linux/udp.h", "sk_data_ready",
+    "udp_unexpected_gso", "include/linux/udp.h", "sk_data_ready", "release_sock",
+    "Mutex::try_lock",
 }
 SUFFIX = re.compile(r"\.(rs|c|h|sh|py|rst|md|yaml|toml|8|ko)$")
 IDENT = re.compile(r"^(?:[A-Za-z_][A-Za-z0-9_]*::)*([A-Za-z_][A-Za-z0-9_]*)(?:\(\))?$")
