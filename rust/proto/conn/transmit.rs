@@ -409,10 +409,6 @@ impl<T: Storage> Connection<T> {
         }
     }
 
-    // A deliberate twin of the test harness's `Forge::bytes`, which forges data
-    // packets independently of this code.
-    /// Writes a data packet's headers; `None` if `buf` cannot hold them and
-    /// the payload.
     /// A credit probe (see `credit`): the last packet the peer acked,
     /// trimmed to its headers as a switch trims one. Every receiver
     /// answers a duplicate with a SACK at once, and the SACK carries its
@@ -450,6 +446,10 @@ impl<T: Storage> Connection<T> {
         })
     }
 
+    // A deliberate twin of the test harness's `Forge::bytes`, which forges data
+    // packets independently of this code.
+    /// Writes a data packet's headers; `None` if `buf` cannot hold them and
+    /// the payload.
     fn emit_data(&mut self, buf: &mut [u8], out: &DataOut) -> Option<Transmit> {
         let slots = messages::usable_slots(self.messages.len());
         let msg = self.messages.get(messages::slot_of(out.msg, slots))?.tx;
