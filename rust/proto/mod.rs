@@ -35,4 +35,5 @@ pub mod ev;
 pub mod nscc;
 pub mod path;
 pub mod psn;
+pub mod rtt;
 pub mod wire;

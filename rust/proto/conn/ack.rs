@@ -71,6 +71,7 @@ impl<T: Storage> Connection<T> {
         match echo {
             Some((ev, rtt, sent_at)) => {
                 self.sample_srtt(rtt);
+                self.tx.response.sample(now.saturating_sub(sent_at).max(1));
                 self.nscc.on_ack(now, acked_bytes, rtt, sack.ecn_echo);
                 self.rack(now, ev, sent_at);
             }

@@ -113,6 +113,7 @@ pub use transmit::{PayloadRange, Transmit, MAX_HEADER_LEN};
 use crate::proto::nscc::Nscc;
 use crate::proto::path::PathSet;
 use crate::proto::psn::Psn;
+use crate::proto::rtt::RttEstimate;
 use crate::proto::wire::ConnNumber;
 use credit::{RxCredit, TxCredit};
 use recv::AckState;
@@ -196,8 +197,13 @@ struct SendState {
     timeouts: u32,
     /// When the last of those was counted.
     last_retry_at: Option<u64>,
-    /// Smoothed RTT over every SACK (ns).
+    /// Smoothed RTT over every SACK (ns), net of the receiver's service
+    /// time: the network's share, for NSCC and RACK.
     srtt_ns: u64,
+    /// The whole time from a data packet's transmission to the SACK that
+    /// echoes it, service time included, with its variance: what the ACK
+    /// timeout waits for (`Connection::rto_interval`).
+    response: RttEstimate,
     /// Last transmission stamp: data packets carry strictly increasing
     /// stamps (the clock, nudged by 1 ns within a burst), so that RACK can
     /// order the packets of one EV.
@@ -330,6 +336,7 @@ impl<T: Storage> Connection<T> {
                 timeouts: 0,
                 last_retry_at: None,
                 srtt_ns: 0,
+                response: RttEstimate::new(),
                 last_stamp: 0,
                 rack_deadline: None,
                 credit: TxCredit::default(),

@@ -70,10 +70,13 @@ impl<T: Storage> Connection<T> {
     }
 
     /// The current ACK timeout, after the timeouts in a row so far; `None`
-    /// when the retries are used up. It is never below twice the smoothed
-    /// RTT (scaled by the same backoff): on a path slower than the
-    /// configured timeout, a loaded or emulated host, a fixed timeout would
-    /// expire every packet, blame every EV and spend the retries.
+    /// when the retries are used up. Its floor, scaled by the same backoff,
+    /// is the larger of twice the smoothed RTT and RFC 6298's timeout
+    /// (srtt + 4 rttvar) over the SACKs' whole response time, the
+    /// receiver's service time included: on a path slower than the
+    /// configured timeout, or a loaded or emulated host whose answers come
+    /// late and unevenly, a fixed timeout would expire packets that
+    /// arrived, blame their EVs and spend the retries.
     pub(super) fn rto_interval(&self) -> Option<u64> {
         let interval = self.cfg.retry.interval_ns(self.tx.timeouts)?;
         let backoff = interval.checked_div(self.cfg.retry.base_ns()).unwrap_or(1);
@@ -81,6 +84,7 @@ impl<T: Storage> Connection<T> {
             .tx
             .srtt_ns
             .saturating_mul(RTO_SRTT_FACTOR)
+            .max(self.tx.response.timeout_ns())
             .saturating_mul(backoff);
         Some(interval.max(floor))
     }

@@ -55,8 +55,8 @@ impl<S: DerefMut<Target = [PathState]>> PathSet<S> {
         };
         path.acked = path.acked.saturating_add(1);
         path.last_ack_ns = now;
-        path.sample_rtt(rtt_ns);
-        let delayed = !shared && fastest != 0 && path.srtt_ns > mark_above;
+        path.rtt.sample(rtt_ns);
+        let delayed = !shared && fastest != 0 && path.rtt.srtt_ns() > mark_above;
         if delayed {
             path.delayed = path.delayed.saturating_add(1);
             path.hurt(DELAY_HURT_SHIFT);

@@ -35,9 +35,7 @@ impl<S: DerefMut<Target = [PathState]>> PathSet<S> {
             if path.probe_deadline_ns.is_none() && now >= path.probe_due_ns {
                 // A probe gets at least the EV's last known RTO (srtt +
                 // 4 rttvar): a slow path is not a dead one.
-                let rto = path
-                    .srtt_ns
-                    .saturating_add(path.rttvar_ns.saturating_mul(4));
+                let rto = path.rtt.timeout_ns();
                 path.probe_deadline_ns = Some(now.saturating_add(configured.max(rto)));
                 let slot = path
                     .probes_sent
@@ -74,7 +72,7 @@ impl<S: DerefMut<Target = [PathState]>> PathSet<S> {
             return;
         };
         path.last_ack_ns = now;
-        path.sample_rtt(rtt_ns);
+        path.rtt.sample(rtt_ns);
         self.promote(ev, now);
     }
 

@@ -118,7 +118,7 @@ impl<S: DerefMut<Target = [PathState]>> PathSet<S> {
             .unwrap_or(HEALTH_FULL)
             .max(HEALTH_MIN);
         self.rotation_min_srtt = active()
-            .map(|path| path.srtt_ns)
+            .map(|path| path.rtt.srtt_ns())
             .filter(|&srtt| srtt != 0)
             .min()
             .unwrap_or(0);

@@ -1,6 +1,8 @@
 //! The state of one EV: its [`EvState`], counters, RTT estimate, health
 //! score and probe bookkeeping.
 
+use crate::proto::rtt::RttEstimate;
+
 /// Health of an EV that has shown no congestion or loss lately.
 pub const HEALTH_FULL: u16 = 1024;
 
@@ -44,8 +46,7 @@ pub struct PathState {
     pub(super) trimmed: u64,
     pub(super) ecn: u64,
     pub(super) delayed: u64,
-    pub(super) srtt_ns: u64,
-    pub(super) rttvar_ns: u64,
+    pub(super) rtt: RttEstimate,
     pub(super) last_ack_ns: u64,
     pub(super) last_send_ns: u64,
     pub(super) health: u16,
@@ -86,8 +87,7 @@ impl PathState {
             trimmed: 0,
             ecn: 0,
             delayed: 0,
-            srtt_ns: 0,
-            rttvar_ns: 0,
+            rtt: RttEstimate::new(),
             last_ack_ns: 0,
             last_send_ns: 0,
             health: HEALTH_FULL,
@@ -151,12 +151,12 @@ impl PathState {
 
     /// Smoothed RTT in ns (0 before the first sample).
     pub fn srtt_ns(&self) -> u64 {
-        self.srtt_ns
+        self.rtt.srtt_ns()
     }
 
     /// RTT variance (mean deviation) in ns.
     pub fn rttvar_ns(&self) -> u64 {
-        self.rttvar_ns
+        self.rtt.rttvar_ns()
     }
 
     /// Time of the last ACK or probe reply on this EV (0 if none).
@@ -187,26 +187,6 @@ impl PathState {
     /// Consecutive probe timeouts (the backoff exponent before capping).
     pub fn probe_backoff(&self) -> u8 {
         self.probe_backoff
-    }
-
-    /// Folds an RTT sample into the smoothed RTT and variance with the
-    /// RFC 6298 gains (1/8 and 1/4).
-    pub(super) fn sample_rtt(&mut self, rtt_ns: u64) {
-        if self.srtt_ns == 0 {
-            self.srtt_ns = rtt_ns.max(1);
-            self.rttvar_ns = rtt_ns / 2;
-            return;
-        }
-        let deviation = self.srtt_ns.abs_diff(rtt_ns);
-        self.rttvar_ns = self
-            .rttvar_ns
-            .saturating_sub(self.rttvar_ns / 4)
-            .saturating_add(deviation / 4);
-        self.srtt_ns = self
-            .srtt_ns
-            .saturating_sub(self.srtt_ns / 8)
-            .saturating_add(rtt_ns / 8)
-            .max(1);
     }
 
     /// A clean ACK: health climbs 1/16 of the way back to full.

@@ -258,11 +258,12 @@ fn duplicate_data_is_acked_not_placed_twice() {
     assert!(!acks.is_empty());
 }
 
-/// Exchanges packets with `one_way` ns of delay per hop (probes answered
-/// on the way), firing the client's timer when it falls due while packets
-/// are in flight, until `bytes` are placed and acked.
-fn run_slow(pair: &mut Pair, one_way: u64, bytes: u64) {
-    for _ in 0..10_000 {
+/// Exchanges packets in rounds, round `r` taking `one_way(r)` ns per hop
+/// (probes answered on the way), firing the client's timer when it falls
+/// due while packets are in flight, until `bytes` are placed and acked.
+fn run_slow(pair: &mut Pair, one_way: impl Fn(usize) -> u64, bytes: u64) {
+    for round in 0..10_000 {
+        let one_way = one_way(round);
         if pair.placed == bytes && pair.client.stats().bytes_in_flight == 0 {
             return;
         }
@@ -303,11 +304,11 @@ fn a_path_slower_than_the_ack_timeout_is_not_timed_out() {
     // timeout, smoothed from the handshake's fast ones); its first flight
     // may expire before any sample exists.
     pair.client.send_message(4_000, None).unwrap();
-    run_slow(&mut pair, one_way, 4_000);
+    run_slow(&mut pair, |_| one_way, 4_000);
     assert!(pair.client.stats().srtt_ns > 4 * base);
     let before = pair.client.stats().ack_timeouts;
     pair.client.send_message(20_000, None).unwrap();
-    run_slow(&mut pair, one_way, 24_000);
+    run_slow(&mut pair, |_| one_way, 24_000);
     assert_eq!(
         pair.client.stats().ack_timeouts,
         before,
@@ -315,6 +316,42 @@ fn a_path_slower_than_the_ack_timeout_is_not_timed_out() {
     );
     assert_eq!(pair.client.stats().active_evs, pair.client.stats().ev_count);
     assert_eq!(pair.client.state(), ConnState::Established);
+}
+
+#[test]
+fn sacks_that_come_late_and_unevenly_widen_the_ack_timeout() {
+    // A loaded host: the network is fast (a tenth of the configured
+    // timeout each way), but one exchange in STALL_EVERY waits 1.5
+    // timeouts, as a SACK does behind a busy receiver. Twice the smoothed
+    // RTT stays below that wait; once a few such SACKs were measured, the
+    // variance of their response time (RFC 6298) covers it.
+    const STALL_EVERY: usize = 3;
+    let mut pair = Pair::new();
+    let base = cfg().retry.base_ns();
+    let one_way = |round: usize| {
+        if round % STALL_EVERY == STALL_EVERY - 1 {
+            3 * base / 2
+        } else {
+            base / 10
+        }
+    };
+    let mut placed = 0;
+    let mut send = |pair: &mut Pair| {
+        pair.client.send_message(20_000, None).unwrap();
+        placed += 20_000;
+        run_slow(pair, one_way, placed);
+    };
+    for _ in 0..3 {
+        send(&mut pair);
+    }
+    let before = pair.client.stats();
+    for _ in 0..8 {
+        send(&mut pair);
+    }
+    let after = pair.client.stats();
+    assert_eq!(after.ack_timeouts, before.ack_timeouts);
+    assert_eq!(after.packets_retransmitted, before.packets_retransmitted);
+    assert_eq!(after.active_evs, after.ev_count);
 }
 
 // A deliberate twin of endpoint/probe.rs's probe request: the test forges its
