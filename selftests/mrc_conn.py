@@ -167,9 +167,10 @@ def main():
     # A reader that falls hundreds of small messages behind: the sender
     # waits for it (the receive credit counts messages as well as bytes)
     # instead of sending what the receiver has no slot for. Retransmissions
-    # are reported, not judged: on the debug kernel the guest can stall a
-    # SACK past the ACK timeout, which expires packets nobody refused
-    # (performance.rst, "ACK timeouts on a lossless path").
+    # are reported, not judged: the ACK timeout widens with the SACKs'
+    # variance, but one long stall of the debug guest can still hold a SACK
+    # past it, which expires packets nobody refused (performance.rst, "The
+    # ACK timeout follows the SACKs' variance").
     fds = pair(ok, 7105)
     if fds is None:
         return tap.end()
