@@ -70,14 +70,14 @@ impl<T: Storage> Connection<T> {
         }
         match echo {
             Some((ev, rtt, sent_at)) => {
-                self.sample_srtt(rtt);
+                self.tx.rtt.sample(rtt);
                 self.tx.response.sample(now.saturating_sub(sent_at).max(1));
                 self.nscc.on_ack(now, acked_bytes, rtt, sack.ecn_echo);
                 self.rack(now, ev, sent_at);
             }
             None if acked_bytes != 0 => {
                 self.nscc
-                    .on_ack(now, acked_bytes, self.tx.srtt_ns, sack.ecn_echo)
+                    .on_ack(now, acked_bytes, self.tx.rtt.srtt_ns(), sack.ecn_echo)
             }
             None => {}
         }
@@ -102,17 +102,6 @@ impl<T: Storage> Connection<T> {
             .saturating_sub(u64::from(sack.service_time))
             .max(1);
         Ok(Some((sack.ev_index, rtt, sack.timestamp_echo)))
-    }
-
-    fn sample_srtt(&mut self, rtt: u64) {
-        self.tx.srtt_ns = if self.tx.srtt_ns == 0 {
-            rtt
-        } else {
-            self.tx
-                .srtt_ns
-                .saturating_sub(self.tx.srtt_ns / 8)
-                .saturating_add(rtt / 8)
-        };
     }
 
     /// Marks `psn` acked; returns its payload length if it was not before.
@@ -208,7 +197,7 @@ impl<T: Storage> Connection<T> {
     /// RACK's reordering window: a quarter of the smoothed RTT, at least
     /// [`MIN_REORDER_NS`].
     pub(super) fn reorder_window(&self) -> u64 {
-        (self.tx.srtt_ns / 4).max(MIN_REORDER_NS)
+        (self.tx.rtt.srtt_ns() / 4).max(MIN_REORDER_NS)
     }
 
     /// The RACK timer: overtaken packets that waited out the window are lost.

@@ -197,9 +197,9 @@ struct SendState {
     timeouts: u32,
     /// When the last of those was counted.
     last_retry_at: Option<u64>,
-    /// Smoothed RTT over every SACK (ns), net of the receiver's service
-    /// time: the network's share, for NSCC and RACK.
-    srtt_ns: u64,
+    /// RTT over every SACK, net of the receiver's service time: the
+    /// network's share, for NSCC and RACK (its mean only).
+    rtt: RttEstimate,
     /// The whole time from a data packet's transmission to the SACK that
     /// echoes it, service time included, with its variance: what the ACK
     /// timeout waits for (`Connection::rto_interval`).
@@ -335,7 +335,7 @@ impl<T: Storage> Connection<T> {
                 rto_deadline: None,
                 timeouts: 0,
                 last_retry_at: None,
-                srtt_ns: 0,
+                rtt: RttEstimate::new(),
                 response: RttEstimate::new(),
                 last_stamp: 0,
                 rack_deadline: None,
@@ -456,7 +456,7 @@ impl<T: Storage> Connection<T> {
     /// Counters and estimates for an `MRC_INFO`-like snapshot.
     pub fn stats(&self) -> ConnStats {
         let mut s = self.stats;
-        s.srtt_ns = self.tx.srtt_ns;
+        s.srtt_ns = self.tx.rtt.srtt_ns();
         s.cwnd = self.nscc.cwnd();
         s.bytes_in_flight = self.tx.bytes_in_flight;
         s.active_evs = self.paths.active_count();

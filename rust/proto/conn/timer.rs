@@ -82,7 +82,8 @@ impl<T: Storage> Connection<T> {
         let backoff = interval.checked_div(self.cfg.retry.base_ns()).unwrap_or(1);
         let floor = self
             .tx
-            .srtt_ns
+            .rtt
+            .srtt_ns()
             .saturating_mul(RTO_SRTT_FACTOR)
             .max(self.tx.response.timeout_ns())
             .saturating_mul(backoff);
