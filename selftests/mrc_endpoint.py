@@ -77,6 +77,18 @@ def snmp(ns):
     return {k: int(v) for k, v in (line.split() for line in out.splitlines())}
 
 
+def snmp_moved(ns, before, datagrams):
+    """How far each counter of `ns` moved since `before`, once
+    MrcInDatagrams has moved by `datagrams` (or after 60 s: slow debug
+    kernels get time, not weaker checks)."""
+    deadline = time.monotonic() + 60
+    while True:
+        d = {k: v - before.get(k, 0) for k, v in snmp(ns).items()}
+        if d["MrcInDatagrams"] >= datagrams or time.monotonic() > deadline:
+            return d
+        time.sleep(0.2)
+
+
 def setup():
     sh("ip", "netns", "add", A)
     sh("ip", "netns", "add", B)
@@ -130,13 +142,7 @@ def main():
         for _ in range(2000):
             s.sendto(bytes(rng.getrandbits(8) for _ in range(rng.randrange(0, 120))), (ADDR_B, PORT))
         sent = 2 + len(valid) + 2 + 2000
-        deadline = time.monotonic() + 60  # slow debug kernels get time, not weaker checks
-        while True:
-            after = snmp(B)
-            d = {k: after[k] - before.get(k, 0) for k in after}
-            if d["MrcInDatagrams"] >= sent or time.monotonic() > deadline:
-                break
-            time.sleep(0.2)
+        d = snmp_moved(B, before, sent)
         result(d["MrcInDatagrams"] == sent, f"every datagram counted ({d['MrcInDatagrams']} of {sent})")
         result(d["MrcInProbeRequests"] == 1 and d["MrcInNoListener"] == 1, "probe and connect counted")
         result(d["MrcInMalformed"] >= len(valid) + 2,
@@ -169,12 +175,7 @@ def main():
                 break
         result(sorted(ids, key=str) == [21, 22],
                f"a UDP GSO batch of 4 packets: its two whole probe requests answered (ids {ids})")
-        deadline = time.monotonic() + 60
-        while True:
-            d = {k: v - before.get(k, 0) for k, v in snmp(B).items()}
-            if d["MrcInDatagrams"] >= 4 or time.monotonic() > deadline:
-                break
-            time.sleep(0.2)
+        d = snmp_moved(B, before, 4)
         got = tuple(d[k] for k in ("MrcInDatagrams", "MrcInProbeRequests", "MrcInMalformed"))
         result(got == (4, 2, 2), "the batch counted as 4 datagrams: 2 probe requests, 2 malformed "
                f"(datagrams, probes, malformed: {got})")
