@@ -312,6 +312,12 @@ impl<S: Recipient> Endpoint<S> {
         self.rx.reached(mark)
     }
 
+    /// How many datagrams the receive queue has handled, ever: a waiter
+    /// that sees it move knows the queue is draining.
+    pub(crate) fn rx_progress(&self) -> u64 {
+        self.rx.finished_count()
+    }
+
     /// Sets `net.mrc.rx_ce_threshold_us` (0: never mark).
     pub(crate) fn set_ce_threshold_us(&self, us: u64) {
         self.ce_threshold_ns

@@ -220,6 +220,11 @@ impl DatagramQueue {
         self.pushed.load(Ordering::Relaxed)
     }
 
+    /// The datagrams finished with so far (it only grows).
+    pub(crate) fn finished_count(&self) -> u64 {
+        self.done.load(Ordering::Relaxed)
+    }
+
     /// Whether every datagram pushed before `mark` was taken has been
     /// finished with (FIFO: the first `mark` ones).
     pub(crate) fn reached(&self, mark: u64) -> bool {

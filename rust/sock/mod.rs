@@ -102,17 +102,24 @@ struct LossWait {
     deadline: u64,
     /// The receive queue's mark (`Endpoint::rx_mark`) it waits for.
     mark: u64,
+    /// How far the queue's handling had got at the last look
+    /// (`Endpoint::rx_progress`).
+    progress: u64,
     /// Looks at the queue so far.
     polls: u32,
 }
 
 /// A waiting loss timer looks at the receive queue again after this, then
-/// after twice as long each time ...
+/// after twice as long each time up to the eighth look's 32 ms ...
 const LOSS_WAIT_FIRST_NS: u64 = 250_000;
-/// ... this many times at most (about 64 ms in all); then it acts. So a
-/// flood that keeps the queue long costs each connection a few more runs
-/// of its timer work per deadline, not one per interval.
+/// ... this many times whatever the queue does (about 64 ms in all) ...
 const LOSS_WAIT_POLLS: u32 = 8;
+/// ... and past those only while the queue's handling moved on since the
+/// last look, this many times in all (about 190 ms); then it acts. So a
+/// flood that keeps the queue long costs each connection a few more runs
+/// of its timer work per deadline, not one per interval, and a slow host
+/// whose queue is still draining toward the mark is waited for.
+const LOSS_WAIT_POLLS_MAX: u32 = 12;
 
 /// One MRC socket.
 #[pin_data]
@@ -374,30 +381,37 @@ impl MrcSock {
     /// A loss timer (`deadline`) came due at `now`: if packets that had
     /// reached the namespace's receive queue by then are not all handled,
     /// it waits for them (they may be the acknowledgements it would judge
-    /// missing), looking again after [`LOSS_WAIT_FIRST_NS`], doubling, at
-    /// most [`LOSS_WAIT_POLLS`] times; returns whether it waits. TCP
-    /// likewise runs a socket's backlog before its deferred retransmission
-    /// timer. The mark is taken once per deadline and the queue is handled
-    /// in order, so the wait ends when what was queued then is handled.
+    /// missing), looking again after [`LOSS_WAIT_FIRST_NS`], doubling;
+    /// [`LOSS_WAIT_POLLS`] times in any case, then while the queue makes
+    /// progress, at most [`LOSS_WAIT_POLLS_MAX`] times; returns whether it
+    /// waits. TCP likewise runs a socket's backlog before its deferred
+    /// retransmission timer. The mark is taken once per deadline and the
+    /// queue is handled in order, so the wait ends when what was queued
+    /// then is handled.
     fn defer_loss_timer(&self, wait: &mut Option<LossWait>, deadline: u64, now: u64) -> bool {
+        let progress = self.endpoint.rx_progress();
         let w = match *wait {
             Some(w) if w.deadline == deadline => w,
             _ => LossWait {
                 deadline,
                 mark: self.endpoint.rx_mark(),
+                progress,
                 polls: 0,
             },
         };
-        if w.polls >= LOSS_WAIT_POLLS || self.endpoint.rx_handled(w.mark) {
+        let moved = progress != w.progress;
+        let more = w.polls < LOSS_WAIT_POLLS || (moved && w.polls < LOSS_WAIT_POLLS_MAX);
+        if !more || self.endpoint.rx_handled(w.mark) {
             *wait = None;
             return false;
         }
         if w.polls == 0 {
             self.endpoint.count(Mib::LossTimersDeferred);
         }
-        self.timer
-            .arm(now.saturating_add(LOSS_WAIT_FIRST_NS << w.polls));
+        let interval = LOSS_WAIT_FIRST_NS << w.polls.min(LOSS_WAIT_POLLS - 1);
+        self.timer.arm(now.saturating_add(interval));
         *wait = Some(LossWait {
+            progress,
             polls: w.polls.saturating_add(1),
             ..w
         });
