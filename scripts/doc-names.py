@@ -49,7 +49,8 @@ ELSEWHERE = {
     "CONFIG_PERF_EVENTS", "SKB_GSO_UDP_L4", "ip6_output", "default_idle",
     "handle_softirqs", "queue_work", "mutex_spin_on_owner", "WQ_HIGHPRI", "UDP_GRO",
     "udp_unexpected_gso", "include/linux/udp.h", "sk_data_ready", "release_sock",
-    "Mutex::try_lock",
+    "Mutex::try_lock", "queue_work_on", "try_to_wake_up", "sk_stream_write_space",
+    "kick_pool", "cond_resched", "CONFIG_UNWINDER_FRAME_POINTER",
 }
 SUFFIX = re.compile(r"\.(rs|c|h|sh|py|rst|md|yaml|toml|8|ko)$")
 IDENT = re.compile(r"^(?:[A-Za-z_][A-Za-z0-9_]*::)*([A-Za-z_][A-Za-z0-9_]*)(?:\(\))?$")
