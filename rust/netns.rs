@@ -1,6 +1,7 @@
 //! What each network namespace holds for MRC: its `net.mrc.*` sysctls, its
 //! endpoint (counters in /proc/net/mrc_snmp) and the UDP tunnel socket that
-//! feeds the endpoint, reopened when `net.mrc.udp_port` changes.
+//! feeds the endpoint, reopened when `net.mrc.udp_port` or
+//! `net.mrc.udp_gro` changes.
 
 use crate::control::Control;
 use crate::endpoint::{Endpoint, Mib, Recipient};
@@ -40,6 +41,10 @@ pub(crate) struct Settings<S: Recipient> {
     /// `net.mrc.udp_port`: the UDP port MRC packets are sent to and
     /// received on.
     udp_port: IntKnob,
+    /// `net.mrc.udp_gro`: 1: the tunnel socket takes UDP GSO batches
+    /// whole (a queue round trip per datagram more); 0: UDP cuts them up
+    /// before handing each datagram to its `encap_rcv`.
+    udp_gro: IntKnob,
     /// `net.mrc.ack_timeout`: ACK timeout exponent (1.024 us << n).
     ack_timeout: IntKnob,
     /// `net.mrc.mpr`: receive reorder window, units of 128 PSNs.
@@ -80,13 +85,15 @@ pub(crate) struct Settings<S: Recipient> {
 }
 
 impl<S: Recipient> Settings<S> {
-    /// (Re)opens the tunnel on the current `udp_port`. The old socket is
-    /// closed first, so a write of the same port cannot collide with itself.
+    /// (Re)opens the tunnel on the current `udp_port` and `udp_gro`. The
+    /// old socket is closed first, so a write of the same port cannot
+    /// collide with itself.
     fn open_tunnel(&self) {
         let port = self.udp_port.value.load(Ordering::Relaxed) as u16;
+        let whole_batches = Self::get(&self.udp_gro) != 0;
         let opened = self
             .endpoint
-            .reopen_tunnel(|| Tunnel::open(&self.net, port, self.endpoint.clone()));
+            .reopen_tunnel(|| Tunnel::open(&self.net, port, self.endpoint.clone(), whole_batches));
         match opened {
             Ok(()) => {}
             Err(e) => {
@@ -138,6 +145,7 @@ impl<S: Recipient> Knobs for Settings<S> {
     fn each(&self, f: &mut dyn FnMut(&IntKnob) -> Result) -> Result {
         for knob in [
             &self.udp_port,
+            &self.udp_gro,
             &self.ack_timeout,
             &self.mpr,
             &self.ev_count,
@@ -157,7 +165,7 @@ impl<S: Recipient> Knobs for Settings<S> {
     }
 
     fn changed(&self, knob: &IntKnob) {
-        if core::ptr::eq(knob, &self.udp_port) {
+        if core::ptr::eq(knob, &self.udp_port) || core::ptr::eq(knob, &self.udp_gro) {
             self.open_tunnel();
         } else if core::ptr::eq(knob, &self.mem)
             || core::ptr::eq(knob, &self.max_orphans)
@@ -217,6 +225,7 @@ impl<S: Recipient> NetState for NetMrc<S> {
             try_pin_init!(Settings {
                 net: net.clone(),
                 udp_port: IntKnob::new(c"udp_port", bindings::MRC_UDP_PORT_DEFAULT as i32, 1, 65535),
+                udp_gro: IntKnob::new(c"udp_gro", 0, 0, 1),
                 ack_timeout: IntKnob::new(c"ack_timeout", 15, 0, 24),
                 mpr: IntKnob::new(c"mpr", 16, 1, 64),
                 ev_count: IntKnob::new(c"ev_count", 64, 1, 256),

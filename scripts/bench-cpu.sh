@@ -4,7 +4,8 @@
 # the test VM, so the guest's CPUs, not a link, set the speed. TCP, MPTCP
 # and MRC run in the same boot, at MTU 1500 and 9000, with 1, 2 and 4
 # connections at once (TCP and MRC; MPTCP with one, and one MRC connection
-# sending in bursts of 8, net.mrc.burst), and every figure that
+# sending in bursts of 8, net.mrc.burst, received whole, net.mrc.udp_gro),
+# and every figure that
 # matters is a ratio within this boot: MRC's goodput and CPU time per GB
 # against TCP's on the same link. Not part of `make test`.
 #
@@ -160,11 +161,15 @@ for mtu in $MTUS; do
 	run "mptcp_${mtu}_1" mptcp 5302 1 || echo "bench-cpu: mptcp_${mtu}_1 failed"
 	# One MRC connection whose sender bursts 8 packets per EV, each burst
 	# one UDP GSO batch (net.mrc.burst on the client's side: the data goes
-	# from A to B).
+	# from A to B), which the receiver takes whole (net.mrc.udp_gro on
+	# both ends: B's data and A's SACKs).
 	burst=$($IP netns exec "$NSA" cat /proc/sys/net/mrc/burst)
+	gro=$($IP netns exec "$NSB" cat /proc/sys/net/mrc/udp_gro)
 	$IP netns exec "$NSA" sh -c "echo 8 >/proc/sys/net/mrc/burst"
+	for ns in "$NSA" "$NSB"; do $IP netns exec "$ns" sh -c "echo 1 >/proc/sys/net/mrc/udp_gro"; done
 	run "mrcburst8_${mtu}_1" mrc 5303 1 || echo "bench-cpu: mrcburst8_${mtu}_1 failed"
 	$IP netns exec "$NSA" sh -c "echo $burst >/proc/sys/net/mrc/burst"
+	for ns in "$NSA" "$NSB"; do $IP netns exec "$ns" sh -c "echo $gro >/proc/sys/net/mrc/udp_gro"; done
 	if [[ -n ${BENCH_PROFILE:-} && $mtu == 1500 ]]; then
 		run "profile_mrc" mrc 5303 1 profile-mrc-1500.txt || true
 		run "profile_mrc4" mrc 5303 4 profile-mrc4-1500.txt || true

@@ -50,7 +50,8 @@ ELSEWHERE = {
     "handle_softirqs", "queue_work", "mutex_spin_on_owner", "WQ_HIGHPRI", "UDP_GRO",
     "udp_unexpected_gso", "include/linux/udp.h", "sk_data_ready", "release_sock",
     "Mutex::try_lock", "queue_work_on", "try_to_wake_up", "sk_stream_write_space",
-    "kick_pool", "cond_resched", "CONFIG_UNWINDER_FRAME_POINTER",
+    "kick_pool", "cond_resched", "CONFIG_UNWINDER_FRAME_POINTER", "gro_enabled",
+    "Udp6InCsumErrors", "udp_rcv_segment", "SKB_GSO_UDP_TUNNEL",
 }
 SUFFIX = re.compile(r"\.(rs|c|h|sh|py|rst|md|yaml|toml|8|ko)$")
 IDENT = re.compile(r"^(?:[A-Za-z_][A-Za-z0-9_]*::)*([A-Za-z_][A-Za-z0-9_]*)(?:\(\))?$")

@@ -4,7 +4,8 @@
 veth pair; ns B runs mrc.ko's tunnel socket on net.mrc.udp_port, ns A moves
 its own out of the way so that this script can speak MRC from UDP port 4791.
 Checks probe responses, connect rejects, the counters of /proc/net/mrc_snmp,
-malformed and random datagrams, a UDP GSO batch, and reopening the tunnel on
+malformed and random datagrams, a UDP GSO batch (cut up by UDP, and taken
+whole with net.mrc.udp_gro=1), and reopening the tunnel on
 a port change."""
 import ctypes
 import os
@@ -151,10 +152,11 @@ def main():
                + d["MrcInUnexpectedProbeResponses"] == sent, "each datagram counted under exactly one outcome")
         result(d["MrcOutPackets"] >= 2 and d["MrcOutErrors"] == 0, "replies sent without error")
 
-        # One UDP GSO batch of four packets from a local sender (the UDP
-        # stack cuts it into datagrams before the tunnel sees them): each
-        # is judged on its own (a probe, zeros, a probe, a probe cut short
-        # as the batch's shorter last packet).
+        # One UDP GSO batch of four packets from a local sender, each judged
+        # on its own (a probe, zeros, a probe, a probe cut short as the
+        # batch's shorter last packet): by default UDP cuts it into
+        # datagrams before the tunnel's encap_rcv sees them; with
+        # net.mrc.udp_gro=1 the tunnel takes it whole and splits it itself.
         seg = len(valid)
         batch = (probe_request(21, 1, 21) + b"\x00" * seg + probe_request(22, 2, 22)
                  + probe_request(23, 3, 23)[:seg - 5])
@@ -165,20 +167,25 @@ def main():
             except BlockingIOError:
                 break
         s.settimeout(5)
-        before = snmp(B)
-        s.sendmsg([batch], [(socket.SOL_UDP, UDP_SEGMENT, struct.pack("=H", seg))], 0, (ADDR_B, PORT))
-        ids = []
-        for _ in range(2):
-            try:
-                ids.append((parse_probe_response(s.recv(2048)) or (None,))[0])
-            except OSError:
-                break
-        result(sorted(ids, key=str) == [21, 22],
-               f"a UDP GSO batch of 4 packets: its two whole probe requests answered (ids {ids})")
-        d = snmp_moved(B, before, 4)
-        got = tuple(d[k] for k in ("MrcInDatagrams", "MrcInProbeRequests", "MrcInMalformed"))
-        result(got == (4, 2, 2), "the batch counted as 4 datagrams: 2 probe requests, 2 malformed "
-               f"(datagrams, probes, malformed: {got})")
+        for udp_gro, how, batches in ((0, "cut up by UDP", 0), (1, "taken whole", 1)):
+            sh("ip", "netns", "exec", B, "sh", "-c", f"echo {udp_gro} > /proc/sys/net/mrc/udp_gro")
+            before = snmp(B)
+            s.sendmsg([batch], [(socket.SOL_UDP, UDP_SEGMENT, struct.pack("=H", seg))], 0, (ADDR_B, PORT))
+            ids = []
+            for _ in range(2):
+                try:
+                    ids.append((parse_probe_response(s.recv(2048)) or (None,))[0])
+                except OSError:
+                    break
+            result(sorted(ids, key=str) == [21, 22], f"udp_gro={udp_gro}: a UDP GSO batch of 4 packets: "
+                   f"its two whole probe requests answered (ids {ids})")
+            d = snmp_moved(B, before, 4)
+            got = tuple(d[k] for k in ("MrcInDatagrams", "MrcInProbeRequests", "MrcInMalformed"))
+            result(got == (4, 2, 2), f"udp_gro={udp_gro}: the batch counted as 4 datagrams: 2 probe requests, "
+                   f"2 malformed (datagrams, probes, malformed: {got})")
+            result(d["MrcInGsoBatches"] == batches,
+                   f"udp_gro={udp_gro}: the batch {how} ({d['MrcInGsoBatches']} whole batches counted)")
+        sh("ip", "netns", "exec", B, "sh", "-c", "echo 0 > /proc/sys/net/mrc/udp_gro")
 
         sh("ip", "netns", "exec", B, "sh", "-c", "echo 6000 > /proc/sys/net/mrc/udp_port")
         s6 = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)

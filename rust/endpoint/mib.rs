@@ -122,6 +122,9 @@ mibs! {
     /// queue, and waited for them to be handled first (as TCP runs a
     /// socket's backlog before its deferred retransmission timer).
     LossTimersDeferred = c"MrcLossTimersDeferred",
+    /// UDP GSO batches that reached the tunnel socket whole (each of their
+    /// packets is then counted as a datagram).
+    InGsoBatches = c"MrcInGsoBatches",
 }
 
 const COUNT: usize = NAMES.len();

@@ -763,6 +763,10 @@ impl<S: Recipient> Receiver for Endpoint<S> {
         self.count(Mib::InDatagrams);
         self.count(Mib::InMalformed);
     }
+
+    fn gso_batch(&self) {
+        self.count(Mib::InGsoBatches);
+    }
 }
 
 impl<S: Recipient> Show for Endpoint<S> {

@@ -75,6 +75,8 @@ int mrc_udp6_send(struct sock *sk, struct sk_buff *skb, const struct in6_addr *s
 		  const struct in6_addr *daddr, u16 sport, u16 dport, u32 flow_label,
 		  struct mrc_dst *cache, unsigned int gso_size);
 unsigned int mrc_skb_tailroom(const struct sk_buff *skb);
+void mrc_udp_set_data_ready(struct sock *sk, void (*data_ready)(struct sock *sk));
+struct sk_buff *mrc_udp_dequeue(struct sock *sk);
 u16 mrc_sock_local_port(const struct sock *sk);
 struct proc_dir_entry *mrc_proc_create(struct net *net, const char *name,
 				       int (*show)(struct seq_file *, void *), void *data);
@@ -101,9 +103,13 @@ u64 mrc_percpu_sum(void *c, unsigned int i);
 
 /* Datagram queues (rust/ffi/skb.rs). */
 void mrc_skb_queue_init(struct sk_buff_head *q);
-void mrc_skb_queue_tail(struct sk_buff_head *q, struct sk_buff *skb, u64 arrival_ns);
+void mrc_skb_queue_tail(struct sk_buff_head *q, struct sk_buff *skb, u64 arrival_ns,
+			u32 seg_off, u32 seg_len);
 u32 mrc_skb_truesize(const struct sk_buff *skb);
-struct sk_buff *mrc_skb_dequeue(struct sk_buff_head *q, u64 *arrival_ns);
+struct sk_buff *mrc_skb_dequeue(struct sk_buff_head *q, u64 *arrival_ns, u32 *seg_off,
+				u32 *seg_len);
+u32 mrc_skb_gso_size(const struct sk_buff *skb);
+struct sk_buff *mrc_skb_clone(struct sk_buff *skb);
 bool mrc_skb_queue_empty(const struct sk_buff_head *q);
 void mrc_skb_queue_purge(struct sk_buff_head *q);
 

@@ -13,10 +13,14 @@ use kernel::types::Opaque;
 /// # Invariants
 /// `skb` is a linear `sk_buff` owned by this value, and `info` describes it
 /// (`mrc_skb_datagram` succeeded on it): `info.payload` points to
-/// `info.len` bytes inside it.
+/// `info.len` bytes inside it, its whole UDP payload or, for a packet of a
+/// GSO batch (`skb` a clone of the batch's), the part from `seg_off` on.
 pub(crate) struct Datagram {
     skb: *mut bindings::sk_buff,
     info: bindings::mrc_datagram,
+    /// Where its payload starts in the skb's UDP payload (a packet of a
+    /// GSO batch; 0 otherwise).
+    seg_off: u32,
     /// When it reached the tunnel, in ns of the monotonic clock (kept
     /// while it waits in a [`DatagramQueue`]).
     pub(crate) arrival_ns: u64,
@@ -45,8 +49,56 @@ impl Datagram {
         Some(Self {
             skb,
             info,
+            seg_off: 0,
             arrival_ns,
         })
+    }
+
+    /// The packet at `off` bytes into this datagram's payload, `len`
+    /// bytes or what is left: a clone of its skb, sharing its data (None
+    /// past the end, or out of memory).
+    fn segment(&self, off: u32, len: u32) -> Option<Self> {
+        let end = off.saturating_add(len).min(self.info.len);
+        let len = end.checked_sub(off).filter(|&l| l > 0)?;
+        // SAFETY: the skb is owned (type invariant); a clone shares its data.
+        let skb = unsafe { bindings::mrc_skb_clone(self.skb) };
+        if skb.is_null() {
+            return None;
+        }
+        let mut info = self.info;
+        // SAFETY: `off` < `info.len` (checked above), so inside the payload.
+        info.payload = unsafe { info.payload.add(off as usize) };
+        info.len = len;
+        // INVARIANT: the clone shares the data `info` describes.
+        Some(Self {
+            skb,
+            info,
+            seg_off: self.seg_off.saturating_add(off),
+            arrival_ns: self.arrival_ns,
+        })
+    }
+
+    /// How many packets its payload holds as a UDP GSO batch of
+    /// `gso_size` bytes each but the last (1 if `gso_size` is 0).
+    pub(super) fn packets(&self, gso_size: u32) -> u32 {
+        match gso_size {
+            0 => 1,
+            g => self.info.len.div_ceil(g).max(1),
+        }
+    }
+
+    /// Hands `f` the packets of a UDP GSO batch (`gso_size` bytes each but
+    /// the last; each a clone of the batch's skb, sharing its data), or the
+    /// datagram itself if it holds one packet.
+    pub(super) fn split(self, gso_size: u32, mut f: impl FnMut(Datagram)) {
+        if self.packets(gso_size) <= 1 {
+            return f(self);
+        }
+        let mut off = 0;
+        while let Some(d) = self.segment(off, gso_size) {
+            f(d);
+            off = off.saturating_add(gso_size);
+        }
     }
 
     /// The UDP payload: one MRC packet, not yet validated.
@@ -171,21 +223,23 @@ impl DatagramQueue {
         }
         self.bytes.fetch_add(size, Ordering::Relaxed);
         self.pushed.fetch_add(1, Ordering::Relaxed);
-        let (skb, arrival_ns) = (d.skb, d.arrival_ns);
+        let (skb, arrival_ns, off, len) = (d.skb, d.arrival_ns, d.seg_off, d.info.len);
         core::mem::forget(d);
         // SAFETY: the queue is initialized; it takes over the skb that `d`
         // owned (forgotten above, so it is not freed twice).
-        unsafe { bindings::mrc_skb_queue_tail(self.head.get(), skb, arrival_ns) };
+        unsafe { bindings::mrc_skb_queue_tail(self.head.get(), skb, arrival_ns, off, len) };
         Ok(())
     }
 
     /// Takes the oldest datagram.
     pub(crate) fn pop(&self) -> Option<Datagram> {
         loop {
-            let mut arrival_ns = 0;
-            // SAFETY: the queue is initialized; `arrival_ns` is valid to
+            let (mut arrival_ns, mut off, mut len) = (0, 0, 0);
+            // SAFETY: the queue is initialized; the outputs are valid to
             // write.
-            let skb = unsafe { bindings::mrc_skb_dequeue(self.head.get(), &mut arrival_ns) };
+            let skb = unsafe {
+                bindings::mrc_skb_dequeue(self.head.get(), &mut arrival_ns, &mut off, &mut len)
+            };
             if skb.is_null() {
                 return None;
             }
@@ -194,8 +248,14 @@ impl DatagramQueue {
             self.bytes.fetch_sub(size, Ordering::Relaxed);
             // SAFETY: queued skbs were described once (by `Datagram`), so
             // their headers are set; the queue handed ownership back.
-            if let Some(d) = unsafe { Datagram::from_skb(skb, arrival_ns) } {
-                return Some(d);
+            if let Some(mut d) = unsafe { Datagram::from_skb(skb, arrival_ns) } {
+                if off.checked_add(len).is_some_and(|e| e <= d.info.len) {
+                    // SAFETY: `off` is inside the payload (checked above).
+                    d.info.payload = unsafe { d.info.payload.add(off as usize) };
+                    d.info.len = len;
+                    d.seg_off = off;
+                    return Some(d);
+                }
             }
             self.finished(1);
         }

@@ -1,6 +1,8 @@
 //! The per-namespace UDP tunnel socket that MRC packets arrive on and leave
-//! by (a kernel UDP socket with an `encap_rcv` hook, as Soft-RoCE and VXLAN
-//! use), and the datagrams it carries.
+//! by (a kernel UDP socket set up as Soft-RoCE's and VXLAN's are: with an
+//! `encap_rcv` hook, or, to take UDP GSO batches whole, reading what UDP
+//! queues on it from its `sk_data_ready` hook), and the datagrams it
+//! carries.
 
 use super::bindings;
 use super::pernet::Net;
@@ -21,7 +23,16 @@ pub(crate) trait Receiver: Send + Sync + Sized {
 
     /// A datagram too short or inconsistent to describe was dropped.
     fn malformed(&self);
+
+    /// A UDP GSO batch arrived whole; its packets follow, one datagram
+    /// each.
+    fn gso_batch(&self);
 }
+
+/// The most packets a UDP GSO batch may hold, as UDP allows a sender
+/// (`UDP_MAX_SEGMENTS`): a larger one is refused whole as malformed, so a
+/// batch costs at most this many clones of its skb.
+const GSO_PACKETS_MAX: u32 = 128;
 
 /// Sends MRC packets from a tunnel socket; borrowed while it is open.
 pub(crate) struct Sender<'a> {
@@ -244,7 +255,16 @@ unsafe impl<R: Receiver> Sync for Tunnel<R> {}
 
 impl<R: Receiver> Tunnel<R> {
     /// Opens the tunnel socket on UDP `port` (IPv6, any address) in `net`.
-    pub(crate) fn open(net: &Net, port: u16, receiver: Arc<R>) -> Result<Self> {
+    /// With `whole_batches` (`net.mrc.udp_gro`) it takes what UDP queues
+    /// on it from its `sk_data_ready`, so that UDP GSO batches arrive
+    /// whole; without, UDP hands it each datagram through `encap_rcv`,
+    /// having cut batches up first.
+    pub(crate) fn open(
+        net: &Net,
+        port: u16,
+        receiver: Arc<R>,
+        whole_batches: bool,
+    ) -> Result<Self> {
         let mut cfg = bindings::udp_port_cfg {
             family: bindings::AF_INET6 as u8,
             local_udp_port: port.to_be(),
@@ -258,13 +278,21 @@ impl<R: Receiver> Tunnel<R> {
         let receiver = Arc::into_raw(receiver);
         let mut tunnel = bindings::udp_tunnel_sock_cfg {
             sk_user_data: receiver.cast_mut().cast(),
-            encap_type: 1,
-            encap_rcv: Some(encap_rcv::<R>),
             ..Default::default()
         };
-        // SAFETY: `sock` was just created in `net`; from here on `encap_rcv`
-        // may run, with `receiver` as user data.
-        unsafe { bindings::setup_udp_tunnel_sock(net.as_ptr(), sock, &mut tunnel) };
+        if !whole_batches {
+            tunnel.encap_type = 1;
+            tunnel.encap_rcv = Some(encap_rcv::<R>);
+        }
+        // SAFETY: `sock` was just created in `net`; it gets `receiver` as
+        // user data, and from here on `encap_rcv`, or from the next call on
+        // `data_ready`, runs with it.
+        unsafe {
+            bindings::setup_udp_tunnel_sock(net.as_ptr(), sock, &mut tunnel);
+            if whole_batches {
+                bindings::mrc_udp_set_data_ready((*sock).sk, Some(data_ready::<R>));
+            }
+        }
         // INVARIANT: set up above with the reference from `into_raw`.
         Ok(Self { sock, receiver })
     }
@@ -324,7 +352,7 @@ impl<R: Receiver> Tunnel<R> {
 impl<R: Receiver> Drop for Tunnel<R> {
     fn drop(&mut self) {
         // SAFETY: `sock` is open (type invariant). The release clears the
-        // user data and waits for RCU readers, so no `encap_rcv` still uses
+        // user data and waits for RCU readers, so no hook still uses
         // the receiver when its reference is dropped below.
         unsafe {
             bindings::udp_tunnel_sock_release(self.sock);
@@ -333,31 +361,63 @@ impl<R: Receiver> Drop for Tunnel<R> {
     }
 }
 
-/// `encap_rcv` of the tunnel socket: every UDP datagram to our port.
+/// `encap_rcv` of a tunnel socket that takes datagrams one by one: every
+/// UDP datagram to our port (UDP cut GSO batches up before).
 ///
 /// # Safety
-/// Called by the UDP stack only, in softirq, with a tunnel socket
-/// `Tunnel::open` made and an skb it hands over.
+/// Called by the UDP stack only, in softirq, in an RCU read section, with
+/// a tunnel socket `Tunnel::open` made and an skb it hands over.
 unsafe extern "C" fn encap_rcv<R: Receiver>(
     sk: *mut bindings::sock,
     skb: *mut bindings::sk_buff,
 ) -> c_int {
-    // SAFETY: called in an RCU read section by the UDP stack with the
-    // tunnel's sock; `sk_user_data` is the receiver reference (type
-    // invariant of `Tunnel`), alive until after the RCU grace period that
-    // follows its clearing.
+    // SAFETY: as this function's own contract; the UDP stack hands the skb
+    // over at its UDP header. Returning 0 tells it we consumed the skb.
+    unsafe { hand_over::<R>(sk, skb) };
+    0
+}
+
+/// `sk_data_ready` of a tunnel socket that takes GSO batches whole: UDP
+/// queued a datagram (or a batch) to our port; takes one off the queue.
+///
+/// # Safety
+/// Called by the UDP stack only, in softirq, or by
+/// `mrc_udp_set_data_ready` with bottom halves disabled; in an RCU read
+/// section either way, with a tunnel socket `Tunnel::open` made.
+unsafe extern "C" fn data_ready<R: Receiver>(sk: *mut bindings::sock) {
+    // SAFETY: `sk` is the live tunnel sock.
+    let skb = unsafe { bindings::mrc_udp_dequeue(sk) };
+    if !skb.is_null() {
+        // SAFETY: as this function's own contract; the dequeued skb is
+        // ours, with its network and transport headers set.
+        unsafe { hand_over::<R>(sk, skb) };
+    }
+}
+
+/// Hands a datagram that reached the tunnel socket `sk`, or each packet of
+/// a GSO batch, to the socket's receiver; consumes the skb.
+///
+/// # Safety
+/// In an RCU read section, with bottom halves disabled; `sk` is a tunnel
+/// socket `Tunnel::open` made, and `skb` an skb the caller owns, with its
+/// network and transport headers set.
+unsafe fn hand_over<R: Receiver>(sk: *mut bindings::sock, skb: *mut bindings::sk_buff) {
+    // SAFETY: in an RCU read section with the tunnel's sock;
+    // `sk_user_data` is the receiver reference (type invariant of
+    // `Tunnel`), alive until after the RCU grace period that follows its
+    // clearing.
     let receiver = unsafe { (*sk).sk_user_data as *const R };
     if receiver.is_null() {
-        // SAFETY: the skb is ours; returning 0 tells the UDP stack we
-        // consumed it.
+        // SAFETY: the skb is ours.
         unsafe { bindings::mrc_kfree_skb(skb) };
-        return 0;
+        return;
     }
     // SAFETY: non-null, so the reference from `Arc::into_raw` that the
     // tunnel holds (see above).
     let receiver = unsafe { ArcBorrow::<R>::from_raw(receiver) };
-    // SAFETY: the UDP stack hands us the skb (at its UDP header, with its
-    // network and transport headers set).
+    // SAFETY: the skb is ours; a plain read of its GSO size.
+    let gso_size = unsafe { bindings::mrc_skb_gso_size(skb) };
+    // SAFETY: the skb is ours, with its headers set.
     match unsafe { Datagram::from_skb(skb, crate::clock::now_ns()) } {
         Some(dgram) => {
             // SAFETY: `sk` is the live tunnel sock; its bound port is fixed.
@@ -367,9 +427,18 @@ unsafe extern "C" fn encap_rcv<R: Receiver>(
                 port,
                 _socket: PhantomData,
             };
-            R::receive(receiver, &tx, dgram);
+            match dgram.packets(gso_size) {
+                1 => R::receive(receiver, &tx, dgram),
+                n if n <= GSO_PACKETS_MAX => {
+                    receiver.gso_batch();
+                    dgram.split(gso_size, |d| R::receive(receiver, &tx, d));
+                }
+                _ => {
+                    dgram.discard();
+                    receiver.malformed();
+                }
+            }
         }
         None => receiver.malformed(),
     }
-    0
 }

@@ -8,6 +8,7 @@
 #include "helpers.h"
 #include <net/ip6_checksum.h>
 #include <linux/udp.h>
+#include <net/udp.h>
 #include <net/inet_ecn.h>
 
 /* An skb with room for `len` bytes of MRC packet and every header below it. */
@@ -155,6 +156,54 @@ int mrc_srv6_send(struct sock *sk, struct sk_buff *skb, const struct in6_addr *s
 	ip6->daddr = *outer;
 	skb_dst_set(skb, dst);
 	return ip6_local_out(net, sk, skb) < 0 ? -ENOBUFS : 0;
+}
+
+/*
+ * Makes the tunnel socket `sk` call `data_ready` (in softirq) once for every
+ * datagram UDP queues on it, which it takes with mrc_udp_dequeue, and
+ * accept UDP GSO batches whole (SKB_GSO_UDP_L4, as the UDP_GRO socket
+ * option does): UDP would cut a batch into datagrams for a socket with an
+ * encap_rcv hook (udp_unexpected_gso), and queues it whole for one
+ * without. What arrived before is handed to `data_ready` here.
+ */
+void mrc_udp_set_data_ready(struct sock *sk, void (*data_ready)(struct sock *sk))
+{
+	unsigned int queued;
+
+	udp_set_bit(ACCEPT_L4, sk);
+	write_lock_bh(&sk->sk_callback_lock);
+	WRITE_ONCE(sk->sk_data_ready, data_ready);
+	write_unlock_bh(&sk->sk_callback_lock);
+	local_bh_disable();
+	rcu_read_lock();
+	for (queued = skb_queue_len_lockless(&sk->sk_receive_queue); queued; queued--)
+		data_ready(sk);
+	rcu_read_unlock();
+	local_bh_enable();
+}
+
+/*
+ * Takes the oldest datagram (or GSO batch) queued on the tunnel socket `sk`,
+ * checksum verified (as udp_recvmsg does: UDP defers it to the reader),
+ * positioned at its UDP payload with its network and transport headers
+ * set, and counted as UDP counts a datagram read; NULL if none is queued or
+ * its checksum is wrong (dropped, counted as UDP counts it).
+ */
+struct sk_buff *mrc_udp_dequeue(struct sock *sk)
+{
+	struct sk_buff *skb;
+	int err;
+
+	skb = skb_recv_udp(sk, MSG_DONTWAIT, &err);
+	if (skb && !udp_skb_csum_unnecessary(skb) && __udp_lib_checksum_complete(skb)) {
+		UDP6_INC_STATS(sock_net(sk), UDP_MIB_CSUMERRORS, 0);
+		UDP6_INC_STATS(sock_net(sk), UDP_MIB_INERRORS, 0);
+		kfree_skb_reason(skb, SKB_DROP_REASON_UDP_CSUM);
+		return NULL;
+	}
+	if (skb)
+		UDP6_INC_STATS(sock_net(sk), UDP_MIB_INDATAGRAMS, 0);
+	return skb;
 }
 
 u16 mrc_sock_local_port(const struct sock *sk)
