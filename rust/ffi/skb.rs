@@ -54,6 +54,21 @@ impl Datagram {
         })
     }
 
+    /// Narrows the payload to the `len` bytes at `off` bytes into it (a
+    /// packet of a GSO batch); false, leaving it as it was, if they do not
+    /// lie inside it.
+    fn narrow(&mut self, off: u32, len: u32) -> bool {
+        if !off.checked_add(len).is_some_and(|end| end <= self.info.len) {
+            return false;
+        }
+        // SAFETY: `off` + `len` <= `info.len` (checked above), so the new
+        // payload lies inside the old one.
+        self.info.payload = unsafe { self.info.payload.add(off as usize) };
+        self.info.len = len;
+        self.seg_off = self.seg_off.saturating_add(off);
+        true
+    }
+
     /// The packet at `off` bytes into this datagram's payload, `len`
     /// bytes or what is left: a clone of its skb, sharing its data (None
     /// past the end, or out of memory).
@@ -65,17 +80,10 @@ impl Datagram {
         if skb.is_null() {
             return None;
         }
-        let mut info = self.info;
-        // SAFETY: `off` < `info.len` (checked above), so inside the payload.
-        info.payload = unsafe { info.payload.add(off as usize) };
-        info.len = len;
-        // INVARIANT: the clone shares the data `info` describes.
-        Some(Self {
-            skb,
-            info,
-            seg_off: self.seg_off.saturating_add(off),
-            arrival_ns: self.arrival_ns,
-        })
+        // INVARIANT: the clone shares the data `info` describes, and
+        // narrowing keeps the payload inside it.
+        let mut d = Self { skb, ..*self };
+        d.narrow(off, len).then_some(d)
     }
 
     /// How many packets its payload holds as a UDP GSO batch of
@@ -88,12 +96,8 @@ impl Datagram {
     }
 
     /// Hands `f` the packets of a UDP GSO batch (`gso_size` bytes each but
-    /// the last; each a clone of the batch's skb, sharing its data), or the
-    /// datagram itself if it holds one packet.
+    /// the last; each a clone of the batch's skb, sharing its data).
     pub(super) fn split(self, gso_size: u32, mut f: impl FnMut(Datagram)) {
-        if self.packets(gso_size) <= 1 {
-            return f(self);
-        }
         let mut off = 0;
         while let Some(d) = self.segment(off, gso_size) {
             f(d);
@@ -249,11 +253,7 @@ impl DatagramQueue {
             // SAFETY: queued skbs were described once (by `Datagram`), so
             // their headers are set; the queue handed ownership back.
             if let Some(mut d) = unsafe { Datagram::from_skb(skb, arrival_ns) } {
-                if off.checked_add(len).is_some_and(|e| e <= d.info.len) {
-                    // SAFETY: `off` is inside the payload (checked above).
-                    d.info.payload = unsafe { d.info.payload.add(off as usize) };
-                    d.info.len = len;
-                    d.seg_off = off;
+                if d.narrow(off, len) {
                     return Some(d);
                 }
             }
