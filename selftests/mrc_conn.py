@@ -143,7 +143,10 @@ def main():
     r, _, _ = select.select([lfd], [], [], 5)
     afd = libc.accept(lfd, None, None)
     ok(r == [lfd] and afd >= 0, "the listener polls readable and accepts it")
+    ok(send_unmapped(fd, 65536) == -errno.EFAULT, "send on an open connection from an unmapped buffer: EFAULT")
     ok(libc.shutdown(fd, 1) == 0 and send(fd, b"x") == -errno.EPIPE, "send after shutdown(SHUT_WR): EPIPE")
+    ok(send_unmapped(fd, 65536) == -errno.EPIPE,
+       "send after shutdown(SHUT_WR) from an unmapped buffer: EPIPE, found before the copy (not EFAULT)")
     ok(send(fd, b"x" * ((4 << 20) + 1)) == -errno.EMSGSIZE, "a message above 4 MiB: EMSGSIZE")
     got = []
     old = signal.signal(signal.SIGPIPE, lambda *_: got.append(1))

@@ -36,12 +36,24 @@ impl Msg<'_> {
         unsafe { bindings::mrc_msg_len(self.raw) }
     }
 
-    /// Copies the next `buf.len()` bytes of user data into `buf`.
-    pub(crate) fn copy_from(&mut self, buf: &mut [u8]) -> Result {
-        // SAFETY: live header; `buf` is valid for `len` bytes of writes.
+    /// The next `len` bytes of user data, copied into a new buffer
+    /// charged to the caller's memory cgroup. The buffer is not zeroed
+    /// first: the copy is what fills it, whole or not at all.
+    pub(crate) fn copy_message(&mut self, len: usize) -> Result<KVVec<u8>> {
+        let mut buf = KVVec::with_capacity(len, GFP_KERNEL_ACCOUNT)?;
+        let spare = buf.spare_capacity_mut();
+        if spare.len() < len {
+            return Err(ENOMEM);
+        }
+        // SAFETY: live header; `spare` is valid for `len` bytes of writes.
         kernel::error::to_result(unsafe {
-            bindings::mrc_msg_copy_from(self.raw, buf.as_mut_ptr().cast(), buf.len())
-        })
+            bindings::mrc_msg_copy_from(self.raw, spare.as_mut_ptr().cast(), len)
+        })?;
+        // SAFETY: the capacity holds `len` bytes, and the copy, which
+        // succeeds only if it copied all `len` (copy_from_iter_full),
+        // initialized them.
+        unsafe { buf.set_len(len) };
+        Ok(buf)
     }
 
     /// Copies `buf` into the user's buffers.

@@ -8,6 +8,7 @@ use crate::ffi::family::Ioctl;
 use crate::ffi::msg::Msg;
 use crate::ffi::sock::send_sigpipe;
 use crate::proto::conn::{ConnState, SendError};
+use core::sync::atomic::Ordering;
 use kernel::prelude::*;
 use kernel::sync::ArcBorrow;
 
@@ -46,12 +47,14 @@ fn send(sock: ArcBorrow<'_, MrcSock>, msg: &mut Msg<'_>, flags: u32) -> Result<u
         return Err(errno::emsgsize());
     }
     let imm = msg.imm()?;
-    // A send that cannot succeed fails before the message is copied.
-    sendable(&sock.inner.lock())?;
+    // A send that cannot succeed fails before the message is copied. On
+    // an open connection that check waits for the one under the mutex
+    // below: the mutex may be held through a whole run of sending.
+    if !sock.send_open.load(Ordering::Relaxed) {
+        sendable(&sock.inner.lock())?;
+    }
     // Charged to the sender's memory cgroup, as its socket buffer is.
-    let mut buf = KVVec::new();
-    buf.extend_with(len, 0u8, GFP_KERNEL_ACCOUNT)?;
-    msg.copy_from(&mut buf)?;
+    let buf = msg.copy_message(len)?;
     let nonblock = flags & bindings::MSG_DONTWAIT != 0;
     let timeo = sock.slot.timeo(true, nonblock);
     let sndbuf = sock.slot.bufsize(true);

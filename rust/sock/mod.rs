@@ -37,7 +37,7 @@ use addr::SockAddr;
 use config::SockConfig;
 use conn::{Conn, Outcome};
 use core::ffi::c_long;
-use core::sync::atomic::{AtomicU32, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use kernel::prelude::*;
 use kernel::sync::{new_mutex, Arc, ArcBorrow, Mutex};
 use kernel::workqueue::{new_work, Work, WorkItem};
@@ -130,6 +130,10 @@ pub(crate) struct MrcSock {
     slot: SockSlot,
     /// Bumped at every wake-up (see [`SockSlot::wait`]).
     seq: AtomicU32,
+    /// Whether the connection was established, and not shut for
+    /// writing, when it last ran (`drive`): sendmsg then leaves its early
+    /// check to the one under the mutex. Only a hint; the mutex decides.
+    send_open: AtomicBool,
     /// An accepted connection: the initiator's address and connection
     /// number, which repeated connect requests are matched by.
     origin: Option<listen::Origin>,
@@ -169,6 +173,7 @@ impl MrcSock {
                 control,
                 slot: SockSlot::new(),
                 seq: AtomicU32::new(0),
+                send_open: AtomicBool::new(false),
                 origin,
                 buffers,
                 inner <- new_mutex!(Inner {
@@ -251,6 +256,8 @@ impl MrcSock {
                 self.slot.set_err(err);
             }
         }
+        let open = !g.shut_wr && matches!(conn.state(), ConnState::Established);
+        self.send_open.store(open, Ordering::Relaxed);
         if matches!(conn.state(), ConnState::Closed(_)) {
             self.retire(g);
         } else if let Some(at) = conn.deadline() {
