@@ -48,8 +48,8 @@ fn send(sock: ArcBorrow<'_, MrcSock>, msg: &mut Msg<'_>, flags: u32) -> Result<u
     }
     let imm = msg.imm()?;
     // A send that cannot succeed fails before the message is copied. On
-    // an open connection that check waits for the one under the mutex
-    // below: the mutex may be held through a whole run of sending.
+    // an open connection (`send_open`) the check is left to the one under
+    // the mutex below, which may be held through a whole run of sending.
     if !sock.send_open.load(Ordering::Relaxed) {
         sendable(&sock.inner.lock())?;
     }
