@@ -102,7 +102,7 @@ enum Got {
 
 /// Whether a send may queue now (`false`: not before the handshake ends),
 /// or the error it fails with.
-fn sendable(g: &Inner) -> Result<bool> {
+pub(super) fn sendable(g: &Inner) -> Result<bool> {
     if g.shut_wr {
         return Err(EPIPE);
     }

@@ -130,9 +130,9 @@ pub(crate) struct MrcSock {
     slot: SockSlot,
     /// Bumped at every wake-up (see [`SockSlot::wait`]).
     seq: AtomicU32,
-    /// Whether the connection was established, and not shut for
-    /// writing, when it last ran (`drive`): sendmsg then leaves its early
-    /// check to the one under the mutex. Only a hint; the mutex decides.
+    /// Whether a send could queue (`io::sendable`) when the connection
+    /// last ran (`drive`): sendmsg then leaves its early check to the one
+    /// under the mutex. Only a hint; the mutex decides.
     send_open: AtomicBool,
     /// An accepted connection: the initiator's address and connection
     /// number, which repeated connect requests are matched by.
@@ -256,13 +256,13 @@ impl MrcSock {
                 self.slot.set_err(err);
             }
         }
-        let open = !g.shut_wr && matches!(conn.state(), ConnState::Established);
-        self.send_open.store(open, Ordering::Relaxed);
         if matches!(conn.state(), ConnState::Closed(_)) {
             self.retire(g);
         } else if let Some(at) = conn.deadline() {
             self.timer.arm(at);
         }
+        let open = matches!(io::sendable(g), Ok(true));
+        self.send_open.store(open, Ordering::Relaxed);
         if out.wake {
             self.wake();
         }
