@@ -51,7 +51,8 @@ ELSEWHERE = {
     "udp_unexpected_gso", "include/linux/udp.h", "sk_data_ready", "release_sock",
     "Mutex::try_lock", "queue_work_on", "try_to_wake_up", "sk_stream_write_space",
     "kick_pool", "cond_resched", "CONFIG_UNWINDER_FRAME_POINTER", "gro_enabled",
-    "Udp6InCsumErrors", "udp_rcv_segment", "SKB_GSO_UDP_TUNNEL",
+    "Udp6InCsumErrors", "udp_rcv_segment", "SKB_GSO_UDP_TUNNEL", "process_backlog",
+    "netdev_max_backlog",
 }
 SUFFIX = re.compile(r"\.(rs|c|h|sh|py|rst|md|yaml|toml|8|ko)$")
 IDENT = re.compile(r"^(?:[A-Za-z_][A-Za-z0-9_]*::)*([A-Za-z_][A-Za-z0-9_]*)(?:\(\))?$")

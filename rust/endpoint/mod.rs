@@ -16,12 +16,13 @@ mod mib;
 mod orphans;
 mod probe;
 mod ratelimit;
+mod sends;
 
 use crate::ffi::errno;
 use crate::ffi::proc::{Lines, Show};
 use crate::ffi::route::{Ipv6Addr, Route};
 use crate::ffi::skb::{Datagram, DatagramQueue};
-use crate::ffi::udp::{Receiver, Sender, Tunnel, TxBatch};
+use crate::ffi::udp::{Receiver, Sender, Tunnel};
 use crate::proto::wire::{
     BaseRepr, Body, ConnNumber, ConnectRejectRepr, ConnectRequestRepr, Opcode, Packet, RejectReason,
 };
@@ -36,6 +37,7 @@ pub(crate) use mib::Mib;
 pub(crate) use orphans::Orphans;
 pub(crate) use probe::ProbeBatch;
 use ratelimit::TokenBucket;
+pub(crate) use sends::Sends;
 
 /// Datagrams one run of the work item handles.
 const RX_BATCH: usize = 64;
@@ -399,43 +401,22 @@ impl<S: Recipient> Endpoint<S> {
         Ok(())
     }
 
-    // A deliberate twin of ffi/udp.rs's `Sender::send` signature: this one
-    // finds the namespace's tunnel and hands on to it.
-    /// Sends one packet of `len` bytes, written by `fill`.
-    pub(crate) fn send(
-        &self,
-        route: &mut Route<'_>,
-        len: usize,
-        fill: impl FnOnce(&mut [u8]) -> Result,
-    ) -> Result {
+    /// Runs `f` with the sends of one run: the tunnel held for the run and
+    /// bottom halves off, so that what the run's packets cost the receive
+    /// path of this host (the peer of a veth pair) is paid once, after it.
+    /// `f` must not sleep.
+    pub(crate) fn sending<T>(&self, f: impl FnOnce(&Sends<'_>) -> T) -> T {
         let tunnel = self.tunnel.lock();
-        let sent = match &*tunnel {
-            Some(t) => t.sender().send(route, len, fill),
-            None => Err(errno::enetdown()),
-        };
-        self.count(if sent.is_ok() {
-            Mib::OutPackets
-        } else {
-            Mib::OutErrors
-        });
-        sent
-    }
-
-    /// Sends the packets of `batch` as one UDP GSO batch.
-    pub(crate) fn send_batch(&self, route: &mut Route<'_>, batch: TxBatch) -> Result {
-        let segs = batch.segs();
-        let tunnel = self.tunnel.lock();
-        let sent = match &*tunnel {
-            Some(t) => t.sender().send_batch(route, batch),
-            None => Err(errno::enetdown()),
-        };
-        let mib = if sent.is_ok() {
-            Mib::OutPackets
-        } else {
-            Mib::OutErrors
-        };
-        self.counters.add(mib, segs as u64);
-        sent
+        let counters = &self.counters;
+        match &*tunnel {
+            Some(t) => t.sending(|tx| {
+                f(&Sends {
+                    counters,
+                    tx: Some(tx),
+                })
+            }),
+            None => f(&Sends { counters, tx: None }),
+        }
     }
 
     /// The source address the stack picks toward `dst`.
@@ -621,9 +602,11 @@ impl<S: Recipient> Endpoint<S> {
     /// Sends the packet `bytes` by `route` (process context). A lost
     /// packet is one its sender's timer, or its peer's, covers.
     pub(crate) fn send_bytes(&self, route: &mut Route<'_>, bytes: &[u8]) {
-        let _ = self.send(route, bytes.len(), |buf| {
-            buf.copy_from_slice(bytes);
-            Ok(())
+        let _ = self.sending(|s| {
+            s.send(route, bytes.len(), |buf| {
+                buf.copy_from_slice(bytes);
+                Ok(())
+            })
         });
     }
 

@@ -127,8 +127,10 @@ impl<S: Recipient> Endpoint<S> {
                 timestamp: now,
             }),
         };
-        self.send(route, request.header_len(), |buf| {
-            request.emit(buf).map(|_| ()).map_err(|_| EINVAL)
+        self.sending(|s| {
+            s.send(route, request.header_len(), |buf| {
+                request.emit(buf).map(|_| ()).map_err(|_| EINVAL)
+            })
         })
     }
 

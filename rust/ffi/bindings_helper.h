@@ -78,6 +78,8 @@ unsigned int mrc_skb_tailroom(const struct sk_buff *skb);
 void mrc_udp_set_data_ready(struct sock *sk, void (*data_ready)(struct sock *sk));
 struct sk_buff *mrc_udp_dequeue(struct sock *sk);
 u16 mrc_sock_local_port(const struct sock *sk);
+void mrc_local_bh_disable(void);
+void mrc_local_bh_enable(void);
 struct proc_dir_entry *mrc_proc_create(struct net *net, const char *name,
 				       int (*show)(struct seq_file *, void *), void *data);
 void mrc_proc_remove(struct net *net, const char *name);

@@ -44,8 +44,8 @@ pub(crate) struct Sender<'a> {
 /// A route looked up once and reused while the IPv6 stack says it is
 /// current (its cookie still checks), like a connected socket's dst cache.
 impl Sender<'_> {
-    // A deliberate twin of endpoint/mod.rs's `send` signature, which finds the
-    // namespace's tunnel and hands on to this one.
+    // A deliberate twin of endpoint/sends.rs's `send` signature, which
+    // counts the packet and hands it on to this one.
     /// Sends one MRC packet of `len` bytes, written by `fill` into the
     /// packet buffer, to `route.dst` at the tunnel's port.
     pub(crate) fn send(
@@ -312,6 +312,22 @@ impl<R: Receiver> Tunnel<R> {
             port,
             _socket: PhantomData,
         }
+    }
+
+    /// Runs `f` with a sender on this socket and bottom halves disabled:
+    /// for a run of sends, whose receive processing on this host (veth
+    /// and loopback deliver through the CPU's backlog, in softirq) then
+    /// runs once when `f` returns, for the whole run, instead of after
+    /// each packet. `f` must not sleep.
+    pub(crate) fn sending<T>(&self, f: impl FnOnce(&Sender<'_>) -> T) -> T {
+        let tx = self.sender();
+        // SAFETY: bottom halves may be disabled in any context; enabled
+        // again below, on the same CPU (not sleeping, `f` stays on it).
+        unsafe { bindings::mrc_local_bh_disable() };
+        let out = f(&tx);
+        // SAFETY: pairs with the disable above.
+        unsafe { bindings::mrc_local_bh_enable() };
+        out
     }
 }
 

@@ -206,6 +206,21 @@ struct sk_buff *mrc_udp_dequeue(struct sock *sk)
 	return skb;
 }
 
+/*
+ * Bottom halves off and on again around a run of sends (rust/ffi/udp.rs
+ * `Sender::run`): the receive softirq a send raises (veth's and loopback's
+ * deliver through the backlog) then runs once for the run, at the enable.
+ */
+void mrc_local_bh_disable(void)
+{
+	local_bh_disable();
+}
+
+void mrc_local_bh_enable(void)
+{
+	local_bh_enable();
+}
+
 u16 mrc_sock_local_port(const struct sock *sk)
 {
 	return ntohs(inet_sk(sk)->inet_sport);

@@ -9,7 +9,7 @@ use super::paths::{Paths, Steering};
 use super::rx_ring::{RxRing, RxSlot, RX_RING};
 use super::Endpoint;
 use crate::control::lease::CcProfileLease;
-use crate::endpoint::{MemPool, Mib};
+use crate::endpoint::{MemPool, Mib, Sends};
 use crate::ffi::route::{Route, RouteCache};
 use crate::proto::conn::{
     AnsweredRequest, CloseReason, ConnConfig, ConnEvent, ConnState, ConnStorage, Connection,
@@ -30,6 +30,10 @@ pub(crate) type Core = Connection<Storage>;
 
 /// Message records of the core (both directions share them).
 const MESSAGE_SLOTS: usize = 128;
+
+/// Packets sent in one run with bottom halves off (`Endpoint::sending`):
+/// the longest burst (`net.mrc.burst`), so that a run does not cut one.
+const SEND_RUN: usize = 64;
 
 /// What a connection asks of its socket after some input or output.
 #[derive(Default)]
@@ -377,10 +381,14 @@ impl Conn {
                 progressed = true;
                 self.on_event(event, &mut out);
             }
-            while self.transmit(ep, now) {
-                progressed = true;
-            }
-            self.send_burst(ep);
+            progressed |= ep.sending(|tx| {
+                let mut sent = 0;
+                while sent < SEND_RUN && self.transmit(tx, now) {
+                    sent = sent.saturating_add(1);
+                }
+                self.send_burst(tx);
+                sent > 0
+            });
             progressed |= self.grow_sent();
             if !progressed {
                 return out;
@@ -441,7 +449,7 @@ impl Conn {
     }
 
     /// Sends one packet, if the core has one.
-    fn transmit(&mut self, ep: &Endpoint, now: u64) -> bool {
+    fn transmit(&mut self, tx: &Sends<'_>, now: u64) -> bool {
         // xorshift32 (Marsaglia): never 0 from a non-zero seed.
         self.ev_rand ^= self.ev_rand << 13;
         self.ev_rand ^= self.ev_rand >> 17;
@@ -457,7 +465,7 @@ impl Conn {
                 .as_ref()
                 .is_some_and(|b| b.ev == t.ev && b.batch.fits(len))
             {
-                self.send_burst(ep);
+                self.send_burst(tx);
             }
         }
         let Some(header) = self.hdr.get(..t.header_len) else {
@@ -500,7 +508,7 @@ impl Conn {
             t.ev,
         );
         // A failed send is a lost packet, which the protocol recovers.
-        let _ = ep.send(&mut route, len, |buf| {
+        let _ = tx.send(&mut route, len, |buf| {
             let (h, p) = buf.split_at_mut(header.len());
             h.copy_from_slice(header);
             p.copy_from_slice(payload);
@@ -511,7 +519,7 @@ impl Conn {
 
     /// Sends the burst collected so far, if any, on its EV's route (a
     /// failed send is lost packets, which the protocol recovers).
-    fn send_burst(&mut self, ep: &Endpoint) {
+    fn send_burst(&mut self, tx: &Sends<'_>) {
         let Some(b) = self.burst.take() else {
             return;
         };
@@ -523,7 +531,7 @@ impl Conn {
             &steering,
             b.ev,
         );
-        let _ = ep.send_batch(&mut route, b.batch);
+        let _ = tx.send_batch(&mut route, b.batch);
     }
 
     /// The next complete message, if any: its length and immediate.

@@ -1,0 +1,55 @@
+//! A run of sends from the namespace's tunnel socket: the tunnel held once
+//! for the run, bottom halves off until it ends (`Tunnel::sending`), and
+//! every packet counted.
+
+use super::mib::{Counters, Mib};
+use crate::ffi::errno;
+use crate::ffi::route::Route;
+use crate::ffi::udp::{Sender, TxBatch};
+use kernel::prelude::*;
+
+/// The sends of one run ([`Endpoint::sending`](super::Endpoint::sending)).
+pub(crate) struct Sends<'a> {
+    pub(super) counters: &'a Counters,
+    /// The tunnel's sender; `None` while the namespace has no tunnel.
+    pub(super) tx: Option<&'a Sender<'a>>,
+}
+
+impl Sends<'_> {
+    // A deliberate twin of ffi/udp.rs's `Sender::send` signature: this one
+    // counts the packet and hands it on to the tunnel's sender.
+    /// Sends one packet of `len` bytes, written by `fill`.
+    pub(crate) fn send(
+        &self,
+        route: &mut Route<'_>,
+        len: usize,
+        fill: impl FnOnce(&mut [u8]) -> Result,
+    ) -> Result {
+        let sent = match self.tx {
+            Some(tx) => tx.send(route, len, fill),
+            None => Err(errno::enetdown()),
+        };
+        self.counters.inc(if sent.is_ok() {
+            Mib::OutPackets
+        } else {
+            Mib::OutErrors
+        });
+        sent
+    }
+
+    /// Sends the packets of `batch` as one UDP GSO batch.
+    pub(crate) fn send_batch(&self, route: &mut Route<'_>, batch: TxBatch) -> Result {
+        let segs = batch.segs();
+        let sent = match self.tx {
+            Some(tx) => tx.send_batch(route, batch),
+            None => Err(errno::enetdown()),
+        };
+        let mib = if sent.is_ok() {
+            Mib::OutPackets
+        } else {
+            Mib::OutErrors
+        };
+        self.counters.add(mib, segs as u64);
+        sent
+    }
+}
