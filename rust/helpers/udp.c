@@ -208,7 +208,7 @@ struct sk_buff *mrc_udp_dequeue(struct sock *sk)
 
 /*
  * Bottom halves off and on again around a run of sends (rust/ffi/udp.rs
- * `Sender::run`): the receive softirq a send raises (veth's and loopback's
+ * `Tunnel::sending`): the receive softirq a send raises (veth and loopback
  * deliver through the backlog) then runs once for the run, at the enable.
  */
 void mrc_local_bh_disable(void)

@@ -32,7 +32,8 @@ pub(crate) type Core = Connection<Storage>;
 const MESSAGE_SLOTS: usize = 128;
 
 /// Packets sent in one run with bottom halves off (`Endpoint::sending`):
-/// the longest burst (`net.mrc.burst`), so that a run does not cut one.
+/// as many as the longest burst (`net.mrc.burst`). A burst that a run's
+/// end cuts leaves as two batches.
 const SEND_RUN: usize = 64;
 
 /// What a connection asks of its socket after some input or output.
