@@ -15,7 +15,7 @@ pub(crate) struct Sends<'a> {
     pub(super) tx: Option<&'a Sender<'a>>,
 }
 
-impl Sends<'_> {
+impl<'a> Sends<'a> {
     // A deliberate twin of ffi/udp.rs's `Sender::send` signature: this one
     // counts the packet and hands it on to the tunnel's sender.
     /// Sends one packet of `len` bytes, written by `fill`.
@@ -25,31 +25,24 @@ impl Sends<'_> {
         len: usize,
         fill: impl FnOnce(&mut [u8]) -> Result,
     ) -> Result {
-        let sent = match self.tx {
-            Some(tx) => tx.send(route, len, fill),
-            None => Err(errno::enetdown()),
-        };
-        self.counters.inc(if sent.is_ok() {
-            Mib::OutPackets
-        } else {
-            Mib::OutErrors
-        });
-        sent
+        self.counted(1, |tx| tx.send(route, len, fill))
     }
 
     /// Sends the packets of `batch` as one UDP GSO batch.
     pub(crate) fn send_batch(&self, route: &mut Route<'_>, batch: TxBatch) -> Result {
-        let segs = batch.segs();
-        let sent = match self.tx {
-            Some(tx) => tx.send_batch(route, batch),
-            None => Err(errno::enetdown()),
-        };
+        self.counted(batch.segs(), |tx| tx.send_batch(route, batch))
+    }
+
+    /// Hands `packets` packets to the tunnel's sender through `send`
+    /// (`ENETDOWN` without a tunnel) and counts them as sent or failed.
+    fn counted(&self, packets: usize, send: impl FnOnce(&Sender<'a>) -> Result) -> Result {
+        let sent = self.tx.map_or_else(|| Err(errno::enetdown()), send);
         let mib = if sent.is_ok() {
             Mib::OutPackets
         } else {
             Mib::OutErrors
         };
-        self.counters.add(mib, segs as u64);
+        self.counters.add(mib, packets as u64);
         sent
     }
 }

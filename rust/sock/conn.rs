@@ -13,7 +13,7 @@ use crate::endpoint::{MemPool, Mib, Sends};
 use crate::ffi::route::{Route, RouteCache};
 use crate::proto::conn::{
     AnsweredRequest, CloseReason, ConnConfig, ConnEvent, ConnState, ConnStorage, Connection,
-    MessageSlot, PacketError, SendError, SentPacket, MAX_HEADER_LEN,
+    MessageSlot, PacketError, SendError, SentPacket, Transmit, MAX_HEADER_LEN,
 };
 use crate::proto::path::{EvEvent, PathState};
 use crate::proto::psn::Psn;
@@ -382,14 +382,25 @@ impl Conn {
                 progressed = true;
                 self.on_event(event, &mut out);
             }
-            progressed |= ep.sending(|tx| {
-                let mut sent = 0;
-                while sent < SEND_RUN && self.transmit(tx, now) {
-                    sent = sent.saturating_add(1);
-                }
-                self.send_burst(tx);
-                sent > 0
-            });
+            // A run starts only with a packet in hand: a round with
+            // nothing due takes neither the tunnel nor bottom halves.
+            if let Some(first) = self.poll(now) {
+                progressed = true;
+                ep.sending(|tx| {
+                    let mut next = Some(first);
+                    let mut sent = 0usize;
+                    while let Some(t) = next {
+                        self.emit(tx, t);
+                        sent = sent.saturating_add(1);
+                        next = if sent < SEND_RUN {
+                            self.poll(now)
+                        } else {
+                            None
+                        };
+                    }
+                    self.send_burst(tx);
+                });
+            }
             progressed |= self.grow_sent();
             if !progressed {
                 return out;
@@ -449,15 +460,18 @@ impl Conn {
         }
     }
 
-    /// Sends one packet, if the core has one.
-    fn transmit(&mut self, tx: &Sends<'_>, now: u64) -> bool {
+    /// The core's next packet, if it has one: its headers in `hdr`.
+    fn poll(&mut self, now: u64) -> Option<Transmit> {
         // xorshift32 (Marsaglia): never 0 from a non-zero seed.
         self.ev_rand ^= self.ev_rand << 13;
         self.ev_rand ^= self.ev_rand >> 17;
         self.ev_rand ^= self.ev_rand << 5;
-        let Some(t) = self.core.poll_transmit(now, self.ev_rand, &mut self.hdr) else {
-            return false;
-        };
+        self.core.poll_transmit(now, self.ev_rand, &mut self.hdr)
+    }
+
+    /// Sends `t`, the packet [`poll`](Self::poll) just returned, or adds
+    /// it to the burst.
+    fn emit(&mut self, tx: &Sends<'_>, t: Transmit) {
         if let Some(p) = t.payload {
             // A data packet the burst cannot take sends the burst first.
             let len = t.header_len.saturating_add(p.len as usize);
@@ -470,7 +484,7 @@ impl Conn {
             }
         }
         let Some(header) = self.hdr.get(..t.header_len) else {
-            return true;
+            return;
         };
         let payload: &[u8] = match t.payload {
             Some(p) => {
@@ -481,7 +495,7 @@ impl Conn {
                 let start = p.offset as usize;
                 match buf.and_then(|b| b.get(start..start.saturating_add(p.len as usize))) {
                     Some(bytes) => bytes,
-                    None => return true,
+                    None => return,
                 }
             }
             None => &[],
@@ -497,7 +511,7 @@ impl Conn {
             }
             if let Some(b) = self.burst.as_mut().filter(|b| b.ev == t.ev) {
                 if b.batch.push([header, payload]) {
-                    return true;
+                    return;
                 }
             }
         }
@@ -515,7 +529,6 @@ impl Conn {
             p.copy_from_slice(payload);
             Ok(())
         });
-        true
     }
 
     /// Sends the burst collected so far, if any, on its EV's route (a
