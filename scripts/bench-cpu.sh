@@ -20,8 +20,8 @@
 # default: none, the module's defaults),
 # BENCH_CONNS ("1 2 4"), BENCH_TIMEOUT (VM timeout, 900), BENCH_PROFILE
 # (1: also record a system-wide perf profile of one MRC connection, four
-# MRC connections and one TCP connection at MTU 1500, written as
-# build/bench/profile-*.txt; the
+# MRC connections and one TCP connection at each MTU of BENCH_PROFILE_MTUS,
+# "1500" unless set, written as build/bench/profile-*-<mtu>.txt; the
 # profile's own cost makes those runs' figures meaningless, so they are
 # extra runs, not in the table).
 #
@@ -49,7 +49,8 @@ if [[ ${1:-} != --guest ]]; then
 	rm -f "$out/bench_cpu.json" "$out"/profile-*.txt
 	rc=0
 	scripts/vm.sh --timeout "${BENCH_TIMEOUT:-900}" -- env BENCH_SECONDS="$SECONDS_PER_RUN" \
-		BENCH_MTUS="$MTUS" BENCH_CONNS="$CONNS" BENCH_PROFILE="${BENCH_PROFILE:-}" BENCH_MRC_SYSCTLS="${BENCH_MRC_SYSCTLS:-}" \
+		BENCH_MTUS="$MTUS" BENCH_CONNS="$CONNS" BENCH_PROFILE="${BENCH_PROFILE:-}" BENCH_PROFILE_MTUS="${BENCH_PROFILE_MTUS:-}" \
+		BENCH_MRC_SYSCTLS="${BENCH_MRC_SYSCTLS:-}" \
 		MRC_KO="$here/build/release/mrc.ko" scripts/bench-cpu.sh --guest || rc=$?
 	mkdir -p build/bench
 	cp "$out"/profile-*.txt build/bench/ 2>/dev/null && echo "bench-cpu: wrote build/bench/profile-*.txt"
@@ -170,10 +171,10 @@ for mtu in $MTUS; do
 	run "mrcburst8_${mtu}_1" mrc 5303 1 || echo "bench-cpu: mrcburst8_${mtu}_1 failed"
 	$IP netns exec "$NSA" sh -c "echo $burst >/proc/sys/net/mrc/burst"
 	for ns in "$NSA" "$NSB"; do $IP netns exec "$ns" sh -c "echo $gro >/proc/sys/net/mrc/udp_gro"; done
-	if [[ -n ${BENCH_PROFILE:-} && $mtu == 1500 ]]; then
-		run "profile_mrc" mrc 5303 1 profile-mrc-1500.txt || true
-		run "profile_mrc4" mrc 5303 4 profile-mrc4-1500.txt || true
-		run "profile_tcp" tcp 5301 1 profile-tcp-1500.txt || true
+	if [[ -n ${BENCH_PROFILE:-} && " ${BENCH_PROFILE_MTUS:-1500} " == *" $mtu "* ]]; then
+		run "profile_mrc" mrc 5303 1 "profile-mrc-$mtu.txt" || true
+		run "profile_mrc4" mrc 5303 4 "profile-mrc4-$mtu.txt" || true
+		run "profile_tcp" tcp 5301 1 "profile-tcp-$mtu.txt" || true
 	fi
 	pkill -f "$PERF server"
 	sleep 1
