@@ -7,6 +7,7 @@
 //! here carries a `// SAFETY:` comment; code outside `ffi` has none.
 
 pub(crate) mod bindings;
+pub(crate) mod bytes;
 pub(crate) mod errno;
 pub(crate) mod family;
 pub(crate) mod genl;

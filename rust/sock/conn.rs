@@ -6,6 +6,7 @@
 use super::addr::SockAddr;
 use super::burst::Burst;
 use super::paths::{Paths, Steering};
+use super::rx_message::RxMessage;
 use super::rx_ring::{RxRing, RxSlot, RX_RING};
 use super::Endpoint;
 use crate::control::lease::CcProfileLease;
@@ -307,12 +308,11 @@ impl Conn {
                     ep.count(Mib::InNoMemory);
                     return;
                 }
-                let mut buf = KVVec::new();
-                if buf.extend_with(len, 0u8, GFP_KERNEL_ACCOUNT).is_err() {
+                let Ok(buf) = RxMessage::new(len) else {
                     self.mem.uncharge(len);
                     ep.count(Mib::InNoMemory);
                     return;
-                }
+                };
                 self.rx_bytes = self.rx_bytes.saturating_add(len);
                 self.rx_held = self.rx_held.saturating_add(1);
                 *slot = RxSlot::Filling { msn: d.msn, buf };
@@ -328,10 +328,8 @@ impl Conn {
                 if let (Some(src), Some(RxSlot::Filling { msn, buf })) =
                     (src, self.rx.get_mut(p.msg.0))
                 {
-                    let start = p.offset as usize;
-                    let dst = buf.get_mut(start..start.saturating_add(src.len()));
-                    if let (true, Some(dst)) = (*msn == p.msg.0, dst) {
-                        dst.copy_from_slice(src);
+                    if *msn == p.msg.0 {
+                        buf.place(p.offset as usize, src);
                     }
                 }
             }
@@ -364,10 +362,10 @@ impl Conn {
 
     fn free_rx(&mut self, msn: u32) {
         if let Some(slot) = self.rx.get_mut(msn) {
-            if let RxSlot::Filling { buf, .. } | RxSlot::Done { buf, .. } =
-                core::mem::replace(slot, RxSlot::Empty)
-            {
-                self.unhold(buf.len());
+            match core::mem::replace(slot, RxSlot::Empty) {
+                RxSlot::Filling { buf, .. } => self.unhold(buf.len()),
+                RxSlot::Done { buf, .. } => self.unhold(buf.len()),
+                RxSlot::Empty => {}
             }
         }
     }
@@ -440,9 +438,11 @@ impl Conn {
             ConnEvent::MessageReceived { msg, imm, .. } => {
                 if let Some(slot) = self.rx.get_mut(msg.0) {
                     *slot = match core::mem::replace(slot, RxSlot::Empty) {
-                        RxSlot::Filling { msn, buf } if msn == msg.0 => {
-                            RxSlot::Done { msn, buf, imm }
-                        }
+                        RxSlot::Filling { msn, buf } if msn == msg.0 => RxSlot::Done {
+                            msn,
+                            buf: buf.into_bytes(),
+                            imm,
+                        },
                         other => other,
                     };
                 }

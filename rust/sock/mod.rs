@@ -20,6 +20,7 @@ mod listen;
 mod options;
 mod paths;
 mod recipient;
+mod rx_message;
 mod rx_ring;
 mod snapshot;
 

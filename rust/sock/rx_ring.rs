@@ -3,6 +3,7 @@
 //! message further ahead of the reader arrives, so that an idle connection
 //! keeps little.
 
+use super::rx_message::RxMessage;
 use kernel::prelude::*;
 
 /// Incoming messages a connection holds at once, complete or not, counted
@@ -21,7 +22,7 @@ pub(super) enum RxSlot {
     /// Bytes of message `msn` arriving.
     Filling {
         msn: u32,
-        buf: KVVec<u8>,
+        buf: RxMessage,
     },
     /// Message `msn` complete, waiting for recvmsg.
     Done {
