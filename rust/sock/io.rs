@@ -3,6 +3,7 @@
 use super::config::MAX_MESSAGE;
 use super::{close_error, Deferred, Inner, MrcSock, Phase};
 use crate::ffi::bindings;
+use crate::ffi::bytes;
 use crate::ffi::errno;
 use crate::ffi::family::Ioctl;
 use crate::ffi::msg::Msg;
@@ -142,7 +143,7 @@ pub(super) fn recvmsg(
             // copy may fault and sleep; the receive work needs the mutex).
             if let Some((buf, imm)) = conn.peek() {
                 let mut head = KVVec::new();
-                let r = head.extend_from_slice(buf.get(..want).unwrap_or(buf), GFP_KERNEL);
+                let r = bytes::append(&mut head, buf.get(..want).unwrap_or(buf), GFP_KERNEL);
                 return Some(
                     r.map(|()| Got::Peeked {
                         head,
