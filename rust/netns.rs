@@ -41,9 +41,10 @@ pub(crate) struct Settings<S: Recipient> {
     /// `net.mrc.udp_port`: the UDP port MRC packets are sent to and
     /// received on.
     udp_port: IntKnob,
-    /// `net.mrc.udp_gro`: 1: the tunnel socket takes UDP GSO batches
-    /// whole (a queue round trip per datagram more); 0: UDP cuts them up
-    /// before handing each datagram to its `encap_rcv`.
+    /// `net.mrc.udp_gro`: 1 (the default): the tunnel socket takes UDP
+    /// GSO batches, a peer's bursts, whole (a queue round trip per
+    /// datagram more); 0: UDP cuts them up before handing each datagram
+    /// to its `encap_rcv`.
     udp_gro: IntKnob,
     /// `net.mrc.ack_timeout`: ACK timeout exponent (1.024 us << n).
     ack_timeout: IntKnob,
@@ -225,7 +226,7 @@ impl<S: Recipient> NetState for NetMrc<S> {
             try_pin_init!(Settings {
                 net: net.clone(),
                 udp_port: IntKnob::new(c"udp_port", bindings::MRC_UDP_PORT_DEFAULT as i32, 1, 65535),
-                udp_gro: IntKnob::new(c"udp_gro", 0, 0, 1),
+                udp_gro: IntKnob::new(c"udp_gro", 1, 0, 1),
                 ack_timeout: IntKnob::new(c"ack_timeout", 15, 0, 24),
                 mpr: IntKnob::new(c"mpr", 16, 1, 64),
                 ev_count: IntKnob::new(c"ev_count", 64, 1, 256),

@@ -27,7 +27,8 @@ UDP_SEGMENT = 103  # linux/udp.h: send one UDP GSO batch
 
 
 def sh(*cmd):
-    subprocess.run(cmd, check=True, capture_output=True)
+    """Runs `cmd`, which must succeed; returns what it printed."""
+    return subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
 
 
 def setns(fd):
@@ -154,9 +155,9 @@ def main():
 
         # One UDP GSO batch of four packets from a local sender, each judged
         # on its own (a probe, zeros, a probe, a probe cut short as the
-        # batch's shorter last packet): by default UDP cuts it into
-        # datagrams before the tunnel's encap_rcv sees them; with
-        # net.mrc.udp_gro=1 the tunnel takes it whole and splits it itself.
+        # batch's shorter last packet): with net.mrc.udp_gro=0 UDP cuts it
+        # into datagrams before the tunnel's encap_rcv sees them; with 1,
+        # the default, the tunnel takes it whole and splits it itself.
         seg = len(valid)
         batch = (probe_request(21, 1, 21) + b"\x00" * seg + probe_request(22, 2, 22)
                  + probe_request(23, 3, 23)[:seg - 5])
@@ -167,6 +168,7 @@ def main():
             except BlockingIOError:
                 break
         s.settimeout(5)
+        gro_default = sh("ip", "netns", "exec", B, "cat", "/proc/sys/net/mrc/udp_gro").strip()
         for udp_gro, how, batches in ((0, "cut up by UDP", 0), (1, "taken whole", 1)):
             sh("ip", "netns", "exec", B, "sh", "-c", f"echo {udp_gro} > /proc/sys/net/mrc/udp_gro")
             before = snmp(B)
@@ -185,7 +187,7 @@ def main():
                    f"2 malformed (datagrams, probes, malformed: {got})")
             result(d["MrcInGsoBatches"] == batches,
                    f"udp_gro={udp_gro}: the batch {how} ({d['MrcInGsoBatches']} whole batches counted)")
-        sh("ip", "netns", "exec", B, "sh", "-c", "echo 0 > /proc/sys/net/mrc/udp_gro")
+        sh("ip", "netns", "exec", B, "sh", "-c", f"echo {gro_default} > /proc/sys/net/mrc/udp_gro")
 
         sh("ip", "netns", "exec", B, "sh", "-c", "echo 6000 > /proc/sys/net/mrc/udp_port")
         s6 = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)

@@ -255,10 +255,10 @@ unsafe impl<R: Receiver> Sync for Tunnel<R> {}
 
 impl<R: Receiver> Tunnel<R> {
     /// Opens the tunnel socket on UDP `port` (IPv6, any address) in `net`.
-    /// With `whole_batches` (`net.mrc.udp_gro`) it takes what UDP queues
-    /// on it from its `sk_data_ready`, so that UDP GSO batches arrive
-    /// whole; without, UDP hands it each datagram through `encap_rcv`,
-    /// having cut batches up first.
+    /// With `whole_batches` (`net.mrc.udp_gro`, the default) it takes what
+    /// UDP queues on it from its `sk_data_ready`, so that UDP GSO batches
+    /// arrive whole; without, UDP hands it each datagram through
+    /// `encap_rcv`, having cut batches up first.
     pub(crate) fn open(
         net: &Net,
         port: u16,

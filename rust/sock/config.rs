@@ -122,7 +122,10 @@ impl SockConfig {
             // slow path.
             path: PathConfig {
                 probe_timeout_ns: self.retry.base_ns(),
-                burst: self.burst,
+                // A burst buys one UDP GSO batch; an SRv6 route sends each
+                // packet in its own skb, so there it would only cluster
+                // packets on one EV.
+                burst: if paths.is_srv6() { 1 } else { self.burst },
                 ..PathConfig::default()
             },
             nscc: cc.map_or_else(

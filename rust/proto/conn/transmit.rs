@@ -249,6 +249,19 @@ impl<T: Storage> Connection<T> {
             || self.tx.bytes_in_flight.saturating_add(len) <= self.nscc.cwnd()
     }
 
+    /// Full-sized packets the windows let go now: the PSN window's room
+    /// beside `outstanding`, and the congestion window's in bytes (at
+    /// least one packet, as [`cwnd_allows`](Self::cwnd_allows) lets one
+    /// go when nothing is in flight).
+    fn room(&self, window: u32, outstanding: u32) -> u32 {
+        let bytes = self.nscc.cwnd().saturating_sub(self.tx.bytes_in_flight);
+        let packets = bytes
+            .checked_div(u32::from(self.cfg.max_payload))
+            .unwrap_or(0)
+            .max(1);
+        packets.min(window.saturating_sub(outstanding))
+    }
+
     /// PSNs the sender may have outstanding: the peer's MPR × 128, bounded
     /// by the sent-record storage.
     pub(super) fn send_window(&self) -> u32 {
@@ -345,7 +358,9 @@ impl<T: Storage> Connection<T> {
                 Start::Probe => return self.transmit_credit_probe(now, rand, buf),
             }
         }
-        let ev = self.paths.choose_in_burst(now, rand)?;
+        let ev = self
+            .paths
+            .choose_in_burst(now, rand, self.room(window, outstanding))?;
         let end = self.tx.seg_offset.saturating_add(len);
         let window_full = outstanding.saturating_add(1) >= window
             || self

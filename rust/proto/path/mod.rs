@@ -75,7 +75,9 @@ mod state;
 #[cfg(test)]
 mod tests;
 
-pub use config::{PathConfig, PathError, BURST_DEFAULT, EVENT_ASSUMED_BAD, EVENT_GOOD, MAX_EVS};
+pub use config::{
+    PathConfig, PathError, BURST_DEFAULT, BURST_SPREAD, EVENT_ASSUMED_BAD, EVENT_GOOD, MAX_EVS,
+};
 pub use event::{EvEvent, EVENT_QUEUE_LEN};
 pub use loss::LossCause;
 pub use state::{EvState, PathState, HEALTH_FULL, HEALTH_MIN};
@@ -111,10 +113,12 @@ pub struct PathSet<S> {
     /// started (0: none yet), the delay marks' reference.
     rotation_min_srtt: u64,
     floor_refusals: u64,
-    /// The EV of the burst in progress and the packets it still takes
-    /// ([`choose_in_burst`](Self::choose_in_burst)).
+    /// The EV of the burst in progress and the packets it still takes, and
+    /// the length of this drain's bursts (0: set by the drain's first
+    /// packet) ([`choose_in_burst`](Self::choose_in_burst)).
     burst_ev: u16,
     burst_left: u8,
+    burst_len: u8,
     events: EventQueue,
 }
 
@@ -145,6 +149,7 @@ impl<S: DerefMut<Target = [PathState]>> PathSet<S> {
             floor_refusals: 0,
             burst_ev: 0,
             burst_left: 0,
+            burst_len: 0,
             events: EventQueue::new(),
         }
     }

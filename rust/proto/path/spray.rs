@@ -3,7 +3,7 @@
 
 use core::ops::DerefMut;
 
-use super::{EvState, PathSet, PathState, HEALTH_FULL, HEALTH_MIN};
+use super::{EvState, PathSet, PathState, BURST_SPREAD, HEALTH_FULL, HEALTH_MIN};
 
 impl<S: DerefMut<Target = [PathState]>> PathSet<S> {
     /// The EV for the next packet, or `None` when no EV is GOOD or SKIP.
@@ -77,10 +77,24 @@ impl<S: DerefMut<Target = [PathState]>> PathSet<S> {
     }
 
     /// The EV for the next new data packet: the current burst's EV while
-    /// the burst lasts ([`PathConfig::burst`](super::PathConfig::burst)
-    /// packets) and that EV is still GOOD, else a fresh pick of
+    /// the burst lasts and that EV is still GOOD, else a fresh pick of
     /// [`choose`](Self::choose), which starts the next burst.
-    pub fn choose_in_burst(&mut self, now: u64, rand: u32) -> Option<u16> {
+    ///
+    /// A drain of the windows (the packets sent until
+    /// [`end_burst`](Self::end_burst)) sends its bursts of one length, set
+    /// at its first packet from `room`, how many packets the windows let
+    /// go then: `room /` [`BURST_SPREAD`], at least 1 and at most
+    /// [`PathConfig::burst`](super::PathConfig::burst). So what the windows
+    /// release at once reaches at least that many EVs, and a sender whose
+    /// window opens a few packets at a time sprays each on its own.
+    pub fn choose_in_burst(&mut self, now: u64, rand: u32, room: u32) -> Option<u16> {
+        if self.burst_len == 0 {
+            let spread = room.checked_div(BURST_SPREAD).unwrap_or(0);
+            self.burst_len = u8::try_from(spread)
+                .unwrap_or(u8::MAX)
+                .min(self.cfg.burst)
+                .max(1);
+        }
         if self.burst_left > 0 {
             self.burst_left = self.burst_left.saturating_sub(1);
             let ev = self.burst_ev;
@@ -90,13 +104,15 @@ impl<S: DerefMut<Target = [PathState]>> PathSet<S> {
         }
         let ev = self.choose(now, rand, None)?;
         self.burst_ev = ev;
-        self.burst_left = self.cfg.burst.saturating_sub(1);
+        self.burst_left = self.burst_len.saturating_sub(1);
         Some(ev)
     }
 
-    /// Ends the burst in progress: the next new data packet picks afresh.
+    /// Ends the drain in progress: the next new data packet picks afresh
+    /// and sets the length of the next drain's bursts.
     pub fn end_burst(&mut self) {
         self.burst_left = 0;
+        self.burst_len = 0;
     }
 
     /// Starts a rotation at a random EV and notes the best health to weigh

@@ -61,9 +61,9 @@ fn a_burst_keeps_one_ev_and_bursts_share_evenly() {
     let mut counts = [0u32; 8];
     for burst in 0..8_000u32 {
         let rand = burst.wrapping_mul(2_654_435_761);
-        let first = paths.choose_in_burst(0, rand).unwrap();
+        let first = paths.choose_in_burst(0, rand, OPEN).unwrap();
         for _ in 1..8 {
-            assert_eq!(paths.choose_in_burst(0, rand), Some(first));
+            assert_eq!(paths.choose_in_burst(0, rand, OPEN), Some(first));
         }
         counts[usize::from(first)] += 8;
     }
@@ -75,10 +75,45 @@ fn a_burst_keeps_one_ev_and_bursts_share_evenly() {
 #[test]
 fn a_burst_ends_when_its_ev_stops_being_good() {
     let mut paths = set_tuned(4, |c| c.burst = 16);
-    let first = paths.choose_in_burst(0, 0).unwrap();
+    let first = paths.choose_in_burst(0, 0, OPEN).unwrap();
     paths.set_denied(first, true).unwrap();
     for _ in 0..64 {
-        assert_ne!(paths.choose_in_burst(0, 0), Some(first));
+        assert_ne!(paths.choose_in_burst(0, 0, OPEN), Some(first));
+    }
+}
+
+/// A window with room for any burst.
+const OPEN: u32 = u32::MAX;
+
+#[test]
+fn a_burst_is_at_most_its_share_of_the_room() {
+    // A drain that starts with room for two spreads sends bursts of 2, so
+    // its release reaches BURST_SPREAD EVs; its bursts keep that length as
+    // its room shrinks.
+    let mut paths = set_tuned(8, |c| c.burst = 8);
+    for i in 0..100u32 {
+        let rand = i.wrapping_mul(2_654_435_761);
+        let room = if i == 0 { 2 * BURST_SPREAD } else { 1 };
+        let first = paths.choose_in_burst(0, rand, room).unwrap();
+        assert_eq!(paths.burst_left, 1);
+        assert_eq!(paths.choose_in_burst(0, rand, 1), Some(first));
+        assert_eq!(paths.burst_left, 0);
+    }
+    // The next drain sets its own length.
+    paths.end_burst();
+    paths.choose_in_burst(0, 0, OPEN).unwrap();
+    assert_eq!(paths.burst_left, 7);
+    // A drain with room for less than one spread: every packet picks, as
+    // with burst 1.
+    let mut bursty = set_tuned(8, |c| c.burst = 8);
+    let mut plain = set(8);
+    for i in 0..1000u32 {
+        let rand = i.wrapping_mul(2_654_435_761);
+        let room = BURST_SPREAD - 1;
+        assert_eq!(
+            bursty.choose_in_burst(0, rand, room),
+            plain.choose(0, rand, None)
+        );
     }
 }
 
@@ -88,7 +123,10 @@ fn burst_one_is_per_packet_spraying() {
     let mut plain = set(8);
     for i in 0..1000u32 {
         let rand = i.wrapping_mul(2_654_435_761);
-        assert_eq!(bursty.choose_in_burst(0, rand), plain.choose(0, rand, None));
+        assert_eq!(
+            bursty.choose_in_burst(0, rand, OPEN),
+            plain.choose(0, rand, None)
+        );
     }
 }
 
@@ -594,7 +632,7 @@ fn send_counters() {
 #[derive(Clone, Debug)]
 enum Op {
     Choose { rand: u32, avoid: Option<u16> },
-    ChooseInBurst { rand: u32 },
+    ChooseInBurst { rand: u32, room: u32 },
     Send { ev: u16, bytes: u32 },
     Ack { ev: u16, rtt: u64, ecn: bool },
     Trim { ev: u16, last_hop: bool },
@@ -612,7 +650,7 @@ fn op(evs: u16) -> impl Strategy<Value = Op> {
     prop_oneof![
         6 => (any::<u32>(), proptest::option::of(ev.clone()))
             .prop_map(|(rand, avoid)| Op::Choose { rand, avoid }),
-        3 => any::<u32>().prop_map(|rand| Op::ChooseInBurst { rand }),
+        3 => (any::<u32>(), any::<u32>()).prop_map(|(rand, room)| Op::ChooseInBurst { rand, room }),
         2 => (ev.clone(), any::<u32>()).prop_map(|(ev, bytes)| Op::Send { ev, bytes }),
         4 => (ev.clone(), rtt.clone(), any::<bool>()).prop_map(|(ev, rtt, ecn)| Op::Ack { ev, rtt, ecn }),
         1 => (ev.clone(), any::<bool>()).prop_map(|(ev, last_hop)| Op::Trim { ev, last_hop }),
@@ -702,8 +740,8 @@ proptest! {
                         prop_assert_eq!(paths.state(ev), Some(EvState::Good));
                     }
                 }
-                Op::ChooseInBurst { rand } => {
-                    let chosen = paths.choose_in_burst(now, rand);
+                Op::ChooseInBurst { rand, room } => {
+                    let chosen = paths.choose_in_burst(now, rand, room);
                     prop_assert_eq!(chosen.is_some(), paths.active_count() > 0);
                     if let Some(ev) = chosen {
                         prop_assert_eq!(paths.state(ev), Some(EvState::Good));
