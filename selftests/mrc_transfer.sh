@@ -8,8 +8,8 @@
 #  (a) UDP/STEV entropy (the AUTO profile's EVs, ECMP-hashed by the
 #      leaves): SIZE each way at once, intact; every spine carried some.
 #      Again with the client spraying packet by packet (net.mrc.burst=1)
-#      and the server in its default bursts (each burst one UDP GSO
-#      batch): intact.
+#      and the server at the default net.mrc.burst (bursts, each one UDP
+#      GSO batch, where its windows release enough at once): intact.
 #  (b) SRv6: MRC_SRV6_PATHS = the K containers toward B on the client, the
 #      K containers toward A on the server's listener: SIZE each way, intact.
 #  (c) Spraying: one way, SRv6; each spine's packets toward B within
@@ -250,7 +250,7 @@ burst=$("$IP" netns exec "$NSA" cat /proc/sys/net/mrc/burst)
 "$IP" netns exec "$NSA" sh -c 'echo 1 >/proc/sys/net/mrc/burst'
 client burst $PORT_STEV --bytes $SIZE --bidir --seed 5
 "$IP" netns exec "$NSA" sh -c "echo $burst >/proc/sys/net/mrc/burst"
-verdict "(a) STEV, client per packet (net.mrc.burst=1), server in bursts (UDP GSO): $MIB MiB each way, intact" \
+verdict "(a) STEV, client per packet (net.mrc.burst=1), server at the default burst: $MIB MiB each way, intact" \
 	judge intact "$WORK/burst.json" $SIZE 1
 
 # ---------------------------------------------------------------- (b)
