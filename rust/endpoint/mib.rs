@@ -125,6 +125,9 @@ mibs! {
     /// UDP GSO batches that reached the tunnel socket whole (each of their
     /// packets is then counted as a datagram).
     InGsoBatches = c"MrcInGsoBatches",
+    /// Bursts sent as one UDP GSO batch of two or more packets (each of
+    /// their packets is also counted in `MrcOutPackets`).
+    OutGsoBatches = c"MrcOutGsoBatches",
 }
 
 const COUNT: usize = NAMES.len();

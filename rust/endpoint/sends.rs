@@ -28,9 +28,15 @@ impl<'a> Sends<'a> {
         self.counted(1, |tx| tx.send(route, len, fill))
     }
 
-    /// Sends the packets of `batch` as one UDP GSO batch.
+    /// Sends the packets of `batch` as one UDP GSO batch (a batch of one
+    /// leaves as a plain datagram and is not counted as a batch).
     pub(crate) fn send_batch(&self, route: &mut Route<'_>, batch: TxBatch) -> Result {
-        self.counted(batch.segs(), |tx| tx.send_batch(route, batch))
+        let segs = batch.segs();
+        let sent = self.counted(segs, |tx| tx.send_batch(route, batch));
+        if sent.is_ok() && segs > 1 {
+            self.counters.inc(Mib::OutGsoBatches);
+        }
+        sent
     }
 
     /// Hands `packets` packets to the tunnel's sender through `send`
