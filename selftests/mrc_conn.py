@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
 """AF_MRC connections on one host (loopback): the socket API's calls and
-the errors users expect, one check each, through libc (ctypes)."""
+the errors users expect, one check each, through libc (ctypes); and a
+message sent in bursts, each one UDP GSO batch (MrcOutGsoBatches,
+MrcInGsoBatches)."""
 import errno
 import os
 import select
