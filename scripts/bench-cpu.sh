@@ -11,9 +11,11 @@
 # against TCP's on the same link. Not part of `make test`.
 #
 #   scripts/bench-cpu.sh          build mrcperf and mrc.ko, boot the VM, run,
-#                                 print the table, and write it under "cpu"
+#                                 print the table, write it under "cpu"
 #                                 in build/bench/bench.json (beside the
 #                                 shaped bench's runs, if that file exists)
+#                                 and draw it as build/bench/bench_cpu.png
+#                                 (scripts/plot.py cpu)
 #   scripts/bench-cpu.sh --guest  (inside the VM) the measurement itself
 #
 # Environment: BENCH_SECONDS (8 per run), BENCH_MTUS ("1500 9000"),
@@ -65,6 +67,7 @@ if [[ ${1:-} != --guest ]]; then
 			json.dump(res, open(out, "w"), indent=1)
 		PY
 		echo "bench-cpu: wrote build/bench/bench.json (\"cpu\")"
+		/usr/bin/python3 scripts/plot.py cpu build/bench || echo "bench-cpu: the plot failed" >&2
 	fi
 	((rc == 0)) || echo "bench-cpu: FAILED (a run failed or delivered damaged data; exit $rc)" >&2
 	exit "$rc"

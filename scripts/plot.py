@@ -13,6 +13,12 @@ the VM left in its output share, with Debian's matplotlib:
                                  over time, MPTCP beside MRC) and
                                  bench_ev_states.png (MRC's EVs); the same
                                  series as text rows in the terminal
+    scripts/plot.py cpu DIR      DIR/bench.json's "cpu" runs (make bench-cpu):
+                                 bench_cpu.png, goodput and CPU s/GB of each
+                                 run as bars, one column per MTU, with the
+                                 targets drawn (0.8x TCP's goodput, 1.5x
+                                 its CPU per byte, four MRC connections
+                                 1.6x one)
 
 Prints the path of each PNG it wrote."""
 
@@ -173,5 +179,52 @@ def bench(d):
         save(fig, f"{d}/bench_ev_states.png")
 
 
+def cpu(d):
+    res = json.load(open(f"{d}/bench.json"))["cpu"]
+    runs = res["runs"]
+    mtus = sorted({r["mtu"] for r in runs.values()})
+    fig, axes = plt.subplots(2, len(mtus), figsize=(5.5 * len(mtus), 6.5), squeeze=False)
+    for col, mtu in enumerate(mtus):
+        names = [n for n, r in runs.items() if r["mtu"] == mtu]
+        labels = [f"{'mrc per packet' if runs[n]['proto'] == 'mrcpkt' else runs[n]['proto']} x{runs[n]['connections']}"
+                  for n in names]
+        colors = ["tab:blue" if runs[n]["proto"].startswith("mrc") else "tab:gray" for n in names]
+        tcp = runs.get(f"tcp_{mtu}_1")
+        for row, (key, scale, unit, bound) in enumerate((("goodput_bps", 1e6, "goodput, Mbit/s", 0.8),
+                                                        ("cpu_seconds_per_gb", 1, "CPU s/GB", 1.5))):
+            ax = axes[row][col]
+            values = [(runs[n][key] or 0) / scale for n in names]
+            bars = ax.bar(labels, values, color=colors)
+            for b, n, v in zip(bars, names, values):
+                text = f"{v:.0f}" if row == 0 else f"{v:.1f}"
+                ax.text(b.get_x() + b.get_width() / 2, b.get_height(),
+                        text + ("" if runs[n]["intact"] else "\nDAMAGED"), ha="center", va="bottom", fontsize=8,
+                        color="black" if runs[n]["intact"] else "tab:red")
+            top = max(values, default=0)
+            if tcp and tcp[key]:
+                line = bound * tcp[key] / scale
+                top = max(top, line)
+                ax.axhline(line, color="tab:red", lw=1, ls="--",
+                           label=f"{bound:g}x TCP's (the target's {'floor' if row == 0 else 'ceiling'})")
+            mrc1, four = runs.get(f"mrc_{mtu}_1"), f"mrc_{mtu}_4"
+            if row == 0 and mrc1 and four in names:
+                x = names.index(four)
+                line = 1.6 * mrc1[key] / scale
+                top = max(top, line)
+                ax.hlines(line, x - 0.45, x + 0.45, color="tab:red", lw=1.5, ls=":",
+                          label="1.6x one MRC connection (the target for four)")
+            if ax.get_legend_handles_labels()[0]:
+                ax.legend(fontsize=8, loc="upper left")
+            ax.set_ylim(0, top * 1.45 or 1)
+            ax.set_ylabel(unit)
+            plt.setp(ax.get_xticklabels(), rotation=20, ha="right", fontsize=8)
+        ratio = res["ratios"]
+        g, c = ratio.get(f"mrc_vs_tcp_goodput_{mtu}"), ratio.get(f"mrc_vs_tcp_cpu_per_gb_{mtu}")
+        axes[0][col].set_title(f"MTU {mtu}" + (f": one MRC connection {g:.2f}x TCP's goodput at {c:.2f}x its CPU"
+                                             if g is not None and c is not None else ""), fontsize=9)
+    fig.suptitle(f"make bench-cpu: one unshaped veth link, {res['seconds']} s per run", fontsize=10)
+    save(fig, f"{d}/bench_cpu.png")
+
+
 if __name__ == "__main__":
-    {"story": story, "bench": bench}[sys.argv[1]](sys.argv[2])
+    {"story": story, "bench": bench, "cpu": cpu}[sys.argv[1]](sys.argv[2])
