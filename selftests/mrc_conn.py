@@ -18,7 +18,7 @@ from mrcsock import (AF, F_SETFL, LOOP, MRC_ACK_TIMEOUT, MRC_EV_COUNT, MRC_INFO,
                      MRC_PATH_INFO, MRC_RETRIES, MRC_SRV6_PATHS, MRC_STATE_ESTABLISHED, MSG_DONTWAIT,
                      MSG_EOR, MSG_NOSIGNAL, MSG_PEEK, MSG_TRUNC, O_NONBLOCK, SO_ERROR, SO_RCVTIMEO,
                      SOL_MRC, SOL_SOCKET, addr, bind, connect, err, getopt,
-                     libc, listen, name, recv, send, send_unmapped, setopt, snmp, sock)
+                     libc, listen, name, recv, send, send_unmapped, setopt, snmp, sock, sysctl)
 
 
 def pair(ok, port):
@@ -49,14 +49,11 @@ def bursts(ok):
     sends some as batches, which the loopback delivers whole to the tunnel
     (net.mrc.udp_gro at its default, 1). The message arrives intact both
     times. The sysctl is read when a socket is made."""
-    knob = "/proc/sys/net/mrc/burst"
-    with open(knob) as f:
-        default = f.read().strip()
+    default = sysctl("burst", None)
     data = os.urandom(1 << 20)
     try:
         for port, burst in ((7110, "1"), (7111, default)):
-            with open(knob, "w") as f:
-                f.write(burst)
+            sysctl("burst", burst)
             before = snmp()
             fds = pair(ok, port)
             if fds is None:
@@ -71,8 +68,7 @@ def bursts(ok):
             ok(intact and batches, f"net.mrc.burst={burst}: 1 MiB intact; UDP GSO batches "
                f"sent {out}, taken whole {into}" + (" (none expected)" if burst == "1" else ""))
     finally:
-        with open(knob, "w") as f:
-            f.write(default)
+        sysctl("burst", default)
 
 
 def main():

@@ -20,7 +20,7 @@ import time
 
 from ksft import Tap, as_user, own_netns, skip_unloaded
 from mrcsock import (AF, LOOP, MRC_INFO, SOL_MRC, addr, bind, connect, getopt, libc, name,
-                     recv, send, snmp, sock)
+                     recv, send, snmp, sock, sysctl)
 from mrcwire import (OP_PROBE_RESPONSE, base, connect_request, parse_probe_response,
                      probe_request)
 
@@ -229,16 +229,6 @@ def connect_during_flood(port, seconds, tries, rate):
     return sent, worked, slowest * 1000
 
 
-def sysctl(name, value):
-    """Writes net.mrc.`name` (unless `value` is None); its old value."""
-    with open(f"/proc/sys/net/mrc/{name}", "r+") as f:
-        old = f.read().strip()
-        if value is not None:
-            f.seek(0)
-            f.write(str(value))
-    return old
-
-
 def main():
     if AF is None:
         return skip_unloaded()
@@ -384,8 +374,7 @@ def attacks():
     # A peer announcing 4 MiB messages from many connections: the
     # namespace holds no more than net.mrc.mem's max.
     pages = (1024, 2048, 4096)
-    with open("/proc/sys/net/mrc/mem", "w") as f:
-        f.write(" ".join(map(str, pages)))
+    sysctl("mem", " ".join(map(str, pages)))
     big = sock()
     bind(big, addr(7302, bytes(16)))
     libc.listen(big, 1024)
@@ -414,8 +403,7 @@ def attacks():
 
     # Closed connections that cannot finish (their peer never acks): at
     # most net.mrc.max_orphans linger, the next close resets at once.
-    with open("/proc/sys/net/mrc/max_orphans", "w") as f:
-        f.write("2")
+    sysctl("max_orphans", 2)
     quiet = sock()
     bind(quiet, addr(7303, bytes(16)))
     libc.listen(quiet, 8)

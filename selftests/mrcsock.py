@@ -49,6 +49,16 @@ def snmp():
         return {k: int(v) for k, v in (line.split() for line in f)}
 
 
+def sysctl(name, value):
+    """Writes net.mrc.`name` (unless `value` is None); its old value."""
+    with open(f"/proc/sys/net/mrc/{name}", "r+") as f:
+        old = f.read().strip()
+        if value is not None:
+            f.seek(0)
+            f.write(str(value))
+    return old
+
+
 def addr(port, ip=LOOP, family=None):
     a = SockaddrMrc(AF if family is None else family, port, 0)
     a.addr[:] = list(ip)
