@@ -9,6 +9,7 @@
 //!                [mrc: --bidir --srv6 ADDR,... --evs N --max-msg SIZE
 //!                 --path-info-json FILE --path-info-ms MS --linger-active S
 //!                 --until-signal]
+//! mrcperf idle --seconds S
 //! ```
 //!
 //! The client sends a deterministic pattern (`pattern`); the server checks
@@ -22,10 +23,15 @@
 //! messages of seeded mixed sizes (`sizes`), checked message by message,
 //! optionally both ways at once (`msgwire`, `msgperf`, `mrcmode`).
 //!
+//! `idle` measures the CPU time the rest of the system leaves idle
+//! (`idle`): it prints each CPU's count of an idle-priority spinner's loops
+//! as JSON, to compare with the count on a quiet system.
+//!
 //! Exit status: 0 success; 1 the data arrived damaged or incomplete, or an
 //! I/O error; 2 usage.
 
 mod codec;
+mod idle;
 #[cfg(test)]
 mod interop_tests;
 mod mrc;
@@ -80,6 +86,15 @@ enum Cmd {
     Server(ServerArgs),
     /// Send a pattern and report the verified goodput.
     Client(ClientArgs),
+    /// Count the loops of an idle-priority spinner on every CPU.
+    Idle(IdleArgs),
+}
+
+#[derive(Args, Debug)]
+struct IdleArgs {
+    /// Seconds to spin for.
+    #[arg(long)]
+    seconds: f64,
 }
 
 #[derive(Args, Debug)]
@@ -165,11 +180,12 @@ fn seed_or_clock(seed: Option<u64>) -> u64 {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let (proto, mrc_options) = match &cli.cmd {
-        Cmd::Server(a) => (a.proto, a.mrc.any()),
-        Cmd::Client(a) => (a.proto, a.mrc.any()),
+    let misplaced_mrc_options = match &cli.cmd {
+        Cmd::Server(a) => a.mrc.any() && a.proto != Proto::Mrc,
+        Cmd::Client(a) => a.mrc.any() && a.proto != Proto::Mrc,
+        Cmd::Idle(_) => false,
     };
-    if mrc_options && proto != Proto::Mrc {
+    if misplaced_mrc_options {
         eprintln!("mrcperf: the options marked (mrc) need --proto mrc");
         return ExitCode::from(2);
     }
@@ -178,6 +194,13 @@ fn main() -> ExitCode {
         Cmd::Client(a) if a.proto == Proto::Mrc => mrcmode::client(&a),
         Cmd::Server(a) => server(&a),
         Cmd::Client(a) => client(&a),
+        Cmd::Idle(a) => idle::spin(a.seconds).map(|loops| {
+            println!(
+                "{}",
+                serde_json::json!({ "seconds": a.seconds, "loops": loops })
+            );
+            true
+        }),
     };
     match r {
         Ok(true) => ExitCode::SUCCESS,
