@@ -28,16 +28,23 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 ROUNDS=${BENCH_ROUNDS:-3}
 OUT=$here/build/vm/release/ab
 
+# variant LABEL=MODULE[@SYSCTLS]: sets label, module and sysctls.
+variant() {
+	label=${1%%=*} module=${1#*=} sysctls=
+	if [[ $module == *@* ]]; then
+		sysctls=${module#*@} module=${module%%@*}
+	fi
+}
+
 if [[ ${1:-} != --guest ]]; then
 	set -e
 	cd "$here"
 	(($# >= 1)) || { echo "usage: scripts/bench-ab.sh LABEL=MODULE[@key=value,...] ..." >&2; exit 2; }
 	variants=()
 	for v in "$@"; do
-		m=${v#*=} at=
-		[[ $m == *@* ]] && at=@${m#*@} m=${m%%@*}
-		[[ $v == *=* && -f $m ]] || { echo "bench-ab: $v: not LABEL=MODULE with MODULE a file" >&2; exit 2; }
-		variants+=("${v%%=*}=$(realpath "$m")$at")
+		variant "$v"
+		[[ $v == *=* && -f $module ]] || { echo "bench-ab: $v: not LABEL=MODULE with MODULE a file" >&2; exit 2; }
+		variants+=("$label=$(realpath "$module")${sysctls:+@$sysctls}")
 	done
 	scripts/progress.sh "bench-ab: building mrcperf" cargo build --release -q -p mrcperf
 	rm -rf "$OUT"
@@ -56,10 +63,9 @@ rc=0
 lsmod | grep -q '^mrc ' && { rmmod mrc || exit 1; }
 for ((r = 1; r <= ROUNDS; r++)); do
 	for v in "$@"; do
-		label=${v%%=*} m=${v#*=} sysctls=
-		[[ $m == *@* ]] && sysctls=${m#*@} m=${m%%@*}
+		variant "$v"
 		echo "bench-ab: round $r, $label"
-		insmod "$m" || exit 1
+		insmod "$module" || exit 1
 		mkdir -p "$OUT/$label-$r"
 		BENCH_OUT="$OUT/$label-$r" BENCH_MRC_SYSCTLS="${sysctls//,/ }" "$here/scripts/bench-cpu.sh" --guest \
 			>"$OUT/$label-$r/table.txt" 2>&1 || rc=1

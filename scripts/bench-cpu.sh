@@ -234,6 +234,7 @@ for mtu in mtus.split():
             cpu = [[int(x) for x in l.split()] for l in open(f"{work}/{name}.cpu") if l.strip()]
             busy = cpu[1][0] - cpu[0][0] if len(cpu) == 2 else None
             kernel = busy - (cpu[1][3] - cpu[0][3]) if busy is not None else None
+            spins = spun(name)
             # The spinners' time (nice) is neither the run's nor idle: the
             # run left it idle.
             idle = cpu[1][1] - cpu[0][1] + cpu[1][2] - cpu[0][2] if len(cpu) == 2 else None
@@ -271,7 +272,7 @@ for mtu in mtus.split():
                 "cpu_busy_share": busy / (busy + idle) if busy is not None and busy + idle > 0 else None,
                 # The same share by the spinners (BENCH_IDLE_CHECK): what
                 # they could not spin of the quiet guest's loops.
-                "spinner_busy_share": 1 - spun(name) / quiet if quiet and spun(name) is not None else None,
+                "spinner_busy_share": 1 - spins / quiet if quiet and spins is not None else None,
                 **mrc,
                 "intact": len(clients) == int(n) and all(c["intact"] for c in clients) and not os.path.exists(f"{work}/{name}.failed"),
             }

@@ -24,7 +24,7 @@
 //! optionally both ways at once (`msgwire`, `msgperf`, `mrcmode`).
 //!
 //! `idle` measures the CPU time the rest of the system leaves idle
-//! (`idle`): it prints each CPU's count of an idle-priority spinner's loops
+//! (the `idle` module): it prints each CPU's count of an idle-priority spinner's loops
 //! as JSON, to compare with the count on a quiet system.
 //!
 //! Exit status: 0 success; 1 the data arrived damaged or incomplete, or an
