@@ -23,8 +23,10 @@ use crate::ffi::proc::{Lines, Show};
 use crate::ffi::route::{Ipv6Addr, Route};
 use crate::ffi::skb::{Datagram, DatagramQueue};
 use crate::ffi::udp::{Receiver, Sender, Tunnel};
+use crate::proto::conn::MAX_HEADER_LEN;
 use crate::proto::wire::{
-    BaseRepr, Body, ConnNumber, ConnectRejectRepr, ConnectRequestRepr, Opcode, Packet, RejectReason,
+    BaseRepr, Body, ConnNumber, ConnectRejectRepr, ConnectRequestRepr, Opcode, Packet, Received,
+    RejectReason,
 };
 use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use kernel::prelude::*;
@@ -327,13 +329,25 @@ impl<S: Recipient> Endpoint<S> {
     }
 }
 
+/// `dgram` parsed, once: from its bytes where the skb holds them in one
+/// piece, else from its first bytes copied into `head`, which hold any
+/// control packet whole and a data packet's headers (its payload stays in
+/// the skb, for [`Datagram::append_to`] to copy where it belongs).
+pub(crate) fn received<'b>(
+    dgram: &'b Datagram,
+    head: &'b mut [u8; MAX_HEADER_LEN],
+) -> Received<'b> {
+    Received::from_head(dgram.start(head), dgram.len())
+}
+
 /// The connection number a datagram is for, when it is a packet of a
 /// connection (not a connect request, a probe response or malformed: those
 /// go through `Endpoint::dispatch` one by one). Reads the base header
 /// alone: the tunnel parsed the whole packet before queuing it, and the
 /// connection parses it once more, to use it.
 fn conn_of(dgram: &Datagram) -> Option<u32> {
-    let (base, _) = BaseRepr::parse(dgram.payload()).ok()?;
+    let mut head = [0u8; BaseRepr::LEN];
+    let (base, _) = BaseRepr::parse(dgram.start(&mut head)).ok()?;
     match base.opcode {
         Opcode::ConnectRequest | Opcode::ProbeResponse => None,
         _ => Some(base.dest_conn.get()).filter(|&n| n != 0),
@@ -652,7 +666,9 @@ impl<S: Recipient> Endpoint<S> {
 
     /// Hands a queued packet to its socket (process context).
     fn dispatch(&self, dgram: Datagram) {
-        let Ok(packet) = Packet::parse(dgram.payload()) else {
+        let mut head = [0u8; MAX_HEADER_LEN];
+        let received = received(&dgram, &mut head);
+        let Ok(packet) = received.packet() else {
             self.count(Mib::InMalformed);
             return;
         };
@@ -698,7 +714,9 @@ impl<S: Recipient> Receiver for Endpoint<S> {
         if dgram.ce() {
             this.count(Mib::InCe);
         }
-        let Ok(packet) = Packet::parse(dgram.payload()) else {
+        let mut head = [0u8; MAX_HEADER_LEN];
+        let received = received(&dgram, &mut head);
+        let Ok(packet) = received.packet() else {
             this.count(Mib::InMalformed);
             dgram.discard();
             return;

@@ -51,7 +51,11 @@ void *mrc_net_generic(const struct net *net, unsigned int id);
 
 /* An MRC datagram as the UDP tunnel socket received it (rust/ffi/skb.rs). */
 struct mrc_datagram {
-	const u8 *payload;
+	/* The MRC packet: `len` bytes from `off` bytes past skb->data, of
+	 * which the first `head_len` lie in the linear data, at `head`. */
+	const u8 *head;
+	u32 head_len;
+	u32 off;
 	u32 len;
 	struct in6_addr saddr;
 	struct in6_addr daddr;
@@ -61,6 +65,7 @@ struct mrc_datagram {
 	bool ce;
 };
 int mrc_skb_datagram(struct sk_buff *skb, struct mrc_datagram *d);
+int mrc_skb_copy_bits(const struct sk_buff *skb, u32 off, void *to, u32 len);
 void mrc_kfree_skb(struct sk_buff *skb);
 void mrc_consume_skb(struct sk_buff *skb);
 struct sk_buff *mrc_alloc_tx_skb(unsigned int len);
@@ -75,6 +80,10 @@ int mrc_udp6_send(struct sock *sk, struct sk_buff *skb, const struct in6_addr *s
 		  const struct in6_addr *daddr, u16 sport, u16 dport, u32 flow_label,
 		  struct mrc_dst *cache, unsigned int gso_size);
 unsigned int mrc_skb_tailroom(const struct sk_buff *skb);
+unsigned int mrc_skb_frags_left(const struct sk_buff *skb);
+int mrc_skb_add_page_frag(struct sk_buff *skb, struct page *page, unsigned int off,
+			  unsigned int len);
+int mrc_skb_add_header_frag(struct sk_buff *skb, const void *hdr, unsigned int len);
 void mrc_udp_set_data_ready(struct sock *sk, void (*data_ready)(struct sock *sk));
 struct sk_buff *mrc_udp_dequeue(struct sock *sk);
 u16 mrc_sock_local_port(const struct sock *sk);
@@ -136,6 +145,10 @@ void mrc_sk_charge_end(struct mem_cgroup *old);
 /* Message headers of sendmsg/recvmsg (rust/ffi/msg.rs). */
 size_t mrc_msg_len(struct msghdr *msg);
 int mrc_msg_copy_from(struct msghdr *msg, void *buf, size_t len);
+/* An outgoing message's pages (rust/ffi/pages.rs). */
+struct page *mrc_alloc_chunk(unsigned int order);
+void *mrc_page_address(struct page *page);
+void mrc_put_page(struct page *page);
 int mrc_msg_copy_to(struct msghdr *msg, const void *buf, size_t len);
 int mrc_msg_imm(struct msghdr *msg, u32 *imm);
 int mrc_msg_put_imm(struct msghdr *msg, u32 imm);

@@ -12,6 +12,7 @@ pub(crate) mod errno;
 pub(crate) mod family;
 pub(crate) mod genl;
 pub(crate) mod msg;
+pub(crate) mod pages;
 pub(crate) mod param;
 pub(crate) mod percpu;
 pub(crate) mod pernet;

@@ -2,6 +2,7 @@
 //! setsockopt(2)/getsockopt(2), as the socket code reads and fills them.
 
 use super::bindings;
+use super::pages::MessagePages;
 use core::ffi::{c_char, c_int};
 use core::marker::PhantomData;
 use kernel::prelude::*;
@@ -36,24 +37,21 @@ impl Msg<'_> {
         unsafe { bindings::mrc_msg_len(self.raw) }
     }
 
-    /// The next `len` bytes of user data, copied into a new buffer
-    /// charged to the caller's memory cgroup. The buffer is not zeroed
-    /// first: the copy is what fills it, whole or not at all.
-    pub(crate) fn copy_message(&mut self, len: usize) -> Result<KVVec<u8>> {
-        let mut buf = KVVec::with_capacity(len, GFP_KERNEL_ACCOUNT)?;
-        let spare = buf.spare_capacity_mut();
-        if spare.len() < len {
-            return Err(ENOMEM);
-        }
-        // SAFETY: live header; `spare` is valid for `len` bytes of writes.
-        kernel::error::to_result(unsafe {
-            bindings::mrc_msg_copy_from(self.raw, spare.as_mut_ptr().cast(), len)
-        })?;
-        // SAFETY: the capacity holds `len` bytes, and the copy, which
-        // succeeds only if it copied all `len` (copy_from_iter_full),
-        // initialized them.
-        unsafe { buf.set_len(len) };
-        Ok(buf)
+    /// The next `len` bytes of user data, copied into pages of their own
+    /// charged to the caller's memory cgroup ([`MessagePages`]), whole or
+    /// not at all.
+    pub(crate) fn copy_message(&mut self, len: usize) -> Result<MessagePages> {
+        MessagePages::copy_from(self, len)
+    }
+
+    /// Copies the next `len` bytes of user data to `dst`, all of them or
+    /// EFAULT.
+    ///
+    /// # Safety
+    /// `dst` must be valid for `len` bytes of writes.
+    pub(super) unsafe fn copy_raw(&mut self, dst: *mut u8, len: usize) -> Result {
+        // SAFETY: live header; the caller vouches for `dst`.
+        kernel::error::to_result(unsafe { bindings::mrc_msg_copy_from(self.raw, dst.cast(), len) })
     }
 
     /// Copies `buf` into the user's buffers.

@@ -9,12 +9,17 @@ use kernel::prelude::*;
 use kernel::types::Opaque;
 
 /// One MRC datagram as it arrived: the UDP payload and where it came from.
+/// Its bytes stay where they arrived, in the skb's linear data or in its
+/// pages: [`start`](Self::start) gives the first of them in one piece,
+/// [`copy_to`](Self::copy_to) and [`append_to`](Self::append_to) copy any.
 ///
 /// # Invariants
-/// `skb` is a linear `sk_buff` owned by this value, and `info` describes it
-/// (`mrc_skb_datagram` succeeded on it): `info.payload` points to
-/// `info.len` bytes inside it, its whole UDP payload or, for a packet of a
-/// GSO batch (`skb` a clone of the batch's), the part from `seg_off` on.
+/// `skb` is an `sk_buff` owned by this value, and `info` describes it
+/// (`mrc_skb_datagram` succeeded on it): the packet is the `info.len`
+/// bytes from `info.off` bytes past the skb's data, which the skb holds,
+/// its whole UDP payload or, for a packet of a GSO batch (`skb` a clone of
+/// the batch's), the part from `seg_off` on; `info.head` points to the
+/// first `info.head_len` of them (at most `info.len`) in the linear data.
 pub(crate) struct Datagram {
     skb: *mut bindings::sk_buff,
     info: bindings::mrc_datagram,
@@ -61,9 +66,17 @@ impl Datagram {
         if !off.checked_add(len).is_some_and(|end| end <= self.info.len) {
             return false;
         }
-        // SAFETY: `off` + `len` <= `info.len` (checked above), so the new
-        // payload lies inside the old one.
-        self.info.payload = unsafe { self.info.payload.add(off as usize) };
+        let head_len = self.info.head_len.saturating_sub(off).min(len);
+        if head_len > 0 {
+            // SAFETY: `off` < `info.head_len` (`head_len` is not 0), so the
+            // new head lies inside the old one.
+            self.info.head = unsafe { self.info.head.add(off as usize) };
+        }
+        // INVARIANT: `off` + `len` <= `info.len` (checked above), so the
+        // new packet lies inside the old one, and its head inside the old
+        // head.
+        self.info.head_len = head_len;
+        self.info.off = self.info.off.saturating_add(off);
         self.info.len = len;
         self.seg_off = self.seg_off.saturating_add(off);
         true
@@ -105,11 +118,86 @@ impl Datagram {
         }
     }
 
-    /// The UDP payload: one MRC packet, not yet validated.
-    pub(crate) fn payload(&self) -> &[u8] {
-        // SAFETY: by the type invariant `payload` points to `len` bytes of
-        // the skb, which lives as long as `self`.
-        unsafe { core::slice::from_raw_parts(self.info.payload, self.info.len as usize) }
+    /// The length of the UDP payload: one MRC packet, not yet validated.
+    pub(crate) fn len(&self) -> usize {
+        self.info.len as usize
+    }
+
+    /// The packet's first bytes in one piece: those in the skb's linear
+    /// data when they are the whole packet or at least `buf.len()`, else
+    /// the first `buf.len()` (or all, if fewer) copied into `buf`.
+    pub(crate) fn start<'b>(&'b self, buf: &'b mut [u8]) -> &'b [u8] {
+        let (head_len, len) = (self.info.head_len as usize, self.len());
+        if head_len >= len.min(buf.len()) {
+            // SAFETY: by the type invariant `head` points to `head_len`
+            // bytes of the skb, which lives as long as `self`.
+            return unsafe { core::slice::from_raw_parts(self.info.head, head_len) };
+        }
+        let n = len.min(buf.len());
+        let Some(dst) = buf.get_mut(..n) else {
+            return &[];
+        };
+        if self.copy_to(0, dst) {
+            dst
+        } else {
+            &[]
+        }
+    }
+
+    /// Copies the `dst.len()` bytes at `off` into the packet to `dst`;
+    /// false, `dst` untouched, if they do not lie within it.
+    pub(crate) fn copy_to(&self, off: usize, dst: &mut [u8]) -> bool {
+        // SAFETY: `dst` is valid for `dst.len()` bytes of writes.
+        unsafe { self.copy_raw(off, dst.as_mut_ptr(), dst.len()) }
+    }
+
+    /// Appends the `len` bytes at `off` into the packet to `buf` (within
+    /// its capacity, nothing is allocated). EINVAL, `buf` unchanged, if
+    /// they do not lie within the packet.
+    pub(crate) fn append_to(&self, off: usize, len: usize, buf: &mut KVVec<u8>) -> Result {
+        buf.reserve(len, GFP_KERNEL)?;
+        let at = buf.len();
+        let Some(dst) = buf.spare_capacity_mut().get_mut(..len) else {
+            return Err(ENOMEM);
+        };
+        // SAFETY: `dst` is `len` bytes of `buf`'s spare capacity, valid
+        // for writes.
+        if !unsafe { self.copy_raw(off, dst.as_mut_ptr().cast(), len) } {
+            return Err(EINVAL);
+        }
+        // SAFETY: the copy initialised the `len` bytes past `at`, within
+        // the capacity `reserve` made room for.
+        unsafe { buf.set_len(at.saturating_add(len)) };
+        Ok(())
+    }
+
+    /// Copies the `len` bytes at `off` into the packet to `dst`, from the
+    /// head when they lie there, else from wherever the skb keeps them;
+    /// false, nothing written, if they do not lie within the packet.
+    ///
+    /// # Safety
+    /// `dst` must be valid for `len` bytes of writes and not overlap the
+    /// skb's data.
+    unsafe fn copy_raw(&self, off: usize, dst: *mut u8, len: usize) -> bool {
+        let Some(end) = off.checked_add(len).filter(|&e| e <= self.len()) else {
+            return false;
+        };
+        if end <= self.info.head_len as usize {
+            // SAFETY: `off`..`end` lies within the head (type invariant:
+            // `head_len` bytes at `head`); the caller vouches for `dst`.
+            unsafe { core::ptr::copy_nonoverlapping(self.info.head.add(off), dst, len) };
+            return true;
+        }
+        let (Ok(at), Ok(n)) = (u32::try_from(off), u32::try_from(len)) else {
+            return false;
+        };
+        // SAFETY: the skb is owned (type invariant) and `info.off` + `end`
+        // <= its length, so the helper reads only the skb's bytes; the
+        // caller vouches for `dst`.
+        unsafe {
+            bindings::mrc_skb_copy_bits(self.skb, self.info.off.saturating_add(at), dst.cast(), n)
+                == 0
+        }
     }
 
     /// The sender's address.

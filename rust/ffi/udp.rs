@@ -5,6 +5,7 @@
 //! carries.
 
 use super::bindings;
+use super::pages::MessagePages;
 use super::pernet::Net;
 use super::route::{Ipv6Addr, Route, RouteCache};
 use super::skb::Datagram;
@@ -78,7 +79,8 @@ impl Sender<'_> {
     /// (one datagram each on the wire). SRv6 routes take single packets
     /// only: EINVAL.
     pub(crate) fn send_batch(&self, route: &mut Route<'_>, batch: TxBatch) -> Result {
-        if route.via.is_some() {
+        // SRv6 routes, and a batch that holds no whole packet, are refused.
+        if route.via.is_some() || batch.segs == 0 {
             return Err(EINVAL);
         }
         let gso_size = if batch.segs > 1 { batch.seg_len } else { 0 };
@@ -149,28 +151,39 @@ impl Sender<'_> {
 }
 
 /// MRC packets for one route, back to back in one skb, to leave as one
-/// UDP GSO batch ([`Sender::send_batch`]).
+/// UDP GSO batch ([`Sender::send_batch`]). The first packet's headers lie
+/// in the skb's linear data, every later packet's in a fragment of their
+/// own, and every payload in fragments that reference the message's pages
+/// ([`MessagePages`]): nothing of the payload is copied.
 ///
 /// # Invariants
 /// `skb` is owned by this value and was made by `mrc_alloc_tx_skb`; it
 /// holds `segs` packets, each `seg_len` bytes but the last, which may be
-/// shorter (then `closed`: nothing more is appended).
+/// shorter (then `closed`: nothing more is appended), and at most
+/// `capacity` bytes of them, `bytes` in all. A batch whose skb holds part
+/// of a packet (a fragment refused midway) has `segs` 0 and is `closed`:
+/// it is never sent.
 pub(crate) struct TxBatch {
     skb: *mut bindings::sk_buff,
     seg_len: usize,
     segs: usize,
     closed: bool,
+    bytes: usize,
+    capacity: usize,
 }
 
 // SAFETY: the skb is owned; an skb may be freed from any context.
 unsafe impl Send for TxBatch {}
 
+/// Linear room for the first packet's headers; longer headers go in a
+/// fragment like the later packets'.
+const BATCH_HEADER_ROOM: u32 = 64;
+
 impl TxBatch {
     /// An empty batch with room for `capacity` bytes of packets.
     pub(crate) fn new(capacity: usize) -> Result<Self> {
-        let capacity = u32::try_from(capacity).map_err(|_| EINVAL)?;
         // SAFETY: allocation with GFP_ATOMIC is allowed in any context.
-        let skb = unsafe { bindings::mrc_alloc_tx_skb(capacity) };
+        let skb = unsafe { bindings::mrc_alloc_tx_skb(BATCH_HEADER_ROOM) };
         if skb.is_null() {
             return Err(ENOMEM);
         }
@@ -180,6 +193,8 @@ impl TxBatch {
             seg_len: 0,
             segs: 0,
             closed: false,
+            bytes: 0,
+            capacity,
         })
     }
 
@@ -188,42 +203,100 @@ impl TxBatch {
         self.segs
     }
 
-    /// Whether a packet of `len` bytes can be appended: the room is
-    /// there, and it is as long as the first (a shorter one is taken as
-    /// the last).
-    pub(crate) fn fits(&self, len: usize) -> bool {
-        let shape = self.segs == 0 || (!self.closed && len <= self.seg_len);
+    /// Whether the packet of `header` and the `len` bytes at `off` in
+    /// `payload` can be appended: the room and the skb's fragments are
+    /// there, and it is as long as the first (a shorter one is taken as the
+    /// last).
+    pub(crate) fn fits(
+        &self,
+        header: usize,
+        payload: &MessagePages,
+        off: usize,
+        len: usize,
+    ) -> bool {
+        let total = header.saturating_add(len);
+        let shape = self.segs == 0 || (!self.closed && total <= self.seg_len);
         // SAFETY: `skb` is a valid skb owned by this value.
-        let room = unsafe { bindings::mrc_skb_tailroom(self.skb) } as usize;
-        len != 0 && shape && len <= room
+        let (frags_left, tailroom) = unsafe {
+            (
+                bindings::mrc_skb_frags_left(self.skb) as usize,
+                bindings::mrc_skb_tailroom(self.skb) as usize,
+            )
+        };
+        let linear = self.segs == 0 && header <= tailroom;
+        let frags = payload
+            .piece_count(off, len)
+            .saturating_add(usize::from(!linear));
+        header != 0
+            && shape
+            && frags <= frags_left
+            && total <= self.capacity.saturating_sub(self.bytes)
+            && payload.pieces(off, len).is_some()
     }
 
-    /// Appends the packet made of `parts`, back to back, if it
-    /// [`fits`](Self::fits). Whether it was appended.
-    pub(crate) fn push(&mut self, parts: [&[u8]; 2]) -> bool {
-        let len = parts[0].len().saturating_add(parts[1].len());
-        let Ok(len32) = u32::try_from(len) else {
-            return false;
-        };
-        if !self.fits(len) {
+    /// Appends the packet of `header` and the `len` bytes at `off` in
+    /// `payload`, if it [`fits`](Self::fits). Whether it was appended.
+    pub(crate) fn push(
+        &mut self,
+        header: &[u8],
+        payload: &MessagePages,
+        off: usize,
+        len: usize,
+    ) -> bool {
+        if !self.fits(header.len(), payload, off, len) {
             return false;
         }
-        // SAFETY: `len` bytes of tailroom were checked above; skb_put
-        // returns their start, which nothing else uses.
-        let buf = unsafe {
-            core::slice::from_raw_parts_mut(bindings::skb_put(self.skb, len32).cast(), len)
+        let (Ok(hlen), Some(pieces)) = (u32::try_from(header.len()), payload.pieces(off, len))
+        else {
+            return false;
         };
-        let (head, tail) = buf.split_at_mut(parts[0].len());
-        head.copy_from_slice(parts[0]);
-        tail.copy_from_slice(parts[1]);
+        // SAFETY: `skb` is owned; `fits` checked the tailroom for the
+        // first packet's headers and the fragments for the rest; skb_put
+        // returns the start of `hlen` bytes of tailroom nobody else uses.
+        let header_in = unsafe {
+            if self.segs == 0 && header.len() <= bindings::mrc_skb_tailroom(self.skb) as usize {
+                core::slice::from_raw_parts_mut(
+                    bindings::skb_put(self.skb, hlen).cast(),
+                    header.len(),
+                )
+                .copy_from_slice(header);
+                true
+            } else {
+                bindings::mrc_skb_add_header_frag(self.skb, header.as_ptr().cast(), hlen) == 0
+            }
+        };
+        if !header_in {
+            // Nothing was appended (no memory for the headers' fragment).
+            return false;
+        }
+        let payload_in = pieces.into_iter().all(|p| {
+            let (Ok(at), Ok(n)) = (u32::try_from(p.offset), u32::try_from(p.bytes.len())) else {
+                return false;
+            };
+            // SAFETY: `skb` is owned; `p.page` is a referenced chunk of the
+            // message holding `n` bytes at `at`, which the fragment takes a
+            // reference of its own on.
+            unsafe { bindings::mrc_skb_add_page_frag(self.skb, p.page, at, n) == 0 }
+        });
+        if !payload_in {
+            // `fits` counted the fragments, so this does not happen; if it
+            // did, the skb holds part of a packet and is never sent.
+            // INVARIANT: a batch holding part of a packet has no `segs`.
+            self.segs = 0;
+            self.closed = true;
+            return false;
+        }
+        let total = header.len().saturating_add(len);
         // INVARIANT: the packet is `seg_len` bytes, or the first (which
-        // sets it), or shorter, which closes the batch.
+        // sets it), or shorter, which closes the batch; `fits` kept the
+        // batch within `capacity`.
         if self.segs == 0 {
-            self.seg_len = len;
-        } else if len < self.seg_len {
+            self.seg_len = total;
+        } else if total < self.seg_len {
             self.closed = true;
         }
         self.segs = self.segs.saturating_add(1);
+        self.bytes = self.bytes.saturating_add(total);
         true
     }
 }

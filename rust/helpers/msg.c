@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The message header of sendmsg/recvmsg (its data, the MRC_IMM control
- * message, its flags) and setsockopt's buffer. For rust/ffi/msg.rs.
+ * message, its flags), setsockopt's buffer, and the pages an outgoing
+ * message is copied into. For rust/ffi/msg.rs and rust/ffi/pages.rs.
  */
 #include "../ffi/bindings_helper.h"
 #include <uapi/linux/mrc.h>
@@ -14,6 +15,31 @@ size_t mrc_msg_len(struct msghdr *msg)
 int mrc_msg_copy_from(struct msghdr *msg, void *buf, size_t len)
 {
 	return copy_from_iter_full(buf, len, &msg->msg_iter) ? 0 : -EFAULT;
+}
+
+/*
+ * A chunk of 2^order pages for an outgoing message's bytes, charged to the
+ * caller's memory cgroup; one of several pages only if the allocator has
+ * it without effort. Never highmem: the chunk is mapped at its
+ * page_address. NULL without memory.
+ */
+struct page *mrc_alloc_chunk(unsigned int order)
+{
+	gfp_t gfp = GFP_KERNEL_ACCOUNT | __GFP_NOWARN;
+
+	if (order)
+		gfp |= __GFP_COMP | __GFP_NORETRY;
+	return alloc_pages(gfp, order);
+}
+
+void *mrc_page_address(struct page *page)
+{
+	return page_address(page);
+}
+
+void mrc_put_page(struct page *page)
+{
+	put_page(page);
 }
 
 int mrc_msg_copy_to(struct msghdr *msg, const void *buf, size_t len)

@@ -9,31 +9,42 @@
 #include <net/inet_ecn.h>
 
 /*
- * Linearizes an skb that arrived on the UDP tunnel socket (skb->data at the
- * UDP header) and describes its MRC payload. Fails if the UDP length does
- * not fit the packet.
+ * Describes the MRC packet in an skb that arrived on the UDP tunnel socket
+ * (its network and UDP headers in the linear data, as UDP left them; UDP
+ * may have pulled skb->data past its header): where its bytes lie, linear
+ * or not (nothing is copied), and the addresses. Fails if the UDP length
+ * does not fit the packet.
  */
 int mrc_skb_datagram(struct sk_buff *skb, struct mrc_datagram *d)
 {
 	const struct ipv6hdr *ip6;
 	const struct udphdr *uh;
+	int off = skb_transport_offset(skb) + (int)sizeof(*uh);
 	unsigned int ulen;
 
-	if (skb_linearize(skb) || skb->protocol != htons(ETH_P_IPV6))
+	if (skb->protocol != htons(ETH_P_IPV6) || off < 0 || off > skb_headlen(skb))
 		return -EINVAL;
 	uh = udp_hdr(skb);
 	ulen = ntohs(uh->len);
-	if (ulen < sizeof(*uh) || (u8 *)uh + ulen > skb_tail_pointer(skb))
+	if (ulen < sizeof(*uh) || off + ulen - sizeof(*uh) > skb->len)
 		return -EINVAL;
 	ip6 = ipv6_hdr(skb);
-	d->payload = (const u8 *)(uh + 1);
+	d->off = off;
 	d->len = ulen - sizeof(*uh);
+	d->head = skb->data + off;
+	d->head_len = min(skb_headlen(skb) - off, d->len);
 	d->saddr = ip6->saddr;
 	d->daddr = ip6->daddr;
 	d->sport = ntohs(uh->source);
 	d->flow_label = ntohl(ip6_flowlabel(ip6));
 	d->ce = INET_ECN_is_ce(ipv6_get_dsfield(ip6));
 	return 0;
+}
+
+/* Copies `len` bytes from `off` bytes past skb->data, linear or not. */
+int mrc_skb_copy_bits(const struct sk_buff *skb, u32 off, void *to, u32 len)
+{
+	return skb_copy_bits(skb, off, to, len);
 }
 
 void mrc_kfree_skb(struct sk_buff *skb)

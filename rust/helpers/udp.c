@@ -70,6 +70,59 @@ unsigned int mrc_skb_tailroom(const struct sk_buff *skb)
 	return skb_tailroom(skb);
 }
 
+unsigned int mrc_skb_frags_left(const struct sk_buff *skb)
+{
+	return MAX_SKB_FRAGS - skb_shinfo(skb)->nr_frags;
+}
+
+/* Appends a fragment to an outgoing skb, its truesize counting the bytes. */
+static void mrc_skb_put_frag(struct sk_buff *skb, struct page *page, unsigned int off,
+			     unsigned int len)
+{
+	skb_fill_page_desc(skb, skb_shinfo(skb)->nr_frags, page, off, len);
+	skb->len += len;
+	skb->data_len += len;
+	skb->truesize += len;
+}
+
+/*
+ * Appends `len` bytes of an outgoing message's page (a chunk of
+ * rust/ffi/pages.rs) as a fragment holding a reference of its own. The
+ * page is shared with the message, so the skb says so (SKBFL_SHARED_FRAG):
+ * whoever would write into it copies it first.
+ */
+int mrc_skb_add_page_frag(struct sk_buff *skb, struct page *page, unsigned int off,
+			  unsigned int len)
+{
+	if (skb_shinfo(skb)->nr_frags >= MAX_SKB_FRAGS)
+		return -EMSGSIZE;
+	get_page(page);
+	mrc_skb_put_frag(skb, page, off, len);
+	skb_shinfo(skb)->flags |= SKBFL_SHARED_FRAG;
+	return 0;
+}
+
+/*
+ * Appends a copy of `len` bytes of headers as a fragment of their own (from
+ * the CPU's page fragment cache): the headers of a batch's packets after
+ * the first, which lie between their payloads' fragments.
+ */
+int mrc_skb_add_header_frag(struct sk_buff *skb, const void *hdr, unsigned int len)
+{
+	struct page *page;
+	void *buf;
+
+	if (skb_shinfo(skb)->nr_frags >= MAX_SKB_FRAGS)
+		return -EMSGSIZE;
+	buf = netdev_alloc_frag(len);
+	if (!buf)
+		return -ENOMEM;
+	memcpy(buf, hdr, len);
+	page = virt_to_head_page(buf);
+	mrc_skb_put_frag(skb, page, buf - page_address(page), len);
+	return 0;
+}
+
 /*
  * Routes and sends an skb holding an MRC packet from the tunnel socket `sk`
  * (an unspecified `saddr` takes the route's source), with the route from

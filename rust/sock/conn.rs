@@ -11,14 +11,16 @@ use super::rx_ring::{RxRing, RxSlot, RX_RING};
 use super::Endpoint;
 use crate::control::lease::CcProfileLease;
 use crate::endpoint::{MemPool, Mib, Sends};
+use crate::ffi::pages::MessagePages;
 use crate::ffi::route::{Route, RouteCache};
+use crate::ffi::skb::Datagram;
 use crate::proto::conn::{
     AnsweredRequest, CloseReason, ConnConfig, ConnEvent, ConnState, ConnStorage, Connection,
     MessageSlot, PacketError, SendError, SentPacket, Transmit, MAX_HEADER_LEN,
 };
 use crate::proto::path::{EvEvent, PathState};
 use crate::proto::psn::Psn;
-use crate::proto::wire::{Body, ConnNumber, Packet, Received};
+use crate::proto::wire::{Body, ConnNumber, Packet};
 use kernel::alloc::Flags;
 use kernel::prelude::*;
 use kernel::sync::Arc;
@@ -54,7 +56,7 @@ pub(crate) struct Outcome {
 pub(crate) struct Conn {
     core: Core,
     /// Outgoing messages until acked, by message number modulo the ring.
-    tx: KVec<Option<KVVec<u8>>>,
+    tx: KVec<Option<MessagePages>>,
     /// Bytes held in `tx`.
     pub(crate) tx_bytes: usize,
     /// Messages handed to the core and not yet acked.
@@ -230,10 +232,12 @@ impl Conn {
     /// Queues a message; the bytes stay until the peer acked them.
     pub(crate) fn send(
         &mut self,
-        buf: KVVec<u8>,
+        buf: MessagePages,
         imm: Option<u32>,
-    ) -> core::result::Result<(), (SendError, KVVec<u8>)> {
-        let len = u32::try_from(buf.len()).map_err(|_| (SendError::TooLong, KVVec::new()))?;
+    ) -> core::result::Result<(), (SendError, MessagePages)> {
+        let Ok(len) = u32::try_from(buf.len()) else {
+            return Err((SendError::TooLong, buf));
+        };
         let id = match self.core.send_message(len, imm) {
             Ok(id) => id,
             Err(e) => return Err((e, buf)),
@@ -276,10 +280,12 @@ impl Conn {
     /// that outruns its reader waits instead of losing packets. A
     /// message's buffer is made (and charged to the namespace) before the
     /// core accepts its first packet. `ce`: the packet came marked
-    /// Congestion Experienced (the SACK echoes it).
-    pub(crate) fn input(&mut self, ep: &Endpoint, now: u64, ce: bool, bytes: &[u8], rcvbuf: usize) {
+    /// Congestion Experienced (the SACK echoes it). The payload is copied
+    /// from the datagram, wherever its skb holds it, into the message.
+    pub(crate) fn input(&mut self, ep: &Endpoint, now: u64, dgram: &Datagram, rcvbuf: usize) {
         let (room, _) = self.tell_room(rcvbuf);
-        let received = Received::new(bytes);
+        let mut head = [0u8; MAX_HEADER_LEN];
+        let received = crate::endpoint::received(dgram, &mut head);
         let mut fresh = None;
         if let Ok(Packet {
             body: Body::Data { data: d, .. },
@@ -319,17 +325,11 @@ impl Conn {
                 fresh = Some(d.msn);
             }
         }
-        match self.core.handle_received(now, ce, &received) {
+        match self.core.handle_received(now, dgram.ce(), &received) {
             Ok(Some(p)) => {
-                let src = p
-                    .payload_start
-                    .checked_add(p.len as usize)
-                    .and_then(|end| bytes.get(p.payload_start..end));
-                if let (Some(src), Some(RxSlot::Filling { msn, buf })) =
-                    (src, self.rx.get_mut(p.msg.0))
-                {
+                if let Some(RxSlot::Filling { msn, buf }) = self.rx.get_mut(p.msg.0) {
                     if *msn == p.msg.0 {
-                        buf.place(p.offset as usize, src);
+                        buf.place(p.offset as usize, dgram, p.payload_start, p.len as usize);
                     }
                 }
             }
@@ -472,49 +472,48 @@ impl Conn {
     /// Sends `t`, the packet [`poll`](Self::poll) just returned, or adds
     /// it to the burst.
     fn emit(&mut self, tx: &Sends<'_>, t: Transmit) {
-        if let Some(p) = t.payload {
-            // A data packet the burst cannot take sends the burst first.
-            let len = t.header_len.saturating_add(p.len as usize);
-            if !self
-                .burst
-                .as_ref()
-                .is_some_and(|b| b.ev == t.ev && b.batch.fits(len))
-            {
-                self.send_burst(tx);
-            }
-        }
         let Some(header) = self.hdr.get(..t.header_len) else {
             return;
         };
-        let payload: &[u8] = match t.payload {
-            Some(p) => {
-                let buf = self
-                    .tx
-                    .get(p.msg.0 as usize % MESSAGE_SLOTS)
-                    .and_then(Option::as_ref);
-                let start = p.offset as usize;
-                match buf.and_then(|b| b.get(start..start.saturating_add(p.len as usize))) {
-                    Some(bytes) => bytes,
-                    None => return,
-                }
-            }
-            None => &[],
+        // A data packet's payload: `len` bytes at `off` in its message.
+        let payload = match t.payload {
+            Some(p) => match self.tx.get(p.msg.0 as usize % MESSAGE_SLOTS) {
+                Some(Some(pages)) => Some((pages, p.offset as usize, p.len as usize)),
+                _ => return,
+            },
+            None => None,
         };
         let steering = self.paths.steering(t.ev);
-        let len = header.len().saturating_add(payload.len());
         let burst = usize::from(self.core.config().path.burst);
-        // Data packets of a burst on a UDP route collect in one batch
-        // (`send_burst` before the packet was borrowed made room).
-        if t.payload.is_some() && burst > 1 && steering.via.is_none() {
+        // Data packets of a burst on a UDP route collect in one batch.
+        if let Some((pages, off, len)) = payload.filter(|_| burst > 1 && steering.via.is_none()) {
+            // A packet the burst cannot take sends the burst first.
+            if self
+                .burst
+                .as_ref()
+                .is_some_and(|b| b.ev != t.ev || !b.batch.fits(header.len(), pages, off, len))
+            {
+                send_burst(
+                    tx,
+                    &mut self.burst,
+                    &self.local,
+                    &self.peer,
+                    &self.paths,
+                    &mut self.route_caches,
+                );
+            }
             if self.burst.is_none() {
-                self.burst = Burst::new(t.ev, len, burst);
+                self.burst = Burst::new(t.ev, header.len().saturating_add(len), burst);
             }
             if let Some(b) = self.burst.as_mut().filter(|b| b.ev == t.ev) {
-                if b.batch.push([header, payload]) {
+                if b.batch.push(header, pages, off, len) {
                     return;
                 }
             }
         }
+        let len = header
+            .len()
+            .saturating_add(payload.map_or(0, |(_, _, n)| n));
         let mut route = ev_route(
             &self.local,
             &self.peer,
@@ -526,26 +525,24 @@ impl Conn {
         let _ = tx.send(&mut route, len, |buf| {
             let (h, p) = buf.split_at_mut(header.len());
             h.copy_from_slice(header);
-            p.copy_from_slice(payload);
-            Ok(())
+            match payload {
+                Some((pages, off, _)) if !pages.copy_out(off, p) => Err(EINVAL),
+                _ => Ok(()),
+            }
         });
     }
 
     /// Sends the burst collected so far, if any, on its EV's route (a
     /// failed send is lost packets, which the protocol recovers).
     fn send_burst(&mut self, tx: &Sends<'_>) {
-        let Some(b) = self.burst.take() else {
-            return;
-        };
-        let steering = self.paths.steering(b.ev);
-        let mut route = ev_route(
+        send_burst(
+            tx,
+            &mut self.burst,
             &self.local,
             &self.peer,
+            &self.paths,
             &mut self.route_caches,
-            &steering,
-            b.ev,
         );
-        let _ = tx.send_batch(&mut route, b.batch);
     }
 
     /// The next complete message, if any: its length and immediate.
@@ -575,6 +572,26 @@ impl Conn {
     pub(crate) fn deadline(&self) -> Option<u64> {
         self.core.poll_timeout()
     }
+}
+
+/// Sends the burst collected in `burst`, if any, on its EV's route from
+/// `local` to `peer` (a failed send is lost packets, which the protocol
+/// recovers). A free function: a packet being sent borrows other fields of
+/// the connection meanwhile.
+fn send_burst(
+    tx: &Sends<'_>,
+    burst: &mut Option<Burst>,
+    local: &SockAddr,
+    peer: &SockAddr,
+    paths: &Paths,
+    caches: &mut KVec<RouteCache>,
+) {
+    let Some(b) = burst.take() else {
+        return;
+    };
+    let steering = paths.steering(b.ev);
+    let mut route = ev_route(local, peer, caches, &steering, b.ev);
+    let _ = tx.send_batch(&mut route, b.batch);
 }
 
 /// EV `ev`'s route from `local` to `peer`, steered by `steering`, with its

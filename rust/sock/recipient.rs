@@ -8,7 +8,7 @@ use super::listen::Answered;
 use super::{Endpoint, MrcSock, Phase};
 use crate::endpoint::{Mib, Origin, Recipient};
 use crate::ffi::skb::Datagram;
-use crate::proto::conn::{AnsweredRequest, ListenAction};
+use crate::proto::conn::{AnsweredRequest, ListenAction, MAX_HEADER_LEN};
 use crate::proto::wire::{ConnectRequestRepr, RejectReason};
 use kernel::sync::Arc;
 
@@ -44,7 +44,7 @@ impl Recipient for MrcSock {
                     ep.count(Mib::InWrongPeer);
                     continue;
                 }
-                conn.input(ep, now, dgram.ce(), dgram.payload(), rcvbuf);
+                conn.input(ep, now, dgram, rcvbuf);
             }
             let deferred = self.drive(&mut g);
             drop(g);
@@ -113,7 +113,12 @@ impl Recipient for MrcSock {
             }
             return;
         }
-        let (request, pkey, displaced) = match l.listener.handle_packet(dgram.payload(), &mut buf) {
+        // Dispatched as a connect request, so whole in `head`, which holds
+        // any control packet; anything longer is refused as malformed.
+        let mut head = [0u8; MAX_HEADER_LEN];
+        let bytes = Some(dgram.start(&mut head)).filter(|b| b.len() == dgram.len());
+        let bytes = bytes.unwrap_or(&[]);
+        let (request, pkey, displaced) = match l.listener.handle_packet(bytes, &mut buf) {
             ListenAction::Accept {
                 request,
                 pkey,

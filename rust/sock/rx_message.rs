@@ -6,7 +6,7 @@
 //! message whose packets arrive in order costs one copy of its bytes, not
 //! a pass to zero its buffer first.
 
-use crate::ffi::bytes;
+use crate::ffi::skb::Datagram;
 use kernel::prelude::*;
 
 /// The bytes of one incoming message.
@@ -32,10 +32,11 @@ impl RxMessage {
         self.len
     }
 
-    /// Writes `src` at `offset`; nothing if it does not lie within the
-    /// message (the core placed it there, so it does).
-    pub(super) fn place(&mut self, offset: usize, src: &[u8]) {
-        let Some(end) = offset.checked_add(src.len()).filter(|&e| e <= self.len) else {
+    /// Writes the `len` bytes at `at` in `src`'s packet at `offset`;
+    /// nothing if they do not lie within the message (the core placed
+    /// them there, so they do) or within the packet.
+    pub(super) fn place(&mut self, offset: usize, src: &Datagram, at: usize, len: usize) {
+        let Some(end) = offset.checked_add(len).filter(|&e| e <= self.len) else {
             return;
         };
         // Within the reserved room, neither extension allocates.
@@ -44,17 +45,22 @@ impl RxMessage {
         if gap > 0 && self.buf.extend_with(gap, 0, GFP_KERNEL).is_err() {
             return;
         }
-        // The part of `src` over bytes already there, then the rest.
+        // The part over bytes already there, then the rest.
         let over = end.min(self.buf.len()).saturating_sub(offset);
-        let (Some(old), Some(new)) = (src.get(..over), src.get(over..)) else {
-            return;
-        };
         let Some(dst) = self.buf.get_mut(offset..offset.saturating_add(over)) else {
             return;
         };
-        dst.copy_from_slice(old);
-        // Within the reserved room: cannot fail.
-        let _ = bytes::append(&mut self.buf, new, GFP_KERNEL);
+        if over > 0 && !src.copy_to(at, dst) {
+            return;
+        }
+        if len > over {
+            // Within the reserved room: cannot fail.
+            let _ = src.append_to(
+                at.saturating_add(over),
+                len.saturating_sub(over),
+                &mut self.buf,
+            );
+        }
     }
 
     /// The whole message, once every byte of it has been placed (bytes

@@ -15,8 +15,7 @@ pub const MPR_UNIT: u32 = 128;
 /// Largest MPR this implementation tracks (64 × 128 = 8192 PSNs).
 pub const MAX_MPR: u8 = 64;
 
-/// Largest payload of one data packet.
-pub const MAX_PAYLOAD: u16 = 9000;
+pub use crate::proto::wire::MAX_PAYLOAD;
 
 /// Configuration of one connection.
 #[derive(Clone, Copy, Debug)]

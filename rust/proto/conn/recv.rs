@@ -239,7 +239,7 @@ impl<T: Storage> Connection<T> {
                 data,
                 payload,
             } => {
-                let payload_start = received.bytes().len().saturating_sub(payload.len());
+                let payload_start = received.len().saturating_sub(payload.len());
                 let arrival = Arrival {
                     now,
                     ce: ecn_ce,

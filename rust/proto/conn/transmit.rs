@@ -4,13 +4,11 @@
 //! congestion window.
 
 use super::credit::Start;
-use super::{
-    messages, sent, ConnState, Connection, MsgId, SentPacket, SentState, Storage, MAX_PAYLOAD,
-};
+use super::{messages, sent, ConnState, Connection, MsgId, SentPacket, SentState, Storage};
 use crate::proto::psn::Psn;
 use crate::proto::wire::{
     BaseRepr, Body, ConnNumber, ConnectAcceptRepr, ConnectRequestRepr, DataKind, DataRepr,
-    NackRepr, Packet, ProbeRequestRepr, ResetRepr, SackRepr, Trim,
+    NackRepr, Packet, ProbeRequestRepr, ResetRepr, SackRepr, Trim, PAYLOAD_STAND_IN,
 };
 
 /// The payload bytes a data packet carries: the caller copies them from its
@@ -43,9 +41,6 @@ pub struct Transmit {
 /// headers of any packet it emits (base header and SACK). Payload bytes are
 /// not written by the core, so the buffer may hold the headers only.
 pub const MAX_HEADER_LEN: usize = BaseRepr::LEN + SackRepr::LEN;
-
-/// What the wire module checks a data packet's payload length against.
-static PAYLOAD_STAND_IN: [u8; MAX_PAYLOAD as usize] = [0; MAX_PAYLOAD as usize];
 
 /// One data packet about to be emitted.
 struct DataOut {

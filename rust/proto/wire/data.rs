@@ -23,6 +23,9 @@
 use super::cursor::{Reader, Writer};
 use super::{DataKind, WireError};
 
+/// Largest payload of one data packet.
+pub const MAX_PAYLOAD: u16 = 9000;
+
 /// The data extension header, validated.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct DataRepr {

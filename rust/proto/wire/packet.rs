@@ -11,6 +11,7 @@
 //!   payload runs to the end of the datagram and must fit its offset and
 //!   message length, or be absent if a switch trimmed it.
 
+use super::data::MAX_PAYLOAD;
 use super::{
     BaseRepr, ConnNumber, ConnectAcceptRepr, ConnectRejectRepr, ConnectRequestRepr, DataRepr,
     NackRepr, Opcode, ProbeRequestRepr, ProbeResponseRepr, ResetRepr, SackRepr, Trim, WireError,
@@ -109,15 +110,7 @@ impl<'a> Packet<'a> {
         let (body, rest) = match base.opcode {
             Opcode::Data { kind, immediate } => {
                 let (data, payload) = DataRepr::parse(rest, kind, immediate)?;
-                check_payload(&data, base.trim, payload)?;
-                let body = Body::Data {
-                    psn: base.psn,
-                    ack_req: base.ack_req,
-                    trim: base.trim,
-                    data,
-                    payload,
-                };
-                (body, &[][..])
+                (data_body(&base, data, payload)?, &[][..])
             }
             Opcode::Sack => control(SackRepr::parse(rest), Body::Sack)?,
             Opcode::Nack => control(NackRepr::parse(rest), Body::Nack)?,
@@ -137,6 +130,38 @@ impl<'a> Packet<'a> {
             pkey: base.pkey,
             dest_conn: base.dest_conn,
             body,
+        })
+    }
+
+    /// Parses a packet of `len` bytes of which only the first, `head`, are
+    /// at hand (the rest lies where the caller reads it itself): `parse`
+    /// when `head` holds all `len`. Otherwise only a data packet whose
+    /// headers `head` holds whole passes, checked as `parse` checks it; its
+    /// payload is then zeros of the payload's length, standing in for
+    /// bytes the parse does not read (a payload longer than
+    /// [`MAX_PAYLOAD`](crate::proto::conn::MAX_PAYLOAD) has no stand-in
+    /// and is refused, as a connection would refuse it). A control packet
+    /// longer than `head` is refused as longer than its headers.
+    pub fn parse_head(head: &'a [u8], len: usize) -> Result<Packet<'a>, WireError> {
+        if let Some(whole) = head.get(..len) {
+            return Packet::parse(whole);
+        }
+        let (base, rest) = BaseRepr::parse(head)?;
+        check_conn(base.opcode, base.dest_conn)?;
+        let Opcode::Data { kind, immediate } = base.opcode else {
+            check_control(&base)?;
+            return Err(WireError::LengthMismatch);
+        };
+        let (data, _) = DataRepr::parse(rest, kind, immediate)?;
+        let headers = BaseRepr::LEN.saturating_add(data.header_len());
+        let payload = len
+            .checked_sub(headers)
+            .and_then(|n| PAYLOAD_STAND_IN.get(..n))
+            .ok_or(WireError::PayloadLength)?;
+        Ok(Packet {
+            pkey: base.pkey,
+            dest_conn: base.dest_conn,
+            body: data_body(&base, data, payload)?,
         })
     }
 
@@ -201,13 +226,15 @@ impl<'a> Packet<'a> {
     }
 }
 
-/// A packet as it was received: its bytes and what parsing them gave,
+/// A packet as it was received: its length, its bytes (all of them, or
+/// the first, see [`Received::from_head`]) and what parsing them gave,
 /// kept together so that a receiver parses each packet once and hands the
-/// result along (the core reads the payload's position in the bytes from
+/// result along (the core reads the payload's position in the packet from
 /// it).
 #[derive(Clone, Copy, Debug)]
 pub struct Received<'a> {
     bytes: &'a [u8],
+    len: usize,
     parsed: Result<Packet<'a>, WireError>,
 }
 
@@ -216,13 +243,35 @@ impl<'a> Received<'a> {
     pub fn new(bytes: &'a [u8]) -> Self {
         Received {
             bytes,
+            len: bytes.len(),
             parsed: Packet::parse(bytes),
         }
     }
 
-    /// The bytes as received.
+    /// Parses a packet of `len` bytes that begins with `head`
+    /// ([`Packet::parse_head`]): a receiver whose packet does not lie in
+    /// one piece copies the payload from where it lies.
+    pub fn from_head(head: &'a [u8], len: usize) -> Self {
+        Received {
+            bytes: head.get(..len).unwrap_or(head),
+            len,
+            parsed: Packet::parse_head(head, len),
+        }
+    }
+
+    /// The bytes at hand: the whole packet, or its first bytes.
     pub const fn bytes(&self) -> &'a [u8] {
         self.bytes
+    }
+
+    /// The packet's length.
+    pub const fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether the packet has no bytes.
+    pub const fn is_empty(&self) -> bool {
+        self.len == 0
     }
 
     /// The packet, or why the bytes are not one.
@@ -272,6 +321,28 @@ fn check_conn(opcode: Opcode, dest_conn: ConnNumber) -> Result<(), WireError> {
         (false, true) => Err(WireError::ZeroConnNumber),
         _ => Ok(()),
     }
+}
+
+/// Zeros standing in for payload bytes that are checked for their length
+/// only: a payload being emitted (the caller appends the bytes) or one
+/// received apart from its headers ([`Packet::parse_head`]).
+pub(crate) static PAYLOAD_STAND_IN: [u8; MAX_PAYLOAD as usize] = [0; MAX_PAYLOAD as usize];
+
+/// A data packet's body from its base header, its data extension and its
+/// payload, checked against each other.
+fn data_body<'a>(
+    base: &BaseRepr,
+    data: DataRepr,
+    payload: &'a [u8],
+) -> Result<Body<'a>, WireError> {
+    check_payload(&data, base.trim, payload)?;
+    Ok(Body::Data {
+        psn: base.psn,
+        ack_req: base.ack_req,
+        trim: base.trim,
+        data,
+        payload,
+    })
 }
 
 fn check_payload(data: &DataRepr, trim: Trim, payload: &[u8]) -> Result<(), WireError> {

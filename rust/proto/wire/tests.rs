@@ -242,6 +242,37 @@ proptest! {
     }
 
     #[test]
+    fn a_packet_parsed_from_its_head_is_what_parse_gives(
+        owned in strategy::packet(),
+        cut in any::<prop::sample::Index>(),
+        flip in any::<prop::sample::Index>(),
+    ) {
+        let mut b = owned.to_bytes();
+        if let Some(byte) = b.get_mut(flip.index(8)) {
+            *byte ^= 0x40;
+        }
+        let k = cut.index(b.len() + 1);
+        let received = Received::from_head(&b[..k], b.len());
+        prop_assert_eq!(received.len(), b.len());
+        prop_assert_eq!(received.bytes(), &b[..k]);
+        let head = received.packet().copied();
+        match Packet::parse(&b) {
+            whole if k == b.len() => prop_assert_eq!(head, whole),
+            // Apart from its headers, a data packet's payload is a
+            // stand-in of zeros of its length; everything else is as
+            // `parse` gave it.
+            Ok(p @ Packet { body: Body::Data { psn, ack_req, trim, data, payload }, .. })
+                if k >= p.header_len() =>
+            {
+                let stand_in = &PAYLOAD_STAND_IN[..payload.len()];
+                let body = Body::Data { psn, ack_req, trim, data, payload: stand_in };
+                prop_assert_eq!(head, Ok(Packet { body, ..p }));
+            }
+            _ => prop_assert!(head.is_err()),
+        }
+    }
+
+    #[test]
     fn parse_never_panics_on_arbitrary_bytes(input in proptest::collection::vec(any::<u8>(), 0..128)) {
         assert_canonical(&input)?;
     }
