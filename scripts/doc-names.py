@@ -52,9 +52,9 @@ ELSEWHERE = {
     "Mutex::try_lock", "queue_work_on", "try_to_wake_up", "sk_stream_write_space",
     "kick_pool", "cond_resched", "CONFIG_UNWINDER_FRAME_POINTER", "gro_enabled",
     "Udp6InCsumErrors", "udp_rcv_segment", "SKB_GSO_UDP_TUNNEL", "process_backlog",
-    "netdev_max_backlog", "rep_movs_alternative", "sendpage_ok", "skb_header_pointer",
-    "skb_copy_bits", "skb_checksum", "memcpy_orig", "finish_task_switch",
-    "_raw_spin_unlock_irqrestore",
+    "netdev_max_backlog", "rep_movs_alternative", "skb_copy_bits", "memcpy_orig",
+    "finish_task_switch",
+    "_raw_spin_unlock_irqrestore", "skb_linearize",
 }
 SUFFIX = re.compile(r"\.(rs|c|h|sh|py|rst|md|yaml|toml|8|ko)$")
 IDENT = re.compile(r"^(?:[A-Za-z_][A-Za-z0-9_]*::)*([A-Za-z_][A-Za-z0-9_]*)(?:\(\))?$")

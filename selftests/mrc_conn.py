@@ -3,7 +3,8 @@
 """AF_MRC connections on one host (loopback): the socket API's calls and
 the errors users expect, one check each, through libc (ctypes); and a
 message sent in bursts, each one UDP GSO batch (MrcOutGsoBatches,
-MrcInGsoBatches)."""
+MrcInGsoBatches), its payloads by reference or copied
+(MrcOutGsoBatchesByRef)."""
 import errno
 import os
 import select
@@ -42,18 +43,29 @@ def pair(ok, port):
     return lfd, cfd, afd
 
 
+def lo_mtu():
+    with open("/sys/class/net/lo/mtu") as f:
+        return f.read().strip()
+
+
 def bursts(ok):
     """A 1 MiB message on a new connection, first with net.mrc.burst=1 and
     then at the default: per packet, no UDP GSO batch leaves or arrives; in
     bursts, the first window (room for far more than BURST_SPREAD packets)
     sends some as batches, which the loopback delivers whole to the tunnel
-    (net.mrc.udp_gro at its default, 1). The message arrives intact both
-    times. The sysctl is read when a socket is made."""
-    default = sysctl("burst", None)
+    (net.mrc.udp_gro at its default, 1). The loopback's MTU lets packets
+    carry 9000 bytes, so every batch takes its payloads by reference to the
+    message's pages (MrcOutGsoBatchesByRef), and the receiver reads them
+    out of the skb's fragments; at MTU 1500 the batches copy them. The
+    message arrives intact every time. The sysctl is read when a socket is
+    made, the MTU when it connects."""
+    default, mtu = sysctl("burst", None), lo_mtu()
     data = os.urandom(1 << 20)
+    counters = ("MrcOutGsoBatches", "MrcInGsoBatches", "MrcOutGsoBatchesByRef")
     try:
-        for port, burst in ((7110, "1"), (7111, default)):
+        for port, burst, link_mtu in ((7110, "1", mtu), (7111, default, mtu), (7112, default, "1500")):
             sysctl("burst", burst)
+            subprocess.run(["ip", "link", "set", "lo", "mtu", link_mtu], check=True)
             before = snmp()
             fds = pair(ok, port)
             if fds is None:
@@ -63,12 +75,18 @@ def bursts(ok):
             for f in (cfd, afd, lfd):
                 libc.close(f)
             after = snmp()
-            out, into = (after[k] - before[k] for k in ("MrcOutGsoBatches", "MrcInGsoBatches"))
-            batches = out == 0 and into == 0 if burst == "1" else out > 0 and into > 0
-            ok(intact and batches, f"net.mrc.burst={burst}: 1 MiB intact; UDP GSO batches "
-               f"sent {out}, taken whole {into}" + (" (none expected)" if burst == "1" else ""))
+            out, into, byref = (after[k] - before[k] for k in counters)
+            if burst == "1":
+                batches, expect = out == 0 and into == 0, "none expected"
+            elif link_mtu == "1500":
+                batches, expect = out > 0 and into > 0 and byref == 0, "copied at MTU 1500"
+            else:
+                batches, expect = out > 0 and into > 0 and byref == out, "all by reference"
+            ok(intact and batches, f"net.mrc.burst={burst}, MTU {link_mtu}: 1 MiB intact; UDP GSO "
+               f"batches sent {out} ({byref} by reference), taken whole {into} ({expect})")
     finally:
         sysctl("burst", default)
+        subprocess.run(["ip", "link", "set", "lo", "mtu", mtu], check=True)
 
 
 def main():

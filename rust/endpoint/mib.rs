@@ -128,6 +128,9 @@ mibs! {
     /// Bursts sent as one UDP GSO batch of two or more packets (each of
     /// their packets is also counted in `MrcOutPackets`).
     OutGsoBatches = c"MrcOutGsoBatches",
+    /// Of `MrcOutGsoBatches`, those whose payloads went as references to
+    /// their messages' pages (skb fragments), not copied.
+    OutGsoBatchesByRef = c"MrcOutGsoBatchesByRef",
 }
 
 const COUNT: usize = NAMES.len();

@@ -31,10 +31,13 @@ impl<'a> Sends<'a> {
     /// Sends the packets of `batch` as one UDP GSO batch (a batch of one
     /// leaves as a plain datagram and is not counted as a batch).
     pub(crate) fn send_batch(&self, route: &mut Route<'_>, batch: TxBatch) -> Result {
-        let segs = batch.segs();
+        let (segs, by_reference) = (batch.segs(), batch.by_reference());
         let sent = self.counted(segs, |tx| tx.send_batch(route, batch));
         if sent.is_ok() && segs > 1 {
             self.counters.inc(Mib::OutGsoBatches);
+            if by_reference {
+                self.counters.inc(Mib::OutGsoBatchesByRef);
+            }
         }
         sent
     }

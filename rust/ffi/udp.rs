@@ -5,7 +5,7 @@
 //! carries.
 
 use super::bindings;
-use super::pages::MessagePages;
+use super::pages::{MessagePages, Pieces};
 use super::pernet::Net;
 use super::route::{Ipv6Addr, Route, RouteCache};
 use super::skb::Datagram;
@@ -151,16 +151,19 @@ impl Sender<'_> {
 }
 
 /// MRC packets for one route, back to back in one skb, to leave as one
-/// UDP GSO batch ([`Sender::send_batch`]). The first packet's headers lie
-/// in the skb's linear data, every later packet's in a fragment of their
-/// own, and every payload in fragments that reference the message's pages
-/// ([`MessagePages`]): nothing of the payload is copied.
+/// UDP GSO batch ([`Sender::send_batch`]). A batch by reference takes
+/// every payload as fragments that reference the message's pages
+/// ([`MessagePages`]), nothing of it copied, with the first packet's
+/// headers in the skb's linear data and every later packet's in a
+/// fragment of their own; any other batch copies its packets into its
+/// linear data.
 ///
 /// # Invariants
 /// `skb` is owned by this value and was made by `mrc_alloc_tx_skb`; it
 /// holds `segs` packets, each `seg_len` bytes but the last, which may be
 /// shorter (then `closed`: nothing more is appended), and at most
-/// `capacity` bytes of them, `bytes` in all. A batch whose skb holds part
+/// `capacity` bytes of them, `bytes` in all; unless `by_reference`, its
+/// linear data has room for all `capacity`. A batch whose skb holds part
 /// of a packet (a fragment refused midway) has `segs` 0 and is `closed`:
 /// it is never sent.
 pub(crate) struct TxBatch {
@@ -170,6 +173,7 @@ pub(crate) struct TxBatch {
     closed: bool,
     bytes: usize,
     capacity: usize,
+    by_reference: bool,
 }
 
 // SAFETY: the skb is owned; an skb may be freed from any context.
@@ -180,10 +184,16 @@ unsafe impl Send for TxBatch {}
 const BATCH_HEADER_ROOM: u32 = 64;
 
 impl TxBatch {
-    /// An empty batch with room for `capacity` bytes of packets.
-    pub(crate) fn new(capacity: usize) -> Result<Self> {
+    /// An empty batch with room for `capacity` bytes of packets, which
+    /// takes their payloads by reference or copies them.
+    pub(crate) fn new(capacity: usize, by_reference: bool) -> Result<Self> {
+        let linear = if by_reference {
+            BATCH_HEADER_ROOM
+        } else {
+            u32::try_from(capacity).map_err(|_| EINVAL)?
+        };
         // SAFETY: allocation with GFP_ATOMIC is allowed in any context.
-        let skb = unsafe { bindings::mrc_alloc_tx_skb(BATCH_HEADER_ROOM) };
+        let skb = unsafe { bindings::mrc_alloc_tx_skb(linear) };
         if skb.is_null() {
             return Err(ENOMEM);
         }
@@ -195,12 +205,18 @@ impl TxBatch {
             closed: false,
             bytes: 0,
             capacity,
+            by_reference,
         })
     }
 
     /// Packets in the batch.
     pub(crate) fn segs(&self) -> usize {
         self.segs
+    }
+
+    /// Whether it takes its payloads by reference.
+    pub(crate) fn by_reference(&self) -> bool {
+        self.by_reference
     }
 
     /// Whether the packet of `header` and the `len` bytes at `off` in
@@ -215,7 +231,7 @@ impl TxBatch {
         len: usize,
     ) -> bool {
         let total = header.saturating_add(len);
-        let shape = self.segs == 0 || (!self.closed && total <= self.seg_len);
+        let shape = !self.closed && (self.segs == 0 || total <= self.seg_len);
         // SAFETY: `skb` is a valid skb owned by this value.
         let (frags_left, tailroom) = unsafe {
             (
@@ -223,15 +239,16 @@ impl TxBatch {
                 bindings::mrc_skb_tailroom(self.skb) as usize,
             )
         };
-        let linear = self.segs == 0 && header <= tailroom;
-        let frags = payload
-            .piece_count(off, len)
-            .saturating_add(usize::from(!linear));
-        header != 0
-            && shape
-            && frags <= frags_left
-            && total <= self.capacity.saturating_sub(self.bytes)
-            && payload.pieces(off, len).is_some()
+        let room = if self.by_reference {
+            let linear = self.segs == 0 && header <= tailroom;
+            let frags = payload
+                .piece_count(off, len)
+                .saturating_add(usize::from(!linear));
+            frags <= frags_left && total <= self.capacity.saturating_sub(self.bytes)
+        } else {
+            total <= tailroom
+        };
+        header != 0 && shape && room && payload.pieces(off, len).is_some()
     }
 
     /// Appends the packet of `header` and the `len` bytes at `off` in
@@ -246,9 +263,75 @@ impl TxBatch {
         if !self.fits(header.len(), payload, off, len) {
             return false;
         }
-        let (Ok(hlen), Some(pieces)) = (u32::try_from(header.len()), payload.pieces(off, len))
-        else {
+        let Some(pieces) = payload.pieces(off, len) else {
             return false;
+        };
+        let total = header.len().saturating_add(len);
+        let appended = if self.by_reference {
+            self.append_by_reference(header, pieces)
+        } else {
+            self.append_copy(header, total, pieces)
+        };
+        match appended {
+            Appended::Whole => {
+                // INVARIANT: the packet is `seg_len` bytes, or the first
+                // (which sets it), or shorter, which closes the batch;
+                // `fits` kept the batch within `capacity`.
+                if self.segs == 0 {
+                    self.seg_len = total;
+                } else if total < self.seg_len {
+                    self.closed = true;
+                }
+                self.segs = self.segs.saturating_add(1);
+                self.bytes = self.bytes.saturating_add(total);
+                true
+            }
+            Appended::Nothing => false,
+            Appended::Part => {
+                // `fits` checked the bytes and the fragments, so this does
+                // not happen; if it did, the skb holds part of a packet.
+                // INVARIANT: a batch holding part of a packet has no
+                // `segs`, and is never sent.
+                self.segs = 0;
+                self.closed = true;
+                false
+            }
+        }
+    }
+
+    /// Copies the packet, `total` bytes of `header` and the payload's
+    /// `pieces`, into the linear data, which `fits` found room in.
+    fn append_copy(&mut self, header: &[u8], total: usize, pieces: Pieces<'_>) -> Appended {
+        let Ok(total32) = u32::try_from(total) else {
+            return Appended::Nothing;
+        };
+        // SAFETY: `skb` is owned and `fits` checked `total` bytes of
+        // tailroom; skb_put returns their start, which nothing else uses.
+        let buf = unsafe {
+            core::slice::from_raw_parts_mut(bindings::skb_put(self.skb, total32).cast(), total)
+        };
+        let mut rest = buf;
+        for part in Iterator::chain(core::iter::once(header), pieces.map(|p| p.bytes)) {
+            if part.len() > rest.len() {
+                return Appended::Part;
+            }
+            let (dst, tail) = rest.split_at_mut(part.len());
+            dst.copy_from_slice(part);
+            rest = tail;
+        }
+        if rest.is_empty() {
+            Appended::Whole
+        } else {
+            Appended::Part
+        }
+    }
+
+    /// Appends the packet's headers (to the linear data if first and it
+    /// has room, else as a fragment) and its payload's `pieces` as
+    /// fragments of the message's pages, which `fits` counted.
+    fn append_by_reference(&mut self, header: &[u8], pieces: Pieces<'_>) -> Appended {
+        let Ok(hlen) = u32::try_from(header.len()) else {
+            return Appended::Nothing;
         };
         // SAFETY: `skb` is owned; `fits` checked the tailroom for the
         // first packet's headers and the fragments for the rest; skb_put
@@ -266,8 +349,8 @@ impl TxBatch {
             }
         };
         if !header_in {
-            // Nothing was appended (no memory for the headers' fragment).
-            return false;
+            // No memory for the headers' fragment: nothing was appended.
+            return Appended::Nothing;
         }
         let payload_in = pieces.into_iter().all(|p| {
             let (Ok(at), Ok(n)) = (u32::try_from(p.offset), u32::try_from(p.bytes.len())) else {
@@ -278,27 +361,19 @@ impl TxBatch {
             // reference of its own on.
             unsafe { bindings::mrc_skb_add_page_frag(self.skb, p.page, at, n) == 0 }
         });
-        if !payload_in {
-            // `fits` counted the fragments, so this does not happen; if it
-            // did, the skb holds part of a packet and is never sent.
-            // INVARIANT: a batch holding part of a packet has no `segs`.
-            self.segs = 0;
-            self.closed = true;
-            return false;
+        if payload_in {
+            Appended::Whole
+        } else {
+            Appended::Part
         }
-        let total = header.len().saturating_add(len);
-        // INVARIANT: the packet is `seg_len` bytes, or the first (which
-        // sets it), or shorter, which closes the batch; `fits` kept the
-        // batch within `capacity`.
-        if self.segs == 0 {
-            self.seg_len = total;
-        } else if total < self.seg_len {
-            self.closed = true;
-        }
-        self.segs = self.segs.saturating_add(1);
-        self.bytes = self.bytes.saturating_add(total);
-        true
     }
+}
+
+/// What [`TxBatch`] appended of a packet.
+enum Appended {
+    Whole,
+    Nothing,
+    Part,
 }
 
 impl Drop for TxBatch {

@@ -472,6 +472,20 @@ impl Conn {
     /// Sends `t`, the packet [`poll`](Self::poll) just returned, or adds
     /// it to the burst.
     fn emit(&mut self, tx: &Sends<'_>, t: Transmit) {
+        let steering = self.paths.steering(t.ev);
+        let burst = usize::from(self.core.config().path.burst);
+        // Data packets of a burst on a UDP route collect in one batch.
+        let batched = t.payload.filter(|_| burst > 1 && steering.via.is_none());
+        if let Some(p) = batched {
+            // A packet the burst cannot take sends the burst first.
+            let (off, len) = (p.offset as usize, p.len as usize);
+            let pages = self.tx.get(p.msg.0 as usize % MESSAGE_SLOTS);
+            if let (Some(b), Some(Some(pages))) = (self.burst.as_ref(), pages) {
+                if b.ev != t.ev || !b.batch.fits(t.header_len, pages, off, len) {
+                    self.send_burst(tx);
+                }
+            }
+        }
         let Some(header) = self.hdr.get(..t.header_len) else {
             return;
         };
@@ -483,27 +497,9 @@ impl Conn {
             },
             None => None,
         };
-        let steering = self.paths.steering(t.ev);
-        let burst = usize::from(self.core.config().path.burst);
-        // Data packets of a burst on a UDP route collect in one batch.
-        if let Some((pages, off, len)) = payload.filter(|_| burst > 1 && steering.via.is_none()) {
-            // A packet the burst cannot take sends the burst first.
-            if self
-                .burst
-                .as_ref()
-                .is_some_and(|b| b.ev != t.ev || !b.batch.fits(header.len(), pages, off, len))
-            {
-                send_burst(
-                    tx,
-                    &mut self.burst,
-                    &self.local,
-                    &self.peer,
-                    &self.paths,
-                    &mut self.route_caches,
-                );
-            }
+        if let Some((pages, off, len)) = payload.filter(|_| batched.is_some()) {
             if self.burst.is_none() {
-                self.burst = Burst::new(t.ev, header.len().saturating_add(len), burst);
+                self.burst = Burst::new(t.ev, header.len().saturating_add(len), len, burst);
             }
             if let Some(b) = self.burst.as_mut().filter(|b| b.ev == t.ev) {
                 if b.batch.push(header, pages, off, len) {
@@ -535,14 +531,18 @@ impl Conn {
     /// Sends the burst collected so far, if any, on its EV's route (a
     /// failed send is lost packets, which the protocol recovers).
     fn send_burst(&mut self, tx: &Sends<'_>) {
-        send_burst(
-            tx,
-            &mut self.burst,
+        let Some(b) = self.burst.take() else {
+            return;
+        };
+        let steering = self.paths.steering(b.ev);
+        let mut route = ev_route(
             &self.local,
             &self.peer,
-            &self.paths,
             &mut self.route_caches,
+            &steering,
+            b.ev,
         );
+        let _ = tx.send_batch(&mut route, b.batch);
     }
 
     /// The next complete message, if any: its length and immediate.
@@ -572,26 +572,6 @@ impl Conn {
     pub(crate) fn deadline(&self) -> Option<u64> {
         self.core.poll_timeout()
     }
-}
-
-/// Sends the burst collected in `burst`, if any, on its EV's route from
-/// `local` to `peer` (a failed send is lost packets, which the protocol
-/// recovers). A free function: a packet being sent borrows other fields of
-/// the connection meanwhile.
-fn send_burst(
-    tx: &Sends<'_>,
-    burst: &mut Option<Burst>,
-    local: &SockAddr,
-    peer: &SockAddr,
-    paths: &Paths,
-    caches: &mut KVec<RouteCache>,
-) {
-    let Some(b) = burst.take() else {
-        return;
-    };
-    let steering = paths.steering(b.ev);
-    let mut route = ev_route(local, peer, caches, &steering, b.ev);
-    let _ = tx.send_batch(&mut route, b.batch);
 }
 
 /// EV `ev`'s route from `local` to `peer`, steered by `steering`, with its
