@@ -88,8 +88,9 @@ static void mrc_skb_put_frag(struct sk_buff *skb, struct page *page, unsigned in
 /*
  * Appends `len` bytes of an outgoing message's page (a chunk of
  * rust/ffi/pages.rs) as a fragment holding a reference of its own. The
- * page is shared with the message, so the skb says so (SKBFL_SHARED_FRAG):
- * whoever would write into it copies it first.
+ * page is shared with the message, whose bytes a retransmission sends
+ * again, so the skb marks its fragments as shared (SKBFL_SHARED_FRAG), as
+ * the kernel does for pages spliced from a file.
  */
 int mrc_skb_add_page_frag(struct sk_buff *skb, struct page *page, unsigned int off,
 			  unsigned int len)
