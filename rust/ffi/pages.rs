@@ -109,25 +109,10 @@ impl MessagePages {
         })
     }
 
-    /// How many pieces ([`pieces`](Self::pieces)) the bytes `off..off +
-    /// len` lie in (0 if they do not lie within the message).
-    pub(super) fn piece_count(&self, off: usize, len: usize) -> usize {
-        self.pieces(off, len).map_or(0, Iterator::count)
-    }
-
     /// Copies the bytes `off..off + dst.len()` to `dst`; false, `dst`
     /// untouched, if they do not lie within the message.
     pub(crate) fn copy_out(&self, off: usize, dst: &mut [u8]) -> bool {
-        let Some(pieces) = self.pieces(off, dst.len()) else {
-            return false;
-        };
-        let mut rest = dst;
-        for p in pieces {
-            let (head, tail) = rest.split_at_mut(p.bytes.len().min(rest.len()));
-            head.copy_from_slice(p.bytes);
-            rest = tail;
-        }
-        true
+        self.pieces(off, dst.len()).is_some_and(|p| p.copy_to(dst))
     }
 }
 
@@ -156,6 +141,23 @@ pub(super) struct Pieces<'a> {
     pages: &'a MessagePages,
     at: usize,
     end: usize,
+}
+
+impl Pieces<'_> {
+    /// Copies the pieces' bytes back to back to `dst`; false if they are
+    /// not exactly `dst.len()` bytes (then `dst` holds part of them).
+    pub(super) fn copy_to(self, dst: &mut [u8]) -> bool {
+        let mut rest = dst;
+        for p in self {
+            if p.bytes.len() > rest.len() {
+                return false;
+            }
+            let (head, tail) = rest.split_at_mut(p.bytes.len());
+            head.copy_from_slice(p.bytes);
+            rest = tail;
+        }
+        rest.is_empty()
+    }
 }
 
 impl<'a> Iterator for Pieces<'a> {

@@ -239,16 +239,17 @@ impl TxBatch {
                 bindings::mrc_skb_tailroom(self.skb) as usize,
             )
         };
+        let Some(pieces) = payload.pieces(off, len) else {
+            return false;
+        };
         let room = if self.by_reference {
             let linear = self.segs == 0 && header <= tailroom;
-            let frags = payload
-                .piece_count(off, len)
-                .saturating_add(usize::from(!linear));
+            let frags = pieces.count().saturating_add(usize::from(!linear));
             frags <= frags_left && total <= self.capacity.saturating_sub(self.bytes)
         } else {
             total <= tailroom
         };
-        header != 0 && shape && room && payload.pieces(off, len).is_some()
+        header != 0 && shape && room
     }
 
     /// Appends the packet of `header` and the `len` bytes at `off` in
@@ -310,16 +311,10 @@ impl TxBatch {
         let buf = unsafe {
             core::slice::from_raw_parts_mut(bindings::skb_put(self.skb, total32).cast(), total)
         };
-        let mut rest = buf;
-        for part in Iterator::chain(core::iter::once(header), pieces.map(|p| p.bytes)) {
-            if part.len() > rest.len() {
-                return Appended::Part;
-            }
-            let (dst, tail) = rest.split_at_mut(part.len());
-            dst.copy_from_slice(part);
-            rest = tail;
-        }
-        if rest.is_empty() {
+        // `total` is the header's length and the pieces'.
+        let (h, p) = buf.split_at_mut(header.len());
+        h.copy_from_slice(header);
+        if pieces.copy_to(p) {
             Appended::Whole
         } else {
             Appended::Part
