@@ -4,9 +4,9 @@
 veth pair; ns B runs mrc.ko's tunnel socket on net.mrc.udp_port, ns A moves
 its own out of the way so that this script can speak MRC from UDP port 4791.
 Checks probe responses, connect rejects, the counters of /proc/net/mrc_snmp,
-malformed and random datagrams, a UDP GSO batch (cut up by UDP, and taken
-whole with net.mrc.udp_gro=1), and reopening the tunnel on
-a port change."""
+malformed and random datagrams, UDP GSO batches (cut up by UDP, and taken
+whole with net.mrc.udp_gro=1: split by the tunnel when they hold a probe
+request, else queued whole), and reopening the tunnel on a port change."""
 import ctypes
 import os
 import random
@@ -17,7 +17,7 @@ import sys
 import time
 
 from ksft import Tap, mrc_family, skip_unloaded
-from mrcwire import connect_request, parse_probe_response, probe_request
+from mrcwire import OP_PROBE_RESPONSE, base, connect_request, parse_probe_response, probe_request
 
 A, B = f"mrc-epa-{os.getpid()}", f"mrc-epb-{os.getpid()}"
 ADDR_A, ADDR_B = "fd00:6d72:63::1", "fd00:6d72:63::2"
@@ -79,14 +79,14 @@ def snmp(ns):
     return {k: int(v) for k, v in (line.split() for line in out.splitlines())}
 
 
-def snmp_moved(ns, before, datagrams):
-    """How far each counter of `ns` moved since `before`, once
-    MrcInDatagrams has moved by `datagrams` (or after 60 s: slow debug
-    kernels get time, not weaker checks)."""
+def snmp_moved(ns, before, n, key="MrcInDatagrams"):
+    """How far each counter of `ns` moved since `before`, once `key`
+    (MrcInDatagrams unless told) has moved by `n` (or after 60 s: slow
+    debug kernels get time, not weaker checks)."""
     deadline = time.monotonic() + 60
     while True:
         d = {k: v - before.get(k, 0) for k, v in snmp(ns).items()}
-        if d["MrcInDatagrams"] >= datagrams or time.monotonic() > deadline:
+        if d[key] >= n or time.monotonic() > deadline:
             return d
         time.sleep(0.2)
 
@@ -157,7 +157,8 @@ def main():
         # on its own (a probe, zeros, a probe, a probe cut short as the
         # batch's shorter last packet): with net.mrc.udp_gro=0 UDP cuts it
         # into datagrams before the tunnel's encap_rcv sees them; with 1,
-        # the default, the tunnel takes it whole and splits it itself.
+        # the default, the tunnel takes it whole and splits it itself (its
+        # probes are answered at once, not queued for the work item).
         seg = len(valid)
         batch = (probe_request(21, 1, 21) + b"\x00" * seg + probe_request(22, 2, 22)
                  + probe_request(23, 3, 23)[:seg - 5])
@@ -187,6 +188,22 @@ def main():
                    f"2 malformed (datagrams, probes, malformed: {got})")
             result(d["MrcInGsoBatches"] == batches,
                    f"udp_gro={udp_gro}: the batch {how} ({d['MrcInGsoBatches']} whole batches counted)")
+            result(d["MrcInGsoBatchesSplit"] == batches,
+                   f"udp_gro={udp_gro}: split into its packets by the tunnel {batches} times "
+                   f"({d['MrcInGsoBatchesSplit']})")
+        # A batch of four probe responses to no probe: nothing in it for
+        # the softirq, so it waits for the work item whole, which hands
+        # its packets on one by one, each counted.
+        responses = b"".join(base(OP_PROBE_RESPONSE) + struct.pack(">IHHQI", 900 + i, 1, 0, 0, 0)
+                             for i in range(4))
+        before = snmp(B)
+        s.sendmsg([responses], [(socket.SOL_UDP, UDP_SEGMENT, struct.pack("=H", len(responses) // 4))], 0,
+                  (ADDR_B, PORT))
+        d = snmp_moved(B, before, 4, "MrcInUnexpectedProbeResponses")
+        got = tuple(d[k] for k in ("MrcInDatagrams", "MrcInUnexpectedProbeResponses", "MrcInGsoBatches",
+                                   "MrcInGsoBatchesSplit"))
+        result(got == (4, 4, 1, 0), "a UDP GSO batch of 4 probe responses waits for the work item whole, "
+               f"each packet counted (datagrams, unexpected responses, batches, split: {got})")
         sh("ip", "netns", "exec", B, "sh", "-c", f"echo {gro_default} > /proc/sys/net/mrc/udp_gro")
 
         sh("ip", "netns", "exec", B, "sh", "-c", "echo 6000 > /proc/sys/net/mrc/udp_port")

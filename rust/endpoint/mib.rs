@@ -125,6 +125,10 @@ mibs! {
     /// UDP GSO batches that reached the tunnel socket whole (each of their
     /// packets is then counted as a datagram).
     InGsoBatches = c"MrcInGsoBatches",
+    /// Of those, batches split into their packets on arrival, because one
+    /// of them was malformed, a probe request or a connect request (the
+    /// others wait for the endpoint's work whole).
+    InGsoBatchesSplit = c"MrcInGsoBatchesSplit",
     /// Bursts sent as one UDP GSO batch of two or more packets (each of
     /// their packets is also counted in `MrcOutPackets`).
     OutGsoBatches = c"MrcOutGsoBatches",

@@ -21,13 +21,14 @@ mod sends;
 use crate::ffi::errno;
 use crate::ffi::proc::{Lines, Show};
 use crate::ffi::route::{Ipv6Addr, Route};
-use crate::ffi::skb::{Datagram, DatagramQueue};
+use crate::ffi::skb::{Batch, Datagram, DatagramQueue};
 use crate::ffi::udp::{Receiver, Sender, Tunnel};
 use crate::proto::conn::MAX_HEADER_LEN;
 use crate::proto::wire::{
     BaseRepr, Body, ConnNumber, ConnectRejectRepr, ConnectRequestRepr, Opcode, Packet, Received,
     RejectReason,
 };
+use core::ops::Deref;
 use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use kernel::prelude::*;
 use kernel::rbtree::{RBTree, RBTreeNode, RBTreeNodeReservation};
@@ -94,20 +95,20 @@ pub(crate) trait Recipient: Send + Sync + Sized + 'static {
     );
 
     /// Packets addressed to its connection, in arrival order.
-    fn on_packets<'a>(
+    fn on_packets<D: Deref<Target = Datagram>>(
         self: &Arc<Self>,
         ep: &Endpoint<Self>,
-        dgrams: impl Iterator<Item = &'a Datagram>,
+        dgrams: impl Iterator<Item = D>,
     );
 
     /// Packets addressed to connection number `n`, which its listener
     /// gave a connect request it answered (see
     /// [`Endpoint::add_answered`]), in arrival order.
-    fn on_answered<'a>(
+    fn on_answered<D: Deref<Target = Datagram>>(
         self: &Arc<Self>,
         ep: &Endpoint<Self>,
         n: u32,
-        dgrams: impl Iterator<Item = &'a Datagram>,
+        dgrams: impl Iterator<Item = D>,
     );
 
     /// The namespace is going away: its connection ends, reset.
@@ -206,7 +207,7 @@ impl<S: Recipient> WorkItem for Endpoint<S> {
                 more_requests = false;
                 break;
             };
-            this.dispatch(request);
+            request.packets().for_each(|d| this.dispatch(&d));
         }
         if more_packets || more_requests {
             // Still scheduled: queued again, for the next run.
@@ -225,10 +226,11 @@ impl<S: Recipient> WorkItem for Endpoint<S> {
 }
 
 impl<S: Recipient> Endpoint<S> {
-    /// Handles up to [`RX_BATCH`] packets; whether it stopped at the
-    /// limit. Consecutive packets for one connection go to its socket
-    /// together (up to [`RUN_MAX`]), so that a burst costs one lock, one
-    /// round of sending and one wake-up, not one per packet.
+    /// Handles up to [`RX_BATCH`] packets (or a little more, to finish a
+    /// batch); whether it stopped at the limit. Consecutive packets for one
+    /// connection go to its socket together (up to [`RUN_MAX`], or one
+    /// batch), so that a burst costs one lock, one round of sending and one
+    /// wake-up, not one per packet.
     fn run_packets(&self) -> bool {
         let mut left = RX_BATCH;
         let mut carry = None;
@@ -236,25 +238,27 @@ impl<S: Recipient> Endpoint<S> {
             let Some(first) = carry.take().or_else(|| self.next_packet()) else {
                 return false;
             };
-            left = left.saturating_sub(1);
+            let mut packets = first.count() as usize;
+            left = left.saturating_sub(packets);
             let Some(n) = conn_of(&first) else {
-                self.dispatch(first);
-                self.rx.finished(1);
+                self.dispatch_each(first);
                 continue;
             };
-            let mut run: [Option<Datagram>; RUN_MAX] = Default::default();
+            let mut run: [Option<Batch>; RUN_MAX] = Default::default();
             let mut slots = run.iter_mut();
             if let Some(slot) = slots.next() {
                 *slot = Some(first);
             }
             for slot in slots {
-                if left == 0 {
+                if left == 0 || packets >= RUN_MAX {
                     break;
                 }
                 match self.next_packet() {
-                    Some(d) if conn_of(&d) == Some(n) => {
-                        *slot = Some(d);
-                        left = left.saturating_sub(1);
+                    Some(b) if conn_of(&b) == Some(n) => {
+                        let count = b.count() as usize;
+                        packets = packets.saturating_add(count);
+                        left = left.saturating_sub(count);
+                        *slot = Some(b);
                     }
                     other => {
                         carry = other;
@@ -265,32 +269,38 @@ impl<S: Recipient> Endpoint<S> {
             self.deliver(n, &run);
             self.rx.finished(run.iter().flatten().count());
         }
-        if let Some(d) = carry {
-            self.dispatch(d);
-            self.rx.finished(1);
+        if let Some(b) = carry {
+            self.dispatch_each(b);
         }
         true
+    }
+
+    /// Hands each packet of a datagram or batch from `rx` to its socket,
+    /// one by one.
+    fn dispatch_each(&self, b: Batch) {
+        b.packets().for_each(|d| self.dispatch(&d));
+        self.rx.finished(1);
     }
 }
 
 impl<S: Recipient> Endpoint<S> {
-    /// The oldest packet waiting for the work item, marked Congestion
-    /// Experienced if it waited longer than `net.mrc.rx_ce_threshold_us`
-    /// (as fq_codel's `ce_threshold` marks). The queue is this host's
-    /// bottleneck when its CPU is: its sender's congestion control must
-    /// see it grow as it sees a switch's queue grow, or it fills it until
-    /// packets outwait their ACK timeout.
-    fn next_packet(&self) -> Option<Datagram> {
-        let mut dgram = self.rx.pop()?;
+    /// The oldest datagram or batch waiting for the work item, marked
+    /// Congestion Experienced if it waited longer than
+    /// `net.mrc.rx_ce_threshold_us` (as fq_codel's `ce_threshold` marks).
+    /// The queue is this host's bottleneck when its CPU is: its sender's
+    /// congestion control must see it grow as it sees a switch's queue
+    /// grow, or it fills it until packets outwait their ACK timeout.
+    fn next_packet(&self) -> Option<Batch> {
+        let mut b = self.rx.pop()?;
         let threshold = self.ce_threshold_ns.load(Ordering::Relaxed);
         if threshold != 0
-            && !dgram.ce()
-            && crate::clock::now_ns().saturating_sub(dgram.arrival_ns) >= threshold
+            && !b.ce()
+            && crate::clock::now_ns().saturating_sub(b.arrival_ns()) >= threshold
         {
-            dgram.mark_ce();
-            self.count(Mib::InQueueCeMarks);
+            b.mark_ce();
+            self.counters.add(Mib::InQueueCeMarks, b.count().into());
         }
-        Some(dgram)
+        Some(b)
     }
 
     /// Queues the work item for a datagram or request just queued, unless
@@ -340,18 +350,27 @@ pub(crate) fn received<'b>(
     Received::from_head(dgram.start(head), dgram.len())
 }
 
-/// The connection number a datagram is for, when it is a packet of a
-/// connection (not a connect request, a probe response or malformed: those
-/// go through `Endpoint::dispatch` one by one). Reads the base header
-/// alone: the tunnel parsed the whole packet before queuing it, and the
-/// connection parses it once more, to use it.
-fn conn_of(dgram: &Datagram) -> Option<u32> {
-    let mut head = [0u8; BaseRepr::LEN];
-    let (base, _) = BaseRepr::parse(dgram.start(&mut head)).ok()?;
-    match base.opcode {
-        Opcode::ConnectRequest | Opcode::ProbeResponse => None,
-        _ => Some(base.dest_conn.get()).filter(|&n| n != 0),
+/// The connection number a datagram or batch is for, when every packet of
+/// it is a packet of that connection (not a connect request, a probe
+/// response or malformed: those go through `Endpoint::dispatch` one by
+/// one, as do the packets of a batch for several connections). Reads the
+/// base headers alone: the tunnel parsed each packet before queuing it,
+/// and the connection parses it once more, to use it.
+fn conn_of(b: &Batch) -> Option<u32> {
+    let mut conn = None;
+    for d in b.packets() {
+        let mut head = [0u8; BaseRepr::LEN];
+        let (base, _) = BaseRepr::parse(d.start(&mut head)).ok()?;
+        let n = match base.opcode {
+            Opcode::ConnectRequest | Opcode::ProbeResponse => None,
+            _ => Some(base.dest_conn.get()).filter(|&n| n != 0),
+        }?;
+        if conn.is_some_and(|c| c != n) {
+            return None;
+        }
+        conn = Some(n);
     }
+    conn
 }
 
 impl<S: Recipient> Endpoint<S> {
@@ -642,15 +661,13 @@ impl<S: Recipient> Endpoint<S> {
     }
 
     /// Hands a run of packets for connection `n` to its socket.
-    fn deliver(&self, n: u32, run: &[Option<Datagram>]) {
+    fn deliver(&self, n: u32, run: &[Option<Batch>]) {
+        let packets = || run.iter().flatten().flat_map(Batch::packets);
         let (sock, answered) = self.owner(n);
         match (sock, answered) {
-            (Some(s), _) => s.on_packets(self, run.iter().flatten()),
-            (None, Some(l)) => l.on_answered(self, n, run.iter().flatten()),
-            (None, None) => run
-                .iter()
-                .flatten()
-                .for_each(|_| self.count(Mib::InNoConnection)),
+            (Some(s), _) => s.on_packets(self, packets()),
+            (None, Some(l)) => l.on_answered(self, n, packets()),
+            (None, None) => packets().for_each(|_| self.count(Mib::InNoConnection)),
         }
     }
 
@@ -665,9 +682,9 @@ impl<S: Recipient> Endpoint<S> {
     }
 
     /// Hands a queued packet to its socket (process context).
-    fn dispatch(&self, dgram: Datagram) {
+    fn dispatch(&self, dgram: &Datagram) {
         let mut head = [0u8; MAX_HEADER_LEN];
-        let received = received(&dgram, &mut head);
+        let received = received(dgram, &mut head);
         let Ok(packet) = received.packet() else {
             self.count(Mib::InMalformed);
             return;
@@ -683,9 +700,9 @@ impl<S: Recipient> Endpoint<S> {
             };
             match (conn, listener) {
                 // Repeated: its connection answers it again.
-                (Some(c), _) => c.on_packets(self, core::iter::once(&dgram)),
-                (None, Some(l)) if l.is_listening() => l.on_request(self, &dgram, &request),
-                (None, _) => self.reject_no_listener(&dgram, packet.pkey, &request),
+                (Some(c), _) => c.on_packets(self, core::iter::once(dgram)),
+                (None, Some(l)) if l.is_listening() => l.on_request(self, dgram, &request),
+                (None, _) => self.reject_no_listener(dgram, packet.pkey, &request),
             }
             return;
         }
@@ -698,9 +715,9 @@ impl<S: Recipient> Endpoint<S> {
         };
         let (sock, answered) = if n == 0 { (None, None) } else { self.owner(n) };
         match (sock, answered, &packet.body) {
-            (Some(s), _, _) => s.on_packets(self, core::iter::once(&dgram)),
+            (Some(s), _, _) => s.on_packets(self, core::iter::once(dgram)),
             (None, Some(l), b) if !matches!(b, Body::ProbeResponse(_)) => {
-                l.on_answered(self, n, core::iter::once(&dgram))
+                l.on_answered(self, n, core::iter::once(dgram))
             }
             (None, _, Body::ProbeResponse(r)) if self.answer_batch(r) => {}
             (None, _, _) => self.count(unknown),
@@ -743,30 +760,59 @@ impl<S: Recipient> Receiver for Endpoint<S> {
                 };
                 this.reply(tx, &dgram, &response);
             }
-            Body::ConnectRequest(_) => match this.requests.push(dgram, REQUEST_QUEUE_MAX_BYTES) {
-                Ok(()) => Self::schedule(this),
-                Err(dgram) => {
-                    this.count(Mib::InRequestQueueFull);
-                    dgram.discard();
+            Body::ConnectRequest(_) => {
+                match this.requests.push(dgram.into(), REQUEST_QUEUE_MAX_BYTES) {
+                    Ok(()) => Self::schedule(this),
+                    Err(b) => {
+                        this.count(Mib::InRequestQueueFull);
+                        b.discard();
+                    }
                 }
-            },
-            _ => match this.rx.push(dgram, RX_QUEUE_MAX_BYTES) {
-                Ok(()) => Self::schedule(this),
-                Err(dgram) => {
-                    this.count(Mib::InRxQueueFull);
-                    dgram.discard();
-                }
-            },
+            }
+            _ => Self::queue(this, dgram.into()),
         }
+    }
+
+    /// A batch whose packets are all for the work item (none malformed, a
+    /// probe request or a connect request) waits for it whole, one skb;
+    /// any other is split, and its packets are received one by one.
+    fn receive_batch(this: ArcBorrow<'_, Self>, tx: &Sender<'_>, batch: Batch) {
+        this.count(Mib::InGsoBatches);
+        let whole = batch.packets().all(|d| {
+            let mut head = [0u8; MAX_HEADER_LEN];
+            received(&d, &mut head)
+                .packet()
+                .is_ok_and(|p| !matches!(p.body, Body::ProbeRequest(_) | Body::ConnectRequest(_)))
+        });
+        if !whole {
+            this.count(Mib::InGsoBatchesSplit);
+            batch.split(|d| Self::receive(this, tx, d));
+            return;
+        }
+        this.counters.add(Mib::InDatagrams, batch.count().into());
+        if batch.ce() {
+            this.counters.add(Mib::InCe, batch.count().into());
+        }
+        Self::queue(this, batch);
     }
 
     fn malformed(&self) {
         self.count(Mib::InDatagrams);
         self.count(Mib::InMalformed);
     }
+}
 
-    fn gso_batch(&self) {
-        self.count(Mib::InGsoBatches);
+impl<S: Recipient> Endpoint<S> {
+    /// Queues packets for the work item, unless the queue is full.
+    fn queue(this: ArcBorrow<'_, Self>, b: Batch) {
+        let count = b.count();
+        match this.rx.push(b, RX_QUEUE_MAX_BYTES) {
+            Ok(()) => Self::schedule(this),
+            Err(b) => {
+                this.counters.add(Mib::InRxQueueFull, count.into());
+                b.discard();
+            }
+        }
     }
 }
 

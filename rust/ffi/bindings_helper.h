@@ -114,11 +114,17 @@ u64 mrc_percpu_sum(void *c, unsigned int i);
 
 /* Datagram queues (rust/ffi/skb.rs). */
 void mrc_skb_queue_init(struct sk_buff_head *q);
-void mrc_skb_queue_tail(struct sk_buff_head *q, struct sk_buff *skb, u64 arrival_ns,
-			u32 seg_off, u32 seg_len);
+/* What a queued skb's control block holds while it waits. */
+struct mrc_skb_wait {
+	u64 arrival_ns;
+	u32 seg_off;
+	u32 seg_len;
+	u32 seg_size;
+};
+void mrc_skb_queue_tail(struct sk_buff_head *q, struct sk_buff *skb,
+			const struct mrc_skb_wait *w);
 u32 mrc_skb_truesize(const struct sk_buff *skb);
-struct sk_buff *mrc_skb_dequeue(struct sk_buff_head *q, u64 *arrival_ns, u32 *seg_off,
-				u32 *seg_len);
+struct sk_buff *mrc_skb_dequeue(struct sk_buff_head *q, struct mrc_skb_wait *w);
 u32 mrc_skb_gso_size(const struct sk_buff *skb);
 struct sk_buff *mrc_skb_clone(struct sk_buff *skb);
 bool mrc_skb_queue_empty(const struct sk_buff_head *q);

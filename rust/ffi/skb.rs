@@ -1,9 +1,13 @@
 //! Datagrams that arrived on the tunnel socket, owned (each holds its
-//! `sk_buff` until dropped), and the queue that carries them from softirq
-//! to the work that processes them.
+//! `sk_buff` until dropped), the UDP GSO batches they may arrive in, and
+//! the queue that carries both from softirq to the work that processes
+//! them.
 
 use super::bindings;
 use super::route::{Ipv6Addr, Route};
+use core::marker::PhantomData;
+use core::mem::ManuallyDrop;
+use core::ops::Deref;
 use core::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use kernel::prelude::*;
 use kernel::types::Opaque;
@@ -14,12 +18,13 @@ use kernel::types::Opaque;
 /// [`copy_to`](Self::copy_to) and [`append_to`](Self::append_to) copy any.
 ///
 /// # Invariants
-/// `skb` is an `sk_buff` owned by this value, and `info` describes it
+/// `skb` is an `sk_buff` owned by this value (or, in a [`DatagramRef`],
+/// by the [`Batch`] it borrows), and `info` describes it
 /// (`mrc_skb_datagram` succeeded on it): the packet is the `info.len`
 /// bytes from `info.off` bytes past the skb's data, which the skb holds,
-/// its whole UDP payload or, for a packet of a GSO batch (`skb` a clone of
-/// the batch's), the part from `seg_off` on; `info.head` points to the
-/// first `info.head_len` of them (at most `info.len`) in the linear data.
+/// its whole UDP payload or, for a packet of a GSO batch, the part from
+/// `seg_off` on; `info.head` points to the first `info.head_len` of them
+/// (at most `info.len`) in the linear data.
 pub(crate) struct Datagram {
     skb: *mut bindings::sk_buff,
     info: bindings::mrc_datagram,
@@ -82,39 +87,12 @@ impl Datagram {
         true
     }
 
-    /// The packet at `off` bytes into this datagram's payload, `len`
-    /// bytes or what is left: a clone of its skb, sharing its data (None
-    /// past the end, or out of memory).
-    fn segment(&self, off: u32, len: u32) -> Option<Self> {
-        let end = off.saturating_add(len).min(self.info.len);
-        let len = end.checked_sub(off).filter(|&l| l > 0)?;
-        // SAFETY: the skb is owned (type invariant); a clone shares its data.
-        let skb = unsafe { bindings::mrc_skb_clone(self.skb) };
-        if skb.is_null() {
-            return None;
-        }
-        // INVARIANT: the clone shares the data `info` describes, and
-        // narrowing keeps the payload inside it.
-        let mut d = Self { skb, ..*self };
-        d.narrow(off, len).then_some(d)
-    }
-
     /// How many packets its payload holds as a UDP GSO batch of
     /// `gso_size` bytes each but the last (1 if `gso_size` is 0).
     pub(super) fn packets(&self, gso_size: u32) -> u32 {
         match gso_size {
             0 => 1,
             g => self.info.len.div_ceil(g).max(1),
-        }
-    }
-
-    /// Hands `f` the packets of a UDP GSO batch (`gso_size` bytes each but
-    /// the last; each a clone of the batch's skb, sharing its data).
-    pub(super) fn split(self, gso_size: u32, mut f: impl FnMut(Datagram)) {
-        let mut off = 0;
-        while let Some(d) = self.segment(off, gso_size) {
-            f(d);
-            off = off.saturating_add(gso_size);
         }
     }
 
@@ -269,21 +247,132 @@ impl Drop for Datagram {
     }
 }
 
-/// A FIFO of datagrams, safe to push from softirq and pop from process
-/// context (`sk_buff_head`'s own IRQ-safe lock). It also counts, so that
-/// a waiter can tell when everything queued before a moment has been
-/// handled: datagrams ever pushed ([`mark`](Self::mark)), and those its
-/// consumer has finished with ([`finished`](Self::finished)).
+/// A datagram as it waits in a [`DatagramQueue`]: one packet, or a UDP GSO
+/// batch kept whole, whose packets ([`packets`](Self::packets)) are read
+/// where they lie in its skb, without a clone of the skb for each.
+pub(crate) struct Batch {
+    dgram: Datagram,
+    /// The batch's packets are this many bytes each but the last (0: one
+    /// packet, the whole payload).
+    size: u32,
+}
+
+impl From<Datagram> for Batch {
+    fn from(dgram: Datagram) -> Self {
+        Self { dgram, size: 0 }
+    }
+}
+
+impl Batch {
+    /// `dgram`'s payload as packets of `size` bytes each but the last (0:
+    /// one packet).
+    pub(super) fn new(dgram: Datagram, size: u32) -> Self {
+        Self { dgram, size }
+    }
+
+    /// How many packets it holds.
+    pub(crate) fn count(&self) -> u32 {
+        self.dgram.packets(self.size)
+    }
+
+    /// Its packets, in order, each read in place.
+    pub(crate) fn packets(&self) -> impl Iterator<Item = DatagramRef<'_>> {
+        let size = match self.size {
+            0 => self.dgram.info.len,
+            g => g,
+        };
+        (0..self.count()).filter_map(move |i| self.packet(i.saturating_mul(size), size))
+    }
+
+    /// The packet at `off` bytes into the payload, `len` bytes or what is
+    /// left of it (None past the end of a batch).
+    fn packet(&self, off: u32, len: u32) -> Option<DatagramRef<'_>> {
+        let end = off.saturating_add(len).min(self.dgram.info.len);
+        let len = end.checked_sub(off)?;
+        // A view, never dropped: the skb stays the batch's.
+        let mut dgram = ManuallyDrop::new(Datagram {
+            skb: self.dgram.skb,
+            ..self.dgram
+        });
+        // INVARIANT: narrowing keeps the packet inside the batch's payload,
+        // in the skb the batch owns for as long as the view borrows it.
+        dgram.narrow(off, len).then_some(DatagramRef {
+            dgram,
+            _batch: PhantomData,
+        })
+    }
+
+    /// Hands `f` its packets one by one, each a datagram of its own (a
+    /// clone of the skb, sharing its data); without memory for a clone,
+    /// that packet and the rest are dropped.
+    pub(crate) fn split(self, mut f: impl FnMut(Datagram)) {
+        for p in self.packets() {
+            // SAFETY: the skb is owned by the batch; a clone shares its data.
+            let skb = unsafe { bindings::mrc_skb_clone(p.skb) };
+            if skb.is_null() {
+                return;
+            }
+            // INVARIANT: the clone shares the data `p` describes, and is
+            // owned by the new datagram.
+            f(Datagram { skb, ..*p });
+        }
+    }
+
+    /// When it reached the tunnel, in ns of the monotonic clock.
+    pub(crate) fn arrival_ns(&self) -> u64 {
+        self.dgram.arrival_ns
+    }
+
+    /// Whether it arrived marked Congestion Experienced, or was marked
+    /// since (its packets share the mark).
+    pub(crate) fn ce(&self) -> bool {
+        self.dgram.ce()
+    }
+
+    /// Marks every packet of it Congestion Experienced.
+    pub(crate) fn mark_ce(&mut self) {
+        self.dgram.mark_ce();
+    }
+
+    /// Frees a batch refused unprocessed, as a drop (see
+    /// [`Datagram::discard`]).
+    pub(crate) fn discard(self) {
+        self.dgram.discard();
+    }
+}
+
+/// One packet of a [`Batch`], read where it lies in the batch's skb: a
+/// [`Datagram`] for as long as the batch is borrowed, which leaves the skb
+/// to the batch.
+pub(crate) struct DatagramRef<'a> {
+    dgram: ManuallyDrop<Datagram>,
+    _batch: PhantomData<&'a Batch>,
+}
+
+impl Deref for DatagramRef<'_> {
+    type Target = Datagram;
+
+    fn deref(&self) -> &Datagram {
+        &self.dgram
+    }
+}
+
+/// A FIFO of datagrams and batches ([`Batch`], an skb each), safe to push
+/// from softirq and pop from process context (`sk_buff_head`'s own
+/// IRQ-safe lock). It also counts, so that a waiter can tell when
+/// everything queued before a moment has been handled: skbs ever pushed
+/// ([`mark`](Self::mark)), and those its consumer has finished with
+/// ([`finished`](Self::finished)).
 #[pin_data(PinnedDrop)]
 pub(crate) struct DatagramQueue {
     #[pin]
     head: Opaque<bindings::sk_buff_head>,
-    /// The `truesize` of the datagrams queued: the memory they hold.
+    /// The `truesize` of the skbs queued: the memory they hold.
     bytes: AtomicUsize,
-    /// Datagrams pushed, ever (counted before each is queued).
+    /// Datagrams and batches pushed, ever (counted before each is queued).
     pushed: AtomicU64,
-    /// Datagrams popped and finished with (by the consumer, or dropped by
-    /// `pop` itself).
+    /// Datagrams and batches popped and finished with (by the consumer, or
+    /// dropped by `pop` itself).
     done: AtomicU64,
 }
 
@@ -304,34 +393,37 @@ impl DatagramQueue {
         })
     }
 
-    /// Appends a datagram unless the datagrams queued hold `max_bytes`
-    /// of memory with it: then the datagram is handed back. (Concurrent
-    /// pushes may overshoot by one datagram each.)
-    pub(crate) fn push(&self, d: Datagram, max_bytes: usize) -> Result<(), Datagram> {
-        // SAFETY: `d` owns a valid skb (type invariant); a plain read.
-        let size = unsafe { bindings::mrc_skb_truesize(d.skb) } as usize;
+    /// Appends a datagram or batch unless the ones queued hold `max_bytes`
+    /// of memory with it: then it is handed back. (Concurrent pushes may
+    /// overshoot by one each.)
+    pub(crate) fn push(&self, b: Batch, max_bytes: usize) -> Result<(), Batch> {
+        // SAFETY: `b` owns a valid skb (type invariant); a plain read.
+        let size = unsafe { bindings::mrc_skb_truesize(b.dgram.skb) } as usize;
         if self.bytes.load(Ordering::Relaxed).saturating_add(size) > max_bytes {
-            return Err(d);
+            return Err(b);
         }
         self.bytes.fetch_add(size, Ordering::Relaxed);
         self.pushed.fetch_add(1, Ordering::Relaxed);
-        let (skb, arrival_ns, off, len) = (d.skb, d.arrival_ns, d.seg_off, d.info.len);
-        core::mem::forget(d);
-        // SAFETY: the queue is initialized; it takes over the skb that `d`
+        let wait = bindings::mrc_skb_wait {
+            arrival_ns: b.dgram.arrival_ns,
+            seg_off: b.dgram.seg_off,
+            seg_len: b.dgram.info.len,
+            seg_size: b.size,
+        };
+        let skb = b.dgram.skb;
+        core::mem::forget(b);
+        // SAFETY: the queue is initialized; it takes over the skb that `b`
         // owned (forgotten above, so it is not freed twice).
-        unsafe { bindings::mrc_skb_queue_tail(self.head.get(), skb, arrival_ns, off, len) };
+        unsafe { bindings::mrc_skb_queue_tail(self.head.get(), skb, &wait) };
         Ok(())
     }
 
-    /// Takes the oldest datagram.
-    pub(crate) fn pop(&self) -> Option<Datagram> {
+    /// Takes the oldest datagram or batch.
+    pub(crate) fn pop(&self) -> Option<Batch> {
         loop {
-            let (mut arrival_ns, mut off, mut len) = (0, 0, 0);
-            // SAFETY: the queue is initialized; the outputs are valid to
-            // write.
-            let skb = unsafe {
-                bindings::mrc_skb_dequeue(self.head.get(), &mut arrival_ns, &mut off, &mut len)
-            };
+            let mut wait = bindings::mrc_skb_wait::default();
+            // SAFETY: the queue is initialized; `wait` is valid to write.
+            let skb = unsafe { bindings::mrc_skb_dequeue(self.head.get(), &mut wait) };
             if skb.is_null() {
                 return None;
             }
@@ -340,9 +432,9 @@ impl DatagramQueue {
             self.bytes.fetch_sub(size, Ordering::Relaxed);
             // SAFETY: queued skbs were described once (by `Datagram`), so
             // their headers are set; the queue handed ownership back.
-            if let Some(mut d) = unsafe { Datagram::from_skb(skb, arrival_ns) } {
-                if d.narrow(off, len) {
-                    return Some(d);
+            if let Some(mut d) = unsafe { Datagram::from_skb(skb, wait.arrival_ns) } {
+                if d.narrow(wait.seg_off, wait.seg_len) {
+                    return Some(Batch::new(d, wait.seg_size));
                 }
             }
             self.finished(1);
@@ -357,24 +449,25 @@ impl DatagramQueue {
         unsafe { bindings::mrc_skb_queue_empty(self.head.get()) }
     }
 
-    /// The consumer is done with `n` more datagrams it popped.
+    /// The consumer is done with `n` more datagrams or batches it popped.
     pub(crate) fn finished(&self, n: usize) {
         self.done.fetch_add(n as u64, Ordering::Release);
     }
 
-    /// The datagrams pushed so far: once [`reached`](Self::reached), every
-    /// one of them has been finished with.
+    /// The datagrams and batches pushed so far: once
+    /// [`reached`](Self::reached), every one of them has been finished
+    /// with.
     pub(crate) fn mark(&self) -> u64 {
         self.pushed.load(Ordering::Relaxed)
     }
 
-    /// The datagrams finished with so far (it only grows).
+    /// The datagrams and batches finished with so far (it only grows).
     pub(crate) fn finished_count(&self) -> u64 {
         self.done.load(Ordering::Relaxed)
     }
 
-    /// Whether every datagram pushed before `mark` was taken has been
-    /// finished with (FIFO: the first `mark` ones).
+    /// Whether every datagram or batch pushed before `mark` was taken has
+    /// been finished with (FIFO: the first `mark` ones).
     pub(crate) fn reached(&self, mark: u64) -> bool {
         self.done.load(Ordering::Acquire) >= mark
     }

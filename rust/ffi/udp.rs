@@ -8,7 +8,7 @@ use super::bindings;
 use super::pages::{MessagePages, Pieces};
 use super::pernet::Net;
 use super::route::{Ipv6Addr, Route, RouteCache};
-use super::skb::Datagram;
+use super::skb::{Batch, Datagram};
 use core::ffi::c_int;
 use core::marker::PhantomData;
 use core::ptr;
@@ -22,17 +22,18 @@ pub(crate) trait Receiver: Send + Sync + Sized {
     /// replies from the same socket.
     fn receive(this: ArcBorrow<'_, Self>, tx: &Sender<'_>, dgram: Datagram);
 
+    /// Handles a UDP GSO batch that arrived whole (of two packets or
+    /// more): keeping it whole, or each of its packets apart
+    /// ([`Batch::split`]).
+    fn receive_batch(this: ArcBorrow<'_, Self>, tx: &Sender<'_>, batch: Batch);
+
     /// A datagram too short or inconsistent to describe was dropped.
     fn malformed(&self);
-
-    /// A UDP GSO batch arrived whole; its packets follow, one datagram
-    /// each.
-    fn gso_batch(&self);
 }
 
 /// The most packets a UDP GSO batch may hold, as UDP allows a sender
 /// (`UDP_MAX_SEGMENTS`): a larger one is refused whole as malformed, so a
-/// batch costs at most this many clones of its skb.
+/// batch costs at most this many parses (and clones, when it is split).
 const GSO_PACKETS_MAX: u32 = 128;
 
 /// Sends MRC packets from a tunnel socket; borrowed while it is open.
@@ -553,8 +554,8 @@ unsafe extern "C" fn data_ready<R: Receiver>(sk: *mut bindings::sock) {
     }
 }
 
-/// Hands a datagram that reached the tunnel socket `sk`, or each packet of
-/// a GSO batch, to the socket's receiver; consumes the skb.
+/// Hands a datagram that reached the tunnel socket `sk`, or a GSO batch,
+/// to the socket's receiver; consumes the skb.
 ///
 /// # Safety
 /// In an RCU read section, with bottom halves disabled; `sk` is a tunnel
@@ -589,8 +590,7 @@ unsafe fn hand_over<R: Receiver>(sk: *mut bindings::sock, skb: *mut bindings::sk
             match dgram.packets(gso_size) {
                 1 => R::receive(receiver, &tx, dgram),
                 n if n <= GSO_PACKETS_MAX => {
-                    receiver.gso_batch();
-                    dgram.split(gso_size, |d| R::receive(receiver, &tx, d));
+                    R::receive_batch(receiver, &tx, Batch::new(dgram, gso_size))
                 }
                 _ => {
                     dgram.discard();

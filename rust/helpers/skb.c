@@ -62,28 +62,20 @@ void mrc_skb_queue_init(struct sk_buff_head *q)
 	skb_queue_head_init(q);
 }
 
-/* What a queued skb's control block holds while it waits. */
-struct mrc_skb_cb {
-	u64 arrival_ns;
-	u32 seg_off;
-	u32 seg_len;
-};
-
-#define MRC_SKB_CB(skb) ((struct mrc_skb_cb *)(skb)->cb)
+#define MRC_SKB_CB(skb) ((struct mrc_skb_wait *)(skb)->cb)
 
 /*
  * Queues an skb the tunnel took off UDP's path (its control block is ours
- * now) with the time it arrived and where its packet lies in its UDP
- * payload (`seg_len` bytes from `seg_off`: one packet of a GSO batch, the
- * skb a clone of the batch's), which mrc_skb_dequeue hands back.
+ * now) with what `w` says of it: when it arrived and where its packets lie
+ * in its UDP payload (`seg_len` bytes from `seg_off`, cut every
+ * `seg_size` bytes when it is a UDP GSO batch kept whole), which
+ * mrc_skb_dequeue hands back.
  */
-void mrc_skb_queue_tail(struct sk_buff_head *q, struct sk_buff *skb, u64 arrival_ns,
-			u32 seg_off, u32 seg_len)
+void mrc_skb_queue_tail(struct sk_buff_head *q, struct sk_buff *skb,
+			const struct mrc_skb_wait *w)
 {
-	BUILD_BUG_ON(sizeof(struct mrc_skb_cb) > sizeof_field(struct sk_buff, cb));
-	MRC_SKB_CB(skb)->arrival_ns = arrival_ns;
-	MRC_SKB_CB(skb)->seg_off = seg_off;
-	MRC_SKB_CB(skb)->seg_len = seg_len;
+	BUILD_BUG_ON(sizeof(struct mrc_skb_wait) > sizeof_field(struct sk_buff, cb));
+	*MRC_SKB_CB(skb) = *w;
 	skb_queue_tail(q, skb);
 }
 
@@ -92,16 +84,12 @@ u32 mrc_skb_truesize(const struct sk_buff *skb)
 	return skb->truesize;
 }
 
-struct sk_buff *mrc_skb_dequeue(struct sk_buff_head *q, u64 *arrival_ns, u32 *seg_off,
-				u32 *seg_len)
+struct sk_buff *mrc_skb_dequeue(struct sk_buff_head *q, struct mrc_skb_wait *w)
 {
 	struct sk_buff *skb = skb_dequeue(q);
 
-	if (skb) {
-		*arrival_ns = MRC_SKB_CB(skb)->arrival_ns;
-		*seg_off = MRC_SKB_CB(skb)->seg_off;
-		*seg_len = MRC_SKB_CB(skb)->seg_len;
-	}
+	if (skb)
+		*w = *MRC_SKB_CB(skb);
 	return skb;
 }
 

@@ -10,6 +10,7 @@ use crate::endpoint::{Mib, Origin, Recipient};
 use crate::ffi::skb::Datagram;
 use crate::proto::conn::{AnsweredRequest, ListenAction, MAX_HEADER_LEN};
 use crate::proto::wire::{ConnectRequestRepr, RejectReason};
+use core::ops::Deref;
 use kernel::sync::Arc;
 
 impl Recipient for MrcSock {
@@ -27,7 +28,11 @@ impl Recipient for MrcSock {
     /// one hold of the socket's mutex: then one round of sending and one
     /// wake-up for all of them. What they make it allocate is charged to
     /// the socket's memory cgroup.
-    fn on_packets<'a>(self: &Arc<Self>, ep: &Endpoint, dgrams: impl Iterator<Item = &'a Datagram>) {
+    fn on_packets<D: Deref<Target = Datagram>>(
+        self: &Arc<Self>,
+        ep: &Endpoint,
+        dgrams: impl Iterator<Item = D>,
+    ) {
         self.slot.charged(|| {
             let mut g = self.inner.lock();
             let rcvbuf = self.rcvbuf();
@@ -44,7 +49,7 @@ impl Recipient for MrcSock {
                     ep.count(Mib::InWrongPeer);
                     continue;
                 }
-                conn.input(ep, now, dgram, rcvbuf);
+                conn.input(ep, now, &dgram, rcvbuf);
             }
             let deferred = self.drive(&mut g);
             drop(g);
@@ -178,11 +183,11 @@ impl Recipient for MrcSock {
     /// builds the connection (see `AnsweredRequest`), which takes them.
     /// The connection, and what it receives until accept(2) gives it a
     /// socket of its own, is charged to the listener's memory cgroup.
-    fn on_answered<'a>(
+    fn on_answered<D: Deref<Target = Datagram>>(
         self: &Arc<Self>,
         ep: &Endpoint,
         n: u32,
-        dgrams: impl Iterator<Item = &'a Datagram>,
+        dgrams: impl Iterator<Item = D>,
     ) {
         self.slot.charged(|| {
             let mut g = self.inner.lock();
