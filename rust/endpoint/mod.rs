@@ -42,11 +42,14 @@ pub(crate) use probe::ProbeBatch;
 use ratelimit::TokenBucket;
 pub(crate) use sends::Sends;
 
-/// Datagrams one run of the work item handles.
+/// Packets one run of the work item handles (and the rest of a batch it
+/// began).
 const RX_BATCH: usize = 64;
 
-/// Consecutive datagrams for one connection that its socket takes under
-/// one lock, with one round of sending and one wake-up after them.
+/// Consecutive packets for one connection that its socket takes under one
+/// lock, with one round of sending and one wake-up after them (a run stops
+/// taking more once it holds this many; its batches stay whole). A run's
+/// slots are on the work item's stack.
 const RUN_MAX: usize = 16;
 
 /// Probe replies a namespace sends per second, and in one burst: a
@@ -228,9 +231,9 @@ impl<S: Recipient> WorkItem for Endpoint<S> {
 impl<S: Recipient> Endpoint<S> {
     /// Handles up to [`RX_BATCH`] packets (or a little more, to finish a
     /// batch); whether it stopped at the limit. Consecutive packets for one
-    /// connection go to its socket together (up to [`RUN_MAX`], or one
-    /// batch), so that a burst costs one lock, one round of sending and one
-    /// wake-up, not one per packet.
+    /// connection go to its socket together (until the run holds
+    /// [`RUN_MAX`]; batches stay whole), so that a burst costs one lock,
+    /// one round of sending and one wake-up, not one per packet.
     fn run_packets(&self) -> bool {
         let mut left = RX_BATCH;
         let mut carry = None;

@@ -397,7 +397,8 @@ impl DatagramQueue {
     /// of memory with it: then it is handed back. (Concurrent pushes may
     /// overshoot by one each.)
     pub(crate) fn push(&self, b: Batch, max_bytes: usize) -> Result<(), Batch> {
-        // SAFETY: `b` owns a valid skb (type invariant); a plain read.
+        // SAFETY: `b`'s datagram owns a valid skb (its type invariant); a
+        // plain read.
         let size = unsafe { bindings::mrc_skb_truesize(b.dgram.skb) } as usize;
         if self.bytes.load(Ordering::Relaxed).saturating_add(size) > max_bytes {
             return Err(b);
