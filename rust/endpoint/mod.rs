@@ -210,7 +210,7 @@ impl<S: Recipient> WorkItem for Endpoint<S> {
                 more_requests = false;
                 break;
             };
-            request.packets().for_each(|d| this.dispatch(&d));
+            this.dispatch_each(request, &this.requests);
         }
         if more_packets || more_requests {
             // Still scheduled: queued again, for the next run.
@@ -238,13 +238,13 @@ impl<S: Recipient> Endpoint<S> {
         let mut left = RX_BATCH;
         let mut carry = None;
         while left > 0 {
-            let Some(first) = carry.take().or_else(|| self.next_packet()) else {
+            let Some(first) = carry.take().or_else(|| self.next_batch()) else {
                 return false;
             };
             let mut packets = first.count() as usize;
             left = left.saturating_sub(packets);
             let Some(n) = conn_of(&first) else {
-                self.dispatch_each(first);
+                self.dispatch_each(first, &self.rx);
                 continue;
             };
             let mut run: [Option<Batch>; RUN_MAX] = Default::default();
@@ -256,7 +256,7 @@ impl<S: Recipient> Endpoint<S> {
                 if left == 0 || packets >= RUN_MAX {
                     break;
                 }
-                match self.next_packet() {
+                match self.next_batch() {
                     Some(b) if conn_of(&b) == Some(n) => {
                         let count = b.count() as usize;
                         packets = packets.saturating_add(count);
@@ -273,16 +273,16 @@ impl<S: Recipient> Endpoint<S> {
             self.rx.finished(run.iter().flatten().count());
         }
         if let Some(b) = carry {
-            self.dispatch_each(b);
+            self.dispatch_each(b, &self.rx);
         }
         true
     }
 
-    /// Hands each packet of a datagram or batch from `rx` to its socket,
-    /// one by one.
-    fn dispatch_each(&self, b: Batch) {
+    /// Hands each packet of a datagram or batch taken from `queue` to its
+    /// socket, one by one.
+    fn dispatch_each(&self, b: Batch, queue: &DatagramQueue) {
         b.packets().for_each(|d| self.dispatch(&d));
-        self.rx.finished(1);
+        queue.finished(1);
     }
 }
 
@@ -293,7 +293,7 @@ impl<S: Recipient> Endpoint<S> {
     /// The queue is this host's bottleneck when its CPU is: its sender's
     /// congestion control must see it grow as it sees a switch's queue
     /// grow, or it fills it until packets outwait their ACK timeout.
-    fn next_packet(&self) -> Option<Batch> {
+    fn next_batch(&self) -> Option<Batch> {
         let mut b = self.rx.pop()?;
         let threshold = self.ce_threshold_ns.load(Ordering::Relaxed);
         if threshold != 0
@@ -730,10 +730,7 @@ impl<S: Recipient> Endpoint<S> {
 
 impl<S: Recipient> Receiver for Endpoint<S> {
     fn receive(this: ArcBorrow<'_, Self>, tx: &Sender<'_>, dgram: Datagram) {
-        this.count(Mib::InDatagrams);
-        if dgram.ce() {
-            this.count(Mib::InCe);
-        }
+        this.arrived(1, dgram.ce());
         let mut head = [0u8; MAX_HEADER_LEN];
         let received = received(&dgram, &mut head);
         let Ok(packet) = received.packet() else {
@@ -792,10 +789,7 @@ impl<S: Recipient> Receiver for Endpoint<S> {
             batch.split(|d| Self::receive(this, tx, d));
             return;
         }
-        this.counters.add(Mib::InDatagrams, batch.count().into());
-        if batch.ce() {
-            this.counters.add(Mib::InCe, batch.count().into());
-        }
+        this.arrived(batch.count().into(), batch.ce());
         Self::queue(this, batch);
     }
 
@@ -806,6 +800,14 @@ impl<S: Recipient> Receiver for Endpoint<S> {
 }
 
 impl<S: Recipient> Endpoint<S> {
+    /// Counts `n` datagrams received, marked Congestion Experienced or not.
+    fn arrived(&self, n: u64, ce: bool) {
+        self.counters.add(Mib::InDatagrams, n);
+        if ce {
+            self.counters.add(Mib::InCe, n);
+        }
+    }
+
     /// Queues packets for the work item, unless the queue is full.
     fn queue(this: ArcBorrow<'_, Self>, b: Batch) {
         let count = b.count();

@@ -290,10 +290,7 @@ impl Batch {
         let end = off.saturating_add(len).min(self.dgram.info.len);
         let len = end.checked_sub(off)?;
         // A view, never dropped: the skb stays the batch's.
-        let mut dgram = ManuallyDrop::new(Datagram {
-            skb: self.dgram.skb,
-            ..self.dgram
-        });
+        let mut dgram = ManuallyDrop::new(Datagram { ..self.dgram });
         // INVARIANT: narrowing keeps the packet inside the batch's payload,
         // in the skb the batch owns for as long as the view borrows it.
         dgram.narrow(off, len).then_some(DatagramRef {
