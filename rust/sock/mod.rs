@@ -152,9 +152,13 @@ kernel::impl_has_work! {
     impl HasWork<Self> for MrcSock { self.work }
 }
 
-/// What a socket must do once its mutex is dropped.
+/// What a socket must do once its mutex is dropped (`MrcSock::finish`).
 #[derive(Default)]
+#[must_use]
 struct Deferred {
+    /// Readiness changed: wake the waiters. Not under the mutex: a waiter
+    /// woken meanwhile would only spin on it until the waker let go.
+    wake: bool,
     /// Its handshake completed (`true`) or failed: tell the listener.
     parent: Option<(Arc<MrcSock>, bool)>,
 }
@@ -264,9 +268,7 @@ impl MrcSock {
         }
         let open = matches!(io::sendable(g), Ok(true));
         self.send_open.store(open, Ordering::Relaxed);
-        if out.wake {
-            self.wake();
-        }
+        deferred.wake = out.wake;
         deferred
     }
 
@@ -285,8 +287,12 @@ impl MrcSock {
         }
     }
 
-    /// The listener side of `deferred`.
+    /// What `deferred` asks, the mutex dropped: the wake-up, and the
+    /// listener's side.
     fn finish(this: ArcBorrow<'_, Self>, deferred: Deferred) {
+        if deferred.wake {
+            this.wake();
+        }
         let Some((parent, established)) = deferred.parent else {
             return;
         };
