@@ -794,7 +794,7 @@ impl<S: Recipient> Receiver for Endpoint<S> {
     }
 
     fn malformed(&self) {
-        self.count(Mib::InDatagrams);
+        self.arrived(1, false);
         self.count(Mib::InMalformed);
     }
 }
