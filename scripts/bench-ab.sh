@@ -49,9 +49,11 @@ if [[ ${1:-} != --guest ]]; then
 	scripts/progress.sh "bench-ab: building mrcperf" cargo build --release -q -p mrcperf
 	rm -rf "$OUT"
 	rc=0
+	scripts/host-busy.sh "bench-ab: before the boot" >/dev/null
 	scripts/vm.sh --timeout "${BENCH_TIMEOUT:-3600}" -- env BENCH_ROUNDS="$ROUNDS" \
 		BENCH_SECONDS="${BENCH_SECONDS:-5}" BENCH_MTUS="${BENCH_MTUS:-1500}" BENCH_CONNS="${BENCH_CONNS:-1}" \
 		scripts/bench-ab.sh --guest "${variants[@]}" || rc=$?
+	scripts/host-busy.sh "bench-ab: after the runs" >/dev/null
 	mkdir -p build/bench
 	[[ -f $OUT/bench_ab.json ]] && cp "$OUT/bench_ab.json" build/bench/ && echo "bench-ab: wrote build/bench/bench_ab.json"
 	exit "$rc"

@@ -31,7 +31,11 @@
 # by an idle-priority spinner per CPU, `mrcperf idle`, whose loops in the
 # run over its loops in a quiet guest are the share left idle: the
 # "spin" column; the spinners take only what the run leaves, but they keep
-# the CPUs from halting).
+# the CPUs from halting), BENCH_HOST_LOAD (N: N busy loops on the host
+# while the VM runs, to measure a host whose CPUs are shared; none unless
+# set). The host's own load is measured before the boot and after the
+# runs (scripts/host-busy.sh, which warns above a quarter of its CPUs)
+# and written beside the runs.
 #
 # CPU s/GB is the guest's busy time (all CPUs, from /proc/stat) over the
 # run, per GB of verified payload delivered: sender, receiver and the veth
@@ -63,17 +67,36 @@ if [[ ${1:-} != --guest ]]; then
 	out=$here/build/vm/release
 	rm -f "$out/bench_cpu.json" "$out"/profile-*.txt
 	rc=0
+	busy_before=$(scripts/host-busy.sh "bench-cpu: before the boot")
+	loaders=()
+	for ((i = 0; i < ${BENCH_HOST_LOAD:-0}; i++)); do
+		(while :; do :; done) &
+		loaders+=($!)
+	done
+	if ((${#loaders[@]} > 0)); then
+		trap 'kill "${loaders[@]}" 2>/dev/null' EXIT
+		echo "bench-cpu: ${#loaders[@]} busy loops on the host during the runs (BENCH_HOST_LOAD)"
+	fi
 	scripts/vm.sh --timeout "${BENCH_TIMEOUT:-900}" -- env BENCH_SECONDS="$SECONDS_PER_RUN" \
 		BENCH_MTUS="$MTUS" BENCH_CONNS="$CONNS" BENCH_PROFILE="${BENCH_PROFILE:-}" BENCH_PROFILE_MTUS="${BENCH_PROFILE_MTUS:-}" \
 		BENCH_MRC_SYSCTLS="${BENCH_MRC_SYSCTLS:-}" BENCH_IDLE_CHECK="${BENCH_IDLE_CHECK:-}" \
 		MRC_KO="$here/build/release/mrc.ko" scripts/bench-cpu.sh --guest || rc=$?
+	if ((${#loaders[@]} > 0)); then
+		kill "${loaders[@]}"
+		trap - EXIT
+	fi
+	busy_after=$(scripts/host-busy.sh "bench-cpu: after the runs")
+	echo "bench-cpu: other work took ${busy_before} of the host's CPUs before the boot, ${busy_after} after the runs"
 	mkdir -p build/bench
 	cp "$out"/profile-*.txt build/bench/ 2>/dev/null && echo "bench-cpu: wrote build/bench/profile-*.txt"
 	if [[ -f $out/bench_cpu.json ]]; then
-		/usr/bin/python3 - "$out/bench_cpu.json" build/bench/bench.json <<-'PY'
+		/usr/bin/python3 - "$out/bench_cpu.json" build/bench/bench.json "$busy_before" "$busy_after" "${#loaders[@]}" <<-'PY'
 			import json, os, sys
 			cpu = json.load(open(sys.argv[1]))
 			out = sys.argv[2]
+			cpu["host_busy_before"] = float(sys.argv[3])
+			cpu["host_busy_after"] = float(sys.argv[4])
+			cpu["host_load_loops"] = int(sys.argv[5])
 			res = json.load(open(out)) if os.path.exists(out) else {}
 			res["cpu"] = cpu
 			json.dump(res, open(out, "w"), indent=1)
